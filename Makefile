@@ -1,0 +1,34 @@
+# Two entry points (README "Quick start"): `make demo` and `make test`.
+# Both create .venv on first use and install the package with pinned dependencies.
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt requirements/ner.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q --no-deps -r requirements/ner.txt
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/cybertrack demo
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/reference_speed.py
+	$(BIN)/python bench/extract_speed.py
+
+clean:
+	rm -rf $(VENV) cybertrack.db build *.egg-info
