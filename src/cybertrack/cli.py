@@ -57,6 +57,44 @@ def fail(message: str, code: int = 1) -> None:
 # ---- commands are registered below, one section per feature ---------------------------------
 
 
+# ---- eval: score extraction against a gold set (cybertrack.scoring) --------------------------
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold set, JSONL (shape of shared/eval/README.md).")],
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            "--predictions", "-p",
+            help="Predicted records, JSONL. Default: run the extractor on the gold documents.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    misses: Annotated[int, typer.Option("--misses", help="How many misses to list.")] = 10,
+    ner: Annotated[
+        bool, typer.Option("--ner/--no-ner", help="Use the statistical NER when extracting.")
+    ] = True,
+) -> None:
+    """Score extraction output against a gold set: precision, recall and F1 per category."""
+    import json
+
+    from cybertrack.scoring import load_jsonl, render, score
+
+    gold_records = load_jsonl(gold)
+    if predictions is not None:
+        predicted = load_jsonl(predictions)
+    else:
+        try:
+            from cybertrack.extract import predict_records  # type: ignore[attr-defined,unused-ignore]
+        except ImportError as exc:
+            fail(f"the extractor is not available ({exc}); pass --predictions PRED.jsonl")
+        predicted = predict_records(gold_records, base_dir=gold.resolve().parent, ner=ner)
+    report = score(gold_records, predicted)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(misses=misses), ensure_ascii=False, indent=2))
+    else:
+        render(report, console, misses=misses)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning library errors into one clear line."""
     try:

@@ -1,0 +1,142 @@
+"""Turn a processed Doc into the immutable records of ``cybertrack.model``.
+
+Ids are deterministic (document id + position), so extracting the same document twice gives the
+same records and storing them again changes nothing.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from cybertrack.errors import ReferenceDataError
+from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
+from cybertrack.model import (
+    Claim,
+    Claimant,
+    Document,
+    Entity,
+    Extraction,
+    Incident,
+    Mention,
+    Span,
+    stable_id,
+)
+from cybertrack.reference import Reference
+
+
+def incident_key(index: int) -> str:
+    return f"i{index + 1}"
+
+
+def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
+    """Records for one document: mentions, the entities they link to, incidents and claims."""
+    sentences: list[Sentence] = doc._.ct_sentences or []
+    mentions: list[EntityMention] = doc._.ct_mentions or []
+    sent_span = {s.index: Span(s.start, s.end) for s in sentences}
+    sent_of = _sentence_lookup(sentences)
+
+    entities: dict[str, Entity] = {}
+    records: list[Mention] = []
+    for m in mentions:
+        entity = _entity(m, ref)
+        if entity is not None:
+            entities.setdefault(entity.id, entity)
+        si = sent_of(m.start)
+        records.append(Mention(
+            id=stable_id("mention", document.id, m.start, m.end),
+            document_id=document.id, span=Span(m.start, m.end),
+            sentence=sent_span.get(si, Span(m.start, m.end)), text=m.text, label=m.kind,
+            entity_id=entity.id if entity else None,
+        ))
+
+    drafts: list[IncidentDraft] = doc._.ct_incidents or []
+    incidents = [_incident(d, document, sentences) for d in drafts]
+    ids = [i.id for i in incidents]
+    claims = [_claim(c, document, sentences, ids, ref) for c in (doc._.ct_claims or [])]
+    claims.extend(_incident_reports(drafts, incidents, document, sentences, doc))
+    return Extraction(document=document, mentions=tuple(records),
+                      entities=tuple(entities.values()), incidents=tuple(incidents),
+                      claims=tuple(claims))
+
+
+def _sentence_lookup(sentences: list[Sentence]):  # type: ignore[no-untyped-def]
+    def find(pos: int) -> int:
+        for s in sentences:
+            if s.start <= pos < s.end:
+                return s.index
+        return 0
+
+    return find
+
+
+def _entity(m: EntityMention, ref: Reference) -> Entity | None:
+    """The entity a mention links to; government bodies found by pattern stand for their state."""
+    if m.form == "government-body" and m.country:
+        entity_id = f"country:{m.country}"
+    else:
+        entity_id = m.entity_id or ""
+    if entity_id.startswith(("country:", "actor:", "org:", "gov:", "malware:", "sector:", "loc:")):
+        try:
+            return ref.to_entity(ref.entry(entity_id))
+        except (ReferenceDataError, KeyError):
+            pass
+    if m.kind == "person":
+        return Entity(id=m.entity_id or stable_id("person", m.name), kind="person", name=m.name,
+                      country=m.country, role=m.role)
+    if m.entity_id:
+        return Entity(id=m.entity_id, kind=m.kind, name=m.name, aliases=m.aliases,
+                      country=m.country, sponsor=m.sponsor)
+    return None
+
+
+def _incident(d: IncidentDraft, document: Document, sentences: list[Sentence]) -> Incident:
+    sent = sentences[d.anchor_sentence] if d.anchor_sentence < len(sentences) else None
+    return Incident(
+        id=stable_id("incident", document.id, d.index), document_id=document.id,
+        key=incident_key(d.index), kinds=tuple(d.kinds), targets=tuple(d.targets),
+        target_orgs=tuple(d.target_orgs), sectors=tuple(d.sectors), time=d.time,
+        operator=d.operator, title=document.title, span=Span(*d.anchor),
+        sentence=sent.text if sent else "",
+    )
+
+
+def _claim(c: ClaimDraft, document: Document, sentences: list[Sentence], incident_ids: list[str],
+           ref: Reference) -> Claim:
+    sent = sentences[c.sentence]
+    claimant = c.claimant
+    if claimant is not None and claimant.basis == "unknown":
+        claimant = _with_basis(claimant)
+    return Claim(
+        id=stable_id("claim", document.id, c.sentence, c.kind, c.cue, c.attributed_state,
+                     c.attributed_actor, c.action, c.actor_state, c.target_state,
+                     claimant.name if claimant else None),
+        document_id=document.id, kind=c.kind,  # type: ignore[arg-type]
+        sentence=Span(sent.start, sent.end), sentence_text=sent.text, claimant=claimant,
+        incident_id=incident_ids[c.incident] if c.incident is not None else None,
+        attributed_state=c.attributed_state or (c.attributed_sponsor if c.kind == "self-claim" else None),
+        attributed_actor=c.attributed_actor, attributed_actor_id=c.attributed_actor_id,
+        action=c.action, actor_state=c.actor_state, target_state=c.target_state,
+        confidence=c.confidence, likelihood=c.likelihood, hedge=c.hedge,
+        claim_date=c.claim_date, event_date=c.event_date,
+    )
+
+
+def _with_basis(c: Claimant) -> Claimant:
+    """Governments and persons speaking for one are 'government' claimants; the analysis
+    decides receiver vs third party against each incident's targets."""
+    basis = "government" if c.kind == "government" or (c.kind == "person" and c.country) else c.basis
+    return Claimant(c.kind, c.name, c.country, c.entity_id, basis)
+
+
+def _incident_reports(drafts: list[IncidentDraft], incidents: list[Incident], document: Document,
+                      sentences: list[Sentence], doc: Doc) -> list[Claim]:
+    """One ``incident-report`` claim per incident: that it happened, when, in which sentence."""
+    out = []
+    for d, inc in zip(drafts, incidents, strict=True):
+        sent = sentences[d.anchor_sentence]
+        out.append(Claim(
+            id=stable_id("claim", document.id, d.anchor_sentence, "incident-report", d.index),
+            document_id=document.id, kind="incident-report", sentence=Span(sent.start, sent.end),
+            sentence_text=sent.text, incident_id=inc.id, event_date=inc.time,
+        ))
+    return out

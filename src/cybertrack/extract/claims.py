@@ -1,0 +1,219 @@
+"""Claims: attributions, self-claims, denials and state responses, one sentence at a time.
+
+Every claim keeps its sentence. The claimant is the source the sentence cites ("according to X",
+"X said", "X concluded"); where none is cited, the subject of a response ("Albania cut ties with
+Iran over a cyberattack by Tehran" is Albania's claim), else nobody (the author's own words).
+The incident is the one the sentence names, else the one in focus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from cybertrack.extract import lexicon as lx
+from cybertrack.extract.incidents import DatedSpan, nearest_date
+from cybertrack.extract.roles import (
+    attacker_mentions,
+    claimant_from,
+    claimant_of,
+    states_after,
+    subject_state,
+)
+from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
+from cybertrack.vocab import CONFIDENCE_SYNONYMS, LIKELIHOOD_SYNONYMS
+
+_STRONG_ATTRIBUTION_RE = re.compile(
+    r"\b(attribut\w+|blam\w+|behind|responsib\w+|accountable|culprit|perpetrat\w+|"
+    r"aggression|accus(?:ed|es|ing)|carried out by|conducted by|in support of|on behalf of|"
+    r"working for|state-sponsored|state-backed|linked to|tied to)\b",
+    re.IGNORECASE,
+)
+_VERBAL_ACCUSE = re.compile(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|held (?:\w+ ){0,2}responsible|"
+                            r"hold (?:\w+ ){0,2}(?:responsible|accountable)|held accountable|"
+                            r"be held accountable)\b", re.IGNORECASE)
+
+
+def confidence_of(text: str) -> tuple[str | None, str | None, str | None]:
+    """Stated analytic confidence, ICD 203 likelihood and the verbatim hedge of a sentence."""
+    conf = lx.CONFIDENCE_RE.search(text)
+    like = lx.LIKELIHOOD_RE.search(text)
+    level = CONFIDENCE_SYNONYMS.get(conf.group("level").lower()) if conf else None
+    term = None
+    if like:
+        phrase = re.sub(r"\s+", " ", like.group("term").lower())
+        term = LIKELIHOOD_SYNONYMS.get(phrase) or LIKELIHOOD_SYNONYMS.get(phrase.rstrip("y") + "e")
+        if phrase.startswith("remote"):
+            term = "almost no chance"
+        if phrase in ("probably", "probable"):
+            term = "likely"
+    hedges = [m.group(0) for m in (conf, like) if m]
+    return level, term, "; ".join(hedges) or None
+
+
+def sentence_claims(
+    sent: Sentence,
+    incident: int | None,
+    incidents: Sequence[IncidentDraft],
+    dates: Sequence[DatedSpan],
+    prior: Sequence[ClaimDraft],
+) -> list[ClaimDraft]:
+    """All claims of one sentence (attribution, self-claim, denial, responses)."""
+    out: list[ClaimDraft] = []
+    text = sent.text
+    speculative = bool(lx.SPECULATIVE_RE.search(text))
+    claimant, claimant_idx = claimant_of(sent)
+    targets = set(incidents[incident].targets) if incident is not None else set()
+    speech_pos = _speech_positions(text)
+    claim_date = nearest_date(speech_pos[0], [], dates, sent) if speech_pos else None
+
+    if lx.SELF_CLAIM_RE.search(text):
+        for m, _i in _actors(sent):
+            out.append(ClaimDraft(
+                kind="self-claim", sentence=sent.index, incident=incident,
+                claimant=claimant_from(m), attributed_actor=m.name, attributed_actor_id=m.entity_id,
+                attributed_sponsor=m.sponsor, cue=lx.SELF_CLAIM_RE.search(text).group(0),  # type: ignore[union-attr]
+            ))
+            break
+        if out:
+            return out
+
+    denial = lx.DENIAL_RE.search(text)
+    if denial and (lx.DENIAL_OBJECT_RE.search(text) or "denial" in denial.group(0).lower()):
+        who = claimant
+        if who is None:
+            subj = subject_state(sent, denial.start())
+            if subj is not None:
+                who = claimant_from(subj[0])
+        if who is not None:
+            out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
+                                  claimant=who, cue=denial.group(0), claim_date=claim_date))
+        return out
+
+    attribution = _attribution(sent, claimant, claimant_idx, targets, speculative)
+    if attribution is not None:
+        state, actor = attribution
+        level, term, hedge = confidence_of(text)
+        who = claimant or _response_subject(sent)
+        out.append(ClaimDraft(
+            kind="attribution", sentence=sent.index, incident=incident, claimant=who,
+            attributed_state=state, attributed_actor=actor.name if actor else None,
+            attributed_actor_id=actor.entity_id if actor else None,
+            attributed_sponsor=actor.sponsor if actor else None, confidence=level,
+            likelihood=term, hedge=hedge, claim_date=claim_date,
+        ))
+    out.extend(_responses(sent, incident, dates, [*prior, *out]))
+    return out
+
+
+def _speech_positions(text: str) -> list[int]:
+    rx = re.compile(r"\b(?:" + "|".join(lx.SPEECH_VERBS) + r")\b", re.IGNORECASE)
+    return [m.start() for m in rx.finditer(text)]
+
+
+def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
+    return [(m, i) for i, m in enumerate(sent.mentions) if m.kind == "threat-actor"]
+
+
+def _attribution(
+    sent: Sentence, claimant: object, claimant_idx: int | None, targets: set[str], speculative: bool
+) -> tuple[str | None, EntityMention | None] | None:
+    """(state, actor) the sentence holds responsible, or None."""
+    attackers = attacker_mentions(sent)
+    strong = _STRONG_ATTRIBUTION_RE.search(sent.text)
+    if speculative and claimant is None:
+        return None
+    actor = next((sent.mentions[i] for i in sorted(attackers)
+                  if sent.mentions[i].kind == "threat-actor"), None)
+    state = None
+    for i in sorted(attackers):
+        m = sent.mentions[i]
+        if i == claimant_idx or m.kind == "threat-actor":
+            continue
+        if m.state and m.state not in targets:
+            state = m.state
+            break
+    if state is None and strong and claimant is not None:
+        own = sent.mentions[claimant_idx].country if claimant_idx is not None else None
+        for i, m in enumerate(sent.mentions):
+            if i == claimant_idx or not m.state or m.state in targets or m.state == own:
+                continue
+            if m.start - sent.start > strong.start() - 60:
+                state = m.state
+                break
+    if state is None and actor is None:
+        return None
+    if state is None and actor is not None:
+        state = None  # the actor's sponsor is reference knowledge, not the claimant's words
+    return state, actor
+
+
+def _response_subject(sent: Sentence) -> object:
+    """A state acting in the sentence ("Albania cut ties ... over a cyberattack by Tehran")."""
+    for rx in lx.RESPONSE_RES.values():
+        m = rx.search(sent.text)
+        if m:
+            subj = subject_state(sent, m.start())
+            if subj is not None:
+                return claimant_from(subj[0])
+    return None
+
+
+def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
+               prior: Sequence[ClaimDraft]) -> list[ClaimDraft]:
+    """State responses: actor (subject before the cue) did action to target (after the cue)."""
+    out: list[ClaimDraft] = []
+    cues = [(a, m) for a, rx in lx.RESPONSE_RES.items() for m in rx.finditer(sent.text)]
+    cue_positions = [m.start() for _a, m in cues]
+    for action, m in sorted(cues, key=lambda x: x[1].start()):
+        if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
+                not re.match(r"condemn(?:ed|s|ing)?$|denounc\w+|deplor\w+", m.group(0), re.I):
+            continue
+        subj = subject_state(sent, m.start())
+        if subj is None:
+            continue
+        actor_m = subj[0]
+        actor = actor_m.country if actor_m.kind == "person" else actor_m.state
+        target = None
+        for tm, _i in states_after(sent, m.end(), 80):
+            if tm.state and tm.state != actor:
+                target = tm.state
+                break
+        if target is None:
+            target = _accused_state(prior, incident, actor)
+        if actor is None or target is None or actor == target:
+            continue
+        when = nearest_date(m.start(), cue_positions, dates, sent)
+        out.append(ClaimDraft(
+            kind="response", sentence=sent.index, incident=incident,
+            claimant=claimant_from(actor_m), action=action, actor_state=actor,
+            target_state=target, event_date=when, cue=m.group(0),
+        ))
+    return out
+
+
+def _accused_state(prior: Sequence[ClaimDraft], incident: int | None, actor: str | None) -> str | None:
+    """The state earlier claims hold responsible for the incident (the target of a condemnation)."""
+    for c in reversed(prior):
+        if c.kind == "attribution" and c.incident == incident and c.attributed_state and \
+                c.attributed_state != actor:
+            return c.attributed_state
+    for c in reversed(prior):
+        if c.kind == "attribution" and c.attributed_state and c.attributed_state != actor:
+            return c.attributed_state
+    return None
+
+
+def extract_claims(
+    sentences: Sequence[Sentence],
+    incidents: Sequence[IncidentDraft],
+    named: Sequence[int | None],
+    focus: Sequence[int | None],
+    dates: Mapping[int, Sequence[DatedSpan]],
+) -> list[ClaimDraft]:
+    """Claims of a whole document, in sentence order."""
+    claims: list[ClaimDraft] = []
+    for sent in sentences:
+        incident = named[sent.index] if named[sent.index] is not None else focus[sent.index]
+        claims.extend(sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims))
+    return claims

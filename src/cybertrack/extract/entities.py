@@ -1,0 +1,186 @@
+"""Entity mentions: reference-data names, government bodies, people with their titles.
+
+The reference scan (Aho-Corasick over every known name, DESIGN.md ``reference/``) does most of
+the work; this module adds what a gazetteer cannot list: ministries named by pattern ("the
+Interior Ministry of Albania", "Iran's Ministry of Foreign Affairs"), people recognised by a title
+next to their name ("Prime Minister Edi Rama"), and, when the statistical NER is loaded, its
+PERSON spans. A person's country comes from the title phrase ("Iran's ambassador", "National
+Security Council Spokesperson").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from cybertrack.extract.types import EntityMention
+from cybertrack.reference import Reference, RefEntry
+
+_NAME_WORD = r"[A-Z][a-zà-ÿ'’\-]+"
+_PERSON_RE = re.compile(
+    rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?:\s+(?:(?:al|bin|ibn|van|von|de|da|del|el)[- ]\s*)?"
+    rf"(?:{_NAME_WORD}|[A-Z]\.)){{0,3}}(?![\w'’-])"
+)
+_NOT_NAME_START = frozenset(
+    "The A An In On At By For From With According After Before During Since Earlier Later "
+    "This That These Those It Its Their His Her Our We They He She Almost Further Similarly "
+    "Primarily However Yet While Even Apart Tehran Iran And But Or Why How What When Where "
+    "Previous Next Camp Mr Mrs Ms Dr".split()
+)
+_GOV_WORDS = (
+    r"(?:(?:Ministry|Department|Office|Secretariat|Directorate|Agency|Service|Council|Cabinet)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:Foreign Affairs|Interior|Internal Affairs|Defen[cs]e|"
+    r"Justice|Home Affairs|Information|Communications|Intelligence|State Security|"
+    r"Public Security|Digital Affairs|Europe and Foreign Affairs|Foreign and European Affairs|"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))?)"
+)
+_MINISTRY_RE = re.compile(
+    r"\b(?:(?:the\s+)?(?:[Ff]oreign|[Ii]nterior|[Dd]efen[cs]e|[Jj]ustice|[Hh]ome|[Ss]tate|"
+    r"[Tt]reasury|[Ii]ntelligence|[Ee]xternal [Aa]ffairs|[Ii]nformation)\s+(?:[Mm]inistry|"
+    r"[Dd]epartment|[Oo]ffice)|" + _GOV_WORDS + r"|[Gg]overnment|[Aa]uthorities|"
+    r"[Pp]rosecutors|[Oo]fficials|[Ff]oreign [Mm]inister|[Pp]resident|[Pp]rime [Mm]inister)\b"
+)
+
+
+def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
+    """Every reference-data name in ``text`` as a mention (longest match wins)."""
+    out: list[EntityMention] = []
+    for hit in ref.scan(text):
+        entry = _best_entry(hit.entries, text, hit.start, hit.end)
+        if entry is None:
+            continue
+        out.append(_mention(entry, hit.start, hit.end, hit.text, hit.form))
+    return out
+
+
+def _best_entry(entries: Sequence[RefEntry], text: str, start: int, end: int) -> RefEntry | None:
+    """Pick one entry for an ambiguous name: countries first, then non-ambiguous entries.
+
+    Ambiguous short aliases (common words) need cyber context in the surrounding 120 characters.
+    """
+    if not entries:
+        return None
+    ranked = sorted(entries, key=lambda e: (e.kind != "country", e.ambiguous, e.kind != "threat-actor"))
+    best = ranked[0]
+    if best.ambiguous:
+        window = text[max(0, start - 120) : end + 120]
+        if not _CYBER_NEAR.search(window):
+            return None
+    return best
+
+
+_CYBER_NEAR = re.compile(
+    r"\b(hack\w*|cyber\w*|malware|APT|threat actor|group|espionage|intrusion|ransomware|"
+    r"campaign|phishing|backdoor|attributed|wiper|spyware)\b",
+    re.IGNORECASE,
+)
+
+
+def _mention(entry: RefEntry, start: int, end: int, text: str, form: str) -> EntityMention:
+    country = entry.country if entry.kind != "country" else entry.id.split(":", 1)[1]
+    is_gov = entry.is_government or (entry.kind == "country" and form in ("capital", "metonym"))
+    return EntityMention(
+        start=start, end=end, text=text, kind=entry.kind, form=form, entity_id=entry.id,
+        name=entry.name, country=country, sponsor=entry.sponsor, is_government=is_gov,
+        is_vendor=entry.is_vendor, aliases=entry.aliases,
+    )
+
+
+def government_bodies(text: str, mentions: Sequence[EntityMention]) -> list[EntityMention]:
+    """Ministries and governments named by pattern, tied to the adjacent country mention.
+
+    "Albania's foreign ministry", "the Interior Ministry of Albania", "the Albanian government",
+    "Iranian officials": the whole phrase becomes a government mention of that country.
+    """
+    states = [m for m in mentions if m.kind == "country" and m.country]
+    out: list[EntityMention] = []
+    for match in _MINISTRY_RE.finditer(text):
+        s, e = match.span()
+        owner = None
+        for m in states:  # "<Country>'s X" / "<Demonym> X" right before
+            gap = text[m.end : s]
+            if m.end <= s and re.fullmatch(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,1}", gap):
+                owner, s = m, m.start
+        if owner is None:
+            for m in states:  # "X of <Country>" right after
+                if m.start >= e and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[e : m.start]):
+                    owner, e = m, m.end
+                    break
+        if owner is None or owner.country is None:
+            continue
+        phrase = text[s:e]
+        out.append(
+            EntityMention(
+                start=s, end=e, text=phrase, kind="organization", form="government-body",
+                entity_id=f"gov:{owner.country.lower()}", name=f"Government of {owner.name}",
+                country=owner.country, is_government=True,
+            )
+        )
+    return out
+
+
+def people(
+    text: str,
+    mentions: Sequence[EntityMention],
+    titles: Iterable[str],
+    ner_people: Sequence[tuple[int, int]] = (),
+) -> list[EntityMention]:
+    """People named next to a title, or found by the NER, with role and country when stated."""
+    title_re = re.compile(
+        r"\b(" + "|".join(sorted((re.escape(t) for t in titles), key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    taken = [(m.start, m.end) for m in mentions]
+    found: dict[tuple[int, int], EntityMention] = {}
+    candidates = [(m.start(), m.end()) for m in _PERSON_RE.finditer(text)]
+    for s, e in [*candidates, *ner_people]:
+        name = text[s:e]
+        words = name.split()
+        if words[0] in _NOT_NAME_START or any(_overlaps(s, e, a, b) for a, b in taken):
+            continue
+        window_start = max(0, text.rfind("\n", 0, s) + 1, s - 90)
+        before = text[window_start:s]
+        titles_before = list(title_re.finditer(before))
+        is_ner = (s, e) in ner_people
+        adjacent = bool(titles_before) and re.fullmatch(
+            r"[\s,]*(?:and [\w\s]+?)?(?:to the [\w\s-]+?)?[\s,]*", before[titles_before[-1].end() :]
+        )
+        if not (adjacent or (is_ner and len(words) >= 2)):
+            continue
+        if len(words) < 2 and not adjacent:
+            continue
+        role = titles_before[-1].group(1) if adjacent else None
+        country = _country_before(mentions, text, window_start, s) if role else None
+        found[(s, e)] = EntityMention(
+            start=s, end=e, text=name, kind="person", form="title-person" if role else "ner",
+            entity_id="person:" + re.sub(r"\W+", "-", name.lower()).strip("-"), name=name,
+            country=country, role=role,
+        )
+    return sorted(found.values())
+
+
+def _country_before(
+    mentions: Sequence[EntityMention], text: str, lo: int, hi: int
+) -> str | None:
+    """The state named in a person's title phrase: the first country or government body in it."""
+    for m in sorted(mentions):
+        if lo <= m.start and m.end <= hi and m.country and (m.kind == "country" or m.is_government):
+            return m.country
+    return None
+
+
+def _overlaps(s: int, e: int, a: int, b: int) -> bool:
+    return s < b and a < e
+
+
+def merge_mentions(*groups: Iterable[EntityMention]) -> list[EntityMention]:
+    """All mentions sorted by position; a longer span swallows the mentions inside it."""
+    pool = sorted((m for g in groups for m in g), key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[EntityMention] = []
+    for m in pool:
+        if out and m.start < out[-1].end:
+            if m.end - m.start > out[-1].end - out[-1].start:
+                out[-1] = m
+            continue
+        out.append(m)
+    return out

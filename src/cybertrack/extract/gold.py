@@ -1,0 +1,132 @@
+"""Extraction -> the gold-set record shape of ``shared/eval/README.md``.
+
+The JSONL output of ``cybertrack extract`` is this shape, so one scorer compares prediction and
+gold. Within one document, repeated statements of the same claim (a headline and its lede) are
+reported once; an unattributed restatement is dropped where a named source makes the same claim.
+Extra keys (sentence, span, hedge, ids) are for people, the scorer ignores them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cybertrack.model import Claim, Extraction, Incident
+from cybertrack.vocab import VERBAL_FAMILY
+
+_GOLD_KINDS = ("country", "threat-actor", "organization", "person", "location", "malware")
+
+
+def to_gold(ex: Extraction, record_id: str | None = None) -> dict[str, Any]:
+    doc = ex.document
+    keys = {i.id: i.key for i in ex.incidents}
+    return {
+        "id": record_id or doc.external_id or doc.id,
+        "title": doc.title,
+        "published": doc.published.iso() if doc.published else None,
+        "source": doc.source,
+        "entities": _entities(ex),
+        "incidents": [_incident(i) for i in ex.incidents],
+        "attributions": _attributions(ex.claims, keys),
+        "denials": _denials(ex.claims, keys),
+        "responses": _responses(ex.claims, keys),
+    }
+
+
+def _entities(ex: Extraction) -> list[dict[str, Any]]:
+    out = []
+    for e in ex.entities:
+        if e.kind not in _GOLD_KINDS:
+            continue
+        item: dict[str, Any] = {"name": e.name, "kind": e.kind, "id": e.id}
+        if e.country:
+            item["country"] = e.country
+        if e.kind == "country":
+            item["country"] = e.id.split(":", 1)[1]
+        if e.aliases:
+            item["aliases"] = list(e.aliases[:20])
+        if e.sponsor:
+            item["sponsor"] = e.sponsor
+        if e.role:
+            item["role"] = e.role
+        out.append(item)
+    return out
+
+
+def _incident(i: Incident) -> dict[str, Any]:
+    return {
+        "key": i.key, "id": i.id, "targets": list(i.targets), "target_sectors": list(i.sectors),
+        "date": i.time.iso() if i.time else None,
+        "date_text": i.time.text if i.time else None,
+        "kinds": list(i.kinds), "sentence": i.sentence,
+    }
+
+
+def _attributions(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    named: set[tuple[Any, ...]] = set()
+    chosen = [c for c in claims if c.kind in ("attribution", "self-claim")]
+    for c in chosen:
+        if c.claimant is not None:
+            named.add((c.incident_id, c.attributed_state, c.attributed_actor))
+    for c in chosen:
+        target = (c.incident_id, c.attributed_state, c.attributed_actor)
+        if c.claimant is None and target in named:
+            continue
+        key = (c.kind, c.incident_id, _claimant_key(c), c.attributed_state, c.attributed_actor)
+        if key in seen:
+            continue
+        seen.add(key)
+        to: dict[str, str] = {}
+        if c.attributed_state:
+            to["state"] = c.attributed_state
+        if c.attributed_actor:
+            to["actor"] = c.attributed_actor
+        rows.append({
+            "incident": keys.get(c.incident_id or ""), "claimant": c.claimant.as_gold() if c.claimant else None,
+            "attributed_to": to, "confidence": c.confidence, "likelihood": c.likelihood,
+            "kind": c.kind, "date": c.claim_date.iso() if c.claim_date else None,
+            "hedge": c.hedge, "sentence": c.sentence_text, "id": c.id,
+        })
+    return rows
+
+
+def _claimant_key(c: Claim) -> tuple[str | None, ...]:
+    if c.claimant is None:
+        return (None,)
+    if c.claimant.kind in ("government", "person") and c.claimant.country:
+        return ("state", c.claimant.country)
+    return (c.claimant.kind, c.claimant.name.casefold())
+
+
+def _denials(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[str, Any]]:
+    rows, seen = [], set()
+    for c in claims:
+        if c.kind != "denial":
+            continue
+        key = (c.incident_id, _claimant_key(c))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"incident": keys.get(c.incident_id or ""),
+                     "claimant": c.claimant.as_gold() if c.claimant else None,
+                     "sentence": c.sentence_text, "id": c.id})
+    return rows
+
+
+def _responses(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[str, Any]]:
+    best: dict[tuple[Any, ...], Claim] = {}
+    for c in claims:
+        if c.kind != "response" or not c.action:
+            continue
+        family = "verbal" if c.action in VERBAL_FAMILY else c.action
+        key = (c.actor_state, c.target_state, family, c.incident_id)
+        old = best.get(key)
+        if old is None or (old.event_date is None and c.event_date is not None):
+            best[key] = c
+    return [
+        {"actor": c.actor_state, "target": c.target_state, "action": c.action,
+         "date": c.event_date.iso() if c.event_date else None,
+         "incident": keys.get(c.incident_id or ""), "sentence": c.sentence_text, "id": c.id}
+        for c in sorted(best.values(), key=lambda c: c.sentence.start)
+    ]

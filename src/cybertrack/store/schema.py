@@ -1,0 +1,212 @@
+"""The knowledge-base tables, declared once for SQLite and PostgreSQL alike.
+
+These ``Table`` objects describe the *current* schema and are what every query is built from.
+The database itself is created and upgraded by the versioned ``.sql`` files under
+``migrations/``; ``tests/test_store_migrations.py`` checks that running them yields exactly these
+tables, columns, indexes and foreign keys, so the two cannot drift apart silently.
+
+Portable choices (why the columns look the way they do):
+- tuples are JSON text, not arrays, so both dialects store them the same way;
+- a ``PartialDate`` is four columns (``*_start``, ``*_end`` dates, ``*_precision``, ``*_text``),
+  so range queries use the indexed start/end dates and nothing is lost;
+- no autoincrement columns (their DDL differs between dialects); every key is a text id or a
+  composite of ids and counters computed in Python.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+
+def _partial_date(prefix: str) -> list[Column[object]]:
+    """The four columns of one optional ``PartialDate``."""
+    return [
+        Column(f"{prefix}_start", Date),
+        Column(f"{prefix}_end", Date),
+        Column(f"{prefix}_precision", Text),
+        Column(f"{prefix}_text", Text),
+    ]
+
+
+#: One row per migration applied; the schema version is the largest ``version``.
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("applied_at", Text, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("media_type", Text, nullable=False),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("author", Text),
+    *_partial_date("published"),
+    Column("retrieved", Text),
+    Column("language", Text),
+    Column("reliability", Text, nullable=False),
+    Column("external_id", Text),
+    # When the row was written (ISO 8601 UTC); orders ``Store.documents()`` by ingestion.
+    Column("ingested_at", Text, nullable=False),
+    # Which extractor produced this document's records, so a later version can re-extract.
+    Column("extractor_version", Text, nullable=False, server_default=""),
+    Index("ix_documents_ingested_at", "ingested_at"),
+    Index("ix_documents_published_start", "published_start"),
+    Index("ix_documents_extractor_version", "extractor_version"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON list of strings
+    Column("country", Text),
+    Column("sponsor", Text),
+    Column("vendor_aliases", Text, nullable=False),  # JSON list of [alias, vendor]
+    Column("role", Text),
+    Index("ix_entities_kind", "kind"),
+)
+
+# ``entity_id`` columns are deliberately not foreign keys: extractors link mentions and claims to
+# reference-data ids that need not have been upserted yet, and refusing the document for that
+# would lose the claims.
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("document_id", Text, ForeignKey("documents.id"), nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("entity_id", Text),
+    Index("ix_mentions_document_id", "document_id"),
+    Index("ix_mentions_entity_id", "entity_id"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("document_id", Text, ForeignKey("documents.id"), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("kinds", Text, nullable=False),  # JSON lists from here to ``sectors``
+    Column("targets", Text, nullable=False),
+    Column("target_orgs", Text, nullable=False),
+    Column("sectors", Text, nullable=False),
+    *_partial_date("time"),
+    Column("operator", Text),
+    Column("title", Text),
+    Column("span_start", Integer),
+    Column("span_end", Integer),
+    Column("sentence", Text, nullable=False),
+    Index("ix_incidents_document_id", "document_id"),
+    Index("ix_incidents_time_start", "time_start"),
+)
+
+#: ``incidents.targets`` unnested, so "incidents against country X" is an index lookup.
+incident_targets = Table(
+    "incident_targets",
+    metadata,
+    Column("incident_id", Text, ForeignKey("incidents.id"), primary_key=True),
+    Column("country", Text, primary_key=True),
+    Index("ix_incident_targets_country", "country"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("document_id", Text, ForeignKey("documents.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("sentence_text", Text, nullable=False),
+    Column("claimant_kind", Text),
+    Column("claimant_name", Text),
+    Column("claimant_country", Text),
+    Column("claimant_entity_id", Text),
+    Column("claimant_basis", Text),
+    Column("incident_id", Text, ForeignKey("incidents.id")),
+    Column("stance", Text, nullable=False),
+    Column("attributed_state", Text),
+    Column("attributed_actor", Text),
+    Column("attributed_actor_id", Text),
+    Column("action", Text),
+    Column("actor_state", Text),
+    Column("target_state", Text),
+    Column("confidence", Text),
+    Column("likelihood", Text),
+    Column("hedge", Text),
+    *_partial_date("claim_date"),
+    *_partial_date("event_date"),
+    Index("ix_claims_document_id", "document_id"),
+    Index("ix_claims_incident_id", "incident_id"),
+    Index("ix_claims_kind", "kind"),
+    Index("ix_claims_attributed_state", "attributed_state"),
+    Index("ix_claims_attributed_actor_id", "attributed_actor_id"),
+    Index("ix_claims_actor_state", "actor_state"),
+    Index("ix_claims_target_state", "target_state"),
+    Index("ix_claims_action", "action"),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("a", Text, nullable=False),
+    Column("b", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON list of strings
+    Column("made_by", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Index("ix_links_a", "a"),
+    Index("ix_links_b", "b"),
+    Index("ix_links_kind_status", "kind", "status"),
+)
+
+#: Every status a link has had, in order: links are reviewed by appending events, so any
+#: accept or reject can be undone and who decided what stays visible.
+link_events = Table(
+    "link_events",
+    metadata,
+    Column("link_id", Text, ForeignKey("links.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("status", Text, nullable=False),
+    Column("previous_status", Text),
+    Column("made_by", Text, nullable=False),
+    Column("at", Text, nullable=False),
+)
+
+#: Tables that ``Store.counts()`` reports, by the name it reports them under.
+COUNTED = {
+    "documents": documents,
+    "mentions": mentions,
+    "entities": entities,
+    "incidents": incidents,
+    "claims": claims,
+    "links": links,
+}

@@ -1,0 +1,424 @@
+"""The knowledge base: documents and everything extracted from them, plus links between records.
+
+``Store`` is the only way the rest of cybertrack reads or writes the database. Writes of one
+document are one transaction (a crash leaves each document either complete or absent), and
+adding a document whose id is already stored writes nothing, so an interrupted batch is resumed
+by simply running it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from itertools import islice
+from types import TracebackType
+from typing import Any, Literal, cast
+
+from sqlalchemy import Connection, Engine, Select, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from cybertrack.errors import NotFoundError, StoreError
+from cybertrack.model import Claim, Document, Entity, Extraction, Incident, Link, Mention
+from cybertrack.store import codec
+from cybertrack.store import schema as t
+from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
+from cybertrack.store.migrations import current_version, migrate
+from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
+
+LinkStatus = Literal["proposed", "accepted", "rejected"]
+LINK_KINDS = ("incident", "actor")
+LINK_STATUSES = ("proposed", "accepted", "rejected")
+#: Most ids put in one ``IN (...)`` list; stays far below SQLite's and PostgreSQL's limits.
+IN_CHUNK = 5000
+
+
+def _check(what: str, value: str | None, allowed: Sequence[str]) -> None:
+    """Reject a misspelt vocabulary value instead of silently matching nothing."""
+    if value is not None and value not in allowed:
+        raise StoreError(f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class Store:
+    """A cybertrack knowledge base on SQLite or PostgreSQL. Use ``Store.open``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self.url: str = engine.url.render_as_string(hide_password=True)
+
+    @classmethod
+    def open(cls, url_or_path: str) -> Store:
+        """Open (creating if needed) the knowledge base at a SQLite path or database URL and
+        apply pending schema migrations."""
+        engine = create_store_engine(resolve_url(url_or_path))
+        try:
+            migrate(engine)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            reason = getattr(exc, "orig", None) or exc
+            raise StoreError(
+                f"cannot open knowledge base {engine.url.render_as_string(hide_password=True)}: "
+                f"{reason}"
+            ) from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read knowledge base {self.url}: {_reason(exc)}") from exc
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[Connection]:
+        """One write transaction; database errors become ``StoreError`` naming ``what``."""
+        try:
+            with write_connection(self._engine) as conn, conn.begin():
+                yield conn
+        except IntegrityError:
+            raise  # callers decide what a constraint violation means
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{what} in {self.url}: {_reason(exc)}") from exc
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT supporting ``ON CONFLICT`` (same API in both dialects we serve)."""
+        if self._engine.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    def _all(self, query: Select[Any]) -> list[Any]:
+        with self._read() as conn:
+            return list(conn.execute(query).mappings())
+
+    def _one(self, query: Select[Any], kind: str, ident: str) -> Any:
+        with self._read() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFoundError(kind, ident)
+        return row
+
+    # --- documents and extractions ------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self._read() as conn:
+            return current_version(conn)
+
+    def has_document(self, doc_id: str) -> bool:
+        with self._read() as conn:
+            return _existing_ids(conn, [doc_id]) == {doc_id}
+
+    def add_document(self, doc: Document, *, extractor_version: str = "") -> bool:
+        return self.add_extraction(Extraction(doc), extractor_version=extractor_version)
+
+    def add_extraction(self, ex: Extraction, *, extractor_version: str = "") -> bool:
+        """Store a document and everything extracted from it in one transaction. Returns False,
+        writing nothing, if the document id is already stored. Entities in ``ex.entities`` are
+        added only where their id is new: reference data loaded with ``upsert_entities`` is
+        never overwritten by what one document's extraction says."""
+        doc_id = ex.document.id
+        _validate(ex)
+        try:
+            with self._write(f"cannot add document {doc_id}") as conn:
+                if _existing_ids(conn, [doc_id]):
+                    return False
+                self._insert_extractions(conn, [ex], extractor_version)
+        except IntegrityError as exc:
+            if self.has_document(doc_id):
+                return False  # a concurrent writer stored it first; ours was rolled back
+            raise StoreError(
+                f"cannot add document {doc_id} to {self.url}: {_reason(exc)}; nothing was "
+                "written (does a claim name an incident that is not in the extraction?)"
+            ) from exc
+        return True
+
+    def bulk_add(
+        self, extractions: Iterable[Extraction], *, chunk_size: int = 1000,
+        extractor_version: str = "",
+    ) -> int:
+        """Store many extractions fast, one transaction per ``chunk_size`` documents; documents
+        already stored (or repeated in the input) are skipped. Returns how many were new. A bad
+        record fails its whole chunk; use ``add_extraction`` to isolate documents."""
+        added = 0
+        for chunk in _chunks(extractions, chunk_size):
+            for ex in chunk:
+                _validate(ex)
+            try:
+                with self._write("cannot bulk-add documents") as conn:
+                    seen = _existing_ids(conn, [ex.document.id for ex in chunk])
+                    fresh = []
+                    for ex in chunk:
+                        if ex.document.id not in seen:
+                            seen.add(ex.document.id)
+                            fresh.append(ex)
+                    self._insert_extractions(conn, fresh, extractor_version)
+            except IntegrityError as exc:
+                raise StoreError(
+                    f"cannot bulk-add {len(chunk)} documents starting with "
+                    f"{chunk[0].document.id} to {self.url}: {_reason(exc)}; that chunk was "
+                    "not written, earlier chunks were"
+                ) from exc
+            added += len(fresh)
+        return added
+
+    def _insert_extractions(
+        self, conn: Connection, exs: Sequence[Extraction], extractor_version: str,
+    ) -> None:
+        if not exs:
+            return
+        now = codec.utc_now()
+        ents = {e.id: codec.entity_row(e) for ex in exs for e in ex.entities}
+        if ents:
+            conn.execute(self._insert(t.entities).on_conflict_do_nothing(), list(ents.values()))
+        rows: list[tuple[Any, list[dict[str, Any]]]] = [
+            (t.documents, [codec.document_row(ex.document, extractor_version=extractor_version,
+                                              ingested_at=now) for ex in exs]),
+            (t.mentions, [codec.mention_row(m) for ex in exs for m in ex.mentions]),
+            (t.incidents, [codec.incident_row(i) for ex in exs for i in ex.incidents]),
+            (t.incident_targets, [r for ex in exs for i in ex.incidents
+                                  for r in codec.incident_target_rows(i)]),
+            (t.claims, [codec.claim_row(c) for ex in exs for c in ex.claims]),
+        ]
+        for table, values in rows:
+            if values:
+                conn.execute(table.insert(), values)
+        self._insert_links(conn, [link for ex in exs for link in ex.links])
+
+    def document(self, doc_id: str) -> Document:
+        row = self._one(select(t.documents).where(t.documents.c.id == doc_id), "document", doc_id)
+        return codec.row_to_document(row)
+
+    def document_extractor_version(self, doc_id: str) -> str:
+        """Which extractor produced the document's records ("" when not recorded)."""
+        q = select(t.documents.c.extractor_version).where(t.documents.c.id == doc_id)
+        return str(self._one(q, "document", doc_id)["extractor_version"])
+
+    def documents(self, *, limit: int | None = None, offset: int = 0) -> list[Document]:
+        """Documents in the order they were stored."""
+        q = (select(t.documents).order_by(t.documents.c.ingested_at, t.documents.c.id)
+             .limit(limit).offset(offset))
+        return [codec.row_to_document(r) for r in self._all(q)]
+
+    def counts(self) -> dict[str, int]:
+        q = select(*(select(func.count()).select_from(table).scalar_subquery().label(name)
+                     for name, table in t.COUNTED.items()))
+        with self._read() as conn:
+            row = conn.execute(q).mappings().one()
+        return {name: int(row[name]) for name in t.COUNTED}
+
+    def mentions(self, document_id: str) -> list[Mention]:
+        m = t.mentions.c
+        q = (select(t.mentions).where(m.document_id == document_id)
+             .order_by(m.span_start, m.span_end, m.id))
+        return [codec.row_to_mention(r) for r in self._all(q)]
+
+    # --- entities -----------------------------------------------------------------------------
+
+    def upsert_entities(self, entities: Iterable[Entity]) -> None:
+        """Insert new entities and overwrite stored ones with the same id (last one wins)."""
+        rows = list({e.id: codec.entity_row(e) for e in entities}.values())
+        if not rows:
+            return
+        ins = self._insert(t.entities)
+        stmt = ins.on_conflict_do_update(
+            index_elements=[t.entities.c.id],
+            set_={c.name: ins.excluded[c.name] for c in t.entities.c if c.name != "id"},
+        )
+        with self._write(f"cannot store {len(rows)} entities") as conn:
+            for chunk in _chunks(rows, IN_CHUNK):
+                conn.execute(stmt, chunk)
+
+    def entity(self, entity_id: str) -> Entity:
+        q = select(t.entities).where(t.entities.c.id == entity_id)
+        return codec.row_to_entity(self._one(q, "entity", entity_id))
+
+    def entities(self, kind: str | None = None) -> list[Entity]:
+        _check("entity kind", kind, ENTITY_KINDS)
+        q = select(t.entities).order_by(t.entities.c.id)
+        if kind is not None:
+            q = q.where(t.entities.c.kind == kind)
+        return [codec.row_to_entity(r) for r in self._all(q)]
+
+    # --- incidents and claims -----------------------------------------------------------------
+
+    def incident(self, incident_id: str) -> Incident:
+        q = select(t.incidents).where(t.incidents.c.id == incident_id)
+        return codec.row_to_incident(self._one(q, "incident", incident_id))
+
+    def incidents(
+        self, *, document_id: str | None = None, target: str | None = None,
+        since: dt.date | None = None, until: dt.date | None = None, limit: int | None = None,
+    ) -> list[Incident]:
+        """Incidents matching every filter given, earliest first (undated last). ``target`` is
+        a country code; ``since``/``until`` keep incidents whose time interval overlaps
+        [since, until], so undated incidents are left out when either is given."""
+        i = t.incidents.c
+        q = select(t.incidents)
+        if document_id is not None:
+            q = q.where(i.document_id == document_id)
+        if target is not None:
+            q = q.join(t.incident_targets, t.incident_targets.c.incident_id == i.id).where(
+                t.incident_targets.c.country == target)
+        if since is not None:
+            q = q.where(i.time_end >= since)
+        if until is not None:
+            q = q.where(i.time_start <= until)
+        q = q.order_by(i.time_start.asc().nulls_last(), i.id).limit(limit)
+        return [codec.row_to_incident(r) for r in self._all(q)]
+
+    def claims(
+        self, *, incident_ids: Sequence[str] | None = None, document_id: str | None = None,
+        kind: str | None = None, attributed_state: str | None = None,
+        attributed_actor_id: str | None = None, actor_state: str | None = None,
+        target_state: str | None = None, action: str | None = None,
+    ) -> list[Claim]:
+        """Claims matching every filter given, in document order (by document id, then
+        position in the text)."""
+        _check("claim kind", kind, CLAIM_KINDS)
+        c = t.claims.c
+        q = select(t.claims).order_by(c.document_id, c.sentence_start, c.id)
+        for column, value in (
+            (c.document_id, document_id), (c.kind, kind), (c.attributed_state, attributed_state),
+            (c.attributed_actor_id, attributed_actor_id), (c.actor_state, actor_state),
+            (c.target_state, target_state), (c.action, action),
+        ):
+            if value is not None:
+                q = q.where(column == value)
+        if incident_ids is None:
+            return [codec.row_to_claim(r) for r in self._all(q)]
+        ids = list(dict.fromkeys(incident_ids))
+        out = [codec.row_to_claim(r) for chunk in _chunks(ids, IN_CHUNK)
+               for r in self._all(q.where(c.incident_id.in_(chunk)))]
+        if len(ids) > IN_CHUNK:
+            out.sort(key=lambda cl: (cl.document_id, cl.sentence.start, cl.id))
+        return out
+
+    # --- links --------------------------------------------------------------------------------
+
+    def add_links(self, links: Iterable[Link]) -> int:
+        """Store links whose id is new (with a first history event); return how many."""
+        batch = list(links)
+        with self._write(f"cannot store {len(batch)} links") as conn:
+            return self._insert_links(conn, batch)
+
+    def _insert_links(self, conn: Connection, links: Sequence[Link]) -> int:
+        rows = {}
+        for link in links:
+            _check("link kind", link.kind, LINK_KINDS)
+            _check("link status", link.status, LINK_STATUSES)
+            rows[link.id] = link
+        if not rows:
+            return 0
+        stmt = (self._insert(t.links).on_conflict_do_nothing(index_elements=[t.links.c.id])
+                .returning(t.links.c.id))
+        new = {r[0] for r in conn.execute(stmt, [codec.link_row(x) for x in rows.values()])}
+        now = codec.utc_now()
+        events = [{"link_id": i, "seq": 1, "status": rows[i].status, "previous_status": None,
+                   "made_by": rows[i].made_by, "at": now} for i in sorted(new)]
+        if events:
+            conn.execute(t.link_events.insert(), events)
+        return len(new)
+
+    def links(
+        self, *, kind: str | None = None, status: str | None = None,
+        record_id: str | None = None,
+    ) -> list[Link]:
+        """Links matching every filter given, highest score first; ``record_id`` matches
+        either end."""
+        _check("link kind", kind, LINK_KINDS)
+        _check("link status", status, LINK_STATUSES)
+        lc = t.links.c
+        q = select(t.links).order_by(lc.score.desc(), lc.id)
+        if kind is not None:
+            q = q.where(lc.kind == kind)
+        if status is not None:
+            q = q.where(lc.status == status)
+        if record_id is not None:
+            q = q.where(or_(lc.a == record_id, lc.b == record_id))
+        return [codec.row_to_link(r) for r in self._all(q)]
+
+    def set_link_status(self, link_id: str, status: str, *, by: str = "user") -> Link:
+        """Accept, reject or re-propose a link. The change is appended to the link's history
+        (``link_history``), so every decision can be seen and undone; setting the status it
+        already has changes nothing."""
+        _check("link status", status, LINK_STATUSES)
+        lc, ev = t.links.c, t.link_events.c
+        with self._write(f"cannot set the status of link {link_id}") as conn:
+            row = conn.execute(
+                select(t.links).where(lc.id == link_id).with_for_update()
+            ).mappings().first()
+            if row is None:
+                raise NotFoundError("link", link_id)
+            link = codec.row_to_link(row)
+            if link.status == status:
+                return link
+            seq = conn.execute(
+                select(func.coalesce(func.max(ev.seq), 0)).where(ev.link_id == link_id)
+            ).scalar_one()
+            conn.execute(t.links.update().where(lc.id == link_id).values(status=status))
+            conn.execute(t.link_events.insert().values(
+                link_id=link_id, seq=int(seq) + 1, status=status, previous_status=link.status,
+                made_by=by, at=codec.utc_now()))
+        return replace(link, status=cast(LinkStatus, status))
+
+    def link_history(self, link_id: str) -> list[codec.LinkEvent]:
+        """Every status the link has had, oldest first."""
+        self._one(select(t.links.c.id).where(t.links.c.id == link_id), "link", link_id)
+        ev = t.link_events.c
+        q = select(t.link_events).where(ev.link_id == link_id).order_by(ev.seq)
+        return [codec.row_to_link_event(r) for r in self._all(q)]
+
+
+def _existing_ids(conn: Connection, doc_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(doc_ids, IN_CHUNK):
+        q = select(t.documents.c.id).where(t.documents.c.id.in_(chunk))
+        found.update(conn.execute(q).scalars())
+    return found
+
+
+def _validate(ex: Extraction) -> None:
+    """Every record must belong to the extraction's document, or it would be filed under a
+    document that does not vouch for it."""
+    doc_id = ex.document.id
+    records: list[Mention | Incident | Claim] = [*ex.mentions, *ex.incidents, *ex.claims]
+    for rec in records:
+        if rec.document_id != doc_id:
+            raise StoreError(
+                f"{type(rec).__name__.lower()} {rec.id} names document {rec.document_id} but "
+                f"is in the extraction of document {doc_id}; fix the extractor"
+            )
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's message without SQLAlchemy's long wrapper text."""
+    orig = getattr(exc, "orig", None)
+    return str(orig if orig is not None else exc).strip().splitlines()[0]

@@ -1,0 +1,96 @@
+"""Schema migrations: fresh databases, upgrades from an older version, drift from schema.py."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_extraction
+from sqlalchemy import Engine, inspect, text
+
+from cybertrack.errors import StoreError
+from cybertrack.store import Store, latest_version
+from cybertrack.store import schema as t
+from cybertrack.store.engine import create_store_engine, resolve_url
+from cybertrack.store.migrations import Migration, current_version, load_migrations, migrate
+
+
+def _engine(url: str) -> Engine:
+    return create_store_engine(resolve_url(url))
+
+
+def test_migration_files_are_numbered_and_split() -> None:
+    migs = load_migrations()
+    assert [m.version for m in migs] == list(range(1, latest_version() + 1))
+    assert migs[0].name == "initial"
+    mig = Migration(9, "x", "-- note; with semicolon\nCREATE TABLE a (b TEXT);\n\nDROP TABLE a;\n")
+    assert mig.statements() == ["CREATE TABLE a (b TEXT)", "DROP TABLE a"]
+
+
+def test_older_database_is_upgraded_keeping_its_data(db_url: str) -> None:
+    previous = latest_version() - 1
+    engine = _engine(db_url)
+    try:
+        assert migrate(engine, target=previous) == list(range(1, previous + 1))
+        with engine.begin() as conn:
+            assert current_version(conn) == previous
+            conn.execute(text(
+                "INSERT INTO documents (id, text, source, media_type, reliability, ingested_at) "
+                "VALUES ('doc--old', 'old text', 'old source', 'text/plain', 'F', '2020')"))
+    finally:
+        engine.dispose()
+    with Store.open(db_url) as kb:
+        assert kb.schema_version() == latest_version()
+        assert kb.document("doc--old").text == "old text"
+        assert kb.document_extractor_version("doc--old") == ""
+        assert kb.add_extraction(make_extraction(), extractor_version="v2")
+    with Store.open(db_url) as kb:  # reopening at the latest version applies nothing
+        assert kb.schema_version() == latest_version()
+        assert kb.counts()["documents"] == 2
+
+
+def test_migrated_database_matches_schema_py(db_url: str) -> None:
+    Store.open(db_url).close()
+    engine = _engine(db_url)
+    try:
+        insp = inspect(engine)
+        assert set(insp.get_table_names()) == set(t.metadata.tables)
+        for name, table in t.metadata.tables.items():
+            cols = {c["name"]: c["nullable"] for c in insp.get_columns(name)}
+            assert cols == {c.name: c.nullable for c in table.columns}, name
+            pk = insp.get_pk_constraint(name)["constrained_columns"]
+            assert pk == [c.name for c in table.primary_key.columns], name
+            idx = {i["name"]: i["column_names"] for i in insp.get_indexes(name)}
+            assert idx == {i.name: [c.name for c in i.columns] for i in table.indexes}, name
+            fks = {(tuple(f["constrained_columns"]), f["referred_table"])
+                   for f in insp.get_foreign_keys(name)}
+            assert fks == {((f.parent.name,), f.column.table.name)
+                           for f in table.foreign_keys}, name
+    finally:
+        engine.dispose()
+
+
+def test_newer_database_is_refused(db_url: str) -> None:
+    Store.open(db_url).close()
+    engine = _engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(t.schema_version.insert().values(
+                version=latest_version() + 1, name="future", applied_at="2099"))
+    finally:
+        engine.dispose()
+    with pytest.raises(StoreError, match="newer than this cybertrack supports"):
+        Store.open(db_url)
+
+
+def test_foreign_database_is_refused_without_changes(db_url: str) -> None:
+    engine = _engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE links (something TEXT)"))
+        with pytest.raises(StoreError, match="is this a cybertrack knowledge base"):
+            Store.open(db_url)
+        with engine.connect() as conn:
+            # the migration failed late (at "links") and was rolled back as a whole
+            assert not inspect(conn).has_table("schema_version")
+            assert not inspect(conn).has_table("documents")
+    finally:
+        engine.dispose()
