@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_ENTITIES, make_extraction
 
+from conftest import SAMPLE_ENTITIES, make_extraction
 from cybertrack.errors import NotFoundError, StoreError
 from cybertrack.model import Claim, Document, Entity, Extraction, Incident, PartialDate, Span
 from cybertrack.store import Store, latest_version
@@ -81,7 +82,9 @@ def test_documents_are_listed_in_ingest_order_with_paging(store: Store) -> None:
     assert minimal.published is None and minimal.reliability == "F"
 
 
-def _incident(doc_id: str, key: str, targets: tuple[str, ...], time: PartialDate | None) -> Incident:
+def _incident(
+    doc_id: str, key: str, targets: tuple[str, ...], time: PartialDate | None
+) -> Incident:
     return Incident(id=f"incident--{key}", document_id=doc_id, key=key, targets=targets, time=time)
 
 
@@ -179,11 +182,17 @@ def test_extraction_does_not_overwrite_known_entities(store: Store) -> None:
     assert store.entity("organization:mandiant").name == "Mandiant"
 
 
-def test_open_refuses_bad_locations(tmp_path: object) -> None:
+def test_open_refuses_bad_locations(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         Store.open("/nonexistent-folder/kb.db")
     with pytest.raises(StoreError, match="unsupported database 'mysql'"):
         Store.open("mysql://u@localhost/db")
+    garbage = tmp_path / "not-a-db.db"
+    garbage.write_bytes(b"this is not a database file" * 100)
+    with pytest.raises(StoreError, match="cannot open knowledge base .*not-a-db.db"):
+        Store.open(str(garbage))
+    with pytest.raises(StoreError, match="cannot open knowledge base postgresql"):
+        Store.open("postgresql://nobody@127.0.0.1:1/none")  # bare scheme gets psycopg 3
 
 
 def test_memory_database_keeps_data_across_calls() -> None:

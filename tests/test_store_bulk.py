@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import make_extraction
 
+from conftest import make_extraction
 from cybertrack.errors import StoreError
 from cybertrack.store import Store
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import make_extraction
 from sqlalchemy import text
 
+from conftest import make_extraction
 from cybertrack.store import Store
 from cybertrack.store.engine import create_store_engine, resolve_url
 
@@ -66,7 +66,7 @@ def test_kill_9_mid_batch_then_resume(db_url: str) -> None:
         stored = {d.id for d in kb.documents()}
         assert {expected[n].document.id for n in committed} <= stored
         assert len(stored) < N_DOCS  # the kill really interrupted the batch
-        for n, ex in expected.items():
+        for ex in expected.values():
             if ex.document.id in stored:  # complete, not half-written
                 doc_id = ex.document.id
                 assert kb.document(doc_id) == ex.document
@@ -83,3 +83,36 @@ def test_kill_9_mid_batch_then_resume(db_url: str) -> None:
         assert after["documents"] == N_DOCS
         assert after["claims"] == N_DOCS * len(expected[0].claims)
         assert after["claims"] - before["claims"] == (N_DOCS - len(stored)) * 5
+
+
+RACER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from conftest import make_extraction
+from cybertrack.store import Store
+with Store.open(sys.argv[2]) as kb:
+    for n in range(int(sys.argv[3])):
+        print(n, int(kb.add_extraction(make_extraction(n=n))), flush=True)
+"""
+
+
+def test_concurrent_writers_store_each_document_once(db_url: str) -> None:
+    """Two processes adding the same documents at once: no lock errors, and each document is
+    reported new by exactly one of them."""
+    Store.open(db_url).close()  # create the schema once, so the racers only race on data
+    n_docs = 40
+    procs = [
+        subprocess.Popen([sys.executable, "-c", RACER, str(TESTS), db_url, str(n_docs)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+    new_by = [{int(a) for a, b in (line.split() for line in out.splitlines()) if b == "1"}
+              for out, _ in outputs]
+    assert new_by[0] | new_by[1] == set(range(n_docs))
+    assert not new_by[0] & new_by[1]
+    with Store.open(db_url) as kb:
+        assert kb.counts()["documents"] == n_docs
+        assert kb.counts()["claims"] == n_docs * 5

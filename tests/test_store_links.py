@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import make_extraction
 
+from conftest import make_extraction
 from cybertrack.errors import NotFoundError, StoreError
 from cybertrack.model import Link
 from cybertrack.store import Store

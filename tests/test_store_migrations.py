@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_extraction
 from sqlalchemy import Engine, inspect, text
 
+from conftest import make_extraction
 from cybertrack.errors import StoreError
 from cybertrack.store import Store, latest_version
 from cybertrack.store import schema as t

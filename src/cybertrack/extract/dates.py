@@ -1,24 +1,27 @@
 """Date normalizer: find date expressions in text and read them as partial dates.
 
-Runs on every sentence of every document, so it is a set of precompiled regexes whose groups
-are turned into dates directly. dateparser is not called: parsing one candidate costs ~2 ms
-(ten times this module's cost for a whole article) and it fills missing parts from "now"
-silently, where we need to know the precision the text gave.
+It runs on every sentence of every document, so it is built for speed: a few scans for
+*anchor* tokens (a month name, a year, a weekday, "ago", "after"...), each a regex that starts
+with a literal so the engine skips ahead fast, and then short look-behinds from each anchor for
+what modifies it ("mid-", "13", "since"). Dates are built from the regex groups; dateparser is
+not called, since it costs ~2 ms per candidate (more than this whole module per article) and
+fills missing parts from "now" silently where we need the precision the text gave.
 
-What is read, and how:
-- explicit dates (``15 July 2022``, ``July 15, 2022``, ``2022-07-15``, ``January 2022``,
-  ``in 2014``, ``the 1980s``) become day / month / year / range partial dates;
-- a month or day without a year takes the most recent occurrence not after publication (with
-  ``YEAR_SLACK_DAYS`` of slack, as articles run a little ahead of their date line); without a
-  publication date such mentions are dropped;
-- ``mid-July`` is 10-20 July, ``early``/``late`` 1-10 / 21-end, ``earlier in September`` the month;
-- deictic phrases (``yesterday``, ``last week``, ``on Monday``, ``three days ago``) resolve against
-  the publication date;
+What is read:
+- explicit dates: ``15 July 2022``, ``July 15, 2022``, ``2022-07-15``, ``January 2022``,
+  ``in 2014``, ``the 1980s`` (a range), ``2014-2016``, ``early 2022``, ``summer 2021``;
+- a month or day without a year takes the most recent occurrence not after publication plus
+  ``YEAR_SLACK_DAYS`` (articles run slightly ahead of their date line); without a publication
+  date such mentions are dropped, as are the deictic ones below;
+- ``mid-July`` is 10-20 July, ``early``/``late July`` 1-10 / 21-end, ``earlier in September``
+  the month; a bare ``May`` only after a preposition (otherwise it is the verb);
+- deictic phrases against publication: ``yesterday``, ``last week``, ``on Monday``, ``3 days ago``;
 - phrases relative to another event (``just days after``, ``two days later``, ``the following
-  week``) have no date, only a relation and ``offset_days``; :func:`resolve_relative` places them
+  week``) get no date but a relation and ``offset_days``; :func:`resolve_relative` places them
   once the caller knows the anchor event's date;
 - vague spans (``decades ago``, ``years ago``) are ignored.
-A leading ``since``/``until``/``before``/``after`` is part of the match and sets ``relation``.
+A ``since``/``until``/``before``/``after`` right before a date is part of the match and sets
+``relation`` ("since 2013": relation ``since``, year 2013).
 """
 
 from __future__ import annotations
@@ -26,10 +29,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from typing import NamedTuple
 
-from cybertrack.model import PartialDate
+from cybertrack.model import PartialDate, Precision
 
 YEAR_SLACK_DAYS = 7
 
@@ -47,10 +50,10 @@ class DateMatch(NamedTuple):
 
 # ---- vocabulary -------------------------------------------------------------------------------
 
-MONTHS: dict[str, int] = {
-    name: i for i, name in enumerate(calendar.month_name) if name
-} | {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
-     "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
+MONTHS: dict[str, int] = {name: i for i, name in enumerate(calendar.month_name) if name} | {
+    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Sept": 9,
+    "Oct": 10, "Nov": 11, "Dec": 12,
+}
 WEEKDAYS: dict[str, int] = {name: i for i, name in enumerate(calendar.day_name)}
 NUMBERS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -61,82 +64,94 @@ RELATIONS: dict[str, str] = {
     "since": "since", "from": "since", "until": "until", "till": "until", "through": "until",
     "before": "before", "after": "after",
 }
+_NUM = (r"\d{1,3}|a\s+couple\s+of|couple|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+        r"eleven|twelve|fifteen|twenty|thirty")
+_VAGUE_NUM = r"a\s+few|few|several|some"
 #: Nouns that make "in 2000 cases" a count, not a year.
 _COUNT_NOUNS = (
-    "people|persons|members|troops|soldiers|cases|users|devices|accounts|computers|machines|"
-    "servers|victims|deaths|employees|organi[sz]ations|companies|times|attacks|documents|"
-    "emails|files|records|websites|sites|systems|hosts|customers|individuals|targets"
+    r"people|persons|members|troops|soldiers|cases|users|devices|accounts|computers|machines|"
+    r"servers|victims|deaths|employees|organi[sz]ations|companies|times|attacks|documents|"
+    r"emails|files|records|websites|sites|systems|hosts|customers|individuals|targets"
 )
+_MONTH_ALT = "|".join(calendar.month_name[1:])
+_ABBR_ALT = "|".join(rf"{a}\.?" for a in ("Sept", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+                                          "Sep", "Oct", "Nov", "Dec"))
+_END = r"(?![\w/-]|[,.]\d)"
 
-# ---- patterns ---------------------------------------------------------------------------------
+# ---- anchor scans (each starts with a literal, so the regex engine skips ahead fast) ----------
 
-_MONTH_FULL = "|".join(calendar.month_name[1:])
-_MONTH_ANY = rf"(?P<mon>{_MONTH_FULL}|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.?"
-_MONTH_NAMED = rf"(?P<mon>{_MONTH_FULL})"
-_REL = r"(?:(?P<rel>(?i:since|until|till|through|from|before|after))\s+)?"
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_WD_PREFIX = rf"(?:{_WEEKDAY},?\s+)?"
-_YEAR = r"(?:19|20)\d{2}"
-_NUM = r"\d{1,3}|a\s+couple\s+of|couple|an?|one|two|three|four|five|six|seven|eight|nine|ten|" \
-       r"eleven|twelve|fifteen|twenty|thirty"
-_END = r"(?![\w-]|[,.]\d)"
+MONTH_RX = re.compile(
+    rf"(?P<mon>{_MONTH_ALT}|{_ABBR_ALT})(?!\w)"
+    rf"(?:\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\w-]|[,.:]\d))?"
+    rf"(?:,?\s+(?P<y>(?:19|20)\d{{2}}){_END})?")
+YEAR_RX = re.compile(
+    r"(?P<y>(?:1[89]|20)\d{2})(?:(?P<iso>-(?P<m>[01]\d)-(?P<d>[0-3]\d))|(?P<dec>'?s)"
+    r"|\s*[-\u2013]\s*(?:(?P<y2>(?:19|20)\d{2})|(?P<yy>\d{2})))?")
+DEICTIC_RX = re.compile(r"(?P<unit>yesterday|Yesterday|week|month|year)(?!\w)")
+WEEKDAY_RX = re.compile(
+    rf"(?P<wd>Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?!\w)(?!,?\s+(?:\d|{_MONTH_ALT}))")
+AGO_RX = re.compile(r"ago(?!\w)")
+DIRECTION_RX = re.compile(r"(?P<dir>after(?:wards?)?|later|before|earlier|prior\s+to)(?!\w)")
+PHRASE_RX = re.compile(  # every alternative starts with a literal; "the" is checked after
+    r"following\s+(?P<fol>day|week|month|year)|next\s+(?P<next>day|week|month|year)"
+    r"|previous\s+(?P<prev>day|week)|day\s+(?P<dpdir>before|after)"
+    r"|week\s+(?P<wpdir>before|after)|same\s+(?P<same>day)"
+    + "".join(rf"|{w}\s+after(?:wards?)?" for w in ("Shortly", "shortly", "Soon", "soon"))
+    + "".join(rf"|{w}\s+(?:(?P<wn{i}>{_NUM}|{_VAGUE_NUM})\s+)?(?P<wunit{i}>hours?|days?|weeks?)"
+              for i, w in enumerate(("Within", "within")))
+    + r"(?!\w)")
+
+# ---- look-behinds from an anchor (searched in a short window ending at the anchor) ------------
+
+_PREP_BEFORE = re.compile(
+    r"(?<!\w)(?P<w>(?i:since|until|till|through|from|before|after|in|during|by|last|that|on|"
+    r"the|between|early|late|at\s+least|as\s+early\s+as))\s+$")
+_DAY_BEFORE = re.compile(r"(?<![\w.,:-])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+$")
+_MOD_BEFORE = re.compile(
+    r"(?<!\w)(?P<mod>(?i:early|mid|late|(?:earlier|later)\s+in|(?:at\s+)?the\s+"
+    r"(?:beginning|start|middle|end)\s+of))[\s-]+$")
+_SEASON_BEFORE = re.compile(
+    r"(?<!\w)(?:(?i:the)\s+)?(?P<season>(?i:spring|summer|autumn|fall))(?:\s+of)?\s+$")
+_MONTH_PAIR_AFTER = re.compile(
+    r"\s*(?:[-\u2013]|\s(?i:and|or|to|until|through|till))\s*(?:(?i:at\s+least)\s+)?"
+    rf"(?P<mon2>{_MONTH_ALT}),?\s+(?P<y>(?:19|20)\d{{2}}){_END}")
+_YEAR_LIST_BEFORE = re.compile(r"(?<![\w.])(?:19|20)\d{2},?\s+(?i:and|or)\s+$")
+_THE_BEFORE = re.compile(r"(?<!\w)(?i:the)\s+$")
+_RANGE_START_BEFORE = re.compile(r"(?<!\w)(?i:between|from)\s+$")
+_RANGE_END = re.compile(rf"\s+(?i:and|to|until|through)\s+(?P<y2>(?:19|20)\d{{2}}){_END}")
+_COUNT_AFTER = re.compile(rf"\s*%|\s+(?i:{_COUNT_NOUNS})\b")
+_UNIT_BEFORE = re.compile(
+    rf"(?<!\w)(?:(?i:just|only|a\s+mere|mere)\s+)?(?:(?P<n>(?i:{_NUM}|{_VAGUE_NUM}))\s+)?"
+    r"(?P<unit>(?i:hours?|days?|weeks?|months?|years?))\s+$")
+_REL_BEFORE = re.compile(
+    r"(?<!\w)(?P<w>(?i:since|until|till|through|from|before|after))"
+    r"(?:\s+(?i:at\s+least|as\s+early\s+as))?\s+$")
+_LAST_BEFORE = re.compile(r"(?<!\w)(?i:last|this\s+past)\s+$")
+_THIS_LAST_BEFORE = re.compile(
+    r"(?<!\w)(?:(?P<mod>(?i:earlier|later))\s+)?(?P<w>(?i:this|last))\s+$")
+_THE_THAT_BEFORE = re.compile(r"(?<!\w)(?:(?i:on)\s+)?(?i:the|that)\s+$")
+_WORD_CHAR = re.compile(r"[\w./-]")
+_BAD_END = re.compile(r"[\w/-]|[,.]\d")
+_FULL_MONTHS = frozenset(calendar.month_name[1:])
+_DECADE_PARTS = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}
+_YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
+_UNIT_DAYS = {"hour": 0, "day": 1, "week": 7, "month": 30, "year": 365}
+_VAGUE = {"hour": (0, 1), "day": (1, 10), "week": (7, 35), "month": (30, 330),
+          "year": (365, 3650)}
+_NEXT = {"day": (1, 1), "week": (1, 13), "month": (1, 61), "year": (1, 730)}
 
 
-def _rx(body: str) -> re.Pattern[str]:
-    """Every pattern starts at a word boundary and may carry a leading relation word."""
-    return re.compile(rf"(?<!\w){_REL}(?P<body>{body})")
-
-
-ISO = _rx(rf"(?<![\w./-])(?P<y>{_YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w/-]|\.\d)")
-DMY = _rx(rf"{_WD_PREFIX}(?:the\s+)?(?<![\w.,-])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+"
-          rf"{_MONTH_ANY}(?:,?\s+(?P<y>{_YEAR}))?{_END}")
-MDY = _rx(rf"{_WD_PREFIX}{_MONTH_ANY}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>{_YEAR}))?"
-          rf"{_END}")
-MOD_MONTH = _rx(
-    r"(?P<mod>(?i:early|mid|late|(?:earlier|later)\s+in|(?:at\s+)?the\s+(?:beginning|start|"
-    rf"middle|end)\s+of))[\s-]+{_MONTH_NAMED}(?:,?\s+(?P<y>{_YEAR}))?{_END}")
-MOD_YEAR = _rx(rf"(?P<mod>(?i:early|mid|late))[\s-]+(?P<y>{_YEAR}){_END}")
-SEASON = _rx(rf"(?:(?i:the)\s+)?(?P<season>(?i:spring|summer|autumn|fall))(?:\s+of)?\s+"
-             rf"(?P<y>{_YEAR}){_END}")
-MONTH_YEAR = _rx(rf"{_MONTH_ANY},?\s+(?P<y>{_YEAR}){_END}")
-MONTH_ALONE = re.compile(
-    rf"(?<!\w)(?:(?P<rel>(?i:since|until|till|through|from|before|after))\s+|"
-    rf"(?P<trig>(?i:in|during|by|last|that))\s+)?(?P<body>{_MONTH_NAMED})(?!\w)")
-YEAR_RANGE = re.compile(
-    rf"(?<!\w)(?P<body>(?:(?i:between)\s+(?P<a>{_YEAR})\s+(?i:and)|(?i:from)\s+(?P<b>{_YEAR})"
-    rf"\s+(?i:to|until|through)|(?<![\w./-])(?P<c>{_YEAR})\s*[-\u2013])\s*(?P<y2>{_YEAR}))"
-    rf"(?![\w/-]|[,.]\d)")
-YEAR = re.compile(
-    rf"(?<!\w)(?:(?P<rel>(?i:since|until|till|through|from|before|after))|"
-    rf"(?P<trig>(?i:in|during|by|the|early|late)))\s+(?P<body>{_YEAR})"
-    rf"(?![\w-]|[,.]\d|\s*%|\s+(?i:{_COUNT_NOUNS})\b)|\((?P<paren>{_YEAR})\)")
-DECADE = _rx(r"(?:(?i:the)\s+)?(?:(?P<mod>(?i:early|mid|late))[\s-]+)?"
-             r"(?P<dec>(?:1[89]|20)\d0)'?s(?!\w)")
-DEICTIC = _rx(r"(?i:yesterday|(?:earlier\s+|later\s+)?this\s+(?:week|month|year)|"
-              r"last\s+(?:week|month|year))(?!\w)")
-WEEKDAY = re.compile(
-    rf"(?<!\w)(?:(?P<trig>(?i:on|last|this\s+past))\s+)?(?P<body>{_WEEKDAY})(?!\w)")
-AGO = _rx(rf"(?:(?P<n>{_NUM}|(?i:a\s+few|few|several))\s+)?(?P<unit>(?i:days?|weeks?|months?))"
-          r"\s+(?i:ago)(?!\w)")
-EVENT_REL = _rx(
-    rf"(?:(?i:just|only|a\s+mere|mere)\s+)?(?:(?P<n>(?i:{_NUM}|a\s+few|few|several|some))\s+)?"
-    r"(?P<unit>(?i:hours?|days?|weeks?|months?|years?))\s+"
-    r"(?P<dir>(?i:after|later|afterwards?|before|earlier|prior\s+to))(?!\w)")
-EVENT_PHRASE = _rx(
-    r"(?i:the\s+(?:following|next)\s+(?P<next>day|week|month|year)|"
-    r"the\s+(?P<prev>day|week)\s+before|the\s+previous\s+(?P<prev2>day|week)|"
-    r"(?:on\s+)?(?:the|that)\s+same\s+day|(?P<soon>shortly|soon)\s+after(?:wards?)?|"
-    r"within\s+(?:(?P<wn>\d{1,2}|a|an|one|two|three|few)\s+)?(?P<wunit>hours?|days?|weeks?))"
-    r"(?!\w)")
-
-# ---- helpers ----------------------------------------------------------------------------------
+def _before(rx: re.Pattern[str], text: str, pos: int, width: int = 40) -> re.Match[str] | None:
+    """``rx`` (ending in ``$``) matched in the window of ``text`` that ends at ``pos``."""
+    return rx.search(text, max(0, pos - width), pos)
 
 
 def _num(word: str | None) -> int | None:
     """A count written as digits or a word; None for vague counts ("a few", "several")."""
     if word is None:
         return None
-    word = re.sub(r"\s+", " ", word.lower())
+    word = " ".join(word.lower().split())
     return int(word) if word.isdigit() else NUMBERS.get(word)
 
 
@@ -145,149 +160,203 @@ def _infer_year(month: int, day: int, published: dt.date | None) -> int | None:
     if published is None:
         return None
     limit = published + dt.timedelta(days=YEAR_SLACK_DAYS)
-    year = published.year
-    try:
-        return year if dt.date(year, month, day) <= limit else year - 1
-    except ValueError:  # 29 February
-        return year - 1 if dt.date(year, month, 28) > limit else year
+    day = min(day, calendar.monthrange(published.year, month)[1])  # 29 February, 31 June
+    return published.year if dt.date(published.year, month, day) <= limit else published.year - 1
 
 
-def _month_end(y: int, m: int) -> int:
-    return calendar.monthrange(y, m)[1]
+def _range(first: dt.date, last: dt.date, text: str) -> PartialDate:
+    return PartialDate(first, last, "range", text)
 
 
-def _days(y: int, m: int, first: int, last: int | None, text: str) -> PartialDate:
-    """Days ``first``..``last`` (None: month end) of a month, as a range."""
-    end = _month_end(y, m) if last is None else last
-    return PartialDate(dt.date(y, m, first), dt.date(y, m, end), "range", text)
-
-
-def _year_or_infer(y: str | None, month: int, day: int, pub: dt.date | None) -> int | None:
-    return int(y) if y else _infer_year(month, day, pub)
-
-
-Reading = tuple[PartialDate | None, tuple[int, int] | None, str | None]
-Reader = Callable[[re.Match[str], str, dt.date | None], Reading | None]
-
-# ---- readers: match -> (date, offset_days, relation override) or None to drop ------------------
-
-
-def _read_iso(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    return PartialDate.day(dt.date(int(m["y"]), int(m["m"]), int(m["d"])), text), None, None
-
-
-def _read_day_month(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    month, day = MONTHS[m["mon"]], int(m["d"])
-    year = _year_or_infer(m["y"], month, day, pub)
-    if year is None or day == 0:
-        return None
-    return PartialDate.day(dt.date(year, month, day), text), None, None
-
-
-def _read_mod_month(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    mod, month = m["mod"].lower(), MONTHS[m["mon"]]
-    year = _year_or_infer(m["y"], month, 1, pub)
-    if year is None:
-        return None
-    if mod.startswith(("earlier", "later")):
-        return PartialDate.month(year, month, text), None, None
+def _month_part(y: int, m: int, mod: str | None, text: str) -> PartialDate:
+    """A month, or its early (1-10) / mid (10-20) / late (21-end) part."""
+    end = calendar.monthrange(y, m)[1]
+    mod = " ".join((mod or "").lower().split())
     if mod in ("early",) or mod.endswith(("beginning of", "start of")):
-        return _days(year, month, 1, 10, text), None, None
+        return _range(dt.date(y, m, 1), dt.date(y, m, 10), text)
     if mod in ("mid",) or mod.endswith("middle of"):
-        return _days(year, month, 10, 20, text), None, None
-    return _days(year, month, 21, None, text), None, None
+        return _range(dt.date(y, m, 10), dt.date(y, m, 20), text)
+    if mod in ("late",) or mod.endswith("end of"):
+        return _range(dt.date(y, m, 21), dt.date(y, m, end), text)
+    return PartialDate.month(y, m, text)  # no modifier, "earlier in", "later in"
 
 
-def _read_mod_year(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    y = int(m["y"])
-    first, last = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[m["mod"].lower()]
-    return PartialDate(dt.date(y, first, 1), dt.date(y, last, _month_end(y, last)), "range",
-                       text), None, None
+class _Hit(NamedTuple):
+    start: int
+    end: int
+    date: PartialDate | None
+    offsets: tuple[int, int] | None = None
+    relation: str | None = None
 
 
-def _read_season(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    y = int(m["y"])
-    first = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}[m["season"].lower()]
-    return PartialDate(dt.date(y, first, 1), dt.date(y, first + 2, _month_end(y, first + 2)),
-                       "range", text), None, None
+# ---- readers: one per anchor scan --------------------------------------------------------------
 
 
-def _read_month_year(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    return PartialDate.month(int(m["y"]), MONTHS[m["mon"]], text), None, None
+def _months(text: str, pub: dt.date | None) -> Iterator[_Hit]:
+    """"September 6th", "13 September", "July 15, 2022", "mid-July", "January 2022", "July"."""
+    for m in MONTH_RX.finditer(text):
+        start = m.start()
+        if start and text[start - 1].isalnum():
+            continue
+        name, day, year, mod = m["mon"].rstrip("."), m["d"], m["y"], None
+        if day is None and (db := _before(_DAY_BEFORE, text, start, 12)):
+            start, day = db.start(), db["d"]
+        elif day is None and (mb := _before(_MOD_BEFORE, text, start, 24)):
+            start, mod = mb.start(), mb["mod"]
+        if day is None and not year and mod is None:
+            if name not in _FULL_MONTHS:
+                continue  # a bare abbreviation ("Mar") is too ambiguous
+            if name == "May" and not _before(_PREP_BEFORE, text, start, 12):
+                continue  # "may", the verb
+        month, end = MONTHS[name], m.end()
+        if day is None and not year and mod is None and (
+                pair := _MONTH_PAIR_AFTER.match(text, end)):
+            yield _month_pair(text, start, pair, month)
+            continue
+        y = int(year) if year else _infer_year(month, int(day or 1), pub)
+        if y is None:
+            continue
+        span = text[start:end]
+        try:
+            date = (PartialDate.day(dt.date(y, month, int(day)), span) if day
+                    else _month_part(y, month, mod, span))
+        except ValueError:  # 31 February, day 0
+            continue
+        yield _Hit(start, end, date)
 
 
-def _read_month(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    # "May" alone is usually the verb; accept it only after a preposition.
-    if m["mon"] == "May" and not (m["rel"] or m["trig"]):
-        return None
-    month = MONTHS[m["mon"]]
-    year = _infer_year(month, 1, pub)
-    return None if year is None else (PartialDate.month(year, month, text), None, None)
+def _month_pair(text: str, start: int, pair: re.Match[str], month: int) -> _Hit:
+    """"(from) September to November 2022", "July and August 2020": one range, the year
+    taken from the second month."""
+    y2, month2 = int(pair["y"]), MONTHS[pair["mon2"]]
+    y1 = y2 if month <= month2 else y2 - 1
+    if rs := _before(_RANGE_START_BEFORE, text, start, 10):
+        start = rs.start()
+    first = dt.date(y1, month, 1)
+    last = dt.date(y2, month2, calendar.monthrange(y2, month2)[1])
+    return _Hit(start, pair.end(), _range(first, last, text[start:pair.end()]))
 
 
-def _read_year_range(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    y1, y2 = int(m["a"] or m["b"] or m["c"]), int(m["y2"])
-    if not 0 < y2 - y1 <= 50:
-        return None
-    return PartialDate(dt.date(y1, 1, 1), dt.date(y2, 12, 31), "range", text), None, None
-
-
-def _read_year(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    y = m["body"] or m["paren"]
-    # "the 2000 members": with "the", only a year that is not a round count.
-    if (m["trig"] or "").lower() == "the" and int(y) % 100 == 0:
-        return None
-    return PartialDate.year(int(y), text), None, None
-
-
-def _read_decade(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    d = int(m["dec"])
-    first, last = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}.get(
-        (m["mod"] or "").lower(), (0, 9))
-    return PartialDate(dt.date(d + first, 1, 1), dt.date(d + last, 12, 31), "range",
-                       text), None, None
-
-
-def _read_deictic(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    if pub is None:
-        return None
-    phrase = " ".join(text.lower().split())
-    if phrase == "yesterday":
-        return PartialDate.day(pub - dt.timedelta(days=1), text), None, None
-    unit = phrase.rsplit(" ", 1)[1]
-    if phrase.startswith("last"):
-        if unit == "week":
-            monday = pub - dt.timedelta(days=pub.weekday() + 7)
-            return PartialDate(monday, monday + dt.timedelta(days=6), "range", text), None, None
-        if unit == "month":
-            prev = pub.replace(day=1) - dt.timedelta(days=1)
-            return PartialDate.month(prev.year, prev.month, text), None, None
-        return PartialDate.year(pub.year - 1, text), None, None
-    if unit == "year":
-        start = dt.date(pub.year, 1, 1)
-    elif unit == "month":
-        start = pub.replace(day=1)
+def _read_year(text: str, m: re.Match[str]) -> _Hit | None:
+    """"2022-07-15", "the 1980s", "2014-2016", "between 2014 and 2016", "early 2022",
+    "summer 2021", "in 2014", "(2016)"; None for numbers that are not years."""
+    start, end, y = m.start(), m.end(), int(m["y"])
+    prev = text[start - 1] if start else " "
+    mod = _before(_MOD_BEFORE, text, start, 8)
+    if (_WORD_CHAR.match(prev) and not (prev == "-" and mod)) or _BAD_END.match(text, end):
+        return None  # CVE-2021-26855, v2019, 2019/20, 12019
+    first, last = dt.date(y, 1, 1), dt.date(y, 12, 31)
+    precision: Precision = "range"
+    rng = _RANGE_END.match(text, end)
+    rng_start = _before(_RANGE_START_BEFORE, text, start, 10)
+    if m["iso"]:
+        first = last = dt.date(y, int(m["m"]), int(m["d"]))
+        precision = "day"
+    elif m["dec"]:
+        if y % 10:
+            return None
+        lo, hi = _DECADE_PARTS.get(mod["mod"].lower() if mod else "", (0, 9))
+        start = mod.start() if mod else start
+        if the := _before(_THE_BEFORE, text, start, 6):
+            start = the.start()
+        first, last = dt.date(y + lo, 1, 1), dt.date(y + hi, 12, 31)
+    elif m["y2"] or m["yy"] or (rng and rng_start):
+        if m["y2"] or m["yy"]:
+            y2 = int(m["y2"]) if m["y2"] else y // 100 * 100 + int(m["yy"])
+        else:
+            y2 = int(rng["y2"]) if rng else 0
+        if not 0 < y2 - y <= 50:
+            return None
+        if rng and rng_start and not (m["y2"] or m["yy"]):
+            start, end = rng_start.start(), rng.end()
+        last = dt.date(y2, 12, 31)
+    elif mod and mod["mod"].lower() in _YEAR_PARTS:
+        lo, hi = _YEAR_PARTS[mod["mod"].lower()]
+        start, first = mod.start(), dt.date(y, lo, 1)
+        last = dt.date(y, hi, calendar.monthrange(y, hi)[1])
+    elif season := _before(_SEASON_BEFORE, text, start, 20):
+        lo = _SEASONS[season["season"].lower()]
+        start, first = season.start(), dt.date(y, lo, 1)
+        last = dt.date(y, lo + 2, calendar.monthrange(y, lo + 2)[1])
     else:
-        start = pub - dt.timedelta(days=pub.weekday())
-    if phrase.startswith("this") and unit != "week":
-        whole = PartialDate.year(pub.year) if unit == "year" else PartialDate.month(
-            pub.year, pub.month)
-        return PartialDate(whole.start, whole.end, whole.precision, text), None, None
-    return PartialDate(start, pub, "range", text), None, None
+        prep = _before(_PREP_BEFORE, text, start, 16)
+        paren = prev == "(" and text.startswith(")", end)
+        prep = prep or _before(_YEAR_LIST_BEFORE, text, start, 12)
+        if not (prep or paren) or _COUNT_AFTER.match(text, end):
+            return None
+        if prep and prep.group().split()[0].lower() == "the" and y % 100 == 0:
+            return None  # "the 2000 members"
+        precision = "year"
+    return _Hit(start, end, PartialDate(first, last, precision, text[start:end]))
 
 
-def _read_weekday(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
+def _years(text: str, pub: dt.date | None) -> Iterator[_Hit]:
+    for m in YEAR_RX.finditer(text):
+        try:
+            hit = _read_year(text, m)
+        except ValueError:  # 2022-13-45
+            continue
+        if hit is not None:
+            yield hit
+
+
+def _deictic(text: str, pub: dt.date | None) -> Iterator[_Hit]:
+    """"yesterday", "last week/month/year", "(earlier|later) this week/month/year"."""
     if pub is None:
-        return None
-    back = (pub.weekday() - WEEKDAYS[m["body"]]) % 7
-    if back == 0 and (m["trig"] or "").lower().startswith(("last", "this")):
-        back = 7
-    return PartialDate.day(pub - dt.timedelta(days=back), text), None, None
+        return
+    for m in DEICTIC_RX.finditer(text):
+        start, unit = m.start(), m["unit"].lower()
+        if start and text[start - 1].isalnum():
+            continue
+        if unit == "yesterday":
+            yield _Hit(start, m.end(), PartialDate.day(pub - dt.timedelta(days=1), m["unit"]))
+            continue
+        tl = _before(_THIS_LAST_BEFORE, text, start, 20)
+        if tl is None:
+            continue
+        span = text[tl.start():m.end()]
+        if tl["w"].lower() == "last":
+            date = _last(unit, pub, span)
+        else:
+            whole = _this(unit, pub)
+            mod = (tl["mod"] or "").lower()
+            first = pub if mod == "later" else whole.start
+            last = pub if mod == "earlier" else whole.end
+            date = PartialDate(first, last, whole.precision if not mod else "range", span)
+        yield _Hit(tl.start(), m.end(), date)
 
 
-_UNIT_DAYS = {"hour": 0, "day": 1, "week": 7, "month": 30, "year": 365}
-_VAGUE = {"hour": (0, 1), "day": (1, 10), "week": (7, 35), "month": (30, 330),
-          "year": (365, 3650)}
+def _last(unit: str, pub: dt.date, span: str) -> PartialDate:
+    if unit == "week":  # the Monday-Sunday week before publication's
+        monday = pub - dt.timedelta(days=pub.weekday() + 7)
+        return _range(monday, monday + dt.timedelta(days=6), span)
+    if unit == "month":
+        prev = pub.replace(day=1) - dt.timedelta(days=1)
+        return PartialDate.month(prev.year, prev.month, span)
+    return PartialDate.year(pub.year - 1, span)
+
+
+def _this(unit: str, pub: dt.date) -> PartialDate:
+    if unit == "week":
+        monday = pub - dt.timedelta(days=pub.weekday())
+        return _range(monday, monday + dt.timedelta(days=6), "")
+    return PartialDate.month(pub.year, pub.month) if unit == "month" else PartialDate.year(
+        pub.year)
+
+
+def _weekdays(text: str, pub: dt.date | None) -> Iterator[_Hit]:
+    """"on Monday" is the latest Monday not after publication; "last Monday" strictly before."""
+    if pub is None:
+        return
+    for m in WEEKDAY_RX.finditer(text):
+        start = m.start()
+        if start and text[start - 1].isalnum():
+            continue
+        back = (pub.weekday() - WEEKDAYS[m["wd"] + "day"]) % 7
+        if last := _before(_LAST_BEFORE, text, start, 16):
+            start, back = last.start(), back or 7
+        yield _Hit(start, m.end(),
+                   PartialDate.day(pub - dt.timedelta(days=back), text[start:m.end()]))
 
 
 def _offsets(n: int | None, unit: str) -> tuple[int, int]:
@@ -304,85 +373,89 @@ def _offsets(n: int | None, unit: str) -> tuple[int, int]:
     return (_UNIT_DAYS[unit] * n, _UNIT_DAYS[unit] * n)
 
 
-def _read_ago(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
+def _ago(text: str, pub: dt.date | None) -> Iterator[_Hit]:
+    """"three days ago", "a week ago", "two months ago"; not "years ago" or "decades ago"."""
     if pub is None:
-        return None
-    lo, hi = _offsets(_num(m["n"]), m["unit"])
-    first, last = pub - dt.timedelta(days=hi), pub - dt.timedelta(days=lo)
-    return PartialDate(first, last, "day" if first == last else "range", text), None, None
+        return
+    for m in AGO_RX.finditer(text):
+        ub = _before(_UNIT_BEFORE, text, m.start(), 40)
+        if ub is None or (m.start() and text[m.start() - 1].isalnum()):
+            continue
+        n, unit = _num(ub["n"]), ub["unit"].lower().rstrip("s")
+        span = text[ub.start():m.end()]
+        if unit == "year":
+            if n is None:
+                continue
+            date = PartialDate.year(pub.year - n, span)
+        elif unit == "month" and n is not None:
+            y, mo = divmod(pub.year * 12 + pub.month - 1 - n, 12)
+            date = PartialDate.month(y, mo + 1, span)
+        else:
+            lo, hi = _offsets(n, unit)
+            first, last = pub - dt.timedelta(days=hi), pub - dt.timedelta(days=lo)
+            date = PartialDate(first, last, "day" if first == last else "range", span)
+        yield _Hit(ub.start(), m.end(), date)
 
 
-def _read_event_rel(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    direction = m["dir"].lower()
-    relation = "before" if direction in ("before", "earlier") or direction.startswith(
-        "prior") else "after"
-    return None, _offsets(_num(m["n"]), m["unit"]), relation
+def _events(text: str, pub: dt.date | None) -> Iterator[_Hit]:
+    """"just days after", "two days later", "weeks before": relative to another event."""
+    for m in DIRECTION_RX.finditer(text):
+        if m.start() and text[m.start() - 1].isalnum():
+            continue
+        ub = _before(_UNIT_BEFORE, text, m.start(), 40)
+        if ub is None:
+            continue
+        direction = m["dir"].lower()
+        relation = "before" if direction.startswith(("before", "earlier", "prior")) else "after"
+        yield _Hit(ub.start(), m.end(), None, _offsets(_num(ub["n"]), ub["unit"]), relation)
 
 
-def _read_event_phrase(m: re.Match[str], text: str, pub: dt.date | None) -> Reading | None:
-    if m["next"]:
-        span = {"day": (1, 1), "week": (1, 13), "month": (1, 61), "year": (1, 730)}
-        return None, span[m["next"].lower()], "after"
-    if m["prev"] or m["prev2"]:
-        return None, (1, 1) if (m["prev"] or m["prev2"]).lower() == "day" else (1, 13), "before"
-    if m["soon"]:
-        return None, (0, 14), "after"
-    if m["wunit"]:
-        return None, (0, _offsets(_num(m["wn"]), m["wunit"])[1]), "after"
-    return None, (0, 0), "after"  # the same day
+def _phrases(text: str, pub: dt.date | None) -> Iterator[_Hit]:
+    """"the following week", "the day before", "the same day", "shortly after", "within days"."""
+    for m in PHRASE_RX.finditer(text):
+        start = m.start()
+        if start and text[start - 1].isalnum():
+            continue
+        relation, first = "after", m.group().split()[0].lower()
+        if first in ("shortly", "soon"):
+            offsets = (0, 14)
+        elif first == "within":
+            wunit = m["wunit0"] or m["wunit1"]
+            offsets = (0, _offsets(_num(m["wn0"] or m["wn1"]), wunit)[1])
+        else:  # "the following week", "the day before", "the same day"...: need "the"
+            the = _before(_THE_THAT_BEFORE, text, start, 12)
+            if the is None:
+                continue
+            start = the.start()
+            unit = m["fol"] or m["next"] or m["prev"] or m["same"] or first
+            offsets = (0, 0) if m["same"] else _NEXT[unit.lower()]
+            if m["prev"] or "before" in (m["dpdir"], m["wpdir"]):
+                relation = "before"
+        yield _Hit(start, m.end(), None, offsets, relation)
 
 
-#: Patterns in order of preference when two matches start at the same place and are as long.
-PATTERNS: tuple[tuple[re.Pattern[str], Reader], ...] = (
-    (ISO, _read_iso), (DMY, _read_day_month), (MDY, _read_day_month),
-    (MOD_MONTH, _read_mod_month), (MOD_YEAR, _read_mod_year), (SEASON, _read_season),
-    (MONTH_YEAR, _read_month_year), (YEAR_RANGE, _read_year_range), (DECADE, _read_decade),
-    (YEAR, _read_year), (MONTH_ALONE, _read_month), (DEICTIC, _read_deictic),
-    (WEEKDAY, _read_weekday), (AGO, _read_ago), (EVENT_REL, _read_event_rel),
-    (EVENT_PHRASE, _read_event_phrase),
-)
-_HAS_DIGIT = re.compile(r"\d")
-_DIGIT_PATTERNS = frozenset({ISO, DMY, MDY, MOD_YEAR, SEASON, MONTH_YEAR, YEAR_RANGE, YEAR,
-                             DECADE})
-
-
-def _span_start(m: re.Match[str]) -> int:
-    """Where the match starts: the relation word if any, else the date itself (a trigger word
-    such as "in" or "on" is matched but not part of the span)."""
-    groups = m.re.groupindex
-    if "rel" in groups and m["rel"]:
-        return m.start("rel")
-    if "body" in groups and m["body"] is not None:
-        return m.start("body")
-    return m.start()
+_READERS = (_months, _years, _deictic, _weekdays, _ago, _events, _phrases)
 
 
 def find_dates(text: str, published: dt.date | None) -> list[DateMatch]:
     """Every date expression in ``text``, in order, without overlaps (the longest wins)."""
-    has_digit = _HAS_DIGIT.search(text) is not None
-    found: list[tuple[int, int, int, DateMatch]] = []
-    for rank, (pattern, reader) in enumerate(PATTERNS):
-        if not has_digit and pattern in _DIGIT_PATTERNS:
-            continue
-        for m in pattern.finditer(text):
-            start, end = _span_start(m), m.end()
-            span_text = text[start:end]
-            try:
-                reading = reader(m, span_text, published)
-            except ValueError:  # 31 February and the like
-                continue
-            if reading is None:
-                continue
-            date, offsets, relation = reading
-            rel = m.groupdict().get("rel")
-            relation = relation or (RELATIONS[rel.lower()] if rel else None)
-            found.append((start, -(end - start), rank,
-                          DateMatch(start, end, span_text, date, relation, offsets)))
-    found.sort(key=lambda f: f[:3])
+    hits = [(h.start, h.start - h.end, rank, h)
+            for rank, reader in enumerate(_READERS) for h in reader(text, published)]
+    hits.sort(key=lambda x: x[:3])
     out: list[DateMatch] = []
-    for _, _, _, dm in found:
-        if not out or dm.start >= out[-1].end:
-            out.append(dm)
+    for *_, h in hits:
+        prev_end = out[-1].end if out else 0
+        if h.start < prev_end:
+            continue
+        start, relation = h.start, h.relation
+        rel = _before(_REL_BEFORE, text, start, 28) if h.date is not None else None
+        if rel is not None and rel.start() >= prev_end:
+            start, relation = rel.start(), RELATIONS[rel["w"].lower()]
+        span = text[start:h.end]
+        date = h.date
+        if date is not None and date.text != span:
+            date = PartialDate(date.start, date.end, date.precision, span)
+        out.append(DateMatch(start, h.end, span, date, relation, h.offsets))
     return out
 
 

@@ -165,9 +165,11 @@ def declared_charset(data: bytes) -> str | None:
     if label in _AS_CP1252:
         return "cp1252"
     try:
-        return codecs.lookup(label).name
+        name = codecs.lookup(label).name
     except LookupError:
         return None
+    # A page that can declare its encoding in ASCII is not UTF-16/32 (browsers do the same).
+    return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 
 
 def decode_text(data: bytes, source: str, declared: str | None = None) -> str:

@@ -117,17 +117,27 @@ def scores_table(report: Report) -> Table:
     return table
 
 
-def _brief(item: dict[str, Any]) -> str:
-    shown = {k: v for k, v in item.items() if k not in ("required", "note") and v not in (None, [])}
-    return ", ".join(f"{k}={v}" for k, v in shown.items())
+#: Record fields that identify nothing a reader compares (kept out of the misses table).
+_NOISE = frozenset({"required", "note", "id", "sentence", "aliases", "evidence", "span", "text",
+                    "role", "target_sectors"})
+
+
+def brief(item: dict[str, Any], width: int = 90) -> str:
+    """A one-line summary of an item: the fields the rules compare, cut to ``width``."""
+    shown = {k: v for k, v in item.items() if k not in _NOISE and v not in (None, [], "")}
+    text = ", ".join(f"{k}={v}" for k, v in shown.items())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def misses_table(misses: list[Miss]) -> Table:
     table = Table(title=f"{len(misses)} misses")
-    for col in ("category", "doc", "kind", "item", "why"):
-        table.add_column(col, overflow="fold")
+    table.add_column("category", no_wrap=True)
+    table.add_column("doc", overflow="fold", max_width=24)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("item", overflow="fold", ratio=3)
+    table.add_column("why", overflow="fold", ratio=2)
     for m in misses:
-        table.add_row(m.category, m.doc_id, m.kind, _brief(m.item), m.note)
+        table.add_row(m.category, m.doc_id, m.kind, brief(m.item), m.note)
     return table
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from cybertrack.scoring import match as m
 from cybertrack.scoring.bipartite import max_matching
 from cybertrack.scoring.records import index_by_id, is_required, items
-from cybertrack.scoring.report import CATEGORIES, Accuracy, Miss, Report, Scores
+from cybertrack.scoring.report import CATEGORIES, Accuracy, Miss, Report, Scores, brief
 
 Item = dict[str, Any]
 Rule = Callable[[Item, Item], m.Failures]
@@ -49,9 +49,10 @@ def _nearest_note(item: Item, others: list[Item], rule: Rule, other_side: str) -
         return f"no {other_side} items in this document"
     fails = [rule(item, o) if other_side == "predicted" else rule(o, item) for o in others]
     best = min(range(len(others)), key=lambda i: len(fails[i]))
+    nearest = brief(others[best], width=60)
     if not fails[best]:
-        return f"its {other_side} match #{best} is taken by another item (duplicate)"
-    return f"nearest {other_side} #{best} fails: {', '.join(fails[best])}"
+        return f"duplicate: its match ({nearest}) is taken by another item"
+    return f"nearest {other_side} ({nearest}) fails: {', '.join(fails[best])}"
 
 
 def _match(category: str, doc_id: str, gold: list[Item], pred: list[Item], rule: Rule,

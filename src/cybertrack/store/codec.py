@@ -74,7 +74,7 @@ def to_json(values: tuple[Any, ...]) -> str:
 
 
 def strings(raw: str | None) -> tuple[str, ...]:
-    return tuple(json.loads(raw)) if raw else ()
+    return tuple(json.loads(raw)) if raw and raw != "[]" else ()
 
 
 # --- documents, entities, mentions ------------------------------------------------------------

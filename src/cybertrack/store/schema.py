@@ -123,7 +123,8 @@ incidents = Table(
     Column("span_end", Integer),
     Column("sentence", Text, nullable=False),
     Index("ix_incidents_document_id", "document_id"),
-    Index("ix_incidents_time_start", "time_start"),
+    # (start, end): a time-window query scans start and filters end inside the index.
+    Index("ix_incidents_time", "time_start", "time_end"),
 )
 
 #: ``incidents.targets`` unnested, so "incidents against country X" is an index lookup.

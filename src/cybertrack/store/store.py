@@ -24,6 +24,7 @@ from cybertrack.errors import NotFoundError, StoreError
 from cybertrack.model import Claim, Document, Entity, Extraction, Incident, Link, Mention
 from cybertrack.store import codec
 from cybertrack.store import schema as t
+from cybertrack.store.analytics import AnalyticsQueries
 from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
 from cybertrack.store.migrations import current_version, migrate
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
@@ -47,7 +48,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-class Store:
+class Store(AnalyticsQueries):
     """A cybertrack knowledge base on SQLite or PostgreSQL. Use ``Store.open``."""
 
     def __init__(self, engine: Engine) -> None:
@@ -99,13 +100,16 @@ class Store:
             raise StoreError(f"cannot read knowledge base {self.url}: {_reason(exc)}") from exc
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[Connection]:
-        """One write transaction; database errors become ``StoreError`` naming ``what``."""
+    def _write(self, what: str, *, raw_integrity: bool = False) -> Iterator[Connection]:
+        """One write transaction; database errors become ``StoreError`` naming ``what``, except
+        constraint violations when the caller decides what they mean (``raw_integrity``)."""
         try:
             with write_connection(self._engine) as conn, conn.begin():
                 yield conn
-        except IntegrityError:
-            raise  # callers decide what a constraint violation means
+        except IntegrityError as exc:
+            if raw_integrity:
+                raise
+            raise StoreError(f"{what} in {self.url}: {_reason(exc)}") from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"{what} in {self.url}: {_reason(exc)}") from exc
 
@@ -147,7 +151,7 @@ class Store:
         doc_id = ex.document.id
         _validate(ex)
         try:
-            with self._write(f"cannot add document {doc_id}") as conn:
+            with self._write(f"cannot add document {doc_id}", raw_integrity=True) as conn:
                 if _existing_ids(conn, [doc_id]):
                     return False
                 self._insert_extractions(conn, [ex], extractor_version)
@@ -172,7 +176,7 @@ class Store:
             for ex in chunk:
                 _validate(ex)
             try:
-                with self._write("cannot bulk-add documents") as conn:
+                with self._write("cannot bulk-add documents", raw_integrity=True) as conn:
                     seen = _existing_ids(conn, [ex.document.id for ex in chunk])
                     fresh = []
                     for ex in chunk:
@@ -194,10 +198,14 @@ class Store:
     ) -> None:
         if not exs:
             return
+        # Rows that concurrent writers may share (entities, documents, links) go in sorted by
+        # id, so two writers always lock them in the same order and cannot deadlock.
+        exs = sorted(exs, key=lambda ex: ex.document.id)
         now = codec.utc_now()
         ents = {e.id: codec.entity_row(e) for ex in exs for e in ex.entities}
         if ents:
-            conn.execute(self._insert(t.entities).on_conflict_do_nothing(), list(ents.values()))
+            conn.execute(self._insert(t.entities).on_conflict_do_nothing(),
+                         [ents[k] for k in sorted(ents)])
         rows: list[tuple[Any, list[dict[str, Any]]]] = [
             (t.documents, [codec.document_row(ex.document, extractor_version=extractor_version,
                                               ingested_at=now) for ex in exs]),
@@ -339,7 +347,8 @@ class Store:
             return 0
         stmt = (self._insert(t.links).on_conflict_do_nothing(index_elements=[t.links.c.id])
                 .returning(t.links.c.id))
-        new = {r[0] for r in conn.execute(stmt, [codec.link_row(x) for x in rows.values()])}
+        values = [codec.link_row(rows[k]) for k in sorted(rows)]
+        new = {r[0] for r in conn.execute(stmt, values)}
         now = codec.utc_now()
         events = [{"link_id": i, "seq": 1, "status": rows[i].status, "previous_status": None,
                    "made_by": rows[i].made_by, "at": now} for i in sorted(new)]

@@ -1,0 +1,1 @@
+"""Readable reports: text tables, Markdown/HTML and charts."""

@@ -1,0 +1,20 @@
+"""Cross-document resolution: which incident records, from different documents, are one event.
+
+    >>> from cybertrack.resolve import link_new, link_all, incident_group
+    >>> link_all(store)                        # propose links with scores and reasons
+    >>> group = incident_group(store, some_incident_id)
+    >>> group.incidents, group.links           # every report of the event, and why
+
+Links are stored (``Store.add_links``) and reviewed by a person (``Store.set_link_status``);
+groups are computed at read time from the links that count, so nothing is ever merged
+destructively.
+"""
+
+from cybertrack.resolve.features import GROUP_THRESHOLD, LINK_FLOOR, IncidentFeatures, score_pair
+from cybertrack.resolve.groups import IncidentGroup, cluster, group_keys, incident_group
+from cybertrack.resolve.linker import LinkSummary, link_all, link_id, link_new
+
+__all__ = [
+    "GROUP_THRESHOLD", "LINK_FLOOR", "IncidentFeatures", "IncidentGroup", "LinkSummary",
+    "cluster", "group_keys", "incident_group", "link_all", "link_id", "link_new", "score_pair",
+]

@@ -1,0 +1,259 @@
+"""Read-only queries the analysis layer needs, mixed into ``Store``.
+
+They exist because analysis must answer in well under a second on a knowledge base of tens of
+thousands of documents: instead of loading whole records one by one, each query fetches only
+the columns an assessment, a reach table or a timeline uses, for many ids at once, chunked so
+that no ``IN (...)`` list grows past the databases' limits. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import Select, and_, func, or_, select, union_all
+
+from cybertrack.model import Claim, Incident, Link, PartialDate
+from cybertrack.store import codec
+from cybertrack.store import schema as t
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
+_CHUNK = 5000
+#: Claim kinds that say who did it.
+ATTRIBUTING = ("attribution", "self-claim")
+
+
+def _chunks(items: Iterable[str], size: int = _CHUNK) -> Iterator[list[str]]:
+    it = iter(dict.fromkeys(items))
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A document without its text: what a report shows as a claim's source."""
+
+    id: str
+    source: str
+    title: str | None
+    publisher: str | None
+    published: PartialDate | None
+    reliability: str
+    media_type: str
+    external_id: str | None
+
+
+class AttributionRow(NamedTuple):
+    """One attributing claim with its incident's targets and time, flattened for reach."""
+
+    claim_id: str
+    incident_id: str
+    document_id: str
+    kind: str
+    attributed_state: str | None
+    attributed_actor: str | None
+    attributed_actor_id: str | None
+    claimant_name: str | None
+    claimant_basis: str | None
+    confidence: str | None
+    targets: tuple[str, ...]
+    kinds: tuple[str, ...]
+    time: PartialDate | None
+    publisher: str | None
+    published: PartialDate | None
+
+
+_DOC_INFO_COLUMNS = (
+    t.documents.c.id, t.documents.c.source, t.documents.c.title, t.documents.c.publisher,
+    t.documents.c.published_start, t.documents.c.published_end,
+    t.documents.c.published_precision, t.documents.c.published_text,
+    t.documents.c.reliability, t.documents.c.media_type, t.documents.c.external_id,
+)
+
+
+def _doc_info(row: Any) -> DocumentInfo:
+    return DocumentInfo(
+        id=row["id"], source=row["source"], title=row["title"], publisher=row["publisher"],
+        published=codec.row_to_partial_date(row, "published"), reliability=row["reliability"],
+        media_type=row["media_type"], external_id=row["external_id"],
+    )
+
+
+class AnalyticsQueries:
+    """Bulk, column-lean reads for ``cybertrack.analysis`` and ``cybertrack.resolve``."""
+
+    if TYPE_CHECKING:
+        def _all(self, query: Select[Any]) -> list[Any]: ...
+
+    def documents_info(self, ids: Iterable[str]) -> dict[str, DocumentInfo]:
+        """Title, publisher, date and reliability of each document id found (text left out)."""
+        out: dict[str, DocumentInfo] = {}
+        for chunk in _chunks(ids):
+            q = select(*_DOC_INFO_COLUMNS).where(t.documents.c.id.in_(chunk))
+            out.update((r["id"], _doc_info(r)) for r in self._all(q))
+        return out
+
+    def incidents_by_id(self, ids: Iterable[str]) -> list[Incident]:
+        """The incidents with these ids (unknown ids are skipped), earliest first."""
+        out: list[Incident] = []
+        for chunk in _chunks(ids):
+            q = select(t.incidents).where(t.incidents.c.id.in_(chunk))
+            out.extend(codec.row_to_incident(r) for r in self._all(q))
+        out.sort(key=lambda i: (i.time is None, i.time.start if i.time else dt.date.min, i.id))
+        return out
+
+    def incident_ids_like(self, prefix: str, limit: int = 20) -> list[str]:
+        """Incident ids starting with ``prefix`` (so a person can type a short id)."""
+        q = (select(t.incidents.c.id).where(t.incidents.c.id.startswith(prefix, autoescape=True))
+             .order_by(t.incidents.c.id).limit(limit))
+        return [r["id"] for r in self._all(q)]
+
+    def incident_links(
+        self, record_ids: Iterable[str], *, min_score: float = 0.0,
+    ) -> list[Link]:
+        """Incident links touching any of ``record_ids`` that count for grouping: accepted
+        ones, and proposed ones scoring at least ``min_score``; rejected links never count."""
+        lc = t.links.c
+        counts = or_(lc.status == "accepted", and_(lc.status == "proposed", lc.score >= min_score))
+        found: dict[str, Link] = {}
+        for chunk in _chunks(record_ids):
+            # Two index lookups (a, b) rather than one OR, which some planners scan.
+            for column in (lc.a, lc.b):
+                q = select(t.links).where(lc.kind == "incident", column.in_(chunk), counts)
+                found.update((r["id"], codec.row_to_link(r)) for r in self._all(q))
+        return sorted(found.values(), key=lambda x: (-x.score, x.id))
+
+    def attribution_keys(
+        self, incident_ids: Iterable[str] | None = None,
+    ) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """Incident id -> (states, actors) its asserted attributing claims name; actors are
+        entity ids, else case-folded names. ``None`` means every incident."""
+        c = t.claims.c
+        base = select(c.incident_id, c.attributed_state, c.attributed_actor_id,
+                      c.attributed_actor).where(c.kind.in_(ATTRIBUTING), c.stance == "asserts",
+                                                c.incident_id.is_not(None))
+        queries = ([base] if incident_ids is None
+                   else [base.where(c.incident_id.in_(ch)) for ch in _chunks(incident_ids)])
+        states: dict[str, set[str]] = {}
+        actors: dict[str, set[str]] = {}
+        for q in queries:
+            for r in self._all(q):
+                iid = r["incident_id"]
+                if r["attributed_state"]:
+                    states.setdefault(iid, set()).add(r["attributed_state"])
+                actor = r["attributed_actor_id"] or (r["attributed_actor"] or "").casefold()
+                if actor:
+                    actors.setdefault(iid, set()).add(actor)
+        return {k: (frozenset(states.get(k, ())), frozenset(actors.get(k, ())))
+                for k in states.keys() | actors.keys()}
+
+    def actor_ids_sponsored_by(self, state: str) -> list[str]:
+        """Threat-actor entity ids whose suspected sponsor is ``state``."""
+        e = t.entities.c
+        q = select(e.id).where(e.kind == "threat-actor", e.sponsor == state).order_by(e.id)
+        return [r["id"] for r in self._all(q)]
+
+    def attribution_rows(
+        self, *, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
+        actor_names: Sequence[str] = (), target: str | None = None,
+    ) -> list[AttributionRow]:
+        """Attributing claims (attribution, self-claim; asserted) naming any of ``states`` as
+        the state or any of ``actor_ids``/``actor_names`` as the actor, each with its incident's
+        targets, kinds and time; ``target`` keeps incidents against that country only."""
+        c, i, d = t.claims.c, t.incidents.c, t.documents.c
+        who: list[ColumnElement[bool]] = []
+        if states:
+            who.append(c.attributed_state.in_(list(states)))
+        if actor_ids:
+            who.append(c.attributed_actor_id.in_(list(actor_ids)))
+        if actor_names:
+            who.append(func.lower(c.attributed_actor).in_([n.lower() for n in actor_names]))
+        if not who:
+            return []
+        q = (
+            select(
+                c.id.label("claim_id"), c.incident_id, c.document_id, c.kind,
+                c.attributed_state, c.attributed_actor, c.attributed_actor_id,
+                c.claimant_name, c.claimant_basis, c.confidence, i.targets, i.kinds,
+                i.time_start, i.time_end, i.time_precision, i.time_text, d.publisher,
+                d.published_start, d.published_end, d.published_precision, d.published_text,
+            )
+            .join(t.incidents, i.id == c.incident_id)
+            .join(t.documents, d.id == c.document_id)
+            .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts", or_(*who))
+        )
+        if target is not None:
+            q = q.join(t.incident_targets, and_(t.incident_targets.c.incident_id == i.id,
+                                                t.incident_targets.c.country == target))
+        decoded: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        out = []
+        for r in self._all(q):
+            tk = decoded.get(r["incident_id"])
+            if tk is None:
+                tk = decoded[r["incident_id"]] = (codec.strings(r["targets"]),
+                                                  codec.strings(r["kinds"]))
+            out.append(AttributionRow(
+                r["claim_id"], r["incident_id"], r["document_id"], r["kind"],
+                r["attributed_state"], r["attributed_actor"], r["attributed_actor_id"],
+                r["claimant_name"], r["claimant_basis"], r["confidence"], tk[0], tk[1],
+                codec.row_to_partial_date(r, "time"), r["publisher"],
+                codec.row_to_partial_date(r, "published"),
+            ))
+        return out
+
+    def responses_between(self, a: str, b: str) -> list[Claim]:
+        """Response claims by ``a`` against ``b`` or by ``b`` against ``a``."""
+        c = t.claims.c
+        q = (select(t.claims).where(c.kind == "response", or_(
+            and_(c.actor_state == a, c.target_state == b),
+            and_(c.actor_state == b, c.target_state == a)))
+            .order_by(c.document_id, c.sentence_start, c.id))
+        return [codec.row_to_claim(r) for r in self._all(q)]
+
+    def earliest_responses(self, slack_days: int = 3) -> list[Claim]:
+        """For each response action, the response claims tied to an incident whose date
+        (event date, else claim date, else the document's publication) falls within
+        ``slack_days`` of that action's earliest such date: the candidates for "the first
+        time a state did X over a cyber incident", with every source that reports it."""
+        c, d = t.claims.c, t.documents.c
+        when = func.coalesce(c.event_date_start, c.claim_date_start, d.published_start)
+        base = (select(c.action, when.label("when")).join(t.documents, d.id == c.document_id)
+                .where(c.kind == "response", c.incident_id.is_not(None), c.action.is_not(None)))
+        firsts = self._first_by_action(base)
+        if not firsts:
+            return []
+        parts = []
+        for action, first in firsts.items():
+            if first is None:
+                continue
+            limit = first + dt.timedelta(days=slack_days)
+            parts.append(select(c.id).join(t.documents, d.id == c.document_id).where(
+                c.kind == "response", c.incident_id.is_not(None), c.action == action,
+                when <= limit))
+        if not parts:
+            return []
+        ids = [r["id"] for r in self._all(union_all(*parts).subquery().select())]
+        out: list[Claim] = []
+        for chunk in _chunks(ids):
+            out.extend(codec.row_to_claim(r) for r in self._all(
+                select(t.claims).where(c.id.in_(chunk))))
+        return sorted(out, key=lambda x: (x.action or "", x.document_id, x.sentence.start))
+
+    def _first_by_action(self, base: Select[Any]) -> dict[str, dt.date | None]:
+        sub = base.subquery()
+        q = select(sub.c.action, func.min(sub.c.when).label("first")).group_by(sub.c.action)
+        out: dict[str, dt.date | None] = {}
+        for r in self._all(q):
+            first = r["first"]
+            if isinstance(first, str):  # SQLite returns min() over dates as text
+                first = dt.date.fromisoformat(first)
+            out[r["action"]] = first
+        return out
+
+
+__all__ = ["AnalyticsQueries", "AttributionRow", "DocumentInfo"]
