@@ -32,6 +32,8 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     incidents: int = 0
     claims: int = 0
+    #: Ids of the documents this batch added (what incremental incident linking looks at).
+    new_documents: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,9 +115,37 @@ def _one(store: Store, result: ReadResult, summary: IngestSummary, emit: Event, 
         return
     if new:
         summary.new += 1
+        summary.new_documents.append(document.id)
         summary.incidents += len(ex.incidents)
         summary.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
         emit("new", result.source, document.id)
     else:
         summary.unchanged += 1
         emit("unchanged", result.source, document.id)
+
+
+def ingest_extractions(store: Store, extractions: Iterable[Extraction],
+                       on_event: Event | None = None) -> IngestSummary:
+    """Store extractions made elsewhere (tracker rows: coded, so never re-extracted), each in its
+    own transaction; documents already stored are counted as unchanged."""
+    summary = IngestSummary()
+    emit = on_event or (lambda status, source, detail: None)
+    for ex in extractions:
+        summary.read += 1
+        source = ex.document.source
+        try:
+            new = store.add_extraction(ex, extractor_version="tracker")
+        except CybertrackError as exc:
+            summary.failed.append((source, str(exc)))
+            emit("failed", source, str(exc))
+            continue
+        if new:
+            summary.new += 1
+            summary.new_documents.append(ex.document.id)
+            summary.incidents += len(ex.incidents)
+            summary.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
+            emit("new", source, ex.document.id)
+        else:
+            summary.unchanged += 1
+            emit("unchanged", source, ex.document.id)
+    return summary

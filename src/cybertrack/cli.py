@@ -213,6 +213,52 @@ def demo_command(
     run_demo(db, console)
 
 
+# ---- reference: countries and actors as the reference data knows them (cybertrack.reference) --
+reference_app = typer.Typer(help="Reference data: rebuild it from MISP galaxy / ATT&CK folders.",
+                            no_args_is_help=True)
+app.add_typer(reference_app, name="reference")
+
+
+@app.command("country")
+def country_command(
+    name: Annotated[str, typer.Argument(help="ISO code, name, demonym, capital or metonym.")],
+) -> None:
+    """Show a country: codes, names, demonyms, capital and coordinates, UN region."""
+    from cybertrack.reference import load_reference
+    from cybertrack.reference.show import print_country
+
+    print_country(console, load_reference().country(name))
+
+
+@app.command("actor")
+def actor_command(
+    name: Annotated[str, typer.Argument(help="Any name or alias of a threat actor (APT28).")],
+) -> None:
+    """Show a threat actor: aliases by vendor, suspected sponsor, and where sources disagree."""
+    from cybertrack.reference import load_reference
+    from cybertrack.reference.show import print_actor
+
+    ref = load_reference()
+    print_actor(console, ref, ref.actor(name))
+
+
+@reference_app.command("update")
+def reference_update_command(
+    path: Annotated[Path, typer.Argument(
+        help="Folder holding misp-galaxy/ and mitre-attack/ (e.g. ../shared/data).")],
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder. Default: $CYBERTRACK_REFERENCE_DIR, else "
+        "~/.local/share/cybertrack/reference (preferred by every command).",
+        show_default=False)] = None,
+) -> None:
+    """Rebuild the reference data from a MISP galaxy / ATT&CK folder into the user data dir."""
+    from cybertrack.reference.show import update
+
+    written, counts = update(path, out)
+    console.print(f"wrote {written}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+                  highlight=False)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning library errors into one clear line."""
     try:

@@ -8,6 +8,7 @@ those words in one place means the three outputs never disagree about what a rec
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from cybertrack.model import Claim, Claimant, PartialDate
@@ -46,6 +47,12 @@ def misp_country_value(code: str) -> str:
         return _MISP_COUNTRY_VALUES[code.upper()]
     name = unicodedata.normalize("NFKD", country_name(code))
     return "".join(c for c in name if not unicodedata.combining(c)).lower()
+
+
+def actor_entity_id(name: str) -> str:
+    """The entity id of a threat actor known only by name, in the reference data's form
+    (``actor:`` + slug), so an imported or unlinked actor meets its reference entry."""
+    return "actor:" + (re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "x")
 
 
 def is_country_code(text: str | None) -> bool:

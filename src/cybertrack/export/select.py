@@ -89,7 +89,8 @@ def _attributed_incidents(store: Store, actor: str) -> set[str]:
                 continue
             names = {(c.attributed_actor or "").casefold()}
             if c.attributed_state:
-                names |= {c.attributed_state.casefold(), country_name(c.attributed_state).casefold()}
+                state = c.attributed_state
+                names |= {state.casefold(), country_name(state).casefold()}
             if needle in names or (c.attributed_actor_id in actor_ids):
                 found.add(c.incident_id)
     if not found:

@@ -96,8 +96,9 @@ def pdate(value: PartialDate | None) -> dict[str, str] | None:
 def unpdate(value: Any) -> PartialDate | None:
     if not isinstance(value, dict) or "start" not in value:
         return None
-    return PartialDate(dt.date.fromisoformat(value["start"]),
-                       dt.date.fromisoformat(value.get("end", value["start"])),
+    start = str(value["start"])
+    return PartialDate(dt.date.fromisoformat(start),
+                       dt.date.fromisoformat(str(value.get("end") or start)),
                        value.get("precision", "day"), value.get("text", ""))
 
 

@@ -71,7 +71,7 @@ def _sentence_lookup(sentences: list[Sentence]):  # type: ignore[no-untyped-def]
 
 def _entity(m: EntityMention, ref: Reference) -> Entity | None:
     """The entity a mention links to; government bodies found by pattern stand for their state."""
-    if m.form == "government-body" and m.country:
+    if m.country and (m.form == "government-body" or (m.is_government and _is_metonym(m, ref))):
         entity_id = f"country:{m.country}"
     else:
         entity_id = m.entity_id or ""
@@ -87,6 +87,15 @@ def _entity(m: EntityMention, ref: Reference) -> Entity | None:
         return Entity(id=m.entity_id, kind=m.kind, name=m.name, aliases=m.aliases,
                       country=m.country, sponsor=m.sponsor)
     return None
+
+
+def _is_metonym(m: EntityMention, ref: Reference) -> bool:
+    """"The White House", "the Kremlin": a seat of government standing for its state."""
+    try:
+        country = ref.country(m.country or "")
+    except ReferenceDataError:
+        return False
+    return m.text.casefold() in {x.casefold() for x in country.metonyms}
 
 
 def _incident(d: IncidentDraft, document: Document, sentences: list[Sentence]) -> Incident:

@@ -107,8 +107,7 @@ def sentence_claims(
 
 
 def _speech_positions(text: str) -> list[int]:
-    rx = re.compile(r"\b(?:" + "|".join(lx.SPEECH_VERBS) + r")\b", re.IGNORECASE)
-    return [m.start() for m in rx.finditer(text)]
+    return [m.start() for m in lx.SPEECH_RE.finditer(text)]
 
 
 def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
@@ -164,7 +163,9 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
     """State responses: actor (subject before the cue) did action to target (after the cue)."""
     out: list[ClaimDraft] = []
     cues = [(a, m) for a, rx in lx.RESPONSE_RES.items() for m in rx.finditer(sent.text)]
-    cue_positions = [m.start() for _a, m in cues]
+    # dates closer to an event phrase ("the July attack") belong to the event, not the response
+    event_positions = [m.start("noun") for m in lx.EVENT_NOUN_RE.finditer(sent.text)]
+    response_dates = [d for d in dates if not _names_event(sent, d)]
     for action, m in sorted(cues, key=lambda x: x[1].start()):
         if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
                 not re.match(r"condemn(?:ed|s|ing)?$|denounc\w+|deplor\w+", m.group(0), re.I):
@@ -175,21 +176,37 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
         actor_m = subj[0]
         actor = actor_m.country if actor_m.kind == "person" else actor_m.state
         target = None
-        for tm, _i in states_after(sent, m.end(), 80):
-            if tm.state and tm.state != actor:
-                target = tm.state
-                break
+        if _ACCOUNTABLE_RE.search(m.group(0)):
+            # "calls for Iran to be held accountable": the target comes before the cue
+            before = [x for x in sent.mentions if x.state and x.end - sent.start <= m.start()
+                      and m.start() - (x.end - sent.start) < 30]
+            target = before[-1].state if before else None
+        else:
+            for tm, _i in states_after(sent, m.end(), 80):
+                if tm.state and tm.state != actor:
+                    target = tm.state
+                    break
         if target is None:
             target = _accused_state(prior, incident, actor)
         if actor is None or target is None or actor == target:
             continue
-        when = nearest_date(m.start(), cue_positions, dates, sent)
+        when = nearest_date(m.start(), event_positions, response_dates, sent)
         out.append(ClaimDraft(
             kind="response", sentence=sent.index, incident=incident,
             claimant=claimant_from(actor_m), action=action, actor_state=actor,
             target_state=target, event_date=when, cue=m.group(0),
         ))
     return out
+
+
+_ACCOUNTABLE_RE = re.compile(r"accountable|responsible", re.IGNORECASE)
+
+
+def _names_event(sent: Sentence, d: DatedSpan) -> bool:
+    """'the July attack': a date that modifies an event noun."""
+    after = sent.text[d.end - sent.start : d.end - sent.start + 30]
+    return bool(re.match(r"\s*(?:cyber[- ]?)?(?:attacks?|hacks?|operations?|incidents?|breach)",
+                         after, re.IGNORECASE))
 
 
 def _accused_state(prior: Sequence[ClaimDraft], incident: int | None, actor: str | None) -> str | None:

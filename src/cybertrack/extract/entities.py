@@ -19,7 +19,7 @@ from cybertrack.reference import Reference, RefEntry
 _NAME_WORD = r"[A-Z][a-zà-ÿ'’\-]+"
 _PERSON_RE = re.compile(
     rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?:\s+(?:(?:al|bin|ibn|van|von|de|da|del|el)[- ]\s*)?"
-    rf"(?:{_NAME_WORD}|[A-Z]\.)){{0,3}}(?![\w'’-])"
+    rf"(?:{_NAME_WORD}|[A-Z]\.)){{0,7}}(?![\w'’-])"
 )
 _NOT_NAME_START = frozenset(
     "The A An In On At By For From With According After Before During Since Earlier Later "
@@ -131,12 +131,14 @@ def people(
         re.IGNORECASE,
     )
     taken = [(m.start, m.end) for m in mentions]
+    title_words = {w for t in titles for w in t.split()}
     found: dict[tuple[int, int], EntityMention] = {}
-    candidates = [(m.start(), m.end()) for m in _PERSON_RE.finditer(text)]
-    for s, e in [*candidates, *ner_people]:
+    candidates = [_strip_leading(text, m.start(), m.end(), taken, title_words)
+                  for m in _PERSON_RE.finditer(text)]
+    for s, e in [*(c for c in candidates if c), *ner_people]:
         name = text[s:e]
         words = name.split()
-        if words[0] in _NOT_NAME_START or any(_overlaps(s, e, a, b) for a, b in taken):
+        if not words or words[0] in _NOT_NAME_START or any(_overlaps(s, e, a, b) for a, b in taken):
             continue
         window_start = max(0, text.rfind("\n", 0, s) + 1, s - 90)
         before = text[window_start:s]
@@ -147,8 +149,6 @@ def people(
         )
         if not (adjacent or (is_ner and len(words) >= 2)):
             continue
-        if len(words) < 2 and not adjacent:
-            continue
         role = titles_before[-1].group(1) if adjacent else None
         country = _country_before(mentions, text, window_start, s) if role else None
         found[(s, e)] = EntityMention(
@@ -157,6 +157,21 @@ def people(
             country=country, role=role,
         )
     return sorted(found.values())
+
+
+def _strip_leading(text: str, s: int, e: int, taken: Sequence[tuple[int, int]],
+                   title_words: set[str]) -> tuple[int, int] | None:
+    """The name inside a capitalised run: "Albanian Prime Minister Edi Rama" -> "Edi Rama"."""
+    base = s
+    for word in re.finditer(r"\S+", text[base:e]):
+        ws, we = base + word.start(), base + word.end()
+        if any(_overlaps(ws, we, a, b) for a, b in taken) or word.group(0).lower() in title_words:
+            s = we
+            continue
+        break
+    while s < e and text[s].isspace():
+        s += 1
+    return (s, e) if s < e else None
 
 
 def _country_before(

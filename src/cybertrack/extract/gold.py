@@ -115,15 +115,22 @@ def _denials(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[str, 
 
 
 def _responses(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[str, Any]]:
-    best: dict[tuple[Any, ...], Claim] = {}
+    """One row per distinct response: the same actor, target and action family on the same day
+    (or undated, beside a dated report of it) is one response told twice."""
+    groups: dict[tuple[Any, ...], list[Claim]] = {}
     for c in claims:
-        if c.kind != "response" or not c.action:
-            continue
-        family = "verbal" if c.action in VERBAL_FAMILY else c.action
-        key = (c.actor_state, c.target_state, family, c.incident_id)
-        old = best.get(key)
-        if old is None or (old.event_date is None and c.event_date is not None):
-            best[key] = c
+        if c.kind == "response" and c.action:
+            family = "verbal" if c.action in VERBAL_FAMILY else c.action
+            groups.setdefault((c.actor_state, c.target_state, family), []).append(c)
+    best: dict[tuple[Any, ...], Claim] = {}
+    for key, group in groups.items():
+        dated = [c for c in group if c.event_date is not None]
+        for c in dated or group[:1]:
+            day = c.event_date.iso() if c.event_date else None
+            slot = (*key, day)
+            old = best.get(slot)
+            if old is None or (old.incident_id is None and c.incident_id is not None):
+                best[slot] = c
     return [
         {"actor": c.actor_state, "target": c.target_state, "action": c.action,
          "date": c.event_date.iso() if c.event_date else None,

@@ -41,6 +41,7 @@ class DatedSpan(NamedTuple):
     end: int
     date: PartialDate
     relation: str | None
+    relative: bool = False  # resolved from "days after" etc. against an earlier date
 
 
 class Anchor(NamedTuple):
@@ -71,21 +72,28 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
                     _determiner(text, m.start()):
                 out.append(_noun_anchor(text, m.start(), m.end(), m.group(0),
                                         bool(m.group("plural")), generic=True))
-        for m in lx.EVENT_VERB_RE.finditer(text):
+        verbs = list(lx.EVENT_VERB_RE.finditer(text))
+        if lx.STRICT_CYBER_RE.search(text):
+            verbs += list(lx.WEAK_EVENT_VERB_RE.finditer(text))
+        for m in verbs:
             if lx.IRREALIS_BEFORE_VERB_RE.search(text[max(0, m.start() - 25) : m.start()]):
                 continue
-            if re.match(r"\s+(?:by|to|in|as)\b", text[m.end():]) and m.group(0).lower() in (
-                    "used", "targeted", "attacked", "hit", "struck", "compromised"):
-                # passive "was used by", "were targeted by": still an event, the object precedes
-                pass
             out.append(Anchor(m.start(), m.end(), m.group(0), "verb", False))
     out.sort(key=lambda a: a.start)
     return out
 
 
+_DETERMINERS = frozenset(
+    "the a an this that these those its their his her our another such".split())
+
+
 def _determiner(text: str, pos: int) -> str | None:
-    m = re.search(r"(\w+)\s+(?:[\w-]+\s+){0,2}$", text[max(0, pos - 40) : pos])
-    return m.group(1).lower() if m else None
+    """The determiner of the noun phrase ending at ``pos`` ("an alleged major" -> "an")."""
+    words = re.findall(r"[\w'’-]+", text[max(0, pos - 40) : pos])[-3:]
+    for word in reversed(words):
+        if word.lower() in _DETERMINERS:
+            return word.lower()
+    return None
 
 
 def _noun_anchor(text: str, start: int, end: int, phrase: str, plural: bool, generic: bool) -> Anchor:
@@ -107,6 +115,8 @@ def nearest_date(anchor_pos: int, cue_positions: Sequence[int], dates: Sequence[
                  sent: Sentence) -> PartialDate | None:
     """The date in the sentence closest to ``anchor_pos`` and not closer to another cue."""
     best: tuple[int, PartialDate] | None = None
+    if any(not d.relative for d in dates):
+        dates = [d for d in dates if not d.relative]
     for d in dates:
         if d.relation in ("since", "until"):
             continue
@@ -170,10 +180,13 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     attackers = attacker_mentions(sent)
     _claimant, claimant_idx = claimant_of(sent)
     exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None else set())
-    target_idx = target_mentions(sent, exclude)
-    targets = list(dict.fromkeys(sent.mentions[i].state for i in target_idx if sent.mentions[i].state))
     anchor = _primary(anchors)
+    target_idx = [i for i in target_mentions(sent, exclude)
+                  if _same_clause(sent, anchors, sent.mentions[i].start - sent.start)]
+    targets = list(dict.fromkeys(sent.mentions[i].state for i in target_idx if sent.mentions[i].state))
     anchor_positions = [a.start for a in anchors]
+    if anchor.reference not in ("new", "indefinite", "verb", "plural"):
+        dates = [d for d in dates if not d.relative]
     when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent)
     irrealis = bool(lx.SPECULATIVE_RE.search(sent.text)) or bool(lx.DENIAL_RE.search(sent.text))
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
@@ -191,7 +204,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         month = int(ref.split(":")[1])
         target_inc = next((i.index for i in incidents if i.time and i.time.start.month == month), salient)
     elif ref == "new":
-        if not irrealis and (targets or when or incidents):
+        if not irrealis and (targets or when):
             target_inc = _new(incidents, sent, anchor, generic)
             if not targets:
                 targets = _fallback_targets(sent, attackers, incidents)
@@ -218,6 +231,30 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if when is not None:
         inc.time = _refine(inc.time, when)
     return target_inc
+
+
+_CLAUSE_BREAK_RE = re.compile(r"\b(?:that|which|whereas|while|because|although)\b|[;:–—]")
+
+
+_VICTIM_VERB_RE = re.compile(
+    r"\b(?:suffered|experienced|faced|was|were|has been|have been|came under|fell victim)\b",
+    re.IGNORECASE)
+
+
+def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
+    """A target belongs to an event phrase of its own clause, not to one across 'that'/';'.
+
+    Before a noun ("a secondary cyberattack"), a state is its victim only with a victim verb
+    between ("Albanian ministries suffered a cyberattack").
+    """
+    for a in anchors:
+        lo, hi = (a.end, pos) if pos >= a.end else (pos, a.start)
+        if hi - lo > 120 or _CLAUSE_BREAK_RE.search(sent.text[lo:hi]):
+            continue
+        if pos < a.start and a.reference != "verb" and not _VICTIM_VERB_RE.search(sent.text[lo:hi]):
+            continue
+        return True
+    return False
 
 
 def _primary(anchors: Sequence[Anchor]) -> Anchor:

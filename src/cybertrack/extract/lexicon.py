@@ -30,12 +30,16 @@ GENERIC_EVENT_NOUNS: Final = ("attack", "operation", "campaign", "incident", "in
 #: Finite verbs reporting that a cyber operation happened (past or perfect forms).
 EVENT_VERBS: Final = (
     "hacked", "breached", "compromised", "targeted", "attacked", "infiltrated", "disrupted",
-    "defaced", "stole", "stolen", "exfiltrated", "deployed", "infected", "spied on", "crippled",
+    "defaced", "stole", "stolen", "exfiltrated", "infected", "spied on", "crippled",
     "knocked offline", "took offline", "taken offline", "wiped", "encrypted", "leaked",
-    "penetrated", "hijacked", "sabotaged", "shut down", "accessed", "gained access to",
-    "conducted", "launched", "carried out", "used", "surveilled", "monitored", "hit", "struck",
-    "paralyzed", "paralysed", "destroyed", "erased", "intercepted", "obtained", "exploited",
-    "has targeted", "have targeted", "had targeted", "targets", "compromises", "steals",
+    "penetrated", "hijacked", "sabotaged", "gained access to", "surveilled", "paralyzed",
+    "paralysed", "intercepted", "exploited", "has targeted", "have targeted", "had targeted",
+    "targets", "compromises", "steals",
+)
+#: Verbs that report a cyber operation only in a sentence with a cyber word of its own.
+WEAK_EVENT_VERBS: Final = (
+    "conducted", "launched", "carried out", "used", "monitored", "hit", "struck", "destroyed",
+    "erased", "obtained", "shut down", "accessed", "deployed", "spied",
 )
 EVENT_NOUN_RE: Final = re.compile(
     r"\b(?P<det>the|a|an|another|this|that|these|those|its|their|second|first|third|new|"
@@ -47,6 +51,15 @@ GENERIC_NOUN_RE: Final = re.compile(
     r"\b(?P<noun>" + _alt(GENERIC_EVENT_NOUNS) + r")(?P<plural>s)?\b", re.IGNORECASE
 )
 EVENT_VERB_RE: Final = re.compile(r"\b(?P<verb>" + _alt(EVENT_VERBS) + r")\b", re.IGNORECASE)
+WEAK_EVENT_VERB_RE: Final = re.compile(r"\b(?P<verb>" + _alt(WEAK_EVENT_VERBS) + r")\b",
+                                       re.IGNORECASE)
+#: A cyber word of the sentence's own (generic words like "systems" or "data" do not count).
+STRICT_CYBER_RE: Final = re.compile(
+    r"\b(cyber\w*|hack\w*|malware|ransomware|wipers?|spyware|ddos|denial[- ]of[- ]service|"
+    r"phishing|backdoors?|breach\w*|intrusions?|threat actors?|APT\s?\d+|exploit\w*|"
+    r"espionage|zero-days?|botnets?|trojans?|implants?)\b",
+    re.IGNORECASE,
+)
 #: Words before a verb that make it a purpose, plan or hypothesis rather than an event.
 IRREALIS_BEFORE_VERB_RE: Final = re.compile(
     r"\b(?:to|could|would|might|may|can|will|shall|should|must|order to|able to|plans? to|"
@@ -157,11 +170,23 @@ AFFILIATION_SUFFIX_RE: Final = re.compile(
 )
 #: Before a country: phrases that make it the operator or sponsor.
 SPONSOR_CUE_RE: Final = re.compile(
-    r"\b(?:by|from|of|to|for|on behalf of|in support of|working for|linked to|tied to|"
+    r"\b(?P<cue>by|from|on behalf of|in support of|working for|linked to|tied to|"
     r"backed by|sponsored by|affiliated with|connected to|associated with|operating from|"
-    r"based in|groups in|actors in|hackers in|believed to be|thought to be|suspected to be|"
-    r"originating (?:in|from)|attributed (?:it |the attack |the attacks |the operation )?to|"
-    r"blamed(?: it| the attack| the attacks)? on|behind)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$",
+    r"based in|groups? in|actors? in|hackers in|operators in|believed to be|thought to be|"
+    r"suspected to be|originating (?:in|from)|attributed (?:it |the attack |the attacks |"
+    r"the operation |the intrusion |the hack )?to|blamed(?: it| the attack| the attacks)? on|"
+    r"behind)\s+(?:the\s+)?(?P<gap>(?:[\w-]+\s+){0,2}?)$",
+    re.IGNORECASE,
+)
+#: Sponsor cues that need an operator or an operation as their subject ("hackers linked to").
+AFFILIATION_CUES: Final = frozenset({
+    "linked to", "tied to", "connected to", "associated with", "affiliated with", "backed by",
+    "sponsored by", "working for", "on behalf of", "based in", "operating from",
+})
+#: Words that may not sit between a sponsor cue and the state ("by Tehran against Albania").
+GAP_STOP_RE: Final = re.compile(
+    r"\b(?:against|targeting|targeted|on|in|at|into|of|and|with|over|after|before|that|which|"
+    r"to|for|as)\b",
     re.IGNORECASE,
 )
 
@@ -169,14 +194,17 @@ SPONSOR_CUE_RE: Final = re.compile(
 #: Verbs by which a source makes a statement ("X said", "X concluded").
 SPEECH_VERBS: Final = (
     "said", "says", "stated", "states", "concluded", "concludes", "noted", "notes", "claimed",
-    "claims", "announced", "announces", "told", "reported", "reports", "assessed", "assesses",
-    "believes", "believed", "found", "finds", "determined", "alleged", "alleges", "accused",
+    "claims", "announced", "announces", "told", "reported", "assessed", "assesses",
+    "believes", "found that", "finds that", "determined", "alleged", "alleges", "accused",
     "accuses", "blamed", "blames", "attributed", "attributes", "confirmed", "confirms",
     "warned", "warns", "wrote", "writes", "added", "argued", "insisted", "asserted",
-    "declared", "revealed", "disclosed", "identified", "linked", "tied", "indicated",
-    "suggested", "explained", "estimated", "judged", "judges", "calls", "called", "described",
-    "labeled", "labelled", "named", "pointed", "charged", "observed", "published", "released",
-    "issued", "tweeted", "posted", "condemned", "denied", "rejected", "dismissed",
+    "declared", "revealed", "disclosed", "identified", "indicated", "suggested", "explained",
+    "estimated", "judged", "judges", "calls for", "called for", "called on", "described",
+    "charged", "observed", "tweeted", "condemned", "denied", "rejected", "dismissed",
+    "released a statement", "issued a statement", "published a report", "concluded that",
+)
+SPEECH_RE: Final = re.compile(
+    r"(?<!\ban )(?<!\bthe )(?<!\ba )\b(?:" + _alt(SPEECH_VERBS) + r")\b", re.IGNORECASE
 )
 ACCORDING_TO_RE: Final = re.compile(r"\b(?:according to|per|citing|cited by)\s+$", re.IGNORECASE)
 #: Attribution phrasing that holds between an incident and an operator.
@@ -266,4 +294,14 @@ RESPONSE_TARGET_CUE_RE: Final = re.compile(
     r"expelling|accused|accusing|blamed|blaming|summoned|calls? for|called for|"
     r"calling for)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$",
     re.IGNORECASE,
+)
+
+# --- page furniture ---------------------------------------------------------------------------
+#: A line that starts a web page's trailing navigation ("Previous", "Related articles"):
+#: what follows it is other articles' headlines, not this article's claims.
+NAVIGATION_LINE_RE: Final = re.compile(
+    r"^\s*(?:previous|next|previous post|next post|related(?: articles| posts| stories)?|"
+    r"read more|more from .{0,40}|share this(?: article)?|you may also like|recommended|"
+    r"most read|further reading|tags?:.*)\s*$",
+    re.IGNORECASE | re.MULTILINE,
 )

@@ -83,7 +83,7 @@ def make_entities(nlp: Language, name: str, reference_path: str | None) -> Calla
     titles = ref.titles
 
     def ct_entities(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc.text[: content_end(doc.text)]
         found = reference_mentions(ref, text)
         found = merge_mentions(found, government_bodies(text, found))
         ner_people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -116,7 +116,8 @@ def make_dates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
                 continue
             anchor = _anchor_date(sent_first, si)
             if anchor is not None:
-                resolved.append(DatedSpan(m.start, m.end, resolve_relative(m, anchor), m.relation))
+                resolved.append(DatedSpan(m.start, m.end, resolve_relative(m, anchor), m.relation,
+                                           relative=True))
         doc._.ct_dates = resolved
         return doc
 
@@ -193,16 +194,26 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 def _other_cues(text: str) -> list[int]:
     """Positions of response and speech cues: dates near them are not the incident's."""
     out = [m.start() for rx in lx.RESPONSE_RES.values() for m in rx.finditer(text)]
-    speech = re.compile(r"\b(?:" + "|".join(lx.SPEECH_VERBS) + r")\b", re.IGNORECASE)
-    return sorted(out + [m.start() for m in speech.finditer(text)])
+    return sorted(out + [m.start() for m in lx.SPEECH_RE.finditer(text)])
+
+
+def content_end(text: str) -> int:
+    """Where the article ends: the first navigation line in its last half, else the end."""
+    for m in lx.NAVIGATION_LINE_RE.finditer(text):
+        if m.start() > len(text) // 2:
+            return m.start()
+    return len(text)
 
 
 def _sentences(doc: Doc) -> list[Sentence]:
     mentions = doc._.ct_mentions or []
     out: list[Sentence] = []
     j = 0
+    end_of_content = content_end(doc.text)
     for i, sent in enumerate(doc.sents):
         s, e = _trim(doc, sent)
+        if s >= end_of_content:
+            break
         inside = []
         while j < len(mentions) and mentions[j].start < e:
             if mentions[j].start >= s:

@@ -84,13 +84,24 @@ def _victim_first(after: str) -> bool:
 def _sponsor_cue(before: str) -> bool:
     """A phrase right before a mention that makes it the operator ("by", "groups in", ...)."""
     cue = lx.SPONSOR_CUE_RE.search(before)
-    if not cue:
+    if not cue or lx.GAP_STOP_RE.search(cue.group("gap")):
         return False
-    word = cue.group(0).strip().lower()
-    if word.startswith(("by", "from")):
+    word = " ".join(cue.group("cue").lower().split())
+    lead = before[max(0, cue.start() - 60) : cue.start()]
+    if word in ("by", "from"):
         # "influenced by the US" is no attribution: "by"/"from" need an operation just before
-        return bool(_BY_EVENT_RE.search(before[max(0, cue.start() - 60) : cue.start()]))
+        return bool(_BY_EVENT_RE.search(lead))
+    if word in lx.AFFILIATION_CUES:
+        # "the MEK as directly tied to the Albanian state": the subject must be an operator
+        return bool(_OPERATOR_RE.search(lead))
     return True
+
+
+_OPERATOR_RE = re.compile(
+    r"\b(?:hack\w*|group|groups|actors?|operators?|attack\w*|operation|campaign|intrusion|"
+    r"APT|threat|spies|it|they|malware|ransomware|wiper|personas?|units?|breach)\b",
+    re.IGNORECASE,
+)
 
 
 def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
@@ -102,9 +113,10 @@ def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
             continue
         s, e = m.start - sent.start, m.end - sent.start
         before, after = text[max(0, s - 40) : s], text[e : e + 60]
-        if lx.TARGET_CUE_RE.search(before) and not re.search(
+        cue = lx.TARGET_CUE_RE.search(before)
+        if cue and not re.search(
             r"\b(?:according to|with the help of|help of)\s+(?:the\s+)?$", before, re.IGNORECASE
-        ):
+        ) and not re.search(r"\bto\s+$", before[: cue.start()]):
             out.append(i)
         elif m.form in ("demonym",) or m.is_government:
             if _VICTIM_NOUN_RE.match(after):
@@ -134,8 +146,7 @@ def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant
         s = m.start - sent.start
         if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]):
             return claimant_from(m), i
-    speech = re.compile(r"\b(?:" + "|".join(lx.SPEECH_VERBS) + r")\b", re.IGNORECASE)
-    for verb in speech.finditer(text):
+    for verb in lx.SPEECH_RE.finditer(text):
         if before_pos is not None and verb.start() > before_pos:
             break
         best = None
@@ -144,13 +155,18 @@ def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant
                 break
             if m.kind in ("country", "organization", "person", "threat-actor") and (
                 m.kind != "country" or m.form not in ("demonym",) or _is_subject_demonym(text, m, sent)
-            ):
+            ) and not _PREP_BEFORE_RE.search(text[max(0, m.start - sent.start - 25) : m.start - sent.start]):
                 best = i
         if best is not None:
             gap = text[sent.mentions[best].end - sent.start : verb.start()]
             if len(gap) < 120 and not re.search(r"\b(?:that|which|who|because)\b", gap):
                 return claimant_from(sent.mentions[best]), best
     return None, None
+
+
+_PREP_BEFORE_RE = re.compile(
+    r"\b(?:of|with|from|against|on|to|for|by|in|into|at|about|over|between|toward|towards|"
+    r"targeting|expelling|and)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _is_subject_demonym(text: str, m: EntityMention, sent: Sentence) -> bool:
@@ -185,9 +201,7 @@ def subject_state(sent: Sentence, before: int) -> tuple[EntityMention, int] | No
             break
         if m.state is None and not (m.kind == "person" and m.country):
             continue
-        lead = text[max(0, s - 25) : s]
-        if re.search(r"\b(?:of|with|from|against|on|to|for|by|in|into|at|about|over|"
-                     r"between|toward|towards)\s+(?:the\s+)?$", lead, re.IGNORECASE):
+        if _PREP_BEFORE_RE.search(text[max(0, s - 25) : s]):
             continue
         best = (m, i)
     return best

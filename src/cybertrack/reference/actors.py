@@ -23,10 +23,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cybertrack.model import stable_id
 from cybertrack.reference.naming import scheme_vendor
 from cybertrack.reference.sources import Member
+
+Entry = dict[str, Any]
 
 #: Estimative-language likelihood tag -> a point score for the Link.
 LIKELIHOOD_SCORE = {"almost-certain": 0.97, "very-likely": 0.87, "likely": 0.67, "": 0.6}
@@ -97,7 +100,7 @@ def merge_actors(
     members: list[Member],
     attributed: list[tuple[str, str]],
     country_of: Callable[[str], str | None],
-) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+) -> tuple[list[Entry], list[Entry]]:
     """Merge members into actor entry dicts and Link dicts (see module docstring)."""
     members = sorted(members, key=lambda m: (SOURCE_RANK[m.source], m.name.casefold(), m.key))
     merger = _Merger(members)
@@ -125,9 +128,9 @@ def merge_actors(
     for i, m in enumerate(members):  # 3. threat-actor credits a Microsoft name
         if m.source == "misp-threat-actor":
             for alias, vendor in m.vendor_names:
-                j = ms_by_name.get(_norm(alias))
-                if vendor == "Microsoft" and j is not None:
-                    merger.union(i, j, f"{m.label} credits '{alias}' to Microsoft", 0.9)
+                ms = ms_by_name.get(_norm(alias))
+                if vendor == "Microsoft" and ms is not None:
+                    merger.union(i, ms, f"{m.label} credits '{alias}' to Microsoft", 0.9)
     for i, m in enumerate(members):  # 4. MISP related 'similar' across galaxies
         for dest, rtype, tag in m.related:
             for j in by_key.get(dest, []):
@@ -156,14 +159,14 @@ def merge_actors(
     links = _links(members, merger, entries, groups, entry_of_member, attributed, by_key)
     for e in entries:  # campaigns inherit their attributed groups' sponsor when they agree
         if e["sponsor"] is None and e.get("attributed_sponsors"):
-            sponsors = set(e["attributed_sponsors"])  # type: ignore[arg-type]
+            sponsors = set(e["attributed_sponsors"])
             if len(sponsors) == 1:
                 e["sponsor"] = sponsors.pop()
         e.pop("attributed_sponsors", None)
     return entries, links
 
 
-def _entry(group: Group, country_of: Callable[[str], str | None]) -> dict[str, object]:
+def _entry(group: Group, country_of: Callable[[str], str | None]) -> Entry:
     members = sorted(group.members, key=lambda m: (SOURCE_RANK[m.source],
                      0 if NEW_MS_SCHEME.match(m.name) else 1))
     head = members[0]
@@ -180,17 +183,17 @@ def _entry(group: Group, country_of: Callable[[str], str | None]) -> dict[str, o
                 spellings.append(n)
             names.setdefault(n.casefold(), n)
     for alias, vendor in list(vendor_names.values()):  # Microsoft renamed DEV-NNNN Storm-NNNN
-        m = re.fullmatch(r"Storm-(\d{4})", alias)
-        if vendor == "Microsoft" and m and f"DEV-{m.group(1)}".casefold() not in names:
-            dev = f"DEV-{m.group(1)}"
+        storm = re.fullmatch(r"Storm-(\d{4})", alias)
+        if vendor == "Microsoft" and storm and f"DEV-{storm.group(1)}".casefold() not in names:
+            dev = f"DEV-{storm.group(1)}"
             names[dev.casefold()] = dev
             spellings.append(dev)
             vendor_names.setdefault((dev.casefold(), vendor), (dev, vendor))
     for n in spellings:
         if n.casefold() not in credited:
-            vendor = scheme_vendor(n)
-            if vendor:
-                vendor_names.setdefault((n.casefold(), vendor), (n, vendor))
+            scheme = scheme_vendor(n)
+            if scheme:
+                vendor_names.setdefault((n.casefold(), scheme), (n, scheme))
                 credited.add(n.casefold())
     sponsor = next((m.country for m in members if m.source == "misp-threat-actor" and m.country),
                    None)
@@ -206,7 +209,10 @@ def _entry(group: Group, country_of: Callable[[str], str | None]) -> dict[str, o
                 victims.append(code)
     refs = list(dict.fromkeys(r for m in members for r in m.refs))[:MAX_REFS]
     kind = "campaign" if head.source == "attack-campaign" else "group"
+    # a campaign no source treats as an actor ("SolarWinds Compromise") is looked up, not scanned
+    noscan = all(m.source == "attack-campaign" for m in members)
     return {
+        "noscan": noscan,
         "id": "",
         "kind": "threat-actor",
         "name": head.name,
@@ -227,14 +233,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
 
 
-def _assign_ids(entries: list[dict[str, object]]) -> None:
+def _assign_ids(entries: list[Entry]) -> None:
     seen: set[str] = set()
     for e in entries:
         base = "actor:" + _slug(str(e["name"]))
         ident = base
         ext = e["ext_ids"]
         if ident in seen and ext:
-            ident = f"{base}-{_slug(str(ext[0]))}"  # type: ignore[index]
+            ident = f"{base}-{_slug(str(ext[0]))}"
         n = 2
         while ident in seen:
             ident = f"{base}-{n}"
@@ -243,7 +249,7 @@ def _assign_ids(entries: list[dict[str, object]]) -> None:
         e["id"] = ident
 
 
-def _link(a: str, b: str, score: float, reasons: list[str], made_by: str) -> dict[str, object]:
+def _link(a: str, b: str, score: float, reasons: list[str], made_by: str) -> Entry:
     return {
         "id": stable_id("link", "actor", a, b, made_by, *reasons),
         "a": a, "b": b, "score": round(score, 3), "reasons": reasons, "made_by": made_by,
@@ -253,15 +259,15 @@ def _link(a: str, b: str, score: float, reasons: list[str], made_by: str) -> dic
 def _links(
     members: list[Member],
     merger: _Merger,
-    entries: list[dict[str, object]],
+    entries: list[Entry],
     groups: list[Group],
-    entry_of: dict[int, dict[str, object]],
+    entry_of: dict[int, Entry],
     attributed: list[tuple[str, str]],
     by_key: dict[str, list[int]],
-) -> list[dict[str, object]]:
+) -> list[Entry]:
     from cybertrack.reference.sources import SOURCE_LABELS
 
-    links: dict[tuple[str, str, str], dict[str, object]] = {}
+    links: dict[tuple[str, str, str], Entry] = {}
 
     def add(a: str, b: str, score: float, reason: str, made_by: str) -> None:
         if a == b:
@@ -269,8 +275,8 @@ def _links(
         key = (a, b, made_by)
         if key in links:
             reasons = links[key]["reasons"]
-            if reason not in reasons:  # type: ignore[operator]
-                reasons.append(reason)  # type: ignore[union-attr]
+            if reason not in reasons:
+                reasons.append(reason)
             return
         links[key] = _link(a, b, score, [reason], made_by)
 
@@ -299,7 +305,7 @@ def _links(
             f"{'/'.join(s.ext_ids)} '{s.name}'", "MITRE ATT&CK")
         ce.setdefault("attributed_sponsors", [])
         if se["sponsor"]:
-            ce["attributed_sponsors"].append(se["sponsor"])  # type: ignore[union-attr]
+            ce["attributed_sponsors"].append(se["sponsor"])
     sharers: dict[str, dict[str, list[tuple[Member, str]]]] = defaultdict(dict)
     for g, e in zip(groups, entries, strict=True):
         for m in g.members:

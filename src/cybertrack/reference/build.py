@@ -73,8 +73,10 @@ def _add_entry_surfaces(s: _Surfaces, e: dict[str, Any], idx: int) -> bool:
     """Index an entry's names; returns whether its canonical name is ambiguous."""
     listed = set(e.get("ambiguous_aliases", []))
     if e["kind"] == "sector":
+        skip = set(e.get("noscan_names", []))
         for text in [e["name"], *e["aliases"]]:
-            s.add(text, "sector", idx, is_acronym(text), False)
+            if text not in skip:
+                s.add(text, "sector", idx, is_acronym(text), False)
         return False
     names = e.get("spellings") or [e["name"], *e["aliases"]]
     head_amb = False
@@ -189,7 +191,7 @@ def build(data_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     for row in surfaces.rows.values():  # entries whose own name it is come first
         row[4].sort(key=lambda i: entries[i]["name"].casefold() != row[0].casefold())
     for e in entries:
-        for k in ("ambiguous_aliases", "misp_producer", "spellings"):
+        for k in ("ambiguous_aliases", "misp_producer", "spellings", "noscan_names"):
             e.pop(k, None)
     sources = {"misp-galaxy": read_source_commit(misp), "mitre-attack": read_source_commit(attack)}
     meta = {

@@ -139,8 +139,12 @@ def sector_entries(misp_sector: Path | None) -> tuple[list[Entry], dict[str, lis
                     "id": f"sector:{slug}", "kind": "sector", "name": name,
                     "aliases": list(synonyms), "country": None, "sponsor": None, "noscan": True,
                 })
-    for e in entries.values():
+    generic = {w.casefold() for w in data.get("generic", [])}
+    for key, e in entries.items():
         e["aliases"] = list(dict.fromkeys(a for a in e["aliases"] if a != e["name"]))
+        explicit = {w.casefold() for w in keywords.get(key, [])}
+        e["noscan_names"] = [a for a in [e["name"], *e["aliases"]]
+                             if a.casefold() in generic and a.casefold() not in explicit]
     return list(entries.values()), keywords
 
 

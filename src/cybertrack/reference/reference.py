@@ -11,7 +11,6 @@ import dataclasses
 import functools
 import json
 import os
-import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -90,10 +89,9 @@ class Reference:
         for s in self._surfaces:
             self._exact[s.text].extend(s.entries)
             self._folded[_key(s.text)].extend(s.entries)
-        for d, i in zip(raw_entries, range(len(raw_entries)), strict=True):
-            if d.get("noscan"):  # lookup-only entries (MISP sectors too generic to scan)
-                for n in (d["name"], *d.get("aliases", ())):
-                    self._folded[_key(n)].append(i)
+        for i, e in enumerate(self._entries):  # names not scanned are still looked up
+            for n in (e.name, *e.aliases):
+                self._folded[_key(n)].append(i)
         for bucket in (self._exact, self._folded):
             for k, v in bucket.items():
                 if len(v) > 1:

@@ -1,0 +1,80 @@
+"""A case: one incident group with every claim from every document that reports it.
+
+Claims the extractor tied to one of the group's incidents belong to the case. A claim it left
+untied (``incident_id`` None) belongs to the case when its document reports no incident outside
+the group, so there is only one event it can be about; such claims are marked ``tied=False``
+and the reports say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from cybertrack.analysis.sources import SourcedClaim, sourced
+from cybertrack.model import Incident
+from cybertrack.reference import Reference
+from cybertrack.resolve.groups import IncidentGroup, incident_group
+from cybertrack.store import Store
+from cybertrack.store.analytics import DocumentInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """An incident group, its claims with their sources, and what the reports agree on."""
+
+    group: IncidentGroup
+    claims: tuple[SourcedClaim, ...]
+    documents: tuple[DocumentInfo, ...]
+    targets: tuple[str, ...]
+    kinds: tuple[str, ...]
+    title: str
+
+    @property
+    def incidents(self) -> tuple[Incident, ...]:
+        return self.group.incidents
+
+    def of_kind(self, *kinds: str) -> list[SourcedClaim]:
+        return [s for s in self.claims if s.claim.kind in kinds]
+
+
+def _ranked(values: list[str]) -> tuple[str, ...]:
+    """Distinct values, most reported first (ties in first-seen order)."""
+    counts = Counter(values)
+    first = {v: n for n, v in reversed(list(enumerate(values)))}
+    return tuple(sorted(counts, key=lambda v: (-counts[v], first[v])))
+
+
+def load_case(store: Store, incident_id: str, ref: Reference | None = None) -> Case:
+    """The case of the group containing ``incident_id`` (``NotFoundError`` if unknown)."""
+    group = incident_group(store, incident_id)
+    return case_of_group(store, group, ref)
+
+
+def case_of_group(store: Store, group: IncidentGroup, ref: Reference | None = None) -> Case:
+    ids = set(group.ids)
+    doc_ids = group.document_ids
+    tied = store.claims(incident_ids=list(ids))
+    untied_ids: set[str] = set()
+    extra = []
+    for doc_id in doc_ids:
+        others = [i for i in store.incidents(document_id=doc_id) if i.id not in ids]
+        if others:
+            continue
+        for c in store.claims(document_id=doc_id):
+            if c.incident_id is None:
+                extra.append(c)
+                untied_ids.add(c.id)
+    documents = store.documents_info(doc_ids)
+    targets = _ranked([t for i in group.incidents for t in i.targets])
+    kinds = _ranked([k for i in group.incidents for k in i.kinds])
+    titles = [i.title or documents[i.document_id].title or "" for i in group.incidents
+              if i.document_id in documents]
+    claims = sourced([*tied, *extra], documents, targets, untied=frozenset(untied_ids), ref=ref)
+    claims.sort(key=lambda s: (s.when.start if s.when else dt.date.max, s.claim.document_id,
+                               s.claim.sentence.start))
+    title = next((t for t in titles if t), group.incidents[0].sentence[:80])
+    return Case(group, tuple(claims), tuple(documents[d] for d in doc_ids if d in documents),
+                targets, kinds, title)
+

@@ -1,0 +1,87 @@
+"""Readable views of reference entries for the CLI (``cybertrack country``/``actor``).
+
+Kept out of ``cli.py`` so the commands stay thin and a later knowledge-base view can print the
+reference part the same way before adding what the knowledge base knows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from cybertrack.reference.records import Country, RefEntry
+from cybertrack.reference.reference import Reference, user_reference_dir
+
+
+def print_country(console: Console, c: Country) -> None:
+    """Codes, names, demonyms, capital with coordinates, metonyms and UN region."""
+    t = Table(show_header=False, box=None, pad_edge=False)
+    t.add_column(style="bold")
+    t.add_column()
+    t.add_row("country", f"{c.name}  ({c.code}, {c.alpha_3 or '-'}, {c.numeric or '-'})")
+    t.add_row("official name", c.official_name)
+    t.add_row("names", ", ".join(c.names))
+    t.add_row("demonyms", ", ".join(c.demonyms) or "-")
+    where = f"  ({c.lat:.2f}, {c.lon:.2f})" if c.lat is not None and c.lon is not None else ""
+    t.add_row("capital", f"{c.capital or '-'}{where}")
+    t.add_row("metonyms", ", ".join(c.metonyms) or "-")
+    t.add_row("region", " / ".join(x for x in (c.region, c.subregion) if x) or "-")
+    console.print(t)
+
+
+def print_actor(console: Console, ref: Reference, e: RefEntry) -> None:
+    """Canonical name, aliases by vendor, sponsor, sources merged and disagreements (links)."""
+    info = ref.actor_info(e.id)
+    t = Table(show_header=False, box=None, pad_edge=False)
+    t.add_column(style="bold")
+    t.add_column()
+    t.add_row("actor", f"{e.name}  [dim]{e.id}[/]")
+    t.add_row("kind", str(info["actor_kind"]))
+    sponsor = "-"
+    if e.sponsor:
+        try:
+            sponsor = f"{ref.country(e.sponsor).name} ({e.sponsor})"
+        except Exception:  # noqa: BLE001 - a code outside ISO still prints as is
+            sponsor = e.sponsor
+    t.add_row("suspected sponsor", sponsor)
+    if info["ext_ids"]:
+        t.add_row("ATT&CK", ", ".join(info["ext_ids"]))
+    by_vendor: dict[str, list[str]] = defaultdict(list)
+    credited = set()
+    for alias, vendor in e.vendor_aliases:
+        by_vendor[vendor].append(alias)
+        credited.add(alias.casefold())
+    for vendor in sorted(by_vendor):
+        t.add_row(f"  {vendor}", ", ".join(by_vendor[vendor]))
+    other = [a for a in e.aliases if a.casefold() not in credited]
+    if other:
+        t.add_row("  other aliases", ", ".join(other))
+    if info["victims"]:
+        t.add_row("CFR victims", ", ".join(info["victims"]))
+    t.add_row("sources", "\n".join(info["sources"]))
+    console.print(t)
+    links = ref.actor_links(e.id)
+    if links:
+        console.print("[bold]linked entries / where sources disagree[/]")
+        for link in links:
+            other_id = link.b if link.a == e.id else link.a
+            other_name = ref.entry(other_id).name if other_id else "?"
+            console.print(f"  [cyan]{other_name}[/] [dim]{other_id}[/] score {link.score:.2f} "
+                          f"by {link.made_by}", highlight=False)
+            for reason in link.reasons:
+                console.print(f"    - {reason}", highlight=False, soft_wrap=True)
+    if e.refs:
+        console.print(f"[bold]references[/] ({len(e.refs)}): " + " ".join(e.refs[:5]),
+                      highlight=False, soft_wrap=True)
+
+
+def update(path: Path, out_dir: Path | None = None) -> tuple[Path, dict[str, int]]:
+    """Rebuild the reference data from ``path`` into the user data dir (or ``out_dir``)."""
+    from cybertrack.reference.build import build, write
+
+    reference, notice = build(path)
+    written = write(reference, notice, out_dir or user_reference_dir())
+    return written, dict(reference["_meta"]["counts"])
