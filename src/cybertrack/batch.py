@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from cybertrack.errors import CybertrackError, IngestError
 from cybertrack.extract import extract_document, headline_text
 from cybertrack.ingest import ReadOptions, ReadResult, iter_input, iter_inputs
+from cybertrack.ingest.stix import is_stix_file, read_stix_files
 from cybertrack.model import Document, Extraction, PartialDate, document_id
 from cybertrack.store import Store
 
 #: Bumped when extraction changes enough that stored results should be redone.
 EXTRACTOR_VERSION = "1"
+#: ``extractor_version`` of documents whose records came ready-made from structured input
+#: (``ReadResult.extraction``, e.g. STIX): text extraction never ran on them, never redo it.
+STRUCTURED_VERSION = "structured"
 
 
 @dataclass
@@ -69,7 +73,12 @@ def ingest_paths(
         published=published, max_bytes=max_bytes)
     summary = IngestSummary()
     emit = on_event or (lambda status, source, detail: None)
-    for source in iter_inputs(paths):
+    sources = list(iter_inputs(paths))
+    # STIX files are read together, so references across files resolve (ingest/stix.py).
+    stix = [s for s in sources if is_stix_file(s, options.max_bytes)]
+    for source in sources:
+        if source in stix:
+            continue
         summary.inputs += 1
         emit("input", source, "")
         try:
@@ -80,6 +89,11 @@ def ingest_paths(
             continue
         for result in results:
             _one(store, result, summary, emit, extract=extract, ner=ner)
+    for source in stix:
+        summary.inputs += 1
+        emit("input", source, "")
+    for result in read_stix_files(stix, options) if stix else ():
+        _one(store, result, summary, emit, extract=extract, ner=ner)
     return summary
 
 
@@ -101,14 +115,19 @@ def _one(store: Store, result: ReadResult, summary: IngestSummary, emit: Event, 
         emit("failed", result.source, reason)
         return
     summary.read += 1
-    document = prepare(result.document)
+    structured = result.extraction
+    document = prepare(result.document) if structured is None else structured.document
     if store.has_document(document.id):
         summary.unchanged += 1
         emit("unchanged", result.source, document.id)
         return
     try:
-        ex = extract_document(document, ner=ner) if extract else Extraction(document)
-        new = store.add_extraction(ex, extractor_version=EXTRACTOR_VERSION if extract else "")
+        if structured is not None:
+            ex, version = structured, STRUCTURED_VERSION
+        else:
+            ex = extract_document(document, ner=ner) if extract else Extraction(document)
+            version = EXTRACTOR_VERSION if extract else ""
+        new = store.add_extraction(ex, extractor_version=version)
     except CybertrackError as exc:
         summary.failed.append((result.source, str(exc)))
         emit("failed", result.source, str(exc))

@@ -49,10 +49,15 @@ def misp_country_value(code: str) -> str:
     return "".join(c for c in name if not unicodedata.combining(c)).lower()
 
 
+def slug(text: str) -> str:
+    """Lower-case words joined by hyphens, as in the reference data's ids."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+
+
 def actor_entity_id(name: str) -> str:
     """The entity id of a threat actor known only by name, in the reference data's form
     (``actor:`` + slug), so an imported or unlinked actor meets its reference entry."""
-    return "actor:" + (re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "x")
+    return "actor:" + slug(name)
 
 
 def is_country_code(text: str | None) -> bool:

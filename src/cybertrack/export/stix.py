@@ -200,6 +200,9 @@ class _Builder:
         if who.kind == "government":
             obj["sectors"] = ["government-national"]
         obj["description"] = f"Claimant ({who.kind}; basis: {who.basis})."
+        entity = self.sel.entities.get(who.entity_id or "")
+        if entity is not None:
+            obj["extensions"] = {x.EXTENSION_ID: x.entity_ext(entity)}
         return self.add(obj)
 
     def publisher(self, doc: Document | None) -> str:

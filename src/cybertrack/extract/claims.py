@@ -129,7 +129,7 @@ def _attribution(
         m = sent.mentions[i]
         if i == claimant_idx or m.kind == "threat-actor":
             continue
-        if m.state and m.state not in targets:
+        if m.state:
             state = m.state
             break
     if state is None and strong and claimant is not None:

@@ -166,12 +166,45 @@ def detect_incidents(
                     incidents[salient].kinds.append(kind)
         named[sent.index] = chosen
         focus[sent.index] = salient
+    if not incidents:
+        fallback = _document_incident(sentences, sector_res)
+        if fallback is not None:
+            incidents.append(fallback)
+            for i in fallback.sentences:
+                named[i] = 0
+            for i in range(fallback.anchor_sentence, len(sentences)):
+                focus[i] = 0
     for inc in incidents:
         if not inc.kinds:
             inc.kinds.append("disruption" if inc.generic_attack else "espionage")
         if "ransomware" in inc.kinds and "disruption" not in inc.kinds:
             inc.kinds.append("disruption")
     return incidents, named, focus
+
+
+def _document_incident(sentences: Sequence[Sentence],
+                       sector_res: Mapping[str, re.Pattern[str]]) -> IncidentDraft | None:
+    """A short report about a cyber operation whose sentences named none outright ("This threat
+    actor targets governments in Asia and the United States"): the document's own incident, its
+    targets the states it names that are neither operator nor source."""
+    cyber = [s for s in sentences if lx.STRICT_CYBER_RE.search(s.text) or
+             any(rx.search(s.text) for rx in lx.KIND_RES.values())]
+    if not cyber or len(sentences) > 12:
+        return None
+    first = cyber[0]
+    inc = IncidentDraft(index=0, anchor_sentence=first.index, anchor=(first.start, first.start),
+                        trigger="", sentences=[s.index for s in cyber])
+    for sent in sentences:
+        attackers = attacker_mentions(sent)
+        _c, claimant_idx = claimant_of(sent)
+        for i, m in enumerate(sent.mentions):
+            if i in attackers or i == claimant_idx or not m.state or m.state in inc.targets:
+                continue
+            inc.targets.append(m.state)
+    for sent in cyber:
+        _add_kinds(inc, sent.text)
+        _add_sectors(inc, sent.text, sector_res)
+    return inc if inc.targets or inc.kinds else None
 
 
 def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[IncidentDraft],

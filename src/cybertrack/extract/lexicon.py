@@ -230,7 +230,7 @@ SELF_CLAIM_RE: Final = re.compile(
     re.IGNORECASE,
 )
 DENIAL_RE: Final = re.compile(
-    r"\b(den(?:y|ied|ies|ying)|denial|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|refut(?:ed|es|e)|"
+    r"\b(den(?:y|ied|ies|ying)|denial(?![- ]of[- ]service)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|refut(?:ed|es|e)|"
     r"baseless|unfounded|groundless|fake|fabricat\w+|false accusations?|false allegations?|"
     r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated)\b",
     re.IGNORECASE,

@@ -56,7 +56,7 @@ def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             text = tok.text
             start_next = (
                 ("\n" in text and tok.is_space)
-                or (text in (".", "!", "?", "…") and not _abbreviation(tok))
+                or (text in (".", "!", "?", "…") and not _abbreviation(tok) and not _lower_next(tok))
                 or (text in ("”", '"', "’", ")") and tok.i > 0 and doc[tok.i - 1].text in (".", "!", "?"))
             )
             if start_next and tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("”", '"', ")"):
@@ -64,6 +64,15 @@ def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         return doc
 
     return ct_sentences
+
+
+def _lower_next(tok: spacy.tokens.Token) -> bool:
+    """'Tehran?? ability': the sentence goes on when the next word starts in lower case."""
+    for nxt in tok.doc[tok.i + 1 : tok.i + 4]:
+        if nxt.is_punct or nxt.is_space:
+            continue
+        return nxt.text[:1].islower()
+    return False
 
 
 def _abbreviation(tok: spacy.tokens.Token) -> bool:

@@ -53,10 +53,8 @@ def attacker_mentions(sent: Sentence) -> set[int]:
         before, after = text[max(0, s - 90) : s], text[e : e + 60]
         if lx.AFFILIATION_SUFFIX_RE.match(after):
             out.add(i)
-        elif m.form == "demonym" and (
-            (_ATTACKER_NOUN_RE.match(after) and not _victim_first(after))
-            or _EVENT_AFTER_RE.match(after)
-        ):
+        elif m.form == "demonym" and (_head_role(after, before) == "attacker"
+                                       or _EVENT_AFTER_RE.match(after)):
             out.add(i)
         elif _sponsor_cue(before):
             out.add(i)
@@ -69,16 +67,46 @@ def attacker_mentions(sent: Sentence) -> set[int]:
     return out
 
 
-def _victim_first(after: str) -> bool:
-    """True when a victim noun comes before any attacker noun ("Albanian government websites")."""
-    v = _VICTIM_NOUN_RE.match(after)
-    a = _ATTACKER_NOUN_RE.match(after)
-    if not v:
-        return False
-    if not a:
-        return True
-    # the attacker noun phrase must end before the victim noun for the attacker reading
-    return v.end() > a.end() and not re.match(r"^\s*(?:government|military)\s*$", after[: a.end()])
+_PHRASE_RE = re.compile(r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+))+)")
+_PHRASE_STOP = frozenset(
+    "of in on to for with and or that which who by from against was were is are has have had "
+    "as at into over after before since during while who whose the a an its their".split())
+_ATTACKER_HEADS = frozenset(
+    "hackers hacker actor actors group groups operatives spies operators attackers "
+    "adversaries agents cybercriminals hacktivists hacktivist persona apt unit units "
+    "services service agency agencies team teams army command".split())
+_VERBS = frozenset(w for w in (*lx.EVENT_VERBS, *lx.WEAK_EVENT_VERBS, *lx.SPEECH_VERBS)
+                   if " " not in w) | {"used", "uses", "use", "sent", "sends", "conducts",
+                                       "conduct", "launch", "launches", "target"}
+_AMBIGUOUS_HEADS = frozenset({"government", "military", "state", "authorities", "regime",
+                              "intelligence"})
+
+
+def _head_role(after: str, before: str) -> str | None:
+    """What the noun phrase a demonym opens is about: "attacker" ("Iranian hackers", "the
+    Belarusian threat actor"), "victim" ("Indian military computer networks") or None.
+
+    The head is the last word before a stop word; "government"/"military" as head are the
+    operator unless the phrase sits after a target cue ("against the Albanian government").
+    """
+    m = _PHRASE_RE.match(after)
+    if not m:
+        return None
+    words = []
+    for w in m.group(1).split():
+        low = w.lower()
+        if low in _PHRASE_STOP or len(words) >= 4 or low in _VERBS or (
+                low.endswith("ed") and "-" not in low):
+            break
+        words.append(low)
+    if not words:
+        return None
+    head = words[-1]
+    if head in _ATTACKER_HEADS or head.startswith("apt"):
+        return "attacker"
+    if head in _AMBIGUOUS_HEADS:
+        return "victim" if lx.TARGET_CUE_RE.search(before[-40:]) else "attacker"
+    return "victim" if _VICTIM_NOUN_RE.match(" " + " ".join(words)) else None
 
 
 def _sponsor_cue(before: str) -> bool:
@@ -119,7 +147,7 @@ def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
         ) and not re.search(r"\bto\s+$", before[: cue.start()]):
             out.append(i)
         elif m.form in ("demonym",) or m.is_government:
-            if _VICTIM_NOUN_RE.match(after):
+            if _head_role(after, before) == "victim":
                 out.append(i)
         elif out and _LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
             out.append(i)

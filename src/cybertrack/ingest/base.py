@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from cybertrack.errors import IngestError
 from cybertrack.ingest.detect import detect_language
-from cybertrack.model import Document, PartialDate
+from cybertrack.model import Document, Extraction, PartialDate
 
 #: Default size limit of one input (and of one fetched page or ``text_file``), in bytes.
 DEFAULT_MAX_BYTES = 20_000_000
@@ -28,11 +28,15 @@ class ReadResult(NamedTuple):
 
     ``source`` names what was read: the input path or URL, ``file.jsonl:LINE`` for a JSONL line,
     ``feed.xml#N`` for the N-th entry of a feed, so a person can find the culprit.
+
+    ``extraction`` is set by readers of already-structured input (STIX): the records to store
+    as they are, instead of running text extraction over ``document``.
     """
 
     source: str
     document: Document | None
     error: IngestError | None
+    extraction: Extraction | None = None
 
     @classmethod
     def ok(cls, source: str, document: Document) -> ReadResult:

@@ -19,7 +19,7 @@ import charset_normalizer
 
 from cybertrack.errors import IngestError
 
-Format = Literal["text", "html", "pdf", "feed", "jsonl"]
+Format = Literal["text", "html", "pdf", "feed", "jsonl", "stix"]
 
 EXTENSIONS: dict[str, Format] = {
     ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text", ".rst": "text",
@@ -79,6 +79,8 @@ def sniff_format(source: str, data: bytes) -> Format:
         return "feed"
     if head.startswith((b"<!doctype html", b"<html")) or (xml_like and b"<html" in head):
         return "html"
+    if looks_like_stix(source, data):
+        return "stix"
     ext = EXTENSIONS.get(extension(source))
     if ext is not None:
         return ext
@@ -89,6 +91,32 @@ def sniff_format(source: str, data: bytes) -> Format:
     if xml_like:
         return "feed"
     return "text"
+
+
+_STIX_HEAD = re.compile(rb'"type"\s*:\s*"bundle"|"spec_version"\s*:\s*"2\.[0-9]"')
+_STIX_ID = re.compile(r"^[a-z0-9][a-z0-9-]*--[0-9a-fA-F-]{36}$")
+
+
+def looks_like_stix(source: str, data: bytes) -> bool:
+    """A STIX 2 bundle or object (read by ``ingest.stix``): told by its start when it says
+    so up front (``"type": "bundle"``, ``"spec_version"``), else, for a ``.json`` file, by
+    parsing it and finding a ``type`` and a ``type--uuid`` id."""
+    head = _head(data)
+    if not head.startswith((b"{", b"[")):
+        return False
+    if _STIX_HEAD.search(head):
+        return True
+    if extension(source) != ".json":
+        return False
+    import json
+
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return False
+    first = value[0] if isinstance(value, list) and value else value
+    return (isinstance(first, dict) and isinstance(first.get("type"), str)
+            and isinstance(first.get("id"), str) and bool(_STIX_ID.match(first["id"])))
 
 
 def looks_binary(data: bytes) -> bool:

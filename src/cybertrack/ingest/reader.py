@@ -19,6 +19,7 @@ from cybertrack.ingest.html import read_html
 from cybertrack.ingest.jsonl import read_jsonl
 from cybertrack.ingest.paths import fetch_url, iter_inputs, read_file, too_big
 from cybertrack.ingest.pdf import read_pdf
+from cybertrack.ingest.stix import read_stix
 from cybertrack.ingest.text import read_text
 from cybertrack.model import Document, PartialDate
 
@@ -29,8 +30,10 @@ MultiReader = Callable[[bytes, str, ReadOptions], Iterator[ReadResult]]
 
 #: Formats whose input is one Document.
 SINGLE_READERS: dict[Format, SingleReader] = {"text": read_text, "html": read_html, "pdf": read_pdf}
-#: Formats whose input holds many; each item is its own ReadResult.
-MULTI_READERS: dict[Format, MultiReader] = {"feed": read_feed, "jsonl": read_jsonl}
+#: Formats whose input holds many; each item is its own ReadResult. STIX results also carry
+#: the ready-made ``extraction`` (structured input: no text extraction).
+MULTI_READERS: dict[Format, MultiReader] = {"feed": read_feed, "jsonl": read_jsonl,
+                                            "stix": read_stix}
 
 
 def load(source: str, options: ReadOptions) -> bytes:

@@ -219,22 +219,25 @@ class AnalyticsQueries:
         """For each response action, the response claims tied to an incident whose date
         (event date, else claim date, else the document's publication) falls within
         ``slack_days`` of that action's earliest such date: the candidates for "the first
-        time a state did X over a cyber incident", with every source that reports it."""
-        c, d = t.claims.c, t.documents.c
+        time a state did X over a cyber incident", with every source that reports it. A
+        response dated before the start of its incident cannot be a response to it and is
+        left out (it is an extraction error or a different event)."""
+        c, d, i = t.claims.c, t.documents.c, t.incidents.c
         when = func.coalesce(c.event_date_start, c.claim_date_start, d.published_start)
-        base = (select(c.action, when.label("when")).join(t.documents, d.id == c.document_id)
-                .where(c.kind == "response", c.incident_id.is_not(None), c.action.is_not(None)))
-        firsts = self._first_by_action(base)
-        if not firsts:
-            return []
+
+        def valid(q: Select[Any]) -> Select[Any]:
+            return (q.join(t.documents, d.id == c.document_id)
+                    .join(t.incidents, i.id == c.incident_id)
+                    .where(c.kind == "response", c.action.is_not(None),
+                           or_(i.time_start.is_(None), when >= i.time_start)))
+
+        firsts = self._first_by_action(valid(select(c.action, when.label("when"))))
         parts = []
         for action, first in firsts.items():
             if first is None:
                 continue
             limit = first + dt.timedelta(days=slack_days)
-            parts.append(select(c.id).join(t.documents, d.id == c.document_id).where(
-                c.kind == "response", c.incident_id.is_not(None), c.action == action,
-                when <= limit))
+            parts.append(valid(select(c.id)).where(c.action == action, when <= limit))
         if not parts:
             return []
         ids = [r["id"] for r in self._all(union_all(*parts).subquery().select())]

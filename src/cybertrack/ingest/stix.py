@@ -1,0 +1,435 @@
+"""STIX 2.1 input: bundles, single objects, or folders of them, read into records directly.
+
+STIX is already structured, so nothing here runs text extraction: the reader returns whole
+``Extraction``s (``ReadResult.extraction``) that the batch stores as they are.
+
+- Objects carrying the cybertrack extension (``export.stix_ext``), i.e. our own exports, are
+  rebuilt record for record: documents, incidents, claims with claimant, confidence and hedge,
+  entities and links. When the bundle was exported with the documents' text, the ids are the
+  original ones; otherwise each document's text is rebuilt from its title and the sentences its
+  records quote, and the ids derive from that text.
+- Other producers' objects (ATT&CK, OpenCTI, vendors' feeds) map as follows: a ``campaign`` or
+  ``incident`` becomes a document (its name and description) with one incident and an
+  ``incident-report`` claim; an ``attributed-to`` relationship becomes an ``attribution`` claim
+  in the document of the ``report`` that lists it, else of its source object, with the
+  producer (``created_by_ref``) as claimant and ``confidence`` read back through the STIX
+  None/Low/Med/High scale; ``intrusion-set`` and ``threat-actor`` become threat-actor
+  entities (aliases kept), with a document for their description; ``location`` objects with a
+  country become country entities; a ``report`` becomes a document whose incidents are linked
+  to those of the campaigns it lists.
+
+References across files are resolved when the files are read together (``StixImporter``, or
+``read_stix_files``), which is how ``cybertrack ingest`` reads the ``.json`` inputs of a batch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from cybertrack.errors import IngestError
+from cybertrack.export.names import actor_entity_id, country_name, slug
+from cybertrack.export.stix_ext import (
+    confidence_level,
+    ext_claim,
+    ext_document,
+    ext_entity,
+    ext_incident,
+    ext_link,
+    record_of,
+)
+from cybertrack.export.stix_ext import PRODUCER_ID
+from cybertrack.ingest.base import ReadOptions, ReadResult
+from cybertrack.ingest.detect import decode_text, extension, is_url, looks_like_stix
+from cybertrack.ingest.paths import read_file
+from cybertrack.model import (
+    Claim,
+    Claimant,
+    Document,
+    Entity,
+    Extraction,
+    Incident,
+    Link,
+    PartialDate,
+    Span,
+    stable_id,
+)
+
+#: Producers whose identity object is often absent from the files they publish.
+KNOWN_PRODUCERS: dict[str, tuple[str, str]] = {
+    "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5": ("The MITRE Corporation", "tracker"),
+}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*--[0-9a-fA-F-]{36}$")
+_CITATION = re.compile(r"\s*\(Citation:[^)]*\)")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_EVENTS = ("campaign", "incident")
+_ACTORS = ("intrusion-set", "threat-actor")
+
+
+def is_stix_object(value: object) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("type"), str)
+            and isinstance(value.get("id"), str) and bool(_ID.match(value["id"])))
+
+
+def parse_stix(data: bytes, source: str) -> list[dict[str, Any]]:
+    """The STIX objects of a bundle, a single object, or a JSON list of objects."""
+    try:
+        value = json.loads(decode_text(data, source))
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise IngestError(source, f"not JSON ({exc})") from None
+    if isinstance(value, dict) and value.get("type") == "bundle":
+        value = value.get("objects") or []
+    items = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+    objects = [o for o in items if is_stix_object(o)]
+    if not objects:
+        raise IngestError(source, "no STIX objects: expected a bundle with \"objects\", or "
+                                  "objects with \"type\" and \"id\"")
+    return objects
+
+
+def is_stix_file(source: str, max_bytes: int) -> bool:
+    """True for a local ``.json`` file holding STIX (what the batch reads together)."""
+    if is_url(source) or extension(source) != ".json":
+        return False
+    try:
+        return looks_like_stix(source, read_file(source, max_bytes))
+    except IngestError:
+        return False  # reported when the batch reads it like any other input
+
+
+def read_stix(data: bytes, source: str, options: ReadOptions | None = None,
+              ) -> Iterator[ReadResult]:
+    """Reader of one STIX input (a multi-reader of ``ingest.reader``)."""
+    importer = StixImporter()
+    importer.add(parse_stix(data, source), source)
+    yield from importer.results()
+
+
+def read_stix_files(sources: Sequence[str], options: ReadOptions | None = None,
+                    ) -> Iterator[ReadResult]:
+    """Read several STIX files as one body of objects, so that a relationship in one file can
+    name a campaign in another (ATT&CK ships one object per file). A file that cannot be read
+    is reported as a failed result; the others are still imported."""
+    importer = StixImporter()
+    max_bytes = (options or ReadOptions()).max_bytes
+    for source in sources:
+        try:
+            importer.add(parse_stix(read_file(source, max_bytes), source), source)
+        except IngestError as exc:
+            yield ReadResult.fail(exc)
+    yield from importer.results()
+
+
+class StixImporter:
+    """Collects STIX objects from any number of inputs, then maps them all at once."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.origin: dict[str, str] = {}
+
+    def add(self, objects: Sequence[dict[str, Any]], source: str) -> None:
+        """Keep each object, the most recently modified version where an id repeats."""
+        for obj in objects:
+            old = self.objects.get(obj["id"])
+            if old is None or str(obj.get("modified", "")) >= str(old.get("modified", "")):
+                self.objects[obj["id"]] = obj
+                self.origin[obj["id"]] = source
+
+    def results(self) -> Iterator[ReadResult]:
+        for label, ex in self.extractions():
+            yield ReadResult(label, ex.document, None, ex)
+
+    def extractions(self) -> list[tuple[str, Extraction]]:
+        """(source label, extraction) per document; all entities travel with the first
+        extraction and all links with the last, so each is stored once."""
+        native = [o for o in self.objects.values() if record_of(o) is not None]
+        foreign = [o for o in self.objects.values()
+                   if record_of(o) is None and not o.get("revoked")
+                   and not o.get("x_mitre_deprecated") and PRODUCER_ID not in
+                   (o["id"], o.get("created_by_ref"))]  # our own scaffolding
+        mine, theirs = _Native(native, self.origin), _Foreign(foreign, self.origin)
+        out = mine.extractions() + theirs.extractions()
+        entities = {e.id: e for e in (*theirs.entities.values(), *mine.entities.values())}
+        links = {link.id: link for link in (*mine.link_records, *theirs.link_records)}
+        if out:
+            out[0] = (out[0][0], replace(out[0][1], entities=tuple(entities.values())))
+            out[-1] = (out[-1][0], replace(out[-1][1], links=tuple(links.values())))
+        return out
+
+
+def _paragraph(text: str) -> str:
+    """One line of normalized text: NFC, no citations or Markdown links, single spaces."""
+    text = _MARKDOWN_LINK.sub(r"\1", _CITATION.sub("", text))
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+class _Text:
+    """A document text assembled paragraph by paragraph, remembering each one's span."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.spans: dict[str, Span] = {}
+        self.length = 0
+
+    def add(self, paragraph: str) -> Span:
+        line = _paragraph(paragraph)
+        if line in self.spans:
+            return self.spans[line]
+        if self.parts:
+            self.length += 2
+        span = Span(self.length, self.length + len(line))
+        self.parts.append(line)
+        self.length = span.end
+        self.spans[line] = span
+        return span
+
+    def text(self) -> str:
+        return "\n\n".join(p for p in self.parts if p) or "(empty)"
+
+
+# --- our own bundles ----------------------------------------------------------------------------
+
+
+class _Native:
+    """Rebuild cybertrack records from the extension properties of our own exports."""
+
+    def __init__(self, objects: list[dict[str, Any]], origin: dict[str, str]) -> None:
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.incidents: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.claims: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.entities: dict[str, Entity] = {}
+        self.links: list[dict[str, Any]] = []
+        self.link_records: list[Link] = []
+        self.label: dict[str, str] = {}
+        for obj in sorted(objects, key=lambda o: (str(o.get("created", "")), o["id"])):
+            p = record_of(obj) or {}
+            kind = p.get("record_type")
+            if kind == "document" and "document_id" in p:
+                self.docs[p["document_id"]] = p
+                self.label[p["document_id"]] = f"{origin.get(obj['id'], 'stix')}#{obj['id']}"
+            elif kind == "incident" and "incident_id" in p:
+                self.incidents[p.get("document_id", "")][p["incident_id"]] = p
+            elif kind == "claim" and "claim_id" in p and "kind" in p:
+                self.claims[p.get("document_id", "")][p["claim_id"]] = p
+            elif kind == "entity" and "entity_id" in p:
+                self.entities[p["entity_id"]] = ext_entity(p)
+            elif kind == "link" and "link_id" in p:
+                self.links.append(p)
+
+    def extractions(self) -> list[tuple[str, Extraction]]:
+        out: list[tuple[str, Extraction]] = []
+        new_ids: dict[str, str] = {}
+        doc_ids = list(dict.fromkeys([*self.docs, *self.incidents, *self.claims]))
+        for doc_id in doc_ids:
+            ex = self._document(doc_id, new_ids)
+            out.append((self.label.get(doc_id, f"stix#{doc_id}"), ex))
+        for p in self.links:
+            a, b = p.get("record_a", ""), p.get("record_b", "")
+            if p.get("link_kind", "incident") == "incident":
+                if a not in new_ids or b not in new_ids:
+                    continue
+                a, b = new_ids[a], new_ids[b]
+            self.link_records.append(ext_link(p, a=a, b=b))
+        return out
+
+    def _document(self, doc_id: str, new_ids: dict[str, str]) -> Extraction:
+        meta = self.docs.get(doc_id, {"source": f"stix:{doc_id}"})
+        incidents, claims = self.incidents.get(doc_id, {}), self.claims.get(doc_id, {})
+        if meta.get("text"):
+            doc = ext_document(meta, str(meta["text"]))
+        else:
+            text = _Text()
+            text.add(meta.get("title") or meta.get("source") or doc_id)
+            quoted = [(p.get("span_start", 0), p.get("sentence", "")) for p in incidents.values()]
+            quoted += [(p.get("sentence_start", 0), p.get("sentence", "")) for p in claims.values()]
+            for _, sentence in sorted(quoted):
+                if sentence:
+                    text.add(sentence)
+            doc = ext_document(meta, text.text())
+        same = doc.id == doc_id
+
+        def ident(prefix: str, old: str) -> str:
+            return old if same else stable_id(prefix, doc.id, old)
+
+        def span(start: Any, end: Any, sentence: str) -> Span:
+            if same and isinstance(start, int) and isinstance(end, int):
+                return Span(start, end)
+            at = doc.text.find(_paragraph(sentence)) if sentence else -1
+            return Span(at, at + len(_paragraph(sentence))) if at >= 0 else Span(0, 0)
+
+        incs = []
+        for old, p in incidents.items():
+            new_ids[old] = ident("incident", old)
+            has_span = "span_start" in p or p.get("sentence")
+            incs.append(ext_incident(p, ident=new_ids[old], document_id=doc.id, span=span(
+                p.get("span_start"), p.get("span_end"), p.get("sentence", ""))
+                if has_span else None))
+        out = [ext_claim(p, ident=ident("claim", old), document_id=doc.id,
+                         sentence=span(p.get("sentence_start"), p.get("sentence_end"),
+                                       p.get("sentence", "")),
+                         incident_id=new_ids.get(p.get("incident_id") or ""))
+               for old, p in claims.items()]
+        return Extraction(doc, (), (), tuple(incs), tuple(out))
+
+
+# --- other producers ----------------------------------------------------------------------------
+
+
+class _Foreign:
+    """Map other producers' STIX (ATT&CK, OpenCTI...) onto our records."""
+
+    def __init__(self, objects: list[dict[str, Any]], origin: dict[str, str]) -> None:
+        self.by_id = {o["id"]: o for o in objects}
+        self.origin = origin
+        self.entities: dict[str, Entity] = {}
+        for o in objects:
+            if o["type"] in _ACTORS and o.get("name"):
+                name = str(o["name"])
+                aliases = tuple(a for a in o.get("aliases", ())
+                                if isinstance(a, str) and a != name)
+                self.entities[o["id"]] = Entity(actor_entity_id(name), "threat-actor", name,
+                                                aliases)
+            elif o["type"] == "location" and isinstance(o.get("country"), str):
+                code = o["country"].upper()
+                self.entities[o["id"]] = Entity(f"country:{code}", "country", country_name(code),
+                                                country=code)
+        self.rels = sorted((o for o in objects if o["type"] == "relationship"),
+                           key=lambda o: o["id"])
+        self.incident_copies: dict[str, list[str]] = defaultdict(list)  # event id -> incidents
+        self.link_records: list[Link] = []
+
+    def producer(self, obj: dict[str, Any]) -> Claimant:
+        ref = str(obj.get("created_by_ref", ""))
+        known = KNOWN_PRODUCERS.get(ref)
+        owner = self.by_id.get(ref)
+        name = (known[0] if known else None) or (owner or {}).get("name") or ref or "unknown"
+        basis = known[1] if known else "unknown"
+        return Claimant("organization", str(name), None, "org:" + slug(str(name)), basis)
+
+    def extractions(self) -> list[tuple[str, Extraction]]:
+        home: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        listed: dict[str, str] = {}
+        for report in sorted((o for o in self.by_id.values() if o["type"] == "report"),
+                             key=lambda o: o["id"]):
+            for ref in report.get("object_refs", ()):
+                listed.setdefault(ref, report["id"])
+        targets: dict[str, list[str]] = defaultdict(list)
+        for rel in self.rels:
+            kind = rel.get("relationship_type")
+            src, dst = str(rel.get("source_ref")), str(rel.get("target_ref"))
+            if src not in self.by_id or dst not in self.entities:
+                continue
+            if kind == "attributed-to":
+                home[listed.get(rel["id"], src)].append(rel)
+            elif kind == "targets" and self.entities[dst].kind == "country":
+                targets[src].append(self.entities[dst].country or "")
+        out = []
+        order = {"campaign": 0, "incident": 0, "report": 1, "intrusion-set": 2, "threat-actor": 2}
+        containers = sorted((o for o in self.by_id.values() if o["type"] in order),
+                            key=lambda o: (order[o["type"]], o["id"]))
+        for obj in containers:
+            if obj["type"] in _ACTORS and not (obj.get("description") or home.get(obj["id"])):
+                continue
+            out.append((f"{self.origin.get(obj['id'], 'stix')}#{obj['id']}",
+                        self.document(obj, home.get(obj["id"], []), targets)))
+        for event, copies in sorted(self.incident_copies.items()):
+            for other in copies[1:]:
+                self.link_records.append(Link(
+                    stable_id("link", "incident", copies[0], other), "incident", copies[0],
+                    other, 1.0, (f"same STIX object {event}",), "stix-import", "accepted"))
+        return out
+
+    def document(self, obj: dict[str, Any], rels: list[dict[str, Any]],
+                 targets: dict[str, list[str]]) -> Extraction:
+        text = _Text()
+        text.add(str(obj.get("name") or obj["id"]))
+        lead = None
+        for part in str(obj.get("description") or "").split("\n\n"):
+            if _paragraph(part):
+                span = text.add(part)
+                lead = lead or span
+        events = [obj["id"]] if obj["type"] in _EVENTS else []
+        if obj["type"] == "report":
+            events += [r for r in obj.get("object_refs", ())
+                       if self.by_id.get(r, {}).get("type") in _EVENTS]
+        events += [r["source_ref"] for r in rels if self.by_id[r["source_ref"]]["type"] in _EVENTS]
+        sentences = [(rel, text.add(self.sentence(rel))) for rel in rels]
+        doc = self.make_document(obj, text.text())
+        incidents: dict[str, Incident] = {}
+        for event in dict.fromkeys(events):
+            src = self.by_id[event]
+            span = lead if event == obj["id"] and lead else Span(0, len(doc.text.split("\n")[0]))
+            inc = Incident(
+                id=stable_id("incident", doc.id, event), document_id=doc.id,
+                key=str(src.get("name") or event), targets=tuple(dict.fromkeys(targets[event])),
+                time=_seen(src), title=src.get("name"), span=span,
+                sentence=doc.text[span.start:span.end])
+            incidents[event] = inc
+            self.incident_copies[event].append(inc.id)
+        claims = []
+        if obj["type"] in _EVENTS:
+            inc = incidents[obj["id"]]
+            claims.append(Claim(
+                id=stable_id("claim", doc.id, "incident-report", obj["id"]), document_id=doc.id,
+                kind="incident-report", sentence=inc.span or Span(0, 0),
+                sentence_text=inc.sentence, claimant=self.producer(obj), incident_id=inc.id,
+                claim_date=_day(obj.get("created")), event_date=inc.time))
+        for rel, span in sentences:
+            claims.append(self.attribution(rel, doc, span, incidents, obj))
+        return Extraction(doc, (), (), tuple(incidents.values()), tuple(claims))
+
+    def sentence(self, rel: dict[str, Any]) -> str:
+        if _paragraph(str(rel.get("description") or "")):
+            return str(rel["description"])
+        src, dst = self.by_id[rel["source_ref"]], self.entities[rel["target_ref"]]
+        return f"{src.get('name', rel['source_ref'])} is attributed to {dst.name}."
+
+    def attribution(self, rel: dict[str, Any], doc: Document, span: Span,
+                    incidents: dict[str, Incident], container: dict[str, Any]) -> Claim:
+        target = self.entities[rel["target_ref"]]
+        source = self.by_id[rel["source_ref"]]
+        state = target.country if target.kind == "country" else None
+        actor = target if target.kind == "threat-actor" else self.entities.get(source["id"])
+        incident = incidents.get(rel["source_ref"])
+        who = self.producer(rel if rel.get("created_by_ref") else container)
+        confidence = rel.get("confidence")
+        return Claim(
+            id=stable_id("claim", doc.id, "attribution", rel["id"]), document_id=doc.id,
+            kind="attribution", sentence=span, sentence_text=doc.text[span.start:span.end],
+            claimant=who, incident_id=incident.id if incident else None,
+            attributed_state=state, attributed_actor=actor.name if actor else None,
+            attributed_actor_id=actor.id if actor else None,
+            confidence=confidence_level(confidence if isinstance(confidence, int) else None),
+            claim_date=_day(rel.get("created")))
+
+    def make_document(self, obj: dict[str, Any], text: str) -> Document:
+        refs = [r for r in obj.get("external_references", ()) if isinstance(r, dict)]
+        url = next((str(r["url"]) for r in refs if r.get("url")), None)
+        published = _day(obj.get("published") or obj.get("created"))
+        return Document.from_text(
+            text, url or f"stix:{obj['id']}", media_type="application/stix+json",
+            title=obj.get("name"), publisher=self.producer(obj).name, published=published,
+            reliability="F", external_id=obj["id"])
+
+
+def _day(value: object) -> PartialDate | None:
+    """The day of a STIX timestamp."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return PartialDate.parse(value[:10])
+    except ValueError:
+        return None
+
+
+def _seen(obj: dict[str, Any]) -> PartialDate | None:
+    """An event's time from ``first_seen``/``last_seen`` (campaigns) or nothing."""
+    first, last = _day(obj.get("first_seen")), _day(obj.get("last_seen"))
+    if first and last and last.end >= first.start:
+        return PartialDate(first.start, last.end, "range" if last != first else "day")
+    return first or last
