@@ -3,8 +3,9 @@
 Every reported date is kept as a variant with its sources. A variant's support is the number of
 distinct documents giving exactly it, plus those giving a coarser date that contains it ("July
 2022" supports "15 July 2022"); two variants *conflict* when neither contains the other. The
-best-supported variant wins; ties go to the more precise date, then to the more reliable sources
-(Admiralty A before F), then to the earlier date. The explanation says all of this in a line.
+best-supported variant wins; ties go to a date some source other than a tracker gives (trackers
+often date an incident by its disclosure), then to the more precise date, then to the more
+reliable sources (Admiralty A before F), then to the earlier date. The explanation says all of this in a line.
 """
 
 from __future__ import annotations
@@ -91,10 +92,11 @@ def weigh_dates(items: Iterable[tuple[PartialDate, SourcedClaim]], what: str = "
         claims = tuple(c for _, c in pairs)
         variants.append(DateVariant(dates[k], claims, tuple(sorted(direct[k])), len(docs)))
 
-    def rank(v: DateVariant) -> tuple[int, int, float, dt.date]:
+    def rank(v: DateVariant) -> tuple[int, bool, int, float, dt.date]:
         rel = [_RELIABILITY_RANK.get(c.document.reliability, 5) if c.document else 5
                for c in v.claims]
-        return (-v.support, _span(v.date), sum(rel) / len(rel), v.date.start)
+        trackers_only = all(c.basis == "tracker" for c in v.claims)
+        return (-v.support, trackers_only, _span(v.date), sum(rel) / len(rel), v.date.start)
 
     variants.sort(key=rank)
     best = variants[0]
@@ -108,7 +110,8 @@ def weigh_dates(items: Iterable[tuple[PartialDate, SourcedClaim]], what: str = "
         if best.support == rivals[0].support:
             text = (f"sources disagree on when {what}: {human(best.date)} "
                     f"({', '.join(best.sources)}) and {others} are equally supported; "
-                    f"{human(best.date)} is preferred as the more precise or reliable")
+                    f"{human(best.date)} is preferred (reported, not only coded by a tracker; "
+                    "or more precise or reliable)")
     else:
         text = f"{what} dated {human(best.date)} by {_n(best.support)}"
     return DatedFact(tuple(variants), bool(rivals), text)

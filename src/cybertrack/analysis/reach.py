@@ -9,7 +9,8 @@ latest year with data) and the *baseline* (every earlier year), on
 - the share of (incident, target) pairs outside the home region (``regions.home_region``);
 - the mean and greatest distance from the home capital to the targets' capitals;
 - first-time targets: countries first targeted in the recent period;
-- notable firsts: the first EU / NATO member (at the time) hit with destructive effect.
+- notable firsts: the first NATO member, NATO member in Europe, EU member (membership at the
+  time) hit with destructive effect (destruction, sabotage or ransomware).
 
 The verdict is *extended* when the recent period adds targets outside the home region and the
 outside share, the distance or a notable first grew; *not extended* when neither; *mixed*
@@ -33,7 +34,8 @@ from cybertrack.store import Store
 from cybertrack.store.analytics import AttributionRow
 
 #: Kinds with destructive effect (what "targeted with destructive effect" means).
-DESTRUCTIVE = frozenset({"destruction", "sabotage", "ransomware", "disruption"})
+DESTRUCTIVE = frozenset({"destruction", "sabotage", "ransomware"})
+NORTH_AMERICA = frozenset({"US", "CA"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,7 @@ def _best_time(times: Iterable[PartialDate | None]) -> PartialDate | None:
     return min(real, key=lambda d: (d.end - d.start, d.start)) if real else None
 
 
-def _events(store: Store, rows: Sequence[AttributionRow]) -> list[ReachIncident]:
+def attributed_events(store: Store, rows: Sequence[AttributionRow]) -> list[ReachIncident]:
     by_incident: dict[str, list[AttributionRow]] = {}
     for r in rows:
         by_incident.setdefault(r.incident_id, []).append(r)
@@ -158,7 +160,9 @@ def _events(store: Store, rows: Sequence[AttributionRow]) -> list[ReachIncident]
     out = []
     for key, members in groups.items():
         mrows = [r for m in members for r in by_incident[m]]
-        date = _best_time(r.time for r in mrows)
+        # trackers often date an incident by its disclosure: prefer the reports' own dates
+        date = (_best_time(r.time for r in mrows if r.claimant_basis != "tracker")
+                or _best_time(r.time for r in mrows))
         anchor = date or _best_time(r.published for r in mrows)
         if anchor is None:
             continue
@@ -195,7 +199,7 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
     subject = resolve_subject(store, name, ref)
     rows = store.attribution_rows(states=subject.states, actor_ids=subject.actor_ids,
                                   actor_names=subject.actor_names)
-    events = _events(store, rows)
+    events = attributed_events(store, rows)
     undated = len({r.incident_id for r in rows}) - sum(len(e.incident_ids) for e in events)
     home = subject.home
     region = home_region(ref, home) if home else "unknown region"
@@ -239,15 +243,17 @@ def _notable(events: Sequence[ReachIncident], subject: Subject, lo: int, hi: int
              ref: Reference) -> list[str]:
     """First EU / NATO member targeted with destructive effect, when that falls in [lo, hi]."""
     out = []
-    for bloc in ("NATO", "EU"):
+    for bloc, label in (("NATO", "NATO member"), ("NATO", "NATO member in Europe"),
+                        ("EU", "EU member")):
         hits = [(e, t) for e in events if DESTRUCTIVE & set(e.kinds) for t in e.targets
-                if t != subject.home and bloc in blocs_of(t, e.year)]
+                if t != subject.home and bloc in blocs_of(t, e.year)
+                and (label != "NATO member in Europe" or t not in NORTH_AMERICA)]
         if not hits:
             continue
         e, t = hits[0]
         if lo <= e.year <= hi:
             when = human(e.date) if e.date else str(e.year)
-            out.append(f"first {bloc} member targeted with destructive effect: "
+            out.append(f"first {label} targeted with destructive effect: "
                        f"{country_name(t, ref)}, {when}")
     return out
 

@@ -68,8 +68,8 @@ class Chain:
 
 
 def _said_step(kind: str, support: Support, what: str, start: PartialDate | None) -> Step:
-    dated = [s for s in support.claims if s.when is not None]
-    first = min(dated, key=lambda s: s.when.start if s.when else start) if dated else None
+    dated = [(s.when, s) for s in support.claims if s.when is not None]
+    first = min(dated, key=lambda x: x[0].start)[1] if dated else None
     when = first.when if first else None
     approximate = first is None or first.when_source == "published"
     return Step(kind, support.claimant, what, when, approximate, lag_days(start, when),
@@ -92,6 +92,7 @@ def response_steps(claims: Sequence[SourcedClaim], start: PartialDate | None,
         fact = weigh_dates(((s.when, s) for s in members
                             if s.when is not None and s.when_source == "event"),
                            f"{who} {action_label(action)}")
+        when: PartialDate | None
         if fact.date is not None:
             when, approximate = fact.date, False
         else:

@@ -125,13 +125,10 @@ def _attribution(
     actor = next((sent.mentions[i] for i in sorted(attackers)
                   if sent.mentions[i].kind == "threat-actor"), None)
     state = None
-    for i in sorted(attackers):
-        m = sent.mentions[i]
-        if i == claimant_idx or m.kind == "threat-actor":
-            continue
-        if m.state:
-            state = m.state
-            break
+    states = [sent.mentions[i].state for i in sorted(attackers)
+              if i != claimant_idx and sent.mentions[i].kind != "threat-actor" and sent.mentions[i].state]
+    if states:
+        state = states[-1] if len(set(states)) > 1 and _LATER_RE.search(sent.text) else states[0]
     if state is None and strong and claimant is not None:
         own = sent.mentions[claimant_idx].country if claimant_idx is not None else None
         for i, m in enumerate(sent.mentions):
@@ -145,6 +142,10 @@ def _attribution(
     if state is None and actor is not None:
         state = None  # the actor's sponsor is reference knowledge, not the claimant's words
     return state, actor
+
+
+#: "originally blamed on X, later attributed to Y": the last attribution is the standing one.
+_LATER_RE = re.compile(r"\b(?:later|subsequently|eventually|finally|now)\b", re.IGNORECASE)
 
 
 def _response_subject(sent: Sentence) -> object:
@@ -230,7 +231,44 @@ def extract_claims(
 ) -> list[ClaimDraft]:
     """Claims of a whole document, in sentence order."""
     claims: list[ClaimDraft] = []
+    last_actor: EntityMention | None = None
     for sent in sentences:
         incident = named[sent.index] if named[sent.index] is not None else focus[sent.index]
-        claims.extend(sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims))
+        found = sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims)
+        if last_actor is not None and incident is not None and _ANAPHOR_RE.search(sent.text) \
+                and not any(c.kind in ("attribution", "self-claim") for c in found):
+            found.insert(0, _actor_claim(sent, incident, last_actor))
+        claims.extend(found)
+        actors = [m for m in sent.mentions if m.kind == "threat-actor"]
+        if actors:
+            last_actor = actors[-1]
+    if sentences and incidents:
+        _headline_actor(sentences[0], incidents, claims)
     return claims
+
+
+#: "This threat actor targets...", "the group compromised...": the actor last named acting.
+_ANAPHOR_RE = re.compile(
+    r"\b(?:this|the|that) (?:threat|hacking|espionage|APT) (?:actor|group)\b|"
+    r"\b(?:this|the) (?:actor|group|collective|operators?)\s+(?:\w+\s+)?(?:"
+    + "|".join(w for w in lx.EVENT_VERBS if " " not in w) + r"|used|uses|conducts|conducted|"
+    r"deployed|launched)\b", re.IGNORECASE)
+
+
+def _actor_claim(sent: Sentence, incident: int, actor: EntityMention) -> ClaimDraft:
+    return ClaimDraft(kind="attribution", sentence=sent.index, incident=incident,
+                      attributed_actor=actor.name, attributed_actor_id=actor.entity_id,
+                      attributed_sponsor=actor.sponsor, cue="anaphor")
+
+
+def _headline_actor(head: Sentence, incidents: Sequence[IncidentDraft],
+                    claims: list[ClaimDraft]) -> None:
+    """A report headlined with an actor's name is about that actor's operations: where the body
+    attributes an incident to nobody, the headline's actor is the report's own attribution."""
+    actors = [m for m in head.mentions if m.kind == "threat-actor"]
+    if not actors:
+        return
+    for inc in incidents:
+        if not any(c.kind in ("attribution", "self-claim") and c.incident == inc.index
+                   for c in claims):
+            claims.append(_actor_claim(head, inc.index, actors[0]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cybertrack.model import Claim, Extraction, Incident
+from cybertrack.model import Claim, Entity, Extraction, Incident
 from cybertrack.vocab import VERBAL_FAMILY
 
 _GOLD_KINDS = ("country", "threat-actor", "organization", "person", "location", "malware")
@@ -26,7 +26,7 @@ def to_gold(ex: Extraction, record_id: str | None = None) -> dict[str, Any]:
         "source": doc.source,
         "entities": _entities(ex),
         "incidents": [_incident(i) for i in ex.incidents],
-        "attributions": _attributions(ex.claims, keys),
+        "attributions": _attributions(ex.claims, keys, ex.entities),
         "denials": _denials(ex.claims, keys),
         "responses": _responses(ex.claims, keys),
     }
@@ -61,17 +61,26 @@ def _incident(i: Incident) -> dict[str, Any]:
     }
 
 
-def _attributions(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[str, Any]]:
+def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
+                  entities: tuple[Entity, ...] = ()) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
+    sponsors = {e.id: e.sponsor for e in entities if e.sponsor}
     named: set[tuple[Any, ...]] = set()
     chosen = [c for c in claims if c.kind in ("attribution", "self-claim")]
+    with_incident = {(_claimant_key(c), c.attributed_state, c.attributed_actor)
+                     for c in chosen if c.incident_id is not None}
     for c in chosen:
         if c.claimant is not None:
             named.add((c.incident_id, c.attributed_state, c.attributed_actor))
+            if c.attributed_actor:
+                named.add((c.incident_id, None, c.attributed_actor))
     for c in chosen:
         target = (c.incident_id, c.attributed_state, c.attributed_actor)
         if c.claimant is None and target in named:
+            continue
+        if c.incident_id is None and (_claimant_key(c), c.attributed_state,
+                                      c.attributed_actor) in with_incident:
             continue
         key = (c.kind, c.incident_id, _claimant_key(c), c.attributed_state, c.attributed_actor)
         if key in seen:
@@ -82,6 +91,9 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[
             to["state"] = c.attributed_state
         if c.attributed_actor:
             to["actor"] = c.attributed_actor
+            sponsor = sponsors.get(c.attributed_actor_id or "")
+            if sponsor and "state" not in to:
+                to["sponsor"] = sponsor
         rows.append({
             "incident": keys.get(c.incident_id or ""), "claimant": c.claimant.as_gold() if c.claimant else None,
             "attributed_to": to, "confidence": c.confidence, "likelihood": c.likelihood,

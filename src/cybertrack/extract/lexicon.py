@@ -171,6 +171,7 @@ AFFILIATION_SUFFIX_RE: Final = re.compile(
 #: Before a country: phrases that make it the operator or sponsor.
 SPONSOR_CUE_RE: Final = re.compile(
     r"\b(?P<cue>by|from|on behalf of|in support of|working for|linked to|tied to|"
+    r"(?:a |with a |with )?(?:connection|connections|links|ties) (?:to|with)|nexus to|"
     r"backed by|sponsored by|affiliated with|connected to|associated with|operating from|"
     r"based in|groups? in|actors? in|hackers in|operators in|believed to be|thought to be|"
     r"suspected to be|originating (?:in|from)|attributed (?:it |the attack |the attacks |"

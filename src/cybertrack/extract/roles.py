@@ -51,7 +51,9 @@ def attacker_mentions(sent: Sentence) -> set[int]:
             continue
         s, e = m.start - sent.start, m.end - sent.start
         before, after = text[max(0, s - 90) : s], text[e : e + 60]
-        if lx.AFFILIATION_SUFFIX_RE.match(after):
+        suffix = lx.AFFILIATION_SUFFIX_RE.match(after)
+        if suffix and (suffix.group(1).lower() not in ("based", "origin", "connected", "associated")
+                       or _head_role(after[suffix.end():], "") == "attacker"):
             out.add(i)
         elif m.form == "demonym" and (_head_role(after, before) == "attacker"
                                        or _EVENT_AFTER_RE.match(after)):
@@ -64,7 +66,18 @@ def attacker_mentions(sent: Sentence) -> set[int]:
             out.add(i)
         elif m.kind == "threat-actor":
             out.add(i)
+        elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and \
+                _SUBJECT_OF_EVENT_RE.match(after) and not lx.TARGET_CUE_RE.search(before[-30:]):
+            out.add(i)
     return out
+
+
+#: "Iran launched an espionage campaign", "Russia hacked ...": a state as subject of the act.
+_SUBJECT_OF_EVENT_RE = re.compile(
+    r"^\s+(?:(?:has|have|had|was|allegedly|reportedly|likely|probably|also)\s+)?"
+    r"(?:launched|conducted|carried out|hacked|breached|compromised|targeted|attacked|"
+    r"infiltrated|deployed|used|stole|spied|mounted|staged|orchestrated|sponsored|ran)\b",
+    re.IGNORECASE)
 
 
 _PHRASE_RE = re.compile(r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+))+)")
@@ -73,8 +86,8 @@ _PHRASE_STOP = frozenset(
     "as at into over after before since during while who whose the a an its their".split())
 _ATTACKER_HEADS = frozenset(
     "hackers hacker actor actors group groups operatives spies operators attackers "
-    "adversaries agents cybercriminals hacktivists hacktivist persona apt unit units "
-    "services service agency agencies team teams army command".split())
+    "adversaries agents cybercriminals hacktivists hacktivist persona apt "
+    "services service team teams army".split())
 _VERBS = frozenset(w for w in (*lx.EVENT_VERBS, *lx.WEAK_EVENT_VERBS, *lx.SPEECH_VERBS)
                    if " " not in w) | {"used", "uses", "use", "sent", "sends", "conducts",
                                        "conduct", "launch", "launches", "target"}
@@ -105,8 +118,20 @@ def _head_role(after: str, before: str) -> str | None:
     if head in _ATTACKER_HEADS or head.startswith("apt"):
         return "attacker"
     if head in _AMBIGUOUS_HEADS:
-        return "victim" if lx.TARGET_CUE_RE.search(before[-40:]) else "attacker"
+        # "the Mexican government used Pegasus": the operator only as the subject of the act
+        if lx.TARGET_CUE_RE.search(before[-40:]):
+            return "victim"
+        rest = after[m.end(1) - len(m.group(1)) + len(" ".join(words)) + 1 :]
+        return "attacker" if _ACT_AFTER_RE.match(after[after.lower().find(head) + len(head):]) \
+            else None
     return "victim" if _VICTIM_NOUN_RE.match(" " + " ".join(words)) else None
+
+
+_ACT_AFTER_RE = re.compile(
+    r"^\s*(?:(?:is|was|were|has been|have been) (?:reported|believed|suspected|said) to have |"
+    r"(?:has|have|had|also|allegedly|reportedly|likely) )?(?:used|deployed|hacked|launched|"
+    r"conducted|targeted|spied|attacked|compromised|carried out|ran|bought|purchased|"
+    r"hackers|cyber|intelligence)\b", re.IGNORECASE)
 
 
 def _sponsor_cue(before: str) -> bool:
@@ -116,12 +141,14 @@ def _sponsor_cue(before: str) -> bool:
         return False
     word = " ".join(cue.group("cue").lower().split())
     lead = before[max(0, cue.start() - 60) : cue.start()]
+    near = before[max(0, cue.start() - 28) : cue.start()]
     if word in ("by", "from"):
-        # "influenced by the US" is no attribution: "by"/"from" need an operation just before
-        return bool(_BY_EVENT_RE.search(lead))
+        # "influenced by the US", "servers controlled by the Swiss ...": no attribution; "by"
+        # and "from" need the operation right before them
+        return bool(_BY_EVENT_RE.search(near))
     if word in lx.AFFILIATION_CUES:
         # "the MEK as directly tied to the Albanian state": the subject must be an operator
-        return bool(_OPERATOR_RE.search(lead))
+        return bool(_OPERATOR_RE.search(near))
     return True
 
 

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from cybertrack.model import Incident, PartialDate
 
 #: Weights of the five comparisons; they sum to 1.
-WEIGHTS = {"targets": 0.30, "time": 0.30, "kinds": 0.15, "actors": 0.15, "wording": 0.10}
+WEIGHTS = {"targets": 0.30, "time": 0.25, "kinds": 0.20, "actors": 0.15, "wording": 0.10}
 #: Links scoring below this are not stored at all.
 LINK_FLOOR = 0.50
 #: Proposed links at or above this join incidents into one group; below it they wait for review.
@@ -148,7 +148,8 @@ def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
     t_score, t_reason = time_score(a.time, b.time)
     if t_score is None:
         return None
-    targets = 0.6 + 0.4 * len(shared) / len(a.targets | b.targets)
+    # a shared target matters, but a row listing fifteen victims shares one with everything
+    targets = 0.4 + 0.6 * len(shared) / len(a.targets | b.targets)
     k_score, k_reason = kinds_score(a.kinds, b.kinds)
     a_score, a_reason = actors_score(a, b)
     wording = fuzz.token_set_ratio(a.words, b.words) / 100.0 if a.words and b.words else 0.0

@@ -1,0 +1,139 @@
+"""Timelines: dated events for one incident, one actor (or state), or a pair of states.
+
+An event is an incident happening, an attribution, a denial or a response, with its date (and
+whether that date is only the date it was reported), who acted, and its sources. Incidents are
+counted once per group of reports; undated events sort last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cybertrack.analysis.assessment import assess_case
+from cybertrack.analysis.case import load_case
+from cybertrack.analysis.dates import human
+from cybertrack.analysis.reach import ReachIncident, attributed_events, resolve_subject
+from cybertrack.analysis.responses import action_label, chain, response_steps
+from cybertrack.analysis.sources import country_name, sourced
+from cybertrack.model import PartialDate
+from cybertrack.reference import Reference, load_reference
+from cybertrack.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One dated thing that happened, on whose word."""
+
+    date: PartialDate | None
+    kind: str  # incident | attribution | denial | response
+    actor: str
+    text: str
+    sources: tuple[str, ...]
+    approximate: bool = False
+    incident_id: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[bool, dt.date, int, str]:
+        order = {"incident": 0, "attribution": 1, "denial": 2, "response": 3}
+        return (self.date is None, self.date.start if self.date else dt.date.max,
+                order.get(self.kind, 9), self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A titled list of events in date order."""
+
+    title: str
+    events: tuple[TimelineEvent, ...]
+
+
+def _sorted(events: Sequence[TimelineEvent]) -> tuple[TimelineEvent, ...]:
+    return tuple(sorted(events, key=lambda e: e.sort_key))
+
+
+def incident_timeline(store: Store, incident_id: str, ref: Reference | None = None) -> Timeline:
+    """The incident, then every attribution, denial and response, dated."""
+    ref = ref or load_reference()
+    case = load_case(store, incident_id, ref)
+    assessment = assess_case(case, store, ref)
+    ch = chain(assessment, ref)
+    targets = ", ".join(country_name(t, ref) for t in case.targets) or "unknown targets"
+    events = [TimelineEvent(ch.incident_date, "incident", "", f"{case.title} ({targets})",
+                            assessment.incident_date.best.sources
+                            if assessment.incident_date.best else (),
+                            incident_id=incident_id)]
+    for step in ch.steps:
+        events.append(TimelineEvent(
+            step.date, step.kind, step.actor, f"{step.actor} {step.what}",
+            tuple(dict.fromkeys(s.source_label for s in step.claims)), step.approximate,
+            incident_id))
+    return Timeline(f"Timeline of {case.title}", _sorted(events))
+
+
+def _incident_event(e: ReachIncident, actor: str, ref: Reference) -> TimelineEvent:
+    kinds = ", ".join(e.kinds) or "cyber operation"
+    targets = ", ".join(country_name(t, ref) for t in e.targets) or "unknown targets"
+    return TimelineEvent(e.date, "incident", actor, f"{kinds} against {targets}", e.sources,
+                         e.date is None, e.incident_ids[0])
+
+
+def _responses(store: Store, events: Sequence[ReachIncident], ref: Reference
+               ) -> list[TimelineEvent]:
+    ids = [i for e in events for i in e.incident_ids]
+    if not ids:
+        return []
+    claims = store.claims(incident_ids=ids, kind="response")
+    docs = store.documents_info({c.document_id for c in claims})
+    out = []
+    for step in response_steps(sourced(claims, docs, (), ref=ref), None, ref):
+        out.append(TimelineEvent(
+            step.date, "response", step.actor, f"{step.actor} {step.what}",
+            tuple(dict.fromkeys(s.source_label for s in step.claims)), step.approximate,
+            step.claims[0].claim.incident_id))
+    return out
+
+
+def actor_timeline(store: Store, name: str, ref: Reference | None = None) -> Timeline:
+    """Incidents attributed to a threat actor (or a state and the actors it sponsors), and the
+    responses to them."""
+    ref = ref or load_reference()
+    subject = resolve_subject(store, name, ref)
+    rows = store.attribution_rows(states=subject.states, actor_ids=subject.actor_ids,
+                                  actor_names=subject.actor_names)
+    events = attributed_events(store, rows)
+    out = [_incident_event(e, subject.name, ref) for e in events]
+    out.extend(_responses(store, events, ref))
+    return Timeline(f"Timeline of {subject.name}", _sorted(out))
+
+
+def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) -> Timeline:
+    """Between two states: incidents attributed to either against the other, and every
+    response one took against the other."""
+    ref = ref or load_reference()
+    sa, sb = resolve_subject(store, a, ref), resolve_subject(store, b, ref)
+    out: list[TimelineEvent] = []
+    for src, dst in ((sa, sb), (sb, sa)):
+        if dst.home is None:
+            continue
+        rows = store.attribution_rows(states=src.states, actor_ids=src.actor_ids,
+                                      actor_names=src.actor_names, target=dst.home)
+        out.extend(_incident_event(e, src.name, ref) for e in attributed_events(store, rows))
+    if sa.home and sb.home:
+        claims = store.responses_between(sa.home, sb.home)
+        docs = store.documents_info({c.document_id for c in claims})
+        for step in response_steps(sourced(claims, docs, (), ref=ref), None, ref):
+            out.append(TimelineEvent(
+                step.date, "response", step.actor,
+                f"{step.actor} {action_label(step.action)} "
+                f"({country_name(step.target_state, ref)})",
+                tuple(dict.fromkeys(s.source_label for s in step.claims)), step.approximate,
+                step.claims[0].claim.incident_id))
+    return Timeline(f"Timeline of {sa.name} and {sb.name}", _sorted(out))
+
+
+def describe(event: TimelineEvent) -> str:
+    """One line: date, what happened, on whose word."""
+    when = human(event.date) + (" (reported)" if event.approximate and event.date else "")
+    return f"{when}: {event.text} [{'; '.join(event.sources[:3])}]"
