@@ -101,7 +101,8 @@ def eval_command(
 def ingest_command(
     paths: Annotated[list[str], typer.Argument(
         help="Files, folders (read recursively), globs (quote them: 'news/**/*.html'), feed "
-        "URLs, or a JSONL of documents ({id, title, text|text_file, published}).",
+        "URLs, a JSONL of documents ({id, title, text|text_file, published}), or STIX 2.1 "
+        "bundles/objects (.json; stored as records, without text extraction).",
         show_default=False)],
     db: DbOption = None,
     published: Annotated[str | None, typer.Option(
@@ -257,6 +258,56 @@ def reference_update_command(
     written, counts = update(path, out)
     console.print(f"wrote {written}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
                   highlight=False)
+
+
+# ---- export: STIX 2.1, MISP and tables (cybertrack.export) ---------------------------------
+@app.command("export")
+def export_command(
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="stix (STIX 2.1 bundle), misp (MISP events JSON), or tables: "
+        "csv, json, parquet (incidents, claims, responses, entities; see docs/tables.md).")
+    ] = "stix",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File for stix/misp (default: standard output); folder for "
+        "csv/json/parquet (required).", show_default=False)] = None,
+    incident: Annotated[str | None, typer.Option(
+        "--incident", help="Only this incident id.", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only incidents whose time reaches this date or later (2022-07-01, "
+        "2022-07 or 2022); undated incidents are left out.", show_default=False)] = None,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", help="Only incidents some claim attributes to this threat actor (name or "
+        "alias) or state (name or code such as IR).", show_default=False)] = None,
+    with_text: Annotated[bool, typer.Option(
+        "--with-text", help="STIX: put each document's full text in its report, for a "
+        "lossless copy into another cybertrack (not for sharing articles).")] = False,
+    stix_incidents: Annotated[str, typer.Option(
+        "--stix-incidents", help="STIX object type for incidents: incident or campaign.")
+    ] = "incident",
+    db: DbOption = None,
+) -> None:
+    """Export incidents with every claim about them, keeping who said what, how confidently
+    and where: STIX 2.1 for OpenCTI and other TIPs, MISP events, or flat tables."""
+    from cybertrack.export import export
+    from cybertrack.store import Store
+
+    when = None
+    if since is not None:
+        try:
+            when = PartialDate.parse(since).start
+        except ValueError:
+            fail(f"--since {since!r} is not a date: use 2022-07-01, 2022-07 or 2022")
+    with Store.open(resolve_db(db)) as store:
+        selection, result = export(
+            store, format, output, incident_id=incident, since=when, actor=actor,
+            include_text=with_text, incident_type=stix_incidents)
+    if output is None and isinstance(result, str):
+        sys.stdout.write(result + "\n")
+    where = output if isinstance(result, str) else ", ".join(p.name for p in result)
+    err_console.print(
+        f"exported {len(selection.incidents)} incidents, {len(selection.claims)} claims from "
+        f"{len(selection.documents)} documents" + (f" to {where}" if output else ""),
+        highlight=False)
 
 
 def main() -> None:

@@ -42,15 +42,26 @@ _MINISTRY_RE = re.compile(
 )
 
 
+_APT_RE = re.compile(r"\bAPT[\s-]?(\d{1,3})\b")
+
+
 def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
-    """Every reference-data name in ``text`` as a mention (longest match wins)."""
+    """Every reference-data name in ``text`` as a mention (longest match wins).
+
+    Numbered group names are written many ways ("APT 10", "APT-10", "APT10"); they are looked
+    up in their canonical form.
+    """
     out: list[EntityMention] = []
+    for m in _APT_RE.finditer(text):
+        entries = ref.lookup(f"APT{m.group(1)}", "threat-actor")
+        if entries:
+            out.append(_mention(entries[0], m.start(), m.end(), m.group(0), "alias"))
     for hit in ref.scan(text):
         entry = _best_entry(hit.entries, text, hit.start, hit.end)
         if entry is None:
             continue
         out.append(_mention(entry, hit.start, hit.end, hit.text, hit.form))
-    return out
+    return merge_mentions(out)
 
 
 def _best_entry(entries: Sequence[RefEntry], text: str, start: int, end: int) -> RefEntry | None:

@@ -47,6 +47,9 @@ def attacker_mentions(sent: Sentence) -> set[int]:
     text = sent.text
     out: set[int] = set()
     for i, m in enumerate(sent.mentions):
+        if m.kind == "threat-actor":
+            out.add(i)
+            continue
         if m.state is None:
             continue
         s, e = m.start - sent.start, m.end - sent.start
@@ -63,8 +66,6 @@ def attacker_mentions(sent: Sentence) -> set[int]:
         elif re.match(r"^['’]s\s+(?:[\w-]+\s+){0,2}(?:GRU|SVR|FSB|MSS|MOIS|IRGC|RGB|PLA|"
                       r"military|intelligence|hackers|cyber|spy|security services)",
                       after, re.IGNORECASE):
-            out.add(i)
-        elif m.kind == "threat-actor":
             out.add(i)
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and \
                 _SUBJECT_OF_EVENT_RE.match(after) and not lx.TARGET_CUE_RE.search(before[-30:]):
