@@ -60,7 +60,14 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
         entry = _best_entry(hit.entries, text, hit.start, hit.end)
         if entry is None:
             continue
-        out.append(_mention(entry, hit.start, hit.end, hit.text, hit.form))
+        mention = _mention(entry, hit.start, hit.end, hit.text, hit.form)
+        if entry.kind == "threat-actor" and mention.sponsor is None:
+            # entries sharing the name stay apart, but where every one that records a sponsor
+            # records the same one, that sponsor is what the name points to
+            sponsors = {e.sponsor for e in hit.entries if e.kind == "threat-actor" and e.sponsor}
+            if len(sponsors) == 1:
+                mention = mention._replace(sponsor=sponsors.pop())
+        out.append(mention)
     return merge_mentions(out)
 
 

@@ -187,7 +187,7 @@ AFFILIATION_CUES: Final = frozenset({
 #: Words that may not sit between a sponsor cue and the state ("by Tehran against Albania").
 GAP_STOP_RE: Final = re.compile(
     r"\b(?:against|targeting|targeted|on|in|at|into|of|and|with|over|after|before|that|which|"
-    r"to|for|as)\b",
+    r"to|for|as|\w+ing|\w+ed)\b",
     re.IGNORECASE,
 )
 

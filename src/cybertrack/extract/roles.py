@@ -28,7 +28,7 @@ _VICTIM_NOUN_RE = re.compile(
     r"^(?:\s*[\w-]+){0,3}?\s*\b(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b", re.IGNORECASE
 )
 _EVENT_AFTER_RE = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,2}?(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
+    r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b)[\w-]+\s+)?(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
     r"operations?|intrusions?|espionage|cyberespionage|cyber[- ]espionage|spying|"
     r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b",
     re.IGNORECASE,
@@ -200,7 +200,8 @@ def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant
     text = sent.text
     for i, m in enumerate(sent.mentions):
         s = m.start - sent.start
-        if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]):
+        if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]) or _BELIEVED_BY_RE.search(
+                text[max(0, s - 40) : s]):
             return claimant_from(m), i
     for verb in lx.SPEECH_RE.finditer(text):
         if before_pos is not None and verb.start() > before_pos:
@@ -223,6 +224,12 @@ def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant
 _PREP_BEFORE_RE = re.compile(
     r"\b(?:of|with|from|against|on|to|for|by|in|into|at|about|over|between|toward|towards|"
     r"targeting|expelling|and)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+#: "hackers believed by Australian officials to be ...": the source in a passive report.
+_BELIEVED_BY_RE = re.compile(
+    r"\b(?:believed|thought|suspected|assessed|considered|identified|alleged|blamed|"
+    r"attributed|accused|named)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _is_subject_demonym(text: str, m: EntityMention, sent: Sentence) -> bool:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -35,18 +34,14 @@ from typing import Any
 from cybertrack.errors import IngestError
 from cybertrack.export.names import actor_entity_id, country_name, slug
 from cybertrack.export.stix_ext import (
+    PRODUCER_ID,
     confidence_level,
-    ext_claim,
-    ext_document,
-    ext_entity,
-    ext_incident,
-    ext_link,
     record_of,
 )
-from cybertrack.export.stix_ext import PRODUCER_ID
 from cybertrack.ingest.base import ReadOptions, ReadResult
 from cybertrack.ingest.detect import decode_text, extension, is_url, looks_like_stix
 from cybertrack.ingest.paths import read_file
+from cybertrack.ingest.stix_native import Native, Text, paragraph
 from cybertrack.model import (
     Claim,
     Claimant,
@@ -65,8 +60,7 @@ KNOWN_PRODUCERS: dict[str, tuple[str, str]] = {
     "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5": ("The MITRE Corporation", "tracker"),
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*--[0-9a-fA-F-]{36}$")
-_CITATION = re.compile(r"\s*\(Citation:[^)]*\)")
-_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"(])")
 _EVENTS = ("campaign", "incident")
 _ACTORS = ("intrusion-set", "threat-actor")
 
@@ -152,7 +146,7 @@ class StixImporter:
                    if record_of(o) is None and not o.get("revoked")
                    and not o.get("x_mitre_deprecated") and PRODUCER_ID not in
                    (o["id"], o.get("created_by_ref"))]  # our own scaffolding
-        mine, theirs = _Native(native, self.origin), _Foreign(foreign, self.origin)
+        mine, theirs = Native(native, self.origin), _Foreign(foreign, self.origin)
         out = mine.extractions() + theirs.extractions()
         entities = {e.id: e for e in (*theirs.entities.values(), *mine.entities.values())}
         links = {link.id: link for link in (*mine.link_records, *theirs.link_records)}
@@ -160,121 +154,6 @@ class StixImporter:
             out[0] = (out[0][0], replace(out[0][1], entities=tuple(entities.values())))
             out[-1] = (out[-1][0], replace(out[-1][1], links=tuple(links.values())))
         return out
-
-
-def _paragraph(text: str) -> str:
-    """One line of normalized text: NFC, no citations or Markdown links, single spaces."""
-    text = _MARKDOWN_LINK.sub(r"\1", _CITATION.sub("", text))
-    return unicodedata.normalize("NFC", " ".join(text.split()))
-
-
-class _Text:
-    """A document text assembled paragraph by paragraph, remembering each one's span."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.spans: dict[str, Span] = {}
-        self.length = 0
-
-    def add(self, paragraph: str) -> Span:
-        line = _paragraph(paragraph)
-        if line in self.spans:
-            return self.spans[line]
-        if self.parts:
-            self.length += 2
-        span = Span(self.length, self.length + len(line))
-        self.parts.append(line)
-        self.length = span.end
-        self.spans[line] = span
-        return span
-
-    def text(self) -> str:
-        return "\n\n".join(p for p in self.parts if p) or "(empty)"
-
-
-# --- our own bundles ----------------------------------------------------------------------------
-
-
-class _Native:
-    """Rebuild cybertrack records from the extension properties of our own exports."""
-
-    def __init__(self, objects: list[dict[str, Any]], origin: dict[str, str]) -> None:
-        self.docs: dict[str, dict[str, Any]] = {}
-        self.incidents: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        self.claims: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        self.entities: dict[str, Entity] = {}
-        self.links: list[dict[str, Any]] = []
-        self.link_records: list[Link] = []
-        self.label: dict[str, str] = {}
-        for obj in sorted(objects, key=lambda o: (str(o.get("created", "")), o["id"])):
-            p = record_of(obj) or {}
-            kind = p.get("record_type")
-            if kind == "document" and "document_id" in p:
-                self.docs[p["document_id"]] = p
-                self.label[p["document_id"]] = f"{origin.get(obj['id'], 'stix')}#{obj['id']}"
-            elif kind == "incident" and "incident_id" in p:
-                self.incidents[p.get("document_id", "")][p["incident_id"]] = p
-            elif kind == "claim" and "claim_id" in p and "kind" in p:
-                self.claims[p.get("document_id", "")][p["claim_id"]] = p
-            elif kind == "entity" and "entity_id" in p:
-                self.entities[p["entity_id"]] = ext_entity(p)
-            elif kind == "link" and "link_id" in p:
-                self.links.append(p)
-
-    def extractions(self) -> list[tuple[str, Extraction]]:
-        out: list[tuple[str, Extraction]] = []
-        new_ids: dict[str, str] = {}
-        doc_ids = list(dict.fromkeys([*self.docs, *self.incidents, *self.claims]))
-        for doc_id in doc_ids:
-            ex = self._document(doc_id, new_ids)
-            out.append((self.label.get(doc_id, f"stix#{doc_id}"), ex))
-        for p in self.links:
-            a, b = p.get("record_a", ""), p.get("record_b", "")
-            if p.get("link_kind", "incident") == "incident":
-                if a not in new_ids or b not in new_ids:
-                    continue
-                a, b = new_ids[a], new_ids[b]
-            self.link_records.append(ext_link(p, a=a, b=b))
-        return out
-
-    def _document(self, doc_id: str, new_ids: dict[str, str]) -> Extraction:
-        meta = self.docs.get(doc_id, {"source": f"stix:{doc_id}"})
-        incidents, claims = self.incidents.get(doc_id, {}), self.claims.get(doc_id, {})
-        if meta.get("text"):
-            doc = ext_document(meta, str(meta["text"]))
-        else:
-            text = _Text()
-            text.add(meta.get("title") or meta.get("source") or doc_id)
-            quoted = [(p.get("span_start", 0), p.get("sentence", "")) for p in incidents.values()]
-            quoted += [(p.get("sentence_start", 0), p.get("sentence", "")) for p in claims.values()]
-            for _, sentence in sorted(quoted):
-                if sentence:
-                    text.add(sentence)
-            doc = ext_document(meta, text.text())
-        same = doc.id == doc_id
-
-        def ident(prefix: str, old: str) -> str:
-            return old if same else stable_id(prefix, doc.id, old)
-
-        def span(start: Any, end: Any, sentence: str) -> Span:
-            if same and isinstance(start, int) and isinstance(end, int):
-                return Span(start, end)
-            at = doc.text.find(_paragraph(sentence)) if sentence else -1
-            return Span(at, at + len(_paragraph(sentence))) if at >= 0 else Span(0, 0)
-
-        incs = []
-        for old, p in incidents.items():
-            new_ids[old] = ident("incident", old)
-            has_span = "span_start" in p or p.get("sentence")
-            incs.append(ext_incident(p, ident=new_ids[old], document_id=doc.id, span=span(
-                p.get("span_start"), p.get("span_end"), p.get("sentence", ""))
-                if has_span else None))
-        out = [ext_claim(p, ident=ident("claim", old), document_id=doc.id,
-                         sentence=span(p.get("sentence_start"), p.get("sentence_end"),
-                                       p.get("sentence", "")),
-                         incident_id=new_ids.get(p.get("incident_id") or ""))
-               for old, p in claims.items()]
-        return Extraction(doc, (), (), tuple(incs), tuple(out))
 
 
 # --- other producers ----------------------------------------------------------------------------
@@ -346,13 +225,15 @@ class _Foreign:
 
     def document(self, obj: dict[str, Any], rels: list[dict[str, Any]],
                  targets: dict[str, list[str]]) -> Extraction:
-        text = _Text()
+        text = Text()
         text.add(str(obj.get("name") or obj["id"]))
         lead = None
         for part in str(obj.get("description") or "").split("\n\n"):
-            if _paragraph(part):
-                span = text.add(part)
-                lead = lead or span
+            line = paragraph(part)
+            if line:
+                span = text.add(line)
+                end = _SENTENCE_END.search(line)
+                lead = lead or Span(span.start, span.start + (end.end() if end else len(line)))
         events = [obj["id"]] if obj["type"] in _EVENTS else []
         if obj["type"] == "report":
             events += [r for r in obj.get("object_refs", ())
@@ -384,7 +265,7 @@ class _Foreign:
         return Extraction(doc, (), (), tuple(incidents.values()), tuple(claims))
 
     def sentence(self, rel: dict[str, Any]) -> str:
-        if _paragraph(str(rel.get("description") or "")):
+        if paragraph(str(rel.get("description") or "")):
             return str(rel["description"])
         src, dst = self.by_id[rel["source_ref"]], self.entities[rel["target_ref"]]
         return f"{src.get('name', rel['source_ref'])} is attributed to {dst.name}."
