@@ -49,6 +49,18 @@ class NotFoundError(StoreError):
         self.ident = ident
 
 
+class AmbiguousIdError(CybertrackError):
+    """A short id given by the user matches several records."""
+
+    def __init__(self, kind: str, prefix: str, matches: list[str]) -> None:
+        shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+        super().__init__(f"{kind} id {prefix!r} is ambiguous: it starts {shown}; "
+                         "type more of the id")
+        self.kind = kind
+        self.prefix = prefix
+        self.matches = matches
+
+
 class ExtractionError(CybertrackError):
     """The extraction pipeline could not be built or failed on a document."""
 

@@ -5,7 +5,8 @@ distinct documents giving exactly it, plus those giving a coarser date that cont
 2022" supports "15 July 2022"); two variants *conflict* when neither contains the other. The
 best-supported variant wins; ties go to a date some source other than a tracker gives (trackers
 often date an incident by its disclosure), then to the more precise date, then to the more
-reliable sources (Admiralty A before F), then to the earlier date. The explanation says all of this in a line.
+reliable sources (Admiralty A before F), then to the earlier date. The explanation says all of
+this in a line.
 """
 
 from __future__ import annotations

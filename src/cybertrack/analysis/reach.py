@@ -188,7 +188,7 @@ def _period(events: Sequence[ReachIncident], lo: int, hi: int, home: str | None,
     return PeriodStats(
         lo, hi, len(mine), tuple(dict.fromkeys(t for _, t in pairs)), len(pairs), outside,
         statistics.fmean(d for d, _ in dists) if dists else None,
-        far[0] if far else None, far[1] if far else None)
+        far[0] if far else None, country_name(far[1], ref) if far else None)
 
 
 def reach(store: Store, name: str, ref: Reference | None = None, *, since: int | None = None,
@@ -226,7 +226,8 @@ def _target_years(events: Sequence[ReachIncident], home: str | None, region: str
     cells: dict[tuple[int, str], list[ReachIncident]] = {}
     for e in events:
         for t in e.targets:
-            cells.setdefault((e.year, t), []).append(e)
+            if t != home:  # operations at home (against dissidents, say) are not reach
+                cells.setdefault((e.year, t), []).append(e)
     first_year: dict[str, int] = {}
     for (year, t) in sorted(cells):
         first_year.setdefault(t, year)

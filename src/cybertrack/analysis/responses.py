@@ -38,6 +38,30 @@ def action_label(action: str | None) -> str:
     return RESPONSE_ACTIONS[action].label if action in RESPONSE_ACTIONS else (action or "?")
 
 
+#: How each action's label meets its target ("severed diplomatic ties" + "with" + "Iran").
+_PREPOSITIONS = {
+    "condemn": "", "accuse": "", "sever-relations": "with", "expel-diplomats": "of",
+    "recall-ambassador": "from", "summon-ambassador": "of", "sanction": "on",
+    "indict": "over", "arrest": "over", "investigate": "over", "cyber-retaliation": "against",
+    "assist": "against", "statement": "about",
+}
+
+
+def response_phrase(action: str | None, target: str | None, ref: Reference | None = None
+                    ) -> str:
+    """"severed diplomatic ties with Iran", "imposed sanctions on Iran", "condemned Iran"."""
+    label = action_label(action)
+    if not target:
+        return label
+    name = country_name(target, ref)
+    if action in ("condemn", "accuse"):
+        return f"{label} {name}"
+    if action == "summon-ambassador":
+        return f"summoned the ambassador of {name}"
+    prep = _PREPOSITIONS.get(action or "", "regarding") or "regarding"
+    return f"{label} {prep} {name}"
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One link of the chain: who did what, when, how long after the incident, on what sources."""
@@ -88,7 +112,7 @@ def response_steps(claims: Sequence[SourcedClaim], start: PartialDate | None,
     steps = []
     for (actor, action, target), members in groups.items():
         who = country_name(actor, ref) if actor else members[0].claimant
-        what = action_label(action) + (f" ({country_name(target, ref)})" if target else "")
+        what = response_phrase(action, target, ref)
         fact = weigh_dates(((s.when, s) for s in members
                             if s.when is not None and s.when_source == "event"),
                            f"{who} {action_label(action)}")

@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from cybertrack.analysis.assessment import assess_case
 from cybertrack.analysis.case import load_case
 from cybertrack.analysis.dates import human
-from cybertrack.analysis.reach import ReachIncident, attributed_events, resolve_subject
-from cybertrack.analysis.responses import action_label, chain, response_steps
+from cybertrack.analysis.reach import (
+    ReachIncident,
+    Subject,
+    attributed_events,
+    resolve_subject,
+)
+from cybertrack.analysis.responses import chain, response_steps
 from cybertrack.analysis.sources import country_name, sourced
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
@@ -99,7 +104,11 @@ def actor_timeline(store: Store, name: str, ref: Reference | None = None) -> Tim
     """Incidents attributed to a threat actor (or a state and the actors it sponsors), and the
     responses to them."""
     ref = ref or load_reference()
-    subject = resolve_subject(store, name, ref)
+    return subject_timeline(store, resolve_subject(store, name, ref), ref)
+
+
+def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline:
+    """``actor_timeline`` for an already resolved subject."""
     rows = store.attribution_rows(states=subject.states, actor_ids=subject.actor_ids,
                                   actor_names=subject.actor_names)
     events = attributed_events(store, rows)
@@ -126,8 +135,7 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
         for step in response_steps(sourced(claims, docs, (), ref=ref), None, ref):
             out.append(TimelineEvent(
                 step.date, "response", step.actor,
-                f"{step.actor} {action_label(step.action)} "
-                f"({country_name(step.target_state, ref)})",
+                f"{step.actor} {step.what}",
                 tuple(dict.fromkeys(s.source_label for s in step.claims)), step.approximate,
                 step.claims[0].claim.incident_id))
     return Timeline(f"Timeline of {sa.name} and {sb.name}", _sorted(out))

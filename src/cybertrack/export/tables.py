@@ -39,8 +39,8 @@ _DOC: list[Column] = [
 def _date_columns(prefix: str, what: str) -> list[Column]:
     return [
         (prefix, "str", f"{what} as ISO text at its precision (2022, 2022-07, 2022-07-15)"),
-        (f"{prefix}_start", "date", f"First day {what.lower()} may be"),
-        (f"{prefix}_end", "date", f"Last day {what.lower()} may be"),
+        (f"{prefix}_start", "date", f"First day of the period `{prefix}` covers"),
+        (f"{prefix}_end", "date", f"Last day of the period `{prefix}` covers"),
         (f"{prefix}_precision", "str", "year, month, day or range"),
     ]
 

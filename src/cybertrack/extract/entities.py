@@ -10,6 +10,8 @@ Security Council Spokesperson").
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -144,19 +146,15 @@ def people(
     ner_people: Sequence[tuple[int, int]] = (),
 ) -> list[EntityMention]:
     """People named next to a title, or found by the NER, with role and country when stated."""
-    title_re = re.compile(
-        r"\b(" + "|".join(sorted((re.escape(t) for t in titles), key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
-    )
-    taken = [(m.start, m.end) for m in mentions]
-    title_words = {w for t in titles for w in t.split()}
+    title_re, title_words = _titles(tuple(titles))
+    taken = _Spans([(m.start, m.end) for m in mentions])
     found: dict[tuple[int, int], EntityMention] = {}
     candidates = [_strip_leading(text, m.start(), m.end(), taken, title_words)
                   for m in _PERSON_RE.finditer(text)]
     for s, e in [*(c for c in candidates if c), *ner_people]:
         name = text[s:e]
         words = name.split()
-        if not words or words[0] in _NOT_NAME_START or any(_overlaps(s, e, a, b) for a, b in taken):
+        if not words or words[0] in _NOT_NAME_START or taken.overlaps(s, e):
             continue
         window_start = max(0, text.rfind("\n", 0, s) + 1, s - 90)
         before = text[window_start:s]
@@ -177,13 +175,35 @@ def people(
     return sorted(found.values())
 
 
-def _strip_leading(text: str, s: int, e: int, taken: Sequence[tuple[int, int]],
-                   title_words: set[str]) -> tuple[int, int] | None:
+@functools.lru_cache(maxsize=4)
+def _titles(titles: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """The officials'-titles pattern and title words, compiled once per title list."""
+    rx = re.compile(
+        r"\b(" + "|".join(sorted((re.escape(t) for t in titles), key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    return rx, frozenset(w for t in titles for w in t.split())
+
+
+class _Spans:
+    """Sorted, non-overlapping spans with a fast overlap test (bisect, not a scan)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _b in self.spans]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.starts, e)
+        return any(_overlaps(s, e, a, b) for a, b in self.spans[max(0, i - 2) : i])
+
+
+def _strip_leading(text: str, s: int, e: int, taken: _Spans,
+                   title_words: frozenset[str]) -> tuple[int, int] | None:
     """The name inside a capitalised run: "Albanian Prime Minister Edi Rama" -> "Edi Rama"."""
     base = s
     for word in re.finditer(r"\S+", text[base:e]):
         ws, we = base + word.start(), base + word.end()
-        if any(_overlaps(ws, we, a, b) for a, b in taken) or word.group(0).lower() in title_words:
+        if taken.overlaps(ws, we) or word.group(0).lower() in title_words:
             s = we
             continue
         break

@@ -99,8 +99,37 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
             "attributed_to": to, "confidence": c.confidence, "likelihood": c.likelihood,
             "kind": c.kind, "date": c.claim_date.iso() if c.claim_date else None,
             "hedge": c.hedge, "sentence": c.sentence_text, "id": c.id,
+            "_claimant": _claimant_key(c),
         })
-    return rows
+    return _merge_restatements(rows)
+
+
+def _merge_restatements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One source's consistent statements about one incident are one claim: "a Chinese group"
+    and "APT27" (sponsor CN), or "APT27" and "the Chinese group APT27", by the same claimant,
+    are reported once, on the row that names the actor."""
+    dropped: set[int] = set()
+    for i, row in enumerate(rows):
+        to = row["attributed_to"]
+        for j, other in enumerate(rows):
+            if i == j or j in dropped or i in dropped or (
+                    row["kind"], row["incident"], row["_claimant"]) != (
+                    other["kind"], other["incident"], other["_claimant"]):
+                continue
+            oto = other["attributed_to"]
+            if "actor" not in oto:
+                continue
+            state = oto.get("state") or oto.get("sponsor")
+            covered = (to == {"state": state}) or (
+                "state" not in to and to.get("actor") == oto["actor"] and "state" in oto)
+            if covered:
+                dropped.add(i)
+                for field in ("confidence", "likelihood", "hedge"):
+                    other[field] = other[field] or row[field]
+    out = [r for i, r in enumerate(rows) if i not in dropped]
+    for r in out:
+        del r["_claimant"]
+    return out
 
 
 def _claimant_key(c: Claim) -> tuple[str | None, ...]:

@@ -112,21 +112,38 @@ def _noun_anchor(text: str, start: int, end: int, phrase: str, plural: bool, gen
 
 
 def nearest_date(anchor_pos: int, cue_positions: Sequence[int], dates: Sequence[DatedSpan],
-                 sent: Sentence) -> PartialDate | None:
-    """The date in the sentence closest to ``anchor_pos`` and not closer to another cue."""
+                 sent: Sentence, own: Sequence[int] = ()) -> PartialDate | None:
+    """The date in the sentence closest to ``anchor_pos`` and not closer to another cue.
+
+    ``own`` are further positions naming the same event ("a cyberattack hit ..."): the
+    distance is from the nearest of them, and they are never rivals.
+    """
     best: tuple[int, PartialDate] | None = None
     if any(not d.relative for d in dates):
         dates = [d for d in dates if not d.relative]
+    mine = {anchor_pos, *own}
     for d in dates:
         if d.relation in ("since", "until"):
             continue
         mid = (d.start + d.end) // 2 - sent.start
-        dist = abs(mid - anchor_pos)
-        if any(abs(mid - c) < dist for c in cue_positions if c != anchor_pos):
+        near = min(mine, key=lambda p: abs(mid - p))
+        dist = abs(mid - near)
+        span = (d.start - sent.start, d.end - sent.start)
+        if any(abs(mid - c) < dist and not _comma_between(sent.text, span, c, near)
+               for c in cue_positions if c not in mine):
             continue
         if best is None or dist < best[0]:
             best = (dist, d.date)
     return best[1] if best else None
+
+
+def _comma_between(text: str, span: tuple[int, int], rival: int, own: int) -> bool:
+    """"hacked X in August 2020, the agency said": a comma parts the date from the rival cue
+    but not from its own event, so the date stays with the event."""
+    def parted(pos: int) -> bool:
+        between = text[pos : span[0]] if pos < span[0] else text[span[1] : pos]
+        return "," in between or ";" in between
+    return parted(rival) and not parted(own)
 
 
 def detect_incidents(
@@ -175,11 +192,44 @@ def detect_incidents(
             for i in range(fallback.anchor_sentence, len(sentences)):
                 focus[i] = 0
     for inc in incidents:
-        if not inc.kinds:
-            inc.kinds.append("disruption" if inc.generic_attack else "espionage")
-        if "ransomware" in inc.kinds and "disruption" not in inc.kinds:
-            inc.kinds.append("disruption")
+        _settle_kinds(inc, " ".join(sentences[i].text for i in inc.sentences
+                                    if i < len(sentences)))
     return incidents, named, focus
+
+
+#: Kinds that name how an operation disrupted: "disruption" beside them says nothing more.
+_SPECIFIC_DISRUPTIVE = ("ddos", "destruction", "sabotage", "defacement")
+
+
+def _settle_kinds(inc: IncidentDraft, text: str) -> None:
+    """Reconcile the kind cues of an incident's sentences into the kinds it is reported as.
+
+    - a wiper "masquerading as ransomware" is not ransomware;
+    - stealing information in an operation with no money, leak or ransom in it is espionage
+      (CFR and EuRepoC code state intrusions that take data so); stealing money is
+      financial theft, stealing to publish is doxing;
+    - "disruption" goes where a more specific disruptive kind (DDoS, wiping, sabotage,
+      defacement) says how;
+    - with no cue at all, an operation known by intrusion tradecraft (phishing, malware,
+      access) is espionage; an "attack" known by nothing else is a disruption.
+    """
+    kinds = inc.kinds
+    if "ransomware" in kinds and lx.FAKE_RANSOMWARE_RE.search(text):
+        kinds.remove("ransomware")
+        if not lx.KIND_RES["disruption"].search(lx.FAKE_RANSOMWARE_RE.sub(" ", text)) and \
+                "disruption" in kinds:
+            kinds.remove("disruption")
+    if "data-theft" in kinds and "ransomware" not in kinds:
+        kinds.remove("data-theft")
+        if not {"financial-theft", "doxing"} & set(kinds) and "espionage" not in kinds:
+            kinds.append("espionage")
+    if "disruption" in kinds and set(_SPECIFIC_DISRUPTIVE) & set(kinds):
+        kinds.remove("disruption")
+    if not kinds:
+        intrusion = bool(lx.INTRUSION_RE.search(text))
+        kinds.append("disruption" if inc.generic_attack and not intrusion else "espionage")
+    if "ransomware" in kinds and "disruption" not in kinds:
+        kinds.append("disruption")
 
 
 def _document_incident(sentences: Sequence[Sentence],
@@ -188,7 +238,8 @@ def _document_incident(sentences: Sequence[Sentence],
     actor targets governments in Asia and the United States"): the document's own incident, its
     targets the states it names that are neither operator nor source."""
     cyber = [s for s in sentences if lx.STRICT_CYBER_RE.search(s.text) or
-             any(rx.search(s.text) for rx in lx.KIND_RES.values())]
+             any(_realis(s.text, m.start()) for rx in lx.KIND_RES.values()
+                 for m in rx.finditer(s.text))]
     if not cyber or len(sentences) > 12:
         return None
     first = cyber[0]
@@ -207,6 +258,11 @@ def _document_incident(sentences: Sequence[Sentence],
     return inc if inc.targets or inc.kinds else None
 
 
+def _realis(text: str, pos: int) -> bool:
+    """A cue that reports an act, not a purpose or plan ("set up in order to spy on")."""
+    return not lx.IRREALIS_BEFORE_VERB_RE.search(text[max(0, pos - 25) : pos])
+
+
 def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[IncidentDraft],
              salient: int | None, dates: Sequence[DatedSpan], cues: Sequence[int]) -> int | None:
     """Attach the sentence's event phrases to an incident, creating one where they name a new one."""
@@ -218,9 +274,13 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
                   if _same_clause(sent, anchors, sent.mentions[i].start - sent.start)]
     targets = list(dict.fromkeys(sent.mentions[i].state for i in target_idx if sent.mentions[i].state))
     anchor_positions = [a.start for a in anchors]
+    # the primary's own phrase and the verbs and plain nouns around it name one event; anchors
+    # marked as another ("another", "the second", "the May attack") name rivals
+    own = [a.start for a in anchors if a is anchor or not (
+        a.reference == "new" or a.reference.startswith(("ordinal:", "month:")))]
     if anchor.reference not in ("new", "indefinite", "verb", "plural"):
         dates = [d for d in dates if not d.relative]
-    when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent)
+    when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent, own)
     irrealis = bool(lx.SPECULATIVE_RE.search(sent.text)) or bool(lx.DENIAL_RE.search(sent.text))
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
         a.reference != "verb" for a in anchors)

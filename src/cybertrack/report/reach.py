@@ -49,12 +49,13 @@ def reach_report(r: Reach, ref: Reference | None = None, *, max_sources: int = 4
                         "; ".join(dict.fromkeys(s for t in cells for s in t.sources))))
     year_table = Table(("year", "incidents", "targets (* first time)", "sources"),
                        tuple(by_year), wide=("targets (* first time)", "sources"), clip=160)
+    recent_from = r.recent.first_year if r.recent else 10_000
     target_rows = tuple(
         (str(t.year), t.name, str(t.incidents), "" if t.distance_km is None
          else f"{t.distance_km:,.0f}", "yes" if t.outside_home else "no",
          "yes" if t.first_time else "", "; ".join(t.sources[:max_sources])
          + (f" (+{len(t.sources) - max_sources})" if len(t.sources) > max_sources else ""))
-        for t in r.targets)
+        for t in r.targets if t.year >= recent_from)
     incidents = tuple(
         (human(e.date) if e.date else f"{e.year} (reported)",
          ", ".join(country_name(t, ref) for t in e.targets), ", ".join(e.kinds),
@@ -79,7 +80,7 @@ def reach_report(r: Reach, ref: Reference | None = None, *, max_sources: int = 4
         Section("Verdict", tuple(head)),
         Section("Baseline and recent period", (figures,)),
         Section("Targets by year", (year_table,)),
-        Section("Targets with distance and sources", (Table(
+        Section("Targets in the recent period, with distance and sources", (Table(
             ("year", "target", "incidents", "km from home", "outside home region",
              "first time", "sources"), target_rows, wide=("sources",)),)),
         Section("Incidents counted", (Table(

@@ -43,9 +43,9 @@ def firsts_report(firsts: Sequence[First]) -> Report:
                         "incident_title": f.incident_title, **step_data(f.step),
                         "sentences": [c.claim.sentence_text for c in f.step.claims]}
                        for f in firsts]}
-    blocks = (Para("The earliest response of each kind to a cyber incident in the knowledge "
-                   "base, with the sentence that reports it (lag: days after the incident).",
-                   "note"),
+    blocks: tuple[Para | Table, ...] = (
+        Para("The earliest response of each kind to a cyber incident in the knowledge base, "
+             "with the sentence that reports it (lag: days after the incident).", "note"),
               Table(("response", "date", "by", "what", "over incident", "lag", "sources",
                      "sentence"), tuple(rows), wide=("over incident", "sources", "sentence")),
               *notes)
@@ -55,11 +55,11 @@ def firsts_report(firsts: Sequence[First]) -> Report:
 
 def links_report(links: Sequence[Link], titles: dict[str, str]) -> Report:
     rows = tuple(
-        (short(x.id), x.status, f"{x.score:.2f}", short(x.a), titles.get(x.a, ""), short(x.b),
-         titles.get(x.b, ""), "; ".join(x.reasons))
+        (short(x.id), x.status, f"{x.score:.2f}", f"{short(x.a)} {titles.get(x.a, '')}",
+         f"{short(x.b)} {titles.get(x.b, '')}", "; ".join(x.reasons))
         for x in links)
     data = {"links": [{"id": x.id, "a": x.a, "b": x.b, "score": x.score, "status": x.status,
                        "reasons": list(x.reasons), "made_by": x.made_by} for x in links]}
     return Report(f"Incident links ({len(links)})", (Section("Links", (Table(
-        ("link", "status", "score", "a", "a title", "b", "b title", "reasons"), rows,
-        wide=("a title", "b title", "reasons"), clip=60),)),), data)
+        ("link", "status", "score", "incident a", "incident b", "why"), rows,
+        wide=("incident a", "incident b", "why"), clip=90),)),), data)

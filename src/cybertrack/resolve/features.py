@@ -4,8 +4,9 @@ Each pair of incidents from different documents is compared on five things a per
 shared target countries, compatible time ranges, compatible kinds, compatible attributions and
 similar wording. Each gives a number in [0, 1] and a reason in words; the weighted sum is the
 link's score. Two things make a pair *incompatible* (no link, and never in one group): they come
-from the same document (the extractor already decided they are distinct), or both are dated
-and too far apart to be one event.
+from the same document (the extractor already decided they are distinct) or from the same
+tracker (its rows are distinct events by its own coding), or both are dated and too far apart
+to be one event.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ WEIGHTS = {"targets": 0.30, "time": 0.25, "kinds": 0.20, "actors": 0.15, "wordin
 LINK_FLOOR = 0.50
 #: Proposed links at or above this join incidents into one group; below it they wait for review.
 GROUP_THRESHOLD = 0.65
+#: Without dates agreeing at least this well (same month, or precise dates within a month)...
+CORROBORATING_TIME = 0.5
+#: ...or wording at least this similar, a pair is capped below the group threshold: shared
+#: targets, kinds and a usual suspect alone are common to many distinct operations.
+CORROBORATING_WORDING = 0.6
 #: An interval no longer than this many days counts as a precise date (a day or a short range).
 PRECISE_DAYS = 11
 #: Two precise dates further apart than this are different events.
@@ -57,11 +63,12 @@ class IncidentFeatures:
     states: frozenset[str]
     actors: frozenset[str]
     words: str
+    origin: str = ""
 
     @classmethod
     def of(
         cls, incident: Incident, *, states: frozenset[str] = frozenset(),
-        actors: frozenset[str] = frozenset(),
+        actors: frozenset[str] = frozenset(), origin: str | None = None,
     ) -> IncidentFeatures:
         actor_names = set(actors)
         if incident.operator:
@@ -70,7 +77,8 @@ class IncidentFeatures:
                          *incident.sectors]).casefold()
         words = " ".join(w for w in _WORD.findall(text) if w not in _STOP)
         return cls(incident.id, incident.document_id, frozenset(incident.targets), incident.time,
-                   frozenset(incident.kinds), states, frozenset(actor_names), words)
+                   frozenset(incident.kinds), states, frozenset(actor_names), words,
+                   origin or incident.document_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +100,10 @@ def _span(d: PartialDate) -> int:
     return (d.end - d.start).days
 
 
+def _show(d: PartialDate) -> str:
+    return d.interval() if d.precision == "range" else d.iso()
+
+
 def time_score(a: PartialDate | None, b: PartialDate | None) -> tuple[float | None, str]:
     """Compatibility of two incident dates, or None when they cannot be one event."""
     if a is None or b is None:
@@ -100,15 +112,15 @@ def time_score(a: PartialDate | None, b: PartialDate | None) -> tuple[float | No
     if _span(a) <= PRECISE_DAYS and _span(b) <= PRECISE_DAYS:
         for limit, score in ((3, 1.0), (14, 0.8), (31, 0.5), (MAX_GAP_DAYS, 0.2)):
             if gap <= limit:
-                return score, f"dates {a} and {b} are {gap} days apart"
-        return None, f"dates {a} and {b} are {gap} days apart"
+                return score, f"dates {_show(a)} and {_show(b)} are {gap} days apart"
+        return None, f"dates {_show(a)} and {_show(b)} are {gap} days apart"
     if gap == 0:
         coarse = max(_span(a), _span(b))
-        score = 0.8 if coarse <= 31 else 0.5
-        return score, f"dates {a} and {b} overlap"
+        score = 0.8 if coarse <= 31 else 0.4 if coarse <= 366 else 0.25
+        return score, f"dates {_show(a)} and {_show(b)} overlap"
     if gap <= COARSE_SLACK_DAYS:
-        return 0.3, f"dates {a} and {b} are {gap} days apart"
-    return None, f"dates {a} and {b} are {gap} days apart"
+        return 0.3, f"dates {_show(a)} and {_show(b)} are {gap} days apart"
+    return None, f"dates {_show(a)} and {_show(b)} are {gap} days apart"
 
 
 def kinds_score(a: frozenset[str], b: frozenset[str]) -> tuple[float, str]:
@@ -130,9 +142,15 @@ def actors_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, str]:
     return 0.5, "attribution not given by both"
 
 
+def same_origin(a: IncidentFeatures, b: IncidentFeatures) -> bool:
+    """Same document, or two rows of one tracker: distinct events by their source's word."""
+    return a.document_id == b.document_id or a.origin == b.origin
+
+
 def compatible(a: IncidentFeatures, b: IncidentFeatures) -> bool:
-    """False when the two can never be one event (same document, or dates too far apart)."""
-    if a.document_id == b.document_id:
+    """False when the two can never be one event (same document or tracker, or dates too far
+    apart)."""
+    if same_origin(a, b):
         return False
     return time_score(a.time, b.time)[0] is not None
 
@@ -140,7 +158,7 @@ def compatible(a: IncidentFeatures, b: IncidentFeatures) -> bool:
 def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
     """The evidence that ``a`` and ``b`` are the same event, or None when they share no target
     country or are incompatible."""
-    if a.document_id == b.document_id:
+    if same_origin(a, b):
         return None
     shared = a.targets & b.targets
     if not shared:
@@ -156,11 +174,14 @@ def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
     parts = {"targets": targets, "time": t_score, "kinds": k_score, "actors": a_score,
              "wording": wording}
     score = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 3)
-    reasons = (
+    reasons = [
         f"shared targets {', '.join(sorted(shared))}", t_reason, k_reason, a_reason,
         f"wording similarity {wording:.2f}",
-    )
-    return PairScore(score, reasons)
+    ]
+    if t_score < CORROBORATING_TIME and wording < CORROBORATING_WORDING:
+        score = min(score, round(GROUP_THRESHOLD - 0.05, 3))
+        reasons.append("left for review: neither the dates nor the wording corroborate it")
+    return PairScore(score, tuple(reasons))
 
 
 def window(time: PartialDate | None, published: PartialDate | None

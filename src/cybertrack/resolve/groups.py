@@ -44,11 +44,15 @@ class IncidentGroup:
 
 def cluster(
     incidents: Mapping[str, Incident], links: Iterable[Link],
+    origins: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], list[Link], list[Link]]:
     """Constrained union of ``incidents`` along ``links``: returns incident id -> group key (the
-    smallest member id), the links applied and the links held apart. Links naming an incident
-    not in ``incidents`` are ignored."""
-    feats = {k: IncidentFeatures.of(v) for k, v in incidents.items()}
+    smallest member id), the links applied and the links held apart. ``origins`` maps a
+    document id to its origin (``DocumentInfo.origin``; default: the document itself). Links
+    naming an incident not in ``incidents`` are ignored."""
+    origins = origins or {}
+    feats = {k: IncidentFeatures.of(v, origin=origins.get(v.document_id))
+             for k, v in incidents.items()}
     members: dict[str, list[str]] = {k: [k] for k in incidents}
     parent = {k: k for k in incidents}
 
@@ -100,7 +104,9 @@ def incident_group(
                     seen.add(x)
                     frontier.append(x)
     incidents = {i.id: i for i in store.incidents_by_id(seen)}
-    keys, applied, held = cluster(incidents, links.values())
+    origins = {k: v.origin for k, v in
+               store.documents_info({i.document_id for i in incidents.values()}).items()}
+    keys, applied, held = cluster(incidents, links.values(), origins)
     mine = keys[incident_id]
     ids = {k for k, v in keys.items() if v == mine}
     ordered = store.incidents_by_id(ids)
@@ -119,8 +125,10 @@ def group_keys(
     ``incidents`` joined directly, or through one incident outside the set). Used where a whole
     state's incidents must be counted once per event."""
     links = store.incident_links(incidents, min_score=threshold)
-    outside = {x for link in links for x in (link.a, link.b)} - set(incidents)
+    touched = {x for link in links for x in (link.a, link.b)}
     everything = dict(incidents)
-    everything.update((i.id, i) for i in store.incidents_by_id(outside))
-    keys, _, _ = cluster(everything, links)
+    everything.update((i.id, i) for i in store.incidents_by_id(touched - set(incidents)))
+    origins = {k: v.origin for k, v in store.documents_info(
+        {everything[x].document_id for x in touched if x in everything}).items()}
+    keys, _, _ = cluster(everything, links, origins)
     return {k: keys[k] for k in incidents}

@@ -57,9 +57,11 @@ def make_link(a: str, b: str, score: float, reasons: tuple[str, ...]) -> Link:
 def _features(store: Store, incidents: Iterable[Incident]) -> dict[str, IncidentFeatures]:
     incs = list(incidents)
     keys = store.attribution_keys([i.id for i in incs])
+    origins = {k: v.origin for k, v in store.documents_info({i.document_id for i in incs}).items()}
     empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     return {i.id: IncidentFeatures.of(i, states=keys.get(i.id, empty)[0],
-                                      actors=keys.get(i.id, empty)[1]) for i in incs}
+                                      actors=keys.get(i.id, empty)[1],
+                                      origin=origins.get(i.document_id)) for i in incs}
 
 
 def link_new(store: Store, document_ids: Iterable[str]) -> LinkSummary:
@@ -101,8 +103,8 @@ def link_new(store: Store, document_ids: Iterable[str]) -> LinkSummary:
 def link_all(store: Store) -> LinkSummary:
     """Compare every stored incident with every plausible partner (see module docstring)."""
     incidents = store.incidents()
-    published = {k: v.published for k, v in
-                 store.documents_info({i.document_id for i in incidents}).items()}
+    infos = store.documents_info({i.document_id for i in incidents})
+    published = {k: v.published for k, v in infos.items()}
     keys = store.attribution_keys()
     empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     feats: dict[str, IncidentFeatures] = {}
@@ -113,7 +115,9 @@ def link_all(store: Store) -> LinkSummary:
         if span is None or not inc.targets:
             continue
         got = keys.get(inc.id, empty)
-        feats[inc.id] = IncidentFeatures.of(inc, states=got[0], actors=got[1])
+        info = infos.get(inc.document_id)
+        feats[inc.id] = IncidentFeatures.of(inc, states=got[0], actors=got[1],
+                                            origin=info.origin if info else None)
         spans[inc.id] = span
         for country in set(inc.targets):
             buckets.setdefault(country, []).append(inc.id)

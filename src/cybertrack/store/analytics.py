@@ -46,6 +46,16 @@ class DocumentInfo:
     reliability: str
     media_type: str
     external_id: str | None
+    extractor_version: str = ""
+
+    @property
+    def origin(self) -> str:
+        """Which body of reporting the document belongs to: a tracker import is one dataset
+        (its rows are distinct events by the tracker's own coding); any other document is its
+        own origin."""
+        if self.extractor_version == "tracker":
+            return f"tracker:{self.publisher or self.source}"
+        return self.id
 
 
 class AttributionRow(NamedTuple):
@@ -73,6 +83,7 @@ _DOC_INFO_COLUMNS = (
     t.documents.c.published_start, t.documents.c.published_end,
     t.documents.c.published_precision, t.documents.c.published_text,
     t.documents.c.reliability, t.documents.c.media_type, t.documents.c.external_id,
+    t.documents.c.extractor_version,
 )
 
 
@@ -81,6 +92,7 @@ def _doc_info(row: Any) -> DocumentInfo:
         id=row["id"], source=row["source"], title=row["title"], publisher=row["publisher"],
         published=codec.row_to_partial_date(row, "published"), reliability=row["reliability"],
         media_type=row["media_type"], external_id=row["external_id"],
+        extractor_version=row["extractor_version"] or "",
     )
 
 
@@ -111,6 +123,12 @@ class AnalyticsQueries:
         """Incident ids starting with ``prefix`` (so a person can type a short id)."""
         q = (select(t.incidents.c.id).where(t.incidents.c.id.startswith(prefix, autoescape=True))
              .order_by(t.incidents.c.id).limit(limit))
+        return [r["id"] for r in self._all(q)]
+
+    def link_ids_like(self, prefix: str, limit: int = 20) -> list[str]:
+        """Link ids starting with ``prefix``."""
+        q = (select(t.links.c.id).where(t.links.c.id.startswith(prefix, autoescape=True))
+             .order_by(t.links.c.id).limit(limit))
         return [r["id"] for r in self._all(q)]
 
     def incident_links(

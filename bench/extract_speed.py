@@ -1,0 +1,84 @@
+"""Extraction speed in words per second on one core, against spaCy's own NER in the same run.
+
+    .venv/bin/python bench/extract_speed.py [--words 60000]
+
+The text is the bundled sample corpus, repeated to the requested size. Three runs on the same
+documents: (1) spaCy's ``en_core_web_sm`` NER alone (the reference), (2) the default cybertrack
+pipeline (rules and reference data, no statistical model), (3) the pipeline with the NER added.
+Goals (issue "Extraction"): (2) at least 10x faster than (1); (3) at most 25% slower than (1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+import spacy
+
+from cybertrack.batch import prepare
+from cybertrack.demo import sample_paths
+from cybertrack.extract import extract_documents
+from cybertrack.extract.pipeline import NER_MODEL, build_pipeline
+from cybertrack.ingest import read_all
+from cybertrack.model import Document
+
+
+def corpus(words: int) -> list[Document]:
+    docs = [prepare(r.document) for r in read_all(sample_paths()) if r.document]
+    out: list[Document] = []
+    total = 0
+    while total < words:
+        for d in docs:
+            out.append(d)
+            total += len(d.text.split())
+            if total >= words:
+                break
+    return out
+
+
+def rate(words: int, seconds: float) -> str:
+    return f"{words / seconds:10,.0f} words/s ({seconds:.2f} s)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=int, default=60_000)
+    args = parser.parse_args()
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    docs = corpus(args.words)
+    words = sum(len(d.text.split()) for d in docs)
+    texts = [d.text for d in docs]
+
+    ner = spacy.load(NER_MODEL, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler",
+                                         "senter"])
+    default = build_pipeline(ner=False)
+    with_ner = build_pipeline(ner=True)
+    for nlp in (ner, default, with_ner):  # warm-up: load reference data, first-call costs
+        list(nlp.pipe(texts[:5]))
+    list(extract_documents(docs[:5], default))
+    list(extract_documents(docs[:5], with_ner))
+
+    start = time.perf_counter()
+    list(ner.pipe(texts, batch_size=32))
+    t_ner = time.perf_counter() - start
+    start = time.perf_counter()
+    list(extract_documents(docs, default))
+    t_default = time.perf_counter() - start
+    start = time.perf_counter()
+    list(extract_documents(docs, with_ner))
+    t_with = time.perf_counter() - start
+
+    print(f"machine: {platform.machine()} {platform.processor() or ''}, python "
+          f"{platform.python_version()}, spaCy {spacy.__version__}, one core")
+    print(f"text: {len(docs)} documents, {words:,} words (sample corpus repeated)")
+    print(f"en_core_web_sm NER alone:        {rate(words, t_ner)}")
+    print(f"cybertrack default pipeline:     {rate(words, t_default)}  "
+          f"-> {t_ner / t_default:.1f}x the NER's speed (goal >= 10x)")
+    print(f"cybertrack pipeline + NER:       {rate(words, t_with)}  "
+          f"-> {(t_with / t_ner - 1) * 100:+.0f}% time vs NER alone (goal <= +25%)")
+
+
+if __name__ == "__main__":
+    main()

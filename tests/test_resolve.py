@@ -1,0 +1,139 @@
+"""Cross-document incident linking: scores with reasons, review, groups that never chain
+incompatible reports together."""
+
+from __future__ import annotations
+
+import pytest
+from kb_factory import MANDIANT, albania_reports, day, report, say
+
+from cybertrack.errors import AmbiguousIdError, NotFoundError
+from cybertrack.model import Incident
+from cybertrack.resolve import (
+    GROUP_THRESHOLD,
+    IncidentFeatures,
+    incident_group,
+    link_all,
+    link_id,
+    link_new,
+    score_pair,
+)
+from cybertrack.resolve.ids import find_incident, find_link
+from cybertrack.store import Store
+
+
+def _inc(n: int, targets: tuple[str, ...] = ("AL",), when: str | None = "2022-07-15",
+         kinds: tuple[str, ...] = ("destruction",), doc: str | None = None,
+         sentence: str = "A cyberattack disrupted government services in Albania.",
+         ) -> Incident:
+    return Incident(f"incident--{n}", doc or f"doc--{n}", "i1", kinds=kinds, targets=targets,
+                    time=day(when) if when else None, sentence=sentence)
+
+
+def _f(inc: Incident, states: frozenset[str] = frozenset({"IR"}), origin: str | None = None
+       ) -> IncidentFeatures:
+    return IncidentFeatures.of(inc, states=states, origin=origin)
+
+
+def test_same_event_scores_above_group_threshold_with_reasons() -> None:
+    pair = score_pair(_f(_inc(1)), _f(_inc(2, when="2022-07-17")))
+    assert pair is not None and pair.score >= GROUP_THRESHOLD
+    assert any("shared targets AL" in r for r in pair.reasons)
+    assert any("2 days apart" in r for r in pair.reasons)
+    assert any("both attributed to IR" in r for r in pair.reasons)
+
+
+@pytest.mark.parametrize("other", [
+    _inc(2, targets=("MK",)),                      # no shared target
+    _inc(2, when="2022-09-09"),                    # precise dates 56 days apart
+    _inc(2, doc="doc--1"),                         # same document: the extractor split them
+])
+def test_incompatible_pairs_are_not_linked(other: Incident) -> None:
+    assert score_pair(_f(_inc(1)), _f(other)) is None
+
+
+def test_rows_of_one_tracker_are_never_linked() -> None:
+    a, b = _f(_inc(1), origin="tracker:CFR"), _f(_inc(2), origin="tracker:CFR")
+    assert score_pair(a, b) is None
+
+
+def test_vague_dates_without_similar_wording_stay_below_group_threshold() -> None:
+    vague = _inc(2, when="2015/2022", sentence="Espionage against ministries was reported.")
+    pair = score_pair(_f(_inc(1)), _f(vague))
+    assert pair is not None and pair.score < GROUP_THRESHOLD
+    assert "left for review" in pair.reasons[-1]
+
+
+def test_link_new_links_a_new_report_to_stored_ones_and_is_idempotent(store: Store) -> None:
+    first, second, *_ = albania_reports()
+    store.add_extraction(first)
+    assert link_new(store, [first.document.id]).links_new == 0
+    store.add_extraction(second)
+    done = link_new(store, [second.document.id])
+    assert done.links_new == 1
+    link = store.links(kind="incident")[0]
+    assert {link.a, link.b} == {first.incidents[0].id, second.incidents[0].id}
+    assert link.id == link_id(link.b, link.a) and link.status == "proposed"
+    assert link_new(store, [second.document.id]).links_new == 0
+
+
+def test_link_all_keeps_review_decisions(store: Store) -> None:
+    exs = albania_reports()
+    store.bulk_add(exs)
+    assert link_all(store).links_new == 6  # four reports of one event: every pair
+    rejected = store.links(kind="incident")[0]
+    store.set_link_status(rejected.id, "rejected", by="analyst")
+    assert link_all(store).links_new == 0
+    assert store.links(kind="incident", status="rejected") == [
+        store.links(kind="incident", status="rejected")[0]]
+    assert store.links(kind="incident", status="rejected")[0].id == rejected.id
+
+
+def test_group_follows_accept_and_reject(store: Store) -> None:
+    exs = albania_reports()
+    store.bulk_add(exs)
+    link_all(store)
+    root = exs[0].incidents[0].id
+    assert len(incident_group(store, root).incidents) == 4
+    # reject every link of report 4: it leaves the group, the others stay together
+    fourth = exs[3].incidents[0].id
+    for link in store.links(kind="incident", record_id=fourth):
+        store.set_link_status(link.id, "rejected")
+    group = incident_group(store, root)
+    assert fourth not in group.ids and len(group.ids) == 3
+    # an accepted link counts even below the threshold
+    weak = store.links(kind="incident", record_id=fourth)[0]
+    store.set_link_status(weak.id, "accepted")
+    assert fourth in incident_group(store, root).ids
+
+
+def test_group_holds_apart_links_that_would_join_one_documents_two_incidents(
+    store: Store,
+) -> None:
+    """A loosely dated report links to both the July and the September attack; the group of
+    the July attack must not swallow September (the second document says they differ)."""
+    both = report(10, publisher="Border Test", published="2022-09-12", when="2022-07-15",
+                  extra_incidents=((("AL",), "2022-09-09"),))
+    bridge = report(11, publisher="Tracker-ish Test", published="2022-08-20",
+                    when="2022-08-12", claims=(say("attribution", "Mandiant blamed Iran.",
+                                                   MANDIANT, attributed_state="IR"),))
+    store.bulk_add([both, bridge])
+    link_all(store)
+    july, september = both.incidents
+    group = incident_group(store, july.id)
+    assert september.id not in group.ids
+    assert bridge.incidents[0].id in group.ids
+    assert incident_group(store, september.id).held_apart
+
+
+def test_short_ids(store: Store) -> None:
+    exs = albania_reports()
+    store.bulk_add(exs)
+    link_all(store)
+    full = exs[0].incidents[0].id
+    assert find_incident(store, full.split("--")[1][:12]) == full
+    with pytest.raises(NotFoundError):
+        find_incident(store, "ffffffffffffffff")
+    with pytest.raises(AmbiguousIdError, match="ambiguous"):
+        find_link(store, "")
+    with pytest.raises(NotFoundError):
+        incident_group(store, "incident--nope")
