@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from kb_factory import CROWDSTRIKE, albania_reports, day, report, say
-
 from cybertrack.analysis import assess, chain, firsts, stated_interval, weigh_dates
 from cybertrack.analysis.sources import SourcedClaim, basis_of
 from cybertrack.model import Claim, Claimant, Span
 from cybertrack.resolve import link_all
 from cybertrack.store import Store
+from kb_factory import CROWDSTRIKE, albania_reports, day, report, say
 
 
 def _load(store: Store) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from kb_factory import ACTOR, MANDIANT, albania_reports, report, say
 
 from cybertrack.analysis import actor_timeline, incident_timeline, pair_timeline, reach
 from cybertrack.analysis.regions import blocs_of, distance_km, home_region
@@ -11,6 +10,7 @@ from cybertrack.errors import UnknownEntityError
 from cybertrack.reference import load_reference
 from cybertrack.resolve import link_all
 from cybertrack.store import Store
+from kb_factory import ACTOR, MANDIANT, albania_reports, report, say
 
 
 def _iran_history(store: Store) -> None:

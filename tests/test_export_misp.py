@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from albania_case import load_albania
 from pymisp import MISPEvent
 from typer.testing import CliRunner
 
+from albania_case import load_albania
 from cybertrack.cli import app
 from cybertrack.export import select
 from cybertrack.export.misp import _claim_tags, misp_json, write_misp

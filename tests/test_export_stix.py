@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import stix2
-from albania_case import load_albania
 from stix2validator import ValidationOptions, validate_instance
 from typer.testing import CliRunner
 
+from albania_case import load_albania
 from cybertrack.cli import app
 from cybertrack.errors import ExportError
 from cybertrack.export import select, stix_bundle
@@ -106,7 +106,7 @@ def test_reader_sees_who_said_what_with_its_source(albania: Store) -> None:
     assert (ext["actor_state"], ext["target_state"], ext["action_cameo"]) == ("AL", "IR", "161")
     assert ext["event_date"]["start"] == "2022-09-07"
     assert objects[severance["created_by_ref"]]["name"] == "Government of Albania"
-    assert "severed diplomatic ties against Iran on 2022-09-07" in severance["abstract"]
+    assert "Albania severed diplomatic ties with Iran on 2022-09-07" in severance["abstract"]
     assert severance["external_references"][0]["url"].startswith("https://news.example.net/")
 
     reports = [o for o in bundle["objects"] if o["type"] == "report"]
@@ -191,3 +191,14 @@ def test_cli_export_stix(tmp_path: Path) -> None:
     assert sum(o["type"] == "incident" for o in bundle["objects"]) == 2
     bad = CliRunner().invoke(app, ["export", "--db", db, "--since", "last week"])
     assert bad.exit_code != 0 and "not a date" in bad.output
+
+
+def test_every_extension_property_is_documented(albania: Store) -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "stix-extension.md"
+    if not docs.exists():
+        pytest.fail(f"{docs} is missing")
+    text = docs.read_text(encoding="utf-8")
+    bundle = stix_bundle(select(albania), include_text=True)
+    names = {k for o in bundle["objects"] for k in (record_of(o) or {})}
+    assert "action_cameo" in names and "text" in names
+    assert sorted(n for n in names if f"`{n}`" not in text) == []

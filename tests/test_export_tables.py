@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from albania_case import load_albania
 from typer.testing import CliRunner
 
+from albania_case import load_albania
 from cybertrack.cli import app
 from cybertrack.errors import ExportError
 from cybertrack.export import TABLES, export, select, write_tables

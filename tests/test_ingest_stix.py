@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from albania_case import load_albania
 
+from albania_case import load_albania
 from cybertrack.batch import STRUCTURED_VERSION, ingest_paths
 from cybertrack.errors import IngestError
 from cybertrack.export import select, stix_bundle
@@ -195,3 +195,19 @@ def test_round_trip_keeps_incidents_claims_and_confidences(
             text = copy.documents()[0].text  # rebuilt from title and quoted sentences
             claim = copy.claims(document_id=copy.documents()[0].id)[0]
             assert text[claim.sentence.start:claim.sentence.end] == claim.sentence_text
+
+
+def test_sample_corpus_round_trip(tmp_path: Path) -> None:
+    """The real extractor's records of the bundled Albania articles survive the trip."""
+    from stix2validator import ValidationOptions, validate_instance
+
+    samples = Path(__file__).resolve().parents[1] / "src" / "cybertrack" / "samples"
+    with Store.open(str(tmp_path / "kb.db")) as kb, Store.open(str(tmp_path / "b.db")) as copy:
+        assert ingest_paths(kb, [str(p) for p in sorted(samples.glob("0[1-5]_*.txt"))]).ok
+        bundle = stix_bundle(select(kb))
+        assert validate_instance(bundle, ValidationOptions(version="2.1")).errors == []
+        importer = StixImporter()
+        importer.add(bundle["objects"], "samples.json")
+        store_all(copy, importer.extractions())
+        assert _incidents(copy) == _incidents(kb) and _claims(copy) == _claims(kb)
+        assert _confidences(stix_bundle(select(copy))) == _confidences(bundle)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -194,12 +193,12 @@ def test_extraction_word_lists(ref: Reference) -> None:
         assert m.group("country") == country
 
 
-def test_shipped_data_size_and_load_time() -> None:
+def test_shipped_data_size_and_it_loads() -> None:
+    """Size is a hard limit; load speed is measured by bench/reference_speed.py, not here."""
     total = sum(p.stat().st_size for p in PACKAGE_DATA.iterdir() if p.is_file())
     assert total < 5_000_000
-    start = time.perf_counter()
-    Reference(json.loads((PACKAGE_DATA / "reference.json").read_text("utf-8")))
-    assert time.perf_counter() - start < 0.5
+    ref = Reference(json.loads((PACKAGE_DATA / "reference.json").read_text("utf-8")))
+    assert ref.country("AL").name == "Albania"
 
 
 def test_load_prefers_user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

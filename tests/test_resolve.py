@@ -4,7 +4,6 @@ incompatible reports together."""
 from __future__ import annotations
 
 import pytest
-from kb_factory import MANDIANT, albania_reports, day, report, say
 
 from cybertrack.errors import AmbiguousIdError, NotFoundError
 from cybertrack.model import Incident
@@ -19,6 +18,7 @@ from cybertrack.resolve import (
 )
 from cybertrack.resolve.ids import find_incident, find_link
 from cybertrack.store import Store
+from kb_factory import MANDIANT, albania_reports, day, report, say
 
 
 def _inc(n: int, targets: tuple[str, ...] = ("AL",), when: str | None = "2022-07-15",

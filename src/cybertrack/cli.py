@@ -650,3 +650,7 @@ def main() -> None:
 
 
 __all__ = ["app", "main", "resolve_db", "DbOption", "fail", "console", "err_console", "Path"]
+
+
+if __name__ == "__main__":
+    main()

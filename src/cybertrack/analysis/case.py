@@ -69,8 +69,12 @@ def case_of_group(store: Store, group: IncidentGroup, ref: Reference | None = No
     documents = store.documents_info(doc_ids)
     targets = _ranked([t for i in group.incidents for t in i.targets])
     kinds = _ranked([k for i in group.incidents for k in i.kinds])
-    titles = [i.title or documents[i.document_id].title or "" for i in group.incidents
-              if i.document_id in documents]
+    # the title of the first report (trackers last: their titles are codes, not headlines)
+    first = sorted((i for i in group.incidents if i.document_id in documents), key=lambda i: (
+        documents[i.document_id].extractor_version == "tracker",
+        documents[i.document_id].published.start if documents[i.document_id].published
+        else dt.date.max, i.id))
+    titles = [i.title or documents[i.document_id].title or "" for i in first]
     claims = sourced([*tied, *extra], documents, targets, untied=frozenset(untied_ids), ref=ref)
     claims.sort(key=lambda s: (s.when.start if s.when else dt.date.max, s.claim.document_id,
                                s.claim.sentence.start))

@@ -85,6 +85,19 @@ def date_text(value: PartialDate | None) -> str:
     return value.iso() if value else ""
 
 
+#: How each response action reads with the state it is aimed at.
+_RESPONSE_PHRASES = {
+    "condemn": "condemned {}", "accuse": "accused {}", "deny": "denied the claims of {}",
+    "sever-relations": "severed diplomatic ties with {}",
+    "expel-diplomats": "expelled diplomats of {}",
+    "recall-ambassador": "recalled its ambassador from {}",
+    "summon-ambassador": "summoned the ambassador of {}", "sanction": "imposed sanctions on {}",
+    "indict": "indicted people acting for {}", "arrest": "arrested people acting for {}",
+    "investigate": "investigated {}", "cyber-retaliation": "retaliated in cyberspace against {}",
+    "assist": "assisted {}", "statement": "made a statement about {}",
+}
+
+
 def claim_summary(claim: Claim, publisher: str | None = None) -> str:
     """One line saying who claims what: "Mandiant attributes the incident to HomeLand Justice
     (Iran), moderate confidence"."""
@@ -106,8 +119,10 @@ def claim_summary(claim: Claim, publisher: str | None = None) -> str:
         action = RESPONSE_ACTIONS.get(claim.action or "")
         what = action.label if action else (claim.action or "responded")
         actor = state_name(claim.actor_state) or who
-        against = f" against {state_name(claim.target_state)}" if claim.target_state else ""
+        if claim.target_state:
+            phrase = _RESPONSE_PHRASES.get(claim.action or "", f"{what} against {{}}")
+            what = phrase.format(state_name(claim.target_state))
         when = f" on {claim.event_date.iso()}" if claim.event_date else ""
-        return f"{actor} {what}{against}{when} (according to {who}){extra}"
+        return f"{actor} {what}{when} (according to {who}){extra}"
     when = f" ({claim.event_date.iso()})" if claim.event_date else ""
     return f"{who} reports the incident{when}"

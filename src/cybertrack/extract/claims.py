@@ -19,6 +19,7 @@ from cybertrack.extract.roles import (
     claimant_of,
     states_after,
     subject_state,
+    tool_maker,
 )
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
 from cybertrack.vocab import CONFIDENCE_SYNONYMS, LIKELIHOOD_SYNONYMS
@@ -111,7 +112,8 @@ def _speech_positions(text: str) -> list[int]:
 
 
 def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
-    return [(m, i) for i, m in enumerate(sent.mentions) if m.kind == "threat-actor"]
+    return [(m, i) for i, m in enumerate(sent.mentions)
+            if m.kind == "threat-actor" and not tool_maker(sent, m)]
 
 
 def _attribution(
@@ -239,7 +241,7 @@ def extract_claims(
                 and not any(c.kind in ("attribution", "self-claim") for c in found):
             found.insert(0, _actor_claim(sent, incident, last_actor))
         claims.extend(found)
-        actors = [m for m in sent.mentions if m.kind == "threat-actor"]
+        actors = [m for m, _i in _actors(sent)]
         if actors:
             last_actor = actors[-1]
     if sentences and incidents:
@@ -265,7 +267,7 @@ def _headline_actor(head: Sentence, incidents: Sequence[IncidentDraft],
                     claims: list[ClaimDraft]) -> None:
     """A report headlined with an actor's name is about that actor's operations: where the body
     attributes an incident to nobody, the headline's actor is the report's own attribution."""
-    actors = [m for m in head.mentions if m.kind == "threat-actor"]
+    actors = [m for m, _i in _actors(head)]
     if not actors:
         return
     for inc in incidents:

@@ -222,7 +222,9 @@ SPEECH_VERBS: Final = (
     "released a statement", "issued a statement", "published a report", "concluded that",
 )
 SPEECH_RE: Final = re.compile(
-    r"(?<!\ban )(?<!\bthe )(?<!\ba )\b(?:" + _alt(SPEECH_VERBS) + r")\b", re.IGNORECASE
+    # "X is reported to have", "Y was accused of": the subject of a passive is not the speaker
+    r"(?<!\ban )(?<!\bthe )(?<!\ba )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )(?<!\bbeen )"
+    r"(?<!\bbe )\b(?:" + _alt(SPEECH_VERBS) + r")\b", re.IGNORECASE
 )
 ACCORDING_TO_RE: Final = re.compile(r"\b(?:according to|per|citing|cited by)\s+$", re.IGNORECASE)
 #: Attribution phrasing that holds between an incident and an operator.
@@ -237,7 +239,10 @@ ATTRIBUTION_CUE_RE: Final = re.compile(
 #: A hypothesis, motive or question rather than a claim.
 SPECULATIVE_RE: Final = re.compile(
     r"\b(could|might|would|motivations?|motives?|reasons? to|why|whether|if|can be seen|"
-    r"may have|may be|possibility|hypothes\w+|speculat\w+)\b|\?\s*$",
+    r"may have|may be|possibility|hypothes\w+|speculat\w+)\b|"
+    # a question ends on a word ("Was Iran behind it?"); "systems.?" and "Korea??" are
+    # characters lost to a lossy encoding
+    r"(?<=[\w\"”’)])(?<!\?)\?\s*$",
     re.IGNORECASE,
 )
 SELF_CLAIM_RE: Final = re.compile(

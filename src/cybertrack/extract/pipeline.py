@@ -70,12 +70,20 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
             nxt = text[end]
             if nxt.islower():
                 continue
+            if _lost_character(text, m.start()):
+                continue
             word = text[max(0, m.start() - 6) : m.start()].rsplit(None, 1)[-1:] or [""]
             last = word[0].lower().lstrip("(\"“")
             if (len(last) == 1 and last.isalpha()) or last in _ABBREVIATIONS:
                 continue
         starts.append(end)
     return list(zip(starts, [*starts[1:], len(text)], strict=True))
+
+
+def _lost_character(text: str, pos: int) -> bool:
+    """'Kuwait?? Ministry': text saved through a lossy encoding shows a lost apostrophe, quote
+    or dash as '??' glued to a word; mid-line it is a character, not a question."""
+    return pos >= 2 and text[pos] == "?" and text[pos - 1] == "?" and text[pos - 2].isalnum()
 
 
 @Language.factory("ct_sentences")

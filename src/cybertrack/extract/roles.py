@@ -48,7 +48,8 @@ def attacker_mentions(sent: Sentence) -> set[int]:
     out: set[int] = set()
     for i, m in enumerate(sent.mentions):
         if m.kind == "threat-actor":
-            out.add(i)
+            if not tool_maker(sent, m):
+                out.add(i)
             continue
         if m.state is None:
             continue
@@ -67,10 +68,36 @@ def attacker_mentions(sent: Sentence) -> set[int]:
                       r"military|intelligence|hackers|cyber|spy|security services)",
                       after, re.IGNORECASE):
             out.add(i)
+        elif m.form == "government-body" and _ACT_AFTER_RE.match(after) and \
+                not lx.TARGET_CUE_RE.search(before[-30:]):
+            # "the Egyptian government installed apps on ...": a government acting
+            out.add(i)
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and \
                 _SUBJECT_OF_EVENT_RE.match(after) and not lx.TARGET_CUE_RE.search(before[-30:]):
             out.add(i)
     return out
+
+
+#: "NSO Group's Pegasus", "a tool created by X", "the spyware firm X": X made or sold the tool.
+_MAKER_AFTER_RE = re.compile(
+    r"^(?:['’]s?|\?\?)\s+(?:[\w-]+\s+){0,2}?(?:spyware|malware|tools?|software|exploits?|"
+    r"products?|implants?|hacking tools?|surveillance)\b", re.IGNORECASE)
+_MAKER_BEFORE_RE = re.compile(
+    r"\b(?:(?:created|developed|made|sold|built|manufactured|supplied|marketed|licensed|"
+    r"provided|designed|written) by|(?:spyware|surveillance|software|technology|tech|"
+    r"intelligence) (?:firm|company|vendor|maker|developer|manufacturer)|"
+    r"(?:firm|company|vendor|maker|developer|manufacturer) of)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def tool_maker(sent: Sentence, m: EntityMention) -> bool:
+    """A named actor spoken of as the maker or seller of a tool, not its operator."""
+    s, e = m.start - sent.start, m.end - sent.start
+    after = sent.text[e : e + 50]
+    if _MAKER_AFTER_RE.match(after) or _MAKER_BEFORE_RE.search(sent.text[max(0, s - 50) : s]):
+        return True
+    nxt = next((x for x in sent.mentions if x.start >= m.end), None)
+    return bool(nxt is not None and nxt.kind == "malware" and re.fullmatch(
+        r"(?:['’]s?|\?\?)\s+", sent.text[e : nxt.start - sent.start]))
 
 
 #: "Iran launched an espionage campaign", "Russia hacked ...": a state as subject of the act.
@@ -129,10 +156,14 @@ def _head_role(after: str, before: str) -> str | None:
 
 
 _ACT_AFTER_RE = re.compile(
-    r"^\s*(?:(?:is|was|were|has been|have been) (?:reported|believed|suspected|said) to have |"
-    r"(?:has|have|had|also|allegedly|reportedly|likely) )?(?:used|deployed|hacked|launched|"
-    r"conducted|targeted|spied|attacked|compromised|carried out|ran|bought|purchased|"
-    r"hackers|cyber|intelligence)\b", re.IGNORECASE)
+    r"^\s*(?:(?:is|was|are|were|has been|have been) (?:reported|believed|suspected|said|"
+    r"alleged|accused|thought)(?: to have| of)? |"
+    r"(?:(?:has|have|had|also|allegedly|reportedly|likely|then|later) )+)?"
+    r"(?:used|using|deployed|deploying|hacked|hacking|launched|launching|conducted|conducting|"
+    r"targeted|targeting|spied|spying|attacked|attacking|compromised|compromising|carried out|"
+    r"ran|bought|buying|purchased|purchasing|installed|installing|infected|infecting|"
+    r"infiltrated|monitored|monitoring|surveilled|intercepted|hackers|cyber|intelligence)\b",
+    re.IGNORECASE)
 
 
 def _sponsor_cue(before: str) -> bool:
