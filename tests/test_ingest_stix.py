@@ -153,15 +153,17 @@ def test_report_campaign_and_confidence_from_another_producer(store: Store) -> N
 # --- our own bundles: the round trip ----------------------------------------------------------
 
 
-def _claims(store: Store) -> list[tuple[Any, ...]]:
-    return sorted((c.kind, str(c.claimant), c.stance, c.attributed_state, c.attributed_actor,
-                   c.confidence, c.likelihood, c.hedge, c.action, c.actor_state, c.target_state,
-                   str(c.event_date), str(c.claim_date), c.sentence_text) for c in store.claims())
+def _claims(store: Store) -> list[tuple[str, ...]]:
+    """Everything a claim says, ids aside (they differ when texts are rebuilt)."""
+    return sorted(tuple(map(str, (
+        c.kind, c.claimant, c.stance, c.attributed_state, c.attributed_actor, c.confidence,
+        c.likelihood, c.hedge, c.action, c.actor_state, c.target_state, c.event_date,
+        c.claim_date, c.sentence_text))) for c in store.claims())
 
 
-def _incidents(store: Store) -> list[tuple[Any, ...]]:
-    return sorted((i.key, i.kinds, i.targets, i.target_orgs, i.sectors, str(i.time),
-                   i.operator, i.title, i.sentence) for i in store.incidents())
+def _incidents(store: Store) -> list[tuple[str, ...]]:
+    return sorted(tuple(map(str, (i.key, i.kinds, i.targets, i.target_orgs, i.sectors, i.time,
+                                  i.operator, i.title, i.sentence))) for i in store.incidents())
 
 
 def _confidences(bundle: dict[str, Any]) -> list[tuple[str, int]]:

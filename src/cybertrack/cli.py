@@ -196,7 +196,7 @@ def extract_command(
         fail(f"--format {format!r}: choose jsonl or text")
     when = _partial_date(published) if published else None
     failed = 0
-    for result in read_all(paths, published=when):  # type: ignore[arg-type]
+    for result in read_all(paths, published=when):
         if result.document is None:
             failed += 1
             err_console.print(f"[red]failed[/] {result.source}: "

@@ -119,6 +119,9 @@ _ATTACKER_HEADS = frozenset(
 _VERBS = frozenset(w for w in (*lx.EVENT_VERBS, *lx.WEAK_EVENT_VERBS, *lx.SPEECH_VERBS)
                    if " " not in w) | {"used", "uses", "use", "sent", "sends", "conducts",
                                        "conduct", "launch", "launches", "target"}
+#: Words in -ed that modify a noun rather than end the phrase ("advanced persistent threat").
+_ED_ADJECTIVES = frozenset({"advanced", "suspected", "alleged", "sophisticated", "organized",
+                            "organised", "skilled", "unidentified", "unnamed", "talented"})
 _AMBIGUOUS_HEADS = frozenset({"government", "military", "state", "authorities", "regime",
                               "intelligence"})
 
@@ -137,7 +140,7 @@ def _head_role(after: str, before: str) -> str | None:
     for w in m.group(1).split():
         low = w.lower()
         if low in _PHRASE_STOP or len(words) >= 4 or low in _VERBS or (
-                low.endswith("ed") and "-" not in low):
+                low.endswith("ed") and "-" not in low and low not in _ED_ADJECTIVES):
             break
         words.append(low)
     if not words:
