@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from cybertrack.batch import prepare
 from cybertrack.extract import extract_document, to_gold
 from cybertrack.model import Document, PartialDate
 
@@ -104,3 +105,141 @@ def test_ids_are_deterministic(published: dt.date) -> None:
     a, b = extract_document(doc), extract_document(doc)
     assert [c.id for c in a.claims] == [c.id for c in b.claims]
     assert [i.id for i in a.incidents] == [i.id for i in b.incidents]
+
+
+def run_titled(title: str, text: str, published: str = "2022-10-01") -> dict:
+    doc = Document.from_text(text, "test", title=title, published=PartialDate.parse(published))
+    return to_gold(extract_document(prepare(doc)))
+
+
+def states(out: dict) -> set[str | None]:
+    return {a["attributed_to"].get("state") or a["attributed_to"].get("sponsor")
+            for a in out["attributions"]}
+
+
+# --- incident kinds --------------------------------------------------------------------------
+
+def test_stealing_information_is_espionage_and_stealing_money_is_financial_theft() -> None:
+    spy = run("Ruritanian hackers breached defence contractors in Norway to steal blueprints.")
+    assert spy["incidents"][0]["kinds"] == ["espionage"]
+    money = run("Ruritanian hackers breached banks in Chile and stole at least $10 million.")
+    assert "financial-theft" in money["incidents"][0]["kinds"]
+    assert "data-theft" not in money["incidents"][0]["kinds"]
+
+
+def test_specific_disruptive_kind_replaces_disruption_and_fake_ransomware_is_no_ransomware() -> None:
+    ddos = run("A DDoS attack knocked Estonian bank websites offline in May 2021.")
+    assert ddos["incidents"][0]["kinds"] == ["ddos"]
+    wiper = run("Hackers deployed a wiper against Ukrainian ministries in January 2022. "
+                "The wiper masqueraded as ransomware but destroyed the data.")
+    assert set(wiper["incidents"][0]["kinds"]) == {"destruction"}
+
+
+def test_intrusion_tradecraft_without_kind_cue_defaults_to_espionage() -> None:
+    out = run("A threat actor launched a spear-phishing attack on diplomats in Kenya.")
+    assert out["incidents"][0]["kinds"] == ["espionage"]
+
+
+def test_passive_leak_is_doxing() -> None:
+    out = run("Hackers broke into the database of a Danish agency and the personal data of "
+              "its staff was leaked.")
+    assert "doxing" in out["incidents"][0]["kinds"]
+
+
+def test_control_systems_of_water_utilities_are_sabotage() -> None:
+    out = run("Hackers tried to alter control systems at water treatment plants in Israel.")
+    assert "sabotage" in out["incidents"][0]["kinds"]
+
+
+# --- attributions ----------------------------------------------------------------------------
+
+def test_one_source_naming_actor_and_its_state_is_one_claim() -> None:
+    out = run("The Russian group APT28 targeted ministries in Poland with phishing emails. "
+              "The group used a new backdoor.")
+    assert len(out["attributions"]) == 1
+
+
+def test_government_body_as_subject_of_the_act_is_the_operator() -> None:
+    out = run("The Egyptian government installed spyware on the phones of dissidents.")
+    assert states(out) == {"EG"}
+
+
+def test_passive_report_verb_does_not_make_the_subject_a_source() -> None:
+    out = run("The Mexican government is reported to have used spyware against journalists.")
+    assert out["attributions"][0]["claimant"] is None
+    assert states(out) == {"MX"}
+
+
+def test_state_behind_or_accused_of_the_act() -> None:
+    assert "CN" in states(run("Investigators believe China is behind the hack of a hotel "
+                              "chain in the United States."))
+    assert "IR" in states(run("Iran was accused of hacking the accounts of defence staff in "
+                              "Britain."))
+    assert "US" in states(run("China accused the National Security Agency of hacking a "
+                              "university in Xi'an."))
+
+
+def test_appositive_alleged_operator() -> None:
+    out = run("A threat actor, allegedly the Indonesian government, used spyware to infect "
+              "phones in Australia.")
+    assert "ID" in states(out)
+
+
+def test_own_agency_of_a_state_operates() -> None:
+    out = run("Ukraine's IT Army launched attacks against Russian websites.")
+    assert "UA" in states(out)
+
+
+def test_advanced_persistent_threat_actor_heads_the_phrase() -> None:
+    out = run("A Pakistani advanced persistent threat actor used malware against officials "
+              "in India.")
+    assert states(out) == {"PK"}
+
+
+def test_tool_maker_is_not_the_operator() -> None:
+    out = run("The Moroccan government used NSO Group's Pegasus spyware against activists.")
+    assert states(out) == {"MA"}
+
+
+def test_lost_apostrophe_does_not_split_or_question_the_sentence() -> None:
+    out = run("Iranian hackers impersonated Kuwait?? Ministry of Foreign Affairs to infect "
+              "computers in the Emirates.?")
+    assert states(out) == {"IR"}
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+def test_topic_and_destination_are_not_targets() -> None:
+    out = run("Ruritanian hackers breached Canadian organizations to steal research into "
+              "Chinese human rights abuses.")
+    assert out["incidents"][0]["targets"] == ["CA"]
+    out = run("Ruritanian hackers exfiltrated files from Canadian organizations to Chinese "
+              "servers.")
+    assert out["incidents"][0]["targets"] == ["CA"]
+
+
+def test_coordinated_demonyms_and_long_lists_are_all_targets() -> None:
+    out = run("The threat actor compromised Japanese and Taiwanese entities.")
+    assert set(out["incidents"][0]["targets"]) == {"JP", "TW"}
+    out = run("A Ruritanian threat actor used a custom backdoor dubbed FooDoor to target "
+              "telecommunications providers, government systems, postal and logistic systems, "
+              "and others in the United States, India, Myanmar, Turkey, and Vietnam.")
+    assert set(out["incidents"][0]["targets"]) == {"US", "IN", "MM", "TR", "VN"}
+
+
+def test_sector_word_does_not_swallow_the_state() -> None:
+    out = run_titled("Compromise of German government networks",
+                     "Threat actors compromised computers in the chancellery.")
+    assert out["incidents"][0]["targets"] == ["DE"]
+
+
+def test_sea_named_after_a_country_is_no_state() -> None:
+    out = run("This threat actor targets navies interested in the South China Sea, including "
+              "the Vietnamese navy.")
+    assert "CN" not in {t for i in out["incidents"] for t in i["targets"]}
+
+
+def test_date_stays_with_its_event_across_a_comma() -> None:
+    out = run("Russian hackers breached lawmakers' email in Norway in August 2020, the "
+              "intelligence service said.")
+    assert out["incidents"][0]["date"] == "2020-08"

@@ -66,20 +66,27 @@ def test_attack_campaigns_intrusion_sets_and_attributions(store: Store) -> None:
     results = list(read_stix_files(files))
     assert all(r.error is None and r.extraction is not None for r in results)
     store_all(store, [(r.source, r.extraction) for r in results if r.extraction])
-    incidents = {i.title: i for i in store.incidents()}
-    assert len(incidents) == 52  # one per campaign file
-    hlj = incidents["HomeLand Justice"]
+    docs = {d.external_id: d for d in store.documents()}
+    assert sum(str(k).startswith("campaign--") for k in docs) == 52  # one per campaign file
+    doc = docs[HOMELAND_JUSTICE]
+    assert doc.source == "https://attack.mitre.org/campaigns/C0038"
+    assert doc.publisher == "The MITRE Corporation"
+    assert "(Citation:" not in doc.text and "](https://" not in doc.text
+    (hlj,) = store.incidents(document_id=doc.id)
     assert hlj.time is not None and (hlj.time.start.isoformat(), hlj.time.end.isoformat()) == (
         "2021-05-01", "2022-09-01")
-    doc = store.document(hlj.document_id)
-    assert doc.external_id == HOMELAND_JUSTICE
-    assert doc.source == "https://attack.mitre.org/campaigns/C0038"
-    assert "(Citation:" not in doc.text and "](https://" not in doc.text
-    (claim,) = store.claims(incident_ids=[hlj.id], kind="attribution")
-    assert claim.claimant is not None
+    assert hlj.sentence.startswith("HomeLand Justice was a disruptive campaign")
+    (report,) = store.claims(incident_ids=[hlj.id])
+    assert report.kind == "incident-report" and report.event_date == hlj.time
+    # The attributed-to relationship is MITRE's own statement: its own document, whose
+    # incident is linked to the campaign's.
+    (link,) = store.links(record_id=hlj.id)
+    (claim,) = store.claims(incident_ids=[link.b if link.a == hlj.id else link.a])
+    assert claim.kind == "attribution" and claim.claimant is not None
     assert (claim.claimant.name, claim.claimant.basis) == ("The MITRE Corporation", "tracker")
     assert (claim.attributed_actor, claim.attributed_actor_id) == ("HEXANE", "actor:hexane")
-    assert doc.text[claim.sentence.start:claim.sentence.end] == claim.sentence_text
+    text = store.document(claim.document_id).text
+    assert text[claim.sentence.start:claim.sentence.end] == claim.sentence_text
     assert claim.sentence_text.startswith("HEXANE probed victim infrastructure")
     assert len(store.claims(kind="attribution")) == 25  # the 25 attributed-to relationships
     hexane = store.entity("actor:hexane")
@@ -92,16 +99,20 @@ def test_folder_of_single_objects_through_ingest(tmp_path: Path, store: Store) -
     inputs.mkdir()
     shutil.copy(folder / "campaign" / f"{HOMELAND_JUSTICE}.json", inputs)
     shutil.copy(folder / "relationship-attributed-to" / "attributed-to.json", inputs)
+    first = ingest_paths(store, [str(inputs)])  # HEXANE unknown: its attribution waits
+    assert first.ok and first.new == 1 and store.claims(kind="attribution") == []
     hexane = "intrusion-set--f29b7c5e-2439-42ad-a86f-9f8984fafae3.json"
     one: dict[str, Any] = json.loads((folder / "intrusion-set" / hexane).read_text())
     (inputs / "hexane.json").write_text(json.dumps(one["objects"][0]))  # a bare object
     summary = ingest_paths(store, [str(inputs)])
-    assert summary.ok and summary.inputs == 3 and summary.new == 2  # campaign + intrusion set
+    assert summary.ok and summary.inputs == 3
+    assert (summary.new, summary.unchanged) == (2, 1)  # intrusion set, relationship; campaign
     (claim,) = store.claims(kind="attribution")
     assert claim.attributed_actor == "HEXANE" and claim.incident_id is not None
-    doc = store.document(claim.document_id)
-    assert store.document_extractor_version(doc.id) == STRUCTURED_VERSION
-    assert ingest_paths(store, [str(inputs)]).unchanged == 2  # re-ingesting changes nothing
+    assert store.entity("actor:hexane").name == "HEXANE"
+    assert len(store.links(kind="incident")) == 1
+    assert store.document_extractor_version(claim.document_id) == STRUCTURED_VERSION
+    assert ingest_paths(store, [str(inputs)]).unchanged == 3  # re-ingesting changes nothing
 
 
 # --- other producers --------------------------------------------------------------------------

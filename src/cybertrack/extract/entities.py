@@ -62,6 +62,8 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
         entry = _best_entry(hit.entries, text, hit.start, hit.end)
         if entry is None:
             continue
+        if entry.kind == "country" and _PLACE_AFTER_RE.match(text, hit.end):
+            continue  # "the South China Sea", "the Arabian Peninsula": a place, not the state
         mention = _mention(entry, hit.start, hit.end, hit.text, hit.form)
         if entry.kind == "threat-actor" and mention.sponsor is None:
             # entries sharing the name stay apart, but where every one that records a sponsor
@@ -71,6 +73,10 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
                 mention = mention._replace(sponsor=sponsors.pop())
         out.append(mention)
     return merge_mentions(out)
+
+
+#: Geographic features named after a country or people (they stand for no state).
+_PLACE_AFTER_RE = re.compile(r"\s+(?:Sea|Ocean|Strait|Gulf|Peninsula|Basin|Morning Post)\b")
 
 
 def _best_entry(entries: Sequence[RefEntry], text: str, start: int, end: int) -> RefEntry | None:
@@ -232,8 +238,16 @@ def merge_mentions(*groups: Iterable[EntityMention]) -> list[EntityMention]:
     out: list[EntityMention] = []
     for m in pool:
         if out and m.start < out[-1].end:
-            if m.end - m.start > out[-1].end - out[-1].start:
+            last = out[-1]
+            if _weaker(last, m) or (not _weaker(m, last)
+                                    and m.end - m.start > last.end - last.start):
                 out[-1] = m
             continue
         out.append(m)
     return out
+
+
+def _weaker(a: EntityMention, b: EntityMention) -> bool:
+    """A sector word never swallows a state ("German government networks" keeps "German
+    government"); sectors are read from the text again where incidents are built."""
+    return a.kind == "sector" and b.kind != "sector" and b.state is not None

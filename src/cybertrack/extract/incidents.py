@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
-from cybertrack.extract.roles import attacker_mentions, claimant_of, target_mentions
+from cybertrack.extract.roles import _LIST_JOIN_RE, attacker_mentions, claimant_of, target_mentions
 from cybertrack.extract.types import IncidentDraft, Sentence
 from cybertrack.model import PartialDate
 
@@ -28,7 +28,8 @@ _DEFINITE_RE = re.compile(r"^(?:the|this|that|these|those|its|their)$", re.IGNOR
 _TITLE_EVENT_RE = re.compile(
     r"^\s*(?:Targeting|Compromise|Hack(?:ing)?|Attacks?|Breach|Espionage|Theft|Disruption|"
     r"Defacement|Surveillance|Infiltration|Sabotage|DDoS|Denial[- ]of[- ]service|Intrusion|"
-    r"Leak|Doxing|Cyberattacks?|Spying)\b", re.IGNORECASE)
+    r"Leak|Doxing|Cyberattacks?|Spying|Tracking|Monitoring|Phishing|Attempted|"
+    r"Compromises|Intrusions|Infection|Exploitation)\b", re.IGNORECASE)
 
 
 _STRONG_KINDS = ("ransomware", "destruction", "ddos", "defacement")
@@ -245,13 +246,22 @@ def _document_incident(sentences: Sequence[Sentence],
     first = cyber[0]
     inc = IncidentDraft(index=0, anchor_sentence=first.index, anchor=(first.start, first.start),
                         trigger="", sentences=[s.index for s in cyber])
+    named: list[str] = []
     for sent in sentences:
         attackers = attacker_mentions(sent)
         _c, claimant_idx = claimant_of(sent)
+        exclude = attackers | ({claimant_idx} if claimant_idx is not None else set())
+        for i in target_mentions(sent, exclude):
+            state = sent.mentions[i].state
+            if state and state not in inc.targets:
+                inc.targets.append(state)
         for i, m in enumerate(sent.mentions):
-            if i in attackers or i == claimant_idx or not m.state or m.state in inc.targets:
-                continue
-            inc.targets.append(m.state)
+            if i not in exclude and m.state and m.state not in named:
+                named.append(m.state)
+    if not inc.targets:
+        # no state stands in a target position: the states the report names that are neither
+        # operator nor source
+        inc.targets.extend(named)
     for sent in cyber:
         _add_kinds(inc, sent.text)
         _add_sectors(inc, sent.text, sector_res)
@@ -270,8 +280,14 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     _claimant, claimant_idx = claimant_of(sent)
     exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None else set())
     anchor = _primary(anchors)
-    target_idx = [i for i in target_mentions(sent, exclude)
+    candidates = target_mentions(sent, exclude)
+    target_idx = [i for i in candidates
                   if _same_clause(sent, anchors, sent.mentions[i].start - sent.start)]
+    # "... in the United States, Hong Kong, India, and Vietnam": a list goes with its head
+    for i in candidates:
+        if i not in target_idx and (i - 1) in target_idx and _LIST_JOIN_RE.match(
+                sent.text[sent.mentions[i - 1].end - sent.start : sent.mentions[i].start - sent.start]):
+            target_idx.append(i)
     targets = list(dict.fromkeys(sent.mentions[i].state for i in target_idx if sent.mentions[i].state))
     anchor_positions = [a.start for a in anchors]
     # the primary's own phrase and the verbs and plain nouns around it name one event; anchors

@@ -165,6 +165,12 @@ VICTIM_NOUNS: Final = (
     "servers", "accounts", "service", "services", "authorities", "parliamentarians",
     "lawmakers", "candidates", "campaign", "party", "nationals", "firms'", "petroleum",
     "steel", "shipping", "water", "satellite", "broadband", "television", "tv", "banking",
+    "tanks", "facilities", "plants", "contractors", "students", "academics", "experts",
+    "employees", "staff", "personnel", "defectors", "exchanges", "stations", "devices", "phones",
+    "computers", "institutes", "manufacturers", "providers", "departments", "offices",
+    "officers", "soldiers", "troops", "voters", "ministers", "leaders", "residents",
+    "organisation", "newspapers", "outlets", "broadcasters", "hotels", "airlines", "industry",
+    "industries", "firm", "institution", "university", "hospital", "operators'",
 )
 #: Nouns a demonym or country modifies when it names the operator ("Iranian hackers").
 ATTACKER_NOUNS: Final = (
@@ -224,7 +230,8 @@ SPEECH_VERBS: Final = (
 SPEECH_RE: Final = re.compile(
     # "X is reported to have", "Y was accused of": the subject of a passive is not the speaker
     r"(?<!\ban )(?<!\bthe )(?<!\ba )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )(?<!\bbeen )"
-    r"(?<!\bbe )\b(?:" + _alt(SPEECH_VERBS) + r")\b", re.IGNORECASE
+    r"(?<!\bbe )(?<!United )(?<!Baltic )(?<!Gulf )\b(?:" + _alt(SPEECH_VERBS) + r")\b",
+    re.IGNORECASE
 )
 ACCORDING_TO_RE: Final = re.compile(r"\b(?:according to|per|citing|cited by)\s+$", re.IGNORECASE)
 #: Attribution phrasing that holds between an incident and an operator.

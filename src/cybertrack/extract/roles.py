@@ -27,13 +27,15 @@ _ATTACKER_NOUN_RE = re.compile(
 _VICTIM_NOUN_RE = re.compile(
     r"^(?:\s*[\w-]+){0,3}?\s*\b(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b", re.IGNORECASE
 )
+_VICTIM_HEADS = frozenset(w.rstrip("'’") for w in lx.VICTIM_NOUNS)
 _EVENT_AFTER_RE = re.compile(
     r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b)[\w-]+\s+)?(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
     r"operations?|intrusions?|espionage|cyberespionage|cyber[- ]espionage|spying|"
     r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b",
     re.IGNORECASE,
 )
-_LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+)$")
+_LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
+                           r"(?:the\s+)?$")
 _BY_EVENT_RE = re.compile(
     r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
     r"attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|targeted|compromised|"
@@ -64,18 +66,46 @@ def attacker_mentions(sent: Sentence) -> set[int]:
             out.add(i)
         elif _sponsor_cue(before):
             out.add(i)
-        elif re.match(r"^['’]s\s+(?:[\w-]+\s+){0,2}(?:GRU|SVR|FSB|MSS|MOIS|IRGC|RGB|PLA|"
-                      r"military|intelligence|hackers|cyber|spy|security services)",
-                      after, re.IGNORECASE):
+        elif _OWN_OPERATOR_RE.match(after):
             out.add(i)
-        elif m.form == "government-body" and _ACT_AFTER_RE.match(after) and \
-                not lx.TARGET_CUE_RE.search(before[-30:]):
-            # "the Egyptian government installed apps on ...": a government acting
+        elif m.is_government and m.kind != "country" and not lx.TARGET_CUE_RE.search(
+                before[-30:]) and (_ACT_AFTER_RE.match(after)
+                                   or _head_role(after, before) == "attacker"):
+            # "the Egyptian government installed apps on ...", "GRU hackers": a government
+            # body acting, or heading an operator phrase ("Chinese government threat actors")
+            out.add(i)
+        elif _HELD_RESPONSIBLE_AFTER_RE.match(after) or (
+                _ACCUSED_BEFORE_RE.search(before) and re.match(r"^[^.;]{0,60}?\bof\b", after)):
+            # "China is behind the hack", "Iran was accused of ...", "accused the NSA of ..."
+            out.add(i)
+        elif _ALLEGED_APPOSITION_RE.search(before):
+            # "the threat actor, allegedly the Indonesian government, used ..."
             out.add(i)
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and \
                 _SUBJECT_OF_EVENT_RE.match(after) and not lx.TARGET_CUE_RE.search(before[-30:]):
             out.add(i)
     return out
+
+
+#: "Russia's GRU", "China's Ministry of State Security", "Ukraine's IT Army": the state's own
+#: operators.
+_OWN_OPERATOR_RE = re.compile(
+    r"^(?:['’]s?|\?\?)\s+(?:[\w-]+\s+){0,2}(?:GRU|SVR|FSB|MSS|MOIS|IRGC|RGB|PLA|NSA|GCHQ|"
+    r"military|intelligence|hackers|cyber|spy|spies|security services?|"
+    r"Ministry of (?:State|Public) Security|army|armed forces|agents|operatives|units?)\b",
+    re.IGNORECASE)
+#: After a state: "is behind", "was accused of", "was responsible for".
+_HELD_RESPONSIBLE_AFTER_RE = re.compile(
+    r"^\s+(?:(?:is|was|were|are|has been|have been|had been)\s+(?:\w+ly\s+)?"
+    r"(?:behind|responsible for|accused of|suspected of|blamed for|believed to (?:be|have))|"
+    r"(?:is|was|were|are) (?:\w+ly\s+)?(?:likely|probably|possibly)?\s*behind)\b",
+    re.IGNORECASE)
+#: Before a state, with "of" after it: "accused the NSA of hacking".
+_ACCUSED_BEFORE_RE = re.compile(r"\baccus(?:ed|es|ing)\s+(?:the\s+)?$", re.IGNORECASE)
+#: ", allegedly the Indonesian government": an appositive naming the operator.
+_ALLEGED_APPOSITION_RE = re.compile(
+    r"(?:,|\()\s*(?:allegedly|reportedly|presumably|probably|likely|possibly|suspected to be|"
+    r"believed to be|thought to be)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 #: "NSO Group's Pegasus", "a tool created by X", "the spyware firm X": X made or sold the tool.
@@ -155,7 +185,7 @@ def _head_role(after: str, before: str) -> str | None:
         rest = after[m.end(1) - len(m.group(1)) + len(" ".join(words)) + 1 :]
         return "attacker" if _ACT_AFTER_RE.match(after[after.lower().find(head) + len(head):]) \
             else None
-    return "victim" if _VICTIM_NOUN_RE.match(" " + " ".join(words)) else None
+    return "victim" if head.rstrip("'’") in _VICTIM_HEADS else None
 
 
 _ACT_AFTER_RE = re.compile(
@@ -204,12 +234,15 @@ def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
         s, e = m.start - sent.start, m.end - sent.start
         before, after = text[max(0, s - 40) : s], text[e : e + 60]
         cue = lx.TARGET_CUE_RE.search(before)
+        if cue and m.form == "demonym" and _topic_head(after):
+            continue  # "investigations into Chinese human rights abuses": a topic, no victim
         if cue and not re.search(
             r"\b(?:according to|with the help of|help of)\s+(?:the\s+)?$", before, re.IGNORECASE
         ) and not re.search(r"\bto\s+$", before[: cue.start()]):
             out.append(i)
         elif m.form in ("demonym",) or m.is_government:
-            if _head_role(after, before) == "victim":
+            # "exfiltrated data to Chinese servers": where the data went, not the victim
+            if _head_role(after, before) == "victim" and not _DESTINATION_RE.search(before):
                 out.append(i)
         elif out and _LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
             out.append(i)
@@ -222,7 +255,37 @@ def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
             text[prev.end - sent.start : m.start - sent.start]
         ):
             out.append(i)
+    # "Japanese and Taiwanese entities": a state joined to a target before it is one too
+    for i in range(len(sent.mentions) - 2, -1, -1):
+        m, nxt = sent.mentions[i], sent.mentions[i + 1]
+        if i in out or i in exclude or m.state is None or (i + 1) not in out:
+            continue
+        if _LIST_JOIN_RE.match(text[m.end - sent.start : nxt.start - sent.start]):
+            out.append(i)
     return sorted(set(out))
+
+
+#: Heads of phrases that name a subject matter, not a victim ("Iranian nuclear program").
+_TOPIC_HEADS = frozenset(
+    "abuses policy policies program programme programs efforts issues affairs war conflict "
+    "invasion dispute relations talks negotiations sanctions interests territory history "
+    "culture language narratives position positions".split())
+
+
+def _topic_head(after: str) -> bool:
+    m = _PHRASE_RE.match(after)
+    if not m:
+        return False
+    words = []
+    for w in m.group(1).split():
+        low = w.lower()
+        if low in _PHRASE_STOP or len(words) >= 4:
+            break
+        words.append(low)
+    return bool(words) and words[-1] in _TOPIC_HEADS
+
+
+_DESTINATION_RE = re.compile(r"\b(?:to|via|through|using|onto)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant | None, int | None]:
@@ -240,6 +303,8 @@ def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant
     for verb in lx.SPEECH_RE.finditer(text):
         if before_pos is not None and verb.start() > before_pos:
             break
+        if any(m.start <= verb.start() + sent.start < m.end for m in sent.mentions):
+            continue  # a name ("the Federated States of Micronesia"), not a verb
         best = None
         for i, m in enumerate(sent.mentions):
             if m.end - sent.start > verb.start():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import json
 import re
 import unicodedata
 from typing import Any, Literal
@@ -108,8 +109,6 @@ def looks_like_stix(source: str, data: bytes) -> bool:
         return True
     if extension(source) != ".json":
         return False
-    import json
-
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except (ValueError, RecursionError):

@@ -8,15 +8,17 @@ STIX is already structured, so nothing here runs text extraction: the reader ret
   entities and links. When the bundle was exported with the documents' text, the ids are the
   original ones; otherwise each document's text is rebuilt from its title and the sentences its
   records quote, and the ids derive from that text.
-- Other producers' objects (ATT&CK, OpenCTI, vendors' feeds) map as follows: a ``campaign`` or
-  ``incident`` becomes a document (its name and description) with one incident and an
-  ``incident-report`` claim; an ``attributed-to`` relationship becomes an ``attribution`` claim
-  in the document of the ``report`` that lists it, else of its source object, with the
-  producer (``created_by_ref``) as claimant and ``confidence`` read back through the STIX
-  None/Low/Med/High scale; ``intrusion-set`` and ``threat-actor`` become threat-actor
-  entities (aliases kept), with a document for their description; ``location`` objects with a
-  country become country entities; a ``report`` becomes a document whose incidents are linked
-  to those of the campaigns it lists.
+- Other producers' objects (ATT&CK, OpenCTI, vendors' feeds) map as follows, one document
+  per STIX object with prose, so that re-reading an object always gives the same document: a
+  ``campaign`` or ``incident`` becomes a document (its name and description) with one incident
+  and an ``incident-report`` claim; an ``attributed-to`` relationship becomes an
+  ``attribution`` claim, in the document of the ``report`` that lists it, else in a document of
+  its own, with the producer (``created_by_ref``) as claimant and ``confidence`` read back
+  through the STIX None/Low/Med/High scale; the claim's document has its own incident record,
+  linked (accepted, score 1) to the campaign's; ``intrusion-set`` and ``threat-actor`` become
+  threat-actor entities (aliases kept), with a document for their description; ``location``
+  objects with a country become country entities; ``targets`` relationships to them become the
+  incident's targets.
 
 References across files are resolved when the files are read together (``StixImporter``, or
 ``read_stix_files``), which is how ``cybertrack ingest`` reads the ``.json`` inputs of a batch.
@@ -139,8 +141,10 @@ class StixImporter:
             yield ReadResult(label, ex.document, None, ex)
 
     def extractions(self) -> list[tuple[str, Extraction]]:
-        """(source label, extraction) per document; all entities travel with the first
-        extraction and all links with the last, so each is stored once."""
+        """(source label, extraction) per document. Each extraction carries the entities its
+        records name and the links touching its incidents (the first one carries every
+        entity, the last one any link left), so whichever documents are new when stored,
+        nothing is lost; the store adds each entity and link once."""
         native = [o for o in self.objects.values() if record_of(o) is not None]
         foreign = [o for o in self.objects.values()
                    if record_of(o) is None and not o.get("revoked")
@@ -148,12 +152,36 @@ class StixImporter:
                    (o["id"], o.get("created_by_ref"))]  # our own scaffolding
         mine, theirs = Native(native, self.origin), _Foreign(foreign, self.origin)
         out = mine.extractions() + theirs.extractions()
+        if not out:
+            return out
         entities = {e.id: e for e in (*theirs.entities.values(), *mine.entities.values())}
+        by_stix = theirs.entities  # STIX id -> entity, for intrusion-set documents
         links = {link.id: link for link in (*mine.link_records, *theirs.link_records)}
-        if out:
-            out[0] = (out[0][0], replace(out[0][1], entities=tuple(entities.values())))
-            out[-1] = (out[-1][0], replace(out[-1][1], links=tuple(links.values())))
-        return out
+        placed: set[str] = set()
+        result = []
+        for n, (label, ex) in enumerate(out):
+            incidents = {i.id for i in ex.incidents}
+            mine_links = [x for x in links.values() if {x.a, x.b} & incidents]
+            placed.update(x.id for x in mine_links)
+            if n == len(out) - 1:
+                mine_links += [x for x in links.values() if x.id not in placed]
+            wanted = _named(ex) | ({by_stix[ex.document.external_id or ""].id}
+                                   if ex.document.external_id in by_stix else set())
+            ents = entities.values() if n == 0 else [
+                e for i, e in entities.items() if i in wanted]
+            result.append((label, replace(ex, entities=tuple(ents), links=tuple(mine_links))))
+        return result
+
+
+def _named(ex: Extraction) -> set[str]:
+    """Entity ids an extraction's records refer to (actors, claimants, countries)."""
+    ids = {f"country:{c}" for i in ex.incidents for c in i.targets}
+    for c in ex.claims:
+        ids.update(f"country:{s}" for s in (c.attributed_state, c.actor_state, c.target_state)
+                   if s)
+        ids.update(x for x in (c.attributed_actor_id,
+                               c.claimant.entity_id if c.claimant else None) if x)
+    return ids
 
 
 # --- other producers ----------------------------------------------------------------------------
@@ -204,16 +232,19 @@ class _Foreign:
             if src not in self.by_id or dst not in self.entities:
                 continue
             if kind == "attributed-to":
-                home[listed.get(rel["id"], src)].append(rel)
+                home[listed.get(rel["id"], rel["id"])].append(rel)
             elif kind == "targets" and self.entities[dst].kind == "country":
                 targets[src].append(self.entities[dst].country or "")
         out = []
-        order = {"campaign": 0, "incident": 0, "report": 1, "intrusion-set": 2, "threat-actor": 2}
+        order = {"campaign": 0, "incident": 0, "report": 1, "intrusion-set": 2, "threat-actor": 2,
+                 "relationship": 3}
         containers = sorted((o for o in self.by_id.values() if o["type"] in order),
                             key=lambda o: (order[o["type"]], o["id"]))
         for obj in containers:
-            if obj["type"] in _ACTORS and not (obj.get("description") or home.get(obj["id"])):
+            if obj["type"] in _ACTORS and not obj.get("description"):
                 continue
+            if obj["type"] == "relationship" and obj["id"] not in home:
+                continue  # not an attribution, or one a report vouches for
             out.append((f"{self.origin.get(obj['id'], 'stix')}#{obj['id']}",
                         self.document(obj, home.get(obj["id"], []), targets)))
         for event, copies in sorted(self.incident_copies.items()):
@@ -226,9 +257,11 @@ class _Foreign:
     def document(self, obj: dict[str, Any], rels: list[dict[str, Any]],
                  targets: dict[str, list[str]]) -> Extraction:
         text = Text()
-        text.add(str(obj.get("name") or obj["id"]))
         lead = None
-        for part in str(obj.get("description") or "").split("\n\n"):
+        own = obj["type"] != "relationship"  # a relationship's text is its claim's sentence
+        if own:
+            text.add(str(obj.get("name") or obj["id"]))
+        for part in str(obj.get("description") or "").split("\n\n") if own else ():
             line = paragraph(part)
             if line:
                 span = text.add(line)
@@ -289,12 +322,21 @@ class _Foreign:
             claim_date=_day(rel.get("created")))
 
     def make_document(self, obj: dict[str, Any], text: str) -> Document:
+        """The document of one STIX object. Its address is the object's own page (a report's
+        URL, or the catalogue entry such as attack.mitre.org/campaigns/C0038, which has an
+        ``external_id``), not a work it cites; else ``stix:<id>``."""
         refs = [r for r in obj.get("external_references", ()) if isinstance(r, dict)]
-        url = next((str(r["url"]) for r in refs if r.get("url")), None)
+        url = next((str(r["url"]) for r in refs if r.get("url") and (
+            obj["type"] == "report" or r.get("external_id"))), None)
+        title = obj.get("name")
+        if obj["type"] == "relationship":
+            names = [self.by_id[obj["source_ref"]].get("name"),
+                     self.entities[obj["target_ref"]].name]
+            title = f"{names[0]} {obj.get('relationship_type')} {names[1]}"
         published = _day(obj.get("published") or obj.get("created"))
         return Document.from_text(
             text, url or f"stix:{obj['id']}", media_type="application/stix+json",
-            title=obj.get("name"), publisher=self.producer(obj).name, published=published,
+            title=title, publisher=self.producer(obj).name, published=published,
             reliability="F", external_id=obj["id"])
 
 

@@ -1,0 +1,164 @@
+"""Time the analysis queries (assessment, reach, timelines) on a large knowledge base.
+
+    python bench/analysis_speed.py --db bench-kb.db                 # SQLite, built if needed
+    python bench/analysis_speed.py --db postgresql+psycopg://u@h/db # PostgreSQL
+    python bench/analysis_speed.py --pg-schema postgresql+psycopg://postgres@127.0.0.1/test
+
+The knowledge base is the synthetic one of ``bench/kb_load.py`` (``--docs``, default 50,000);
+it is loaded when it holds fewer documents, then incident links are built (``link_all``) so that
+groups exist, and each query is timed (median of ``--repeat`` runs after one warm-up). With
+``--pg-schema URL`` the knowledge base is built in a fresh PostgreSQL schema that is dropped
+afterwards. The target is every query under 200 ms; the report names the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import kb_load  # noqa: E402  (the store engineer's loader, next to this file)
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from cybertrack.analysis import (  # noqa: E402
+    actor_timeline,
+    assess,
+    chain,
+    firsts,
+    incident_timeline,
+    pair_timeline,
+    reach,
+)
+from cybertrack.reference import load_reference  # noqa: E402
+from cybertrack.resolve import link_all  # noqa: E402
+from cybertrack.store import Store  # noqa: E402
+
+TARGET_MS = 200.0
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{cpu}, {os.cpu_count()} CPUs{mem}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}")
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+    """(median ms, max ms, last result) over ``repeat`` runs after one warm-up run."""
+    result = fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), max(times), result
+
+
+def ensure_loaded(url: str, docs: int) -> None:
+    with Store.open(url) as kb:
+        have = kb.counts()["documents"]
+        links = kb.counts()["links"]
+    if have < docs:
+        print(f"loading {docs - have} synthetic documents (bench/kb_load.py) ...", flush=True)
+        t0 = time.perf_counter()
+        kb_load.main(["--db", url, "--docs", str(docs)])
+        print(f"  loaded in {time.perf_counter() - t0:.0f} s", flush=True)
+    if have < docs or links == 0:
+        with Store.open(url) as kb:
+            t0 = time.perf_counter()
+            done = link_all(kb)
+            print(f"link_all: {done.incidents} incidents, {done.pairs_scored} pairs, "
+                  f"{done.links_new} new links in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def run(url: str, repeat: int) -> list[tuple[str, float, float, str]]:
+    ref = load_reference()
+    rows = []
+    with Store.open(url) as kb:
+        counts = kb.counts()
+        print(f"{kb.url}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        # a well-linked incident against Albania attributed to Iran, and a typical one
+        albania = kb.incidents(target="AL")
+        linked = max(albania[:400], key=lambda i: len(kb.links(record_id=i.id)))
+        typical = albania[len(albania) // 2]
+        queries: list[tuple[str, Callable[[], object], Callable[[object], str]]] = [
+            ("assess + chain (linked incident)",
+             lambda: chain(assess(kb, linked.id, ref), ref),
+             lambda r: f"{len(r.case.claims)} claims, {len(r.steps)} steps"),  # type: ignore[attr-defined]
+            ("assess + chain (typical incident)",
+             lambda: chain(assess(kb, typical.id, ref), ref),
+             lambda r: f"{len(r.case.claims)} claims"),  # type: ignore[attr-defined]
+            ("reach(Iran)", lambda: reach(kb, "Iran", ref),
+             lambda r: f"{len(r.incidents)} events, {len(r.targets)} target-years"),  # type: ignore[attr-defined]
+            ("reach(APT7) (one actor)", lambda: reach(kb, "APT7", ref),
+             lambda r: f"{len(r.incidents)} events"),  # type: ignore[attr-defined]
+            ("incident_timeline", lambda: incident_timeline(kb, linked.id, ref),
+             lambda r: f"{len(r.events)} events"),  # type: ignore[attr-defined]
+            ("actor_timeline(APT7)", lambda: actor_timeline(kb, "APT7", ref),
+             lambda r: f"{len(r.events)} events"),  # type: ignore[attr-defined]
+            ("pair_timeline(Iran, Albania)", lambda: pair_timeline(kb, "Iran", "Albania", ref),
+             lambda r: f"{len(r.events)} events"),  # type: ignore[attr-defined]
+            ("firsts (not in the 200 ms target)", lambda: firsts(kb, ref),
+             lambda r: f"{len(r)} actions"),  # type: ignore[arg-type]
+        ]
+        for label, fn, describe in queries:
+            med, worst, result = timed(fn, repeat)
+            rows.append((label, med, worst, describe(result)))
+            flag = "" if med < TARGET_MS or "not in" in label else "  OVER TARGET"
+            print(f"  {label:38s} {med:8.1f} ms (max {worst:7.1f})  {describe(result)}{flag}",
+                  flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", default="bench-kb.db", help="SQLite path or database URL")
+    ap.add_argument("--pg-schema", metavar="URL", help="build in a fresh schema of this "
+                    "PostgreSQL database, dropped afterwards (overrides --db)")
+    ap.add_argument("--docs", type=int, default=50_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args(argv)
+    print(f"machine: {machine()}")
+    if not args.pg_schema:
+        ensure_loaded(args.db, args.docs)
+        run(args.db, args.repeat)
+        return 0
+    schema = f"ct_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(args.pg_schema)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(args.pg_schema).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        rendered = url.render_as_string(hide_password=False)
+        ensure_loaded(rendered, args.docs)
+        run(rendered, args.repeat)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
