@@ -127,7 +127,7 @@ def test_stealing_information_is_espionage_and_stealing_money_is_financial_theft
     assert "data-theft" not in money["incidents"][0]["kinds"]
 
 
-def test_specific_disruptive_kind_replaces_disruption_and_fake_ransomware_is_no_ransomware() -> None:
+def test_specific_disruptive_kind_and_fake_ransomware() -> None:
     ddos = run("A DDoS attack knocked Estonian bank websites offline in May 2021.")
     assert ddos["incidents"][0]["kinds"] == ["ddos"]
     wiper = run("Hackers deployed a wiper against Ukrainian ministries in January 2022. "
@@ -243,3 +243,54 @@ def test_date_stays_with_its_event_across_a_comma() -> None:
     out = run("Russian hackers breached lawmakers' email in Norway in August 2020, the "
               "intelligence service said.")
     assert out["incidents"][0]["date"] == "2020-08"
+
+
+def test_organization_linked_operator_points_to_its_home_state() -> None:
+    out = run("A Hezbollah-linked threat actor targeted telecom firms in Jordan.")
+    assert "LB" in states(out)
+
+
+def test_civil_society_groups_in_a_country_are_not_operators() -> None:
+    out = run("Chinese hackers targeted civil society groups in Nepal and the Philippines.")
+    assert states(out) == {"CN"}
+    assert set(out["incidents"][0]["targets"]) == {"NP", "PH"}
+
+
+def test_attacker_head_before_an_unlisted_verb() -> None:
+    out = run("Iranian hackers sought to cripple computers at water utilities in Israel.")
+    assert states(out) == {"IR"}
+
+
+def test_hedge_in_an_earlier_clause_does_not_block_the_attribution() -> None:
+    out = run("As reports suggested that the agency might ban Russian athletes, Russian "
+              "hackers attacked anti-doping organizations in Canada.")
+    assert "RU" in states(out)
+    assert run("Analysts asked whether Ruritania could be behind the hack of Austrian "
+               "ministries.")["attributions"] == []
+
+
+def test_fake_as_tradecraft_is_no_denial() -> None:
+    out = run("North Korean hackers created a fake brand to spread fake apps and steal "
+              "cryptocurrency from users in Japan.")
+    assert out["denials"] == [] and "KP" in states(out)
+
+
+def test_state_the_operators_work_for_is_the_sponsor() -> None:
+    out = run("Former U.S. intelligence operatives working for the UAE hacked the phones of "
+              "activists in Qatar.")
+    assert "AE" in states(out)
+    out = run("Hackers infected the phone of a journalist in Canada at the request of Saudi "
+              "Arabia.")
+    assert "SA" in states(out)
+
+
+def test_country_name_is_no_speech_verb() -> None:
+    out = run("Investigators believe China is behind the hack of a hotel chain in the United "
+              "States.")
+    assert out["attributions"][0]["claimant"] is None
+    assert states(out) == {"CN"}
+
+
+def test_national_police_acting_is_the_state() -> None:
+    out = run("The Israeli police is suspected of using spyware to surveil officials in Israel.")
+    assert states(out) == {"IL"}

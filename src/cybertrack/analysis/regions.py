@@ -73,6 +73,13 @@ def in_region(ref: Reference, code: str, region: str) -> bool:
     return c is not None and region in (c.subregion, c.region)
 
 
+def region_members(ref: Reference, region: str) -> tuple[str, ...]:
+    """Codes of the countries in a region named by ``home_region``."""
+    if region == "the Middle East":
+        return tuple(sorted(MIDDLE_EAST))
+    return tuple(c.code for c in ref.countries() if region in (c.subregion, c.region))
+
+
 def distance_km(ref: Reference, a: str, b: str) -> float | None:
     """Great-circle distance between two countries' capitals (haversine, R = 6371 km)."""
     ca, cb = country_or_none(ref, a), country_or_none(ref, b)

@@ -22,6 +22,7 @@ from cybertrack.extract.roles import (
     tool_maker,
 )
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
+from cybertrack.model import Claimant
 from cybertrack.vocab import CONFIDENCE_SYNONYMS, LIKELIHOOD_SYNONYMS
 
 _STRONG_ATTRIBUTION_RE = re.compile(
@@ -30,7 +31,8 @@ _STRONG_ATTRIBUTION_RE = re.compile(
     r"working for|state-sponsored|state-backed|linked to|tied to)\b",
     re.IGNORECASE,
 )
-_VERBAL_ACCUSE = re.compile(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|held (?:\w+ ){0,2}responsible|"
+_VERBAL_ACCUSE = re.compile(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
+                            r"held (?:\w+ ){0,2}responsible|"
                             r"hold (?:\w+ ){0,2}(?:responsible|accountable)|held accountable|"
                             r"be held accountable)\b", re.IGNORECASE)
 
@@ -79,7 +81,7 @@ def sentence_claims(
         if out:
             return out
 
-    denial = lx.DENIAL_RE.search(text)
+    denial = _denial(text)
     if denial and (lx.DENIAL_OBJECT_RE.search(text) or "denial" in denial.group(0).lower()):
         who = claimant
         if who is None:
@@ -122,15 +124,26 @@ def _attribution(
     """(state, actor) the sentence holds responsible, or None."""
     attackers = attacker_mentions(sent)
     strong = _STRONG_ATTRIBUTION_RE.search(sent.text)
-    if speculative and claimant is None:
+    if speculative and claimant is None and _speculative_near(sent, attackers):
         return None
     actor = next((sent.mentions[i] for i in sorted(attackers)
                   if sent.mentions[i].kind == "threat-actor"), None)
     state = None
-    states = [sent.mentions[i].state for i in sorted(attackers)
-              if i != claimant_idx and sent.mentions[i].kind != "threat-actor" and sent.mentions[i].state]
+    # a state, or the home state of an organization cast as sponsor ("Hamas-linked actor")
+    states = [m.state or m.country for m in (sent.mentions[i] for i in sorted(attackers)
+                                             if i != claimant_idx)
+              if m.kind != "threat-actor" and (m.state or m.country)]
     if states:
         state = states[-1] if len(set(states)) > 1 and _LATER_RE.search(sent.text) else states[0]
+    if len(set(states)) > 1:
+        # "former U.S. operatives working for the UAE": the state they work for sponsors
+        for i in sorted(attackers):
+            m = sent.mentions[i]
+            s = m.start - sent.start
+            if m.kind != "threat-actor" and (m.state or m.country) and \
+                    _WORKS_FOR_RE.search(sent.text[max(0, s - 40) : s]):
+                state = m.state or m.country
+                break
     if state is None and strong and claimant is not None:
         own = sent.mentions[claimant_idx].country if claimant_idx is not None else None
         for i, m in enumerate(sent.mentions):
@@ -146,11 +159,46 @@ def _attribution(
     return state, actor
 
 
+def _speculative_near(sent: Sentence, attackers: set[int]) -> bool:
+    """A hedge that governs the operator's own clause ("Tehran could be behind"), not one in an
+    earlier clause ("as reports suggested a ban might come, APT28 attacked ...")."""
+    first = min((sent.mentions[i].start - sent.start for i in attackers), default=0)
+    clause_start = max(sent.text.rfind(",", 0, first), sent.text.rfind(";", 0, first)) + 1
+    return bool(lx.SPECULATIVE_RE.search(sent.text[clause_start:]))
+
+
+#: Denial words that are adjectives: they deny only as a predicate ("the allegations are fake")
+#: or beside what they deny ("baseless accusations"); "a fake brand" is tradecraft.
+_ADJECTIVE_DENIAL_RE = re.compile(
+    r"^(?:baseless|unfounded|groundless|fake|fabricat\w+|absurd|nonsense|slander\w*|smear)$",
+    re.IGNORECASE)
+_PREDICATE_BEFORE_RE = re.compile(
+    r"\b(?:is|are|was|were|as|be|being|called|calling|labell?ed|described)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE)
+
+
+def _denial(text: str) -> re.Match[str] | None:
+    for m in lx.DENIAL_RE.finditer(text):
+        if not _ADJECTIVE_DENIAL_RE.match(m.group(0)):
+            return m
+        after = text[m.end() : m.end() + 40]
+        if _PREDICATE_BEFORE_RE.search(text[max(0, m.start() - 40) : m.start()]) or \
+                lx.DENIAL_OBJECT_RE.match(after.lstrip()):
+            return m
+    return None
+
+
+_WORKS_FOR_RE = re.compile(
+    r"\b(?:working for|work for|works for|on behalf of|at the (?:request|behest|direction|"
+    r"orders?) of|sponsored by|backed by|directed by|hired by|employed by)\s+(?:the\s+)?$",
+    re.IGNORECASE)
+
+
 #: "originally blamed on X, later attributed to Y": the last attribution is the standing one.
 _LATER_RE = re.compile(r"\b(?:later|subsequently|eventually|finally|now)\b", re.IGNORECASE)
 
 
-def _response_subject(sent: Sentence) -> object:
+def _response_subject(sent: Sentence) -> Claimant | None:
     """A state acting in the sentence ("Albania cut ties ... over a cyberattack by Tehran")."""
     for rx in lx.RESPONSE_RES.values():
         m = rx.search(sent.text)
@@ -212,7 +260,8 @@ def _names_event(sent: Sentence, d: DatedSpan) -> bool:
                          after, re.IGNORECASE))
 
 
-def _accused_state(prior: Sequence[ClaimDraft], incident: int | None, actor: str | None) -> str | None:
+def _accused_state(prior: Sequence[ClaimDraft], incident: int | None,
+                   actor: str | None) -> str | None:
     """The state earlier claims hold responsible for the incident (the target of a condemnation)."""
     for c in reversed(prior):
         if c.kind == "attribution" and c.incident == incident and c.attributed_state and \

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from cybertrack.extract.types import EntityMention
-from cybertrack.reference import Reference, RefEntry
+from cybertrack.reference import RefEntry, Reference
 
 _NAME_WORD = r"[A-Z][a-zà-ÿ'’\-]+"
 _PERSON_RE = re.compile(
@@ -24,10 +24,12 @@ _PERSON_RE = re.compile(
     rf"(?:{_NAME_WORD}|[A-Z]\.)){{0,7}}(?![\w'’-])"
 )
 _NOT_NAME_START = frozenset(
-    "The A An In On At By For From With According After Before During Since Earlier Later "
-    "This That These Those It Its Their His Her Our We They He She Almost Further Similarly "
-    "Primarily However Yet While Even Apart Tehran Iran And But Or Why How What When Where "
-    "Previous Next Camp Mr Mrs Ms Dr".split()
+    ("The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "According", "After",
+     "Before", "During", "Since", "Earlier", "Later", "This", "That", "These", "Those", "It",
+     "Its", "Their", "His", "Her", "Our", "We", "They", "He", "She", "Almost", "Further",
+     "Similarly", "Primarily", "However", "Yet", "While", "Even", "Apart", "Tehran", "Iran",
+     "And", "But", "Or", "Why", "How", "What", "When", "Where", "Previous", "Next", "Camp",
+     "Mr", "Mrs", "Ms", "Dr")
 )
 _GOV_WORDS = (
     r"(?:(?:Ministry|Department|Office|Secretariat|Directorate|Agency|Service|Council|Cabinet)"
@@ -40,7 +42,8 @@ _MINISTRY_RE = re.compile(
     r"\b(?:(?:the\s+)?(?:[Ff]oreign|[Ii]nterior|[Dd]efen[cs]e|[Jj]ustice|[Hh]ome|[Ss]tate|"
     r"[Tt]reasury|[Ii]ntelligence|[Ee]xternal [Aa]ffairs|[Ii]nformation)\s+(?:[Mm]inistry|"
     r"[Dd]epartment|[Oo]ffice)|" + _GOV_WORDS + r"|[Gg]overnment|[Aa]uthorities|"
-    r"[Pp]rosecutors|[Oo]fficials|[Ff]oreign [Mm]inister|[Pp]resident|[Pp]rime [Mm]inister)\b"
+    r"[Pp]rosecutors|[Oo]fficials|[Ff]oreign [Mm]inister|[Pp]resident|[Pp]rime [Mm]inister|"
+    r"[Pp]olice)\b"
 )
 
 
@@ -86,7 +89,8 @@ def _best_entry(entries: Sequence[RefEntry], text: str, start: int, end: int) ->
     """
     if not entries:
         return None
-    ranked = sorted(entries, key=lambda e: (e.kind != "country", e.ambiguous, e.kind != "threat-actor"))
+    ranked = sorted(entries, key=lambda e: (e.kind != "country", e.ambiguous,
+                                            e.kind != "threat-actor"))
     best = ranked[0]
     if best.ambiguous:
         window = text[max(0, start - 120) : end + 120]

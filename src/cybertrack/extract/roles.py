@@ -29,12 +29,13 @@ _VICTIM_NOUN_RE = re.compile(
 )
 _VICTIM_HEADS = frozenset(w.rstrip("'’") for w in lx.VICTIM_NOUNS)
 _EVENT_AFTER_RE = re.compile(
-    r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b)[\w-]+\s+)?(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
+    r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b)[\w-]+\s+)?"
+    r"(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
     r"operations?|intrusions?|espionage|cyberespionage|cyber[- ]espionage|spying|"
     r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b",
     re.IGNORECASE,
 )
-_LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
+LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
                            r"(?:the\s+)?$")
 _BY_EVENT_RE = re.compile(
     r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
@@ -53,20 +54,25 @@ def attacker_mentions(sent: Sentence) -> set[int]:
             if not tool_maker(sent, m):
                 out.add(i)
             continue
-        if m.state is None:
-            continue
         s, e = m.start - sent.start, m.end - sent.start
+        if m.state is None:
+            # "Hamas-linked actor": an organization's home state sponsors the operator
+            if m.kind == "organization" and m.country and not m.is_vendor and \
+                    _ORG_AFFILIATION_RE.match(text[e : e + 60]):
+                out.add(i)
+            continue
         before, after = text[max(0, s - 90) : s], text[e : e + 60]
         suffix = lx.AFFILIATION_SUFFIX_RE.match(after)
-        if suffix and (suffix.group(1).lower() not in ("based", "origin", "connected", "associated")
-                       or _head_role(after[suffix.end():], "") == "attacker"):
+        affiliated = suffix is not None and (
+            suffix.group(1).lower() not in ("based", "origin", "connected", "associated")
+            or _head_role(after[suffix.end():], "") == "attacker")
+        if affiliated or (m.form == "demonym" and (_head_role(after, before) == "attacker"
+                                                   or _EVENT_AFTER_RE.match(after))):
             out.add(i)
-        elif m.form == "demonym" and (_head_role(after, before) == "attacker"
-                                       or _EVENT_AFTER_RE.match(after)):
-            out.add(i)
-        elif _sponsor_cue(before):
-            out.add(i)
-        elif _OWN_OPERATOR_RE.match(after):
+        elif (_sponsor_cue(before) and not (m.form == "demonym"
+                                            and _head_role(after, before) == "victim")) \
+                or _OWN_OPERATOR_RE.match(after):
+            # "hackers from Russia", not "files from Canadian organizations"
             out.add(i)
         elif m.is_government and m.kind != "country" and not lx.TARGET_CUE_RE.search(
                 before[-30:]) and (_ACT_AFTER_RE.match(after)
@@ -93,6 +99,10 @@ _OWN_OPERATOR_RE = re.compile(
     r"^(?:['’]s?|\?\?)\s+(?:[\w-]+\s+){0,2}(?:GRU|SVR|FSB|MSS|MOIS|IRGC|RGB|PLA|NSA|GCHQ|"
     r"military|intelligence|hackers|cyber|spy|spies|security services?|"
     r"Ministry of (?:State|Public) Security|army|armed forces|agents|operatives|units?)\b",
+    re.IGNORECASE)
+_ORG_AFFILIATION_RE = re.compile(
+    r"^-(?:linked|backed|sponsored|affiliated|aligned|associated|connected|directed|"
+    r"controlled)\s+(?:[\w-]+\s+){0,2}?(?:" + lx._alt(lx.ATTACKER_NOUNS) + r")\b",
     re.IGNORECASE)
 #: After a state: "is behind", "was accused of", "was responsible for".
 _HELD_RESPONSIBLE_AFTER_RE = re.compile(
@@ -140,15 +150,19 @@ _SUBJECT_OF_EVENT_RE = re.compile(
 
 _PHRASE_RE = re.compile(r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+))+)")
 _PHRASE_STOP = frozenset(
-    "of in on to for with and or that which who by from against was were is are has have had "
-    "as at into over after before since during while who whose the a an its their".split())
+    ("of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
+     "against", "was", "were", "is", "are", "has", "have", "had", "as", "at", "into", "over",
+     "after", "before", "since", "during", "while", "who", "whose", "the", "a", "an", "its",
+     "their"))
 _ATTACKER_HEADS = frozenset(
-    "hackers hacker actor actors group groups operatives spies operators attackers "
-    "adversaries agents cybercriminals hacktivists hacktivist persona apt "
-    "services service team teams army".split())
+    ("hackers", "hacker", "actor", "actors", "group", "groups", "operatives", "spies",
+     "operators", "attackers", "adversaries", "agents", "cybercriminals", "hacktivists",
+     "hacktivist", "persona", "apt", "services", "service", "team", "teams", "army"))
 _VERBS = frozenset(w for w in (*lx.EVENT_VERBS, *lx.WEAK_EVENT_VERBS, *lx.SPEECH_VERBS)
                    if " " not in w) | {"used", "uses", "use", "sent", "sends", "conducts",
                                        "conduct", "launch", "launches", "target"}
+_CLEAR_ATTACKER_HEADS = frozenset({"hackers", "hacker", "actor", "actors", "operatives", "spies",
+                                   "attackers", "cybercriminals", "hacktivists", "operators"})
 #: Words in -ed that modify a noun rather than end the phrase ("advanced persistent threat").
 _ED_ADJECTIVES = frozenset({"advanced", "suspected", "alleged", "sophisticated", "organized",
                             "organised", "skilled", "unidentified", "unnamed", "talented"})
@@ -166,13 +180,15 @@ def _head_role(after: str, before: str) -> str | None:
     m = _PHRASE_RE.match(after)
     if not m:
         return None
-    words = []
+    words: list[str] = []
     for w in m.group(1).split():
         low = w.lower()
         if low in _PHRASE_STOP or len(words) >= 4 or low in _VERBS or (
                 low.endswith("ed") and "-" not in low and low not in _ED_ADJECTIVES):
             break
         words.append(low)
+        if low in _CLEAR_ATTACKER_HEADS:
+            break  # "Iranian hackers sought to ...": the verb is not in our lists
     if not words:
         return None
     head = words[-1]
@@ -182,7 +198,6 @@ def _head_role(after: str, before: str) -> str | None:
         # "the Mexican government used Pegasus": the operator only as the subject of the act
         if lx.TARGET_CUE_RE.search(before[-40:]):
             return "victim"
-        rest = after[m.end(1) - len(m.group(1)) + len(" ".join(words)) + 1 :]
         return "attacker" if _ACT_AFTER_RE.match(after[after.lower().find(head) + len(head):]) \
             else None
     return "victim" if head.rstrip("'’") in _VICTIM_HEADS else None
@@ -205,7 +220,6 @@ def _sponsor_cue(before: str) -> bool:
     if not cue or lx.GAP_STOP_RE.search(cue.group("gap")):
         return False
     word = " ".join(cue.group("cue").lower().split())
-    lead = before[max(0, cue.start() - 60) : cue.start()]
     near = before[max(0, cue.start() - 28) : cue.start()]
     if word in ("by", "from"):
         # "influenced by the US", "servers controlled by the Swiss ...": no attribution; "by"
@@ -214,12 +228,21 @@ def _sponsor_cue(before: str) -> bool:
     if word in lx.AFFILIATION_CUES:
         # "the MEK as directly tied to the Albanian state": the subject must be an operator
         return bool(_OPERATOR_RE.search(near))
+    if word in ("group in", "groups in"):
+        # "hacking groups in Iran", not "civil society groups in Nepal"
+        return bool(_CYBER_GROUP_RE.search(before[max(0, cue.start() - 40) : cue.end()]))
     return True
+
+
+_CYBER_GROUP_RE = re.compile(
+    r"\b(?:hack\w*|threat|APT|espionage|cyber\w*|state[- ](?:sponsored|backed)|"
+    r"[\w-]+-(?:sponsored|backed|linked))\s+(?:[\w-]+\s+)?groups?\s+in\b", re.IGNORECASE)
 
 
 _OPERATOR_RE = re.compile(
     r"\b(?:hack\w*|group|groups|actors?|operators?|attack\w*|operation|campaign|intrusion|"
-    r"APT|threat|spies|it|they|malware|ransomware|wiper|personas?|units?|breach)\b",
+    r"APT|threat|spies|it|they|malware|ransomware|wiper|personas?|units?|breach|operatives|"
+    r"agents|officers|contractors|mercenaries|employees)\b",
     re.IGNORECASE,
 )
 
@@ -244,14 +267,14 @@ def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
             # "exfiltrated data to Chinese servers": where the data went, not the victim
             if _head_role(after, before) == "victim" and not _DESTINATION_RE.search(before):
                 out.append(i)
-        elif out and _LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
+        elif out and LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
             out.append(i)
     # "Ukraine, Latvia, and Lithuania": once one is a target, the list goes with it
     for i, m in enumerate(sent.mentions):
         if i in out or i in exclude or m.state is None or not out:
             continue
         prev = sent.mentions[i - 1] if i else None
-        if prev is not None and (i - 1) in out and _LIST_JOIN_RE.match(
+        if prev is not None and (i - 1) in out and LIST_JOIN_RE.match(
             text[prev.end - sent.start : m.start - sent.start]
         ):
             out.append(i)
@@ -260,23 +283,24 @@ def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
         m, nxt = sent.mentions[i], sent.mentions[i + 1]
         if i in out or i in exclude or m.state is None or (i + 1) not in out:
             continue
-        if _LIST_JOIN_RE.match(text[m.end - sent.start : nxt.start - sent.start]):
+        if LIST_JOIN_RE.match(text[m.end - sent.start : nxt.start - sent.start]):
             out.append(i)
     return sorted(set(out))
 
 
 #: Heads of phrases that name a subject matter, not a victim ("Iranian nuclear program").
 _TOPIC_HEADS = frozenset(
-    "abuses policy policies program programme programs efforts issues affairs war conflict "
-    "invasion dispute relations talks negotiations sanctions interests territory history "
-    "culture language narratives position positions".split())
+    ("abuses", "policy", "policies", "program", "programme", "programs", "efforts", "issues",
+     "affairs", "war", "conflict", "invasion", "dispute", "relations", "talks", "negotiations",
+     "sanctions", "interests", "territory", "history", "culture", "language", "narratives",
+     "position", "positions"))
 
 
 def _topic_head(after: str) -> bool:
     m = _PHRASE_RE.match(after)
     if not m:
         return False
-    words = []
+    words: list[str] = []
     for w in m.group(1).split():
         low = w.lower()
         if low in _PHRASE_STOP or len(words) >= 4:
@@ -288,7 +312,8 @@ def _topic_head(after: str) -> bool:
 _DESTINATION_RE = re.compile(r"\b(?:to|via|through|using|onto)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant | None, int | None]:
+def claimant_of(sent: Sentence,
+                before_pos: int | None = None) -> tuple[Claimant | None, int | None]:
     """The source of a sentence's claim: "according to X", else the subject of a speech verb.
 
     ``before_pos`` limits the search to speakers before that offset (the claim's cue).
@@ -309,9 +334,11 @@ def claimant_of(sent: Sentence, before_pos: int | None = None) -> tuple[Claimant
         for i, m in enumerate(sent.mentions):
             if m.end - sent.start > verb.start():
                 break
+            s = m.start - sent.start
             if m.kind in ("country", "organization", "person", "threat-actor") and (
-                m.kind != "country" or m.form not in ("demonym",) or _is_subject_demonym(text, m, sent)
-            ) and not _PREP_BEFORE_RE.search(text[max(0, m.start - sent.start - 25) : m.start - sent.start]):
+                m.kind != "country" or m.form not in ("demonym",)
+                or _is_subject_demonym(text, m, sent)
+            ) and not _PREP_BEFORE_RE.search(text[max(0, s - 25) : s]):
                 best = i
         if best is not None:
             gap = text[sent.mentions[best].end - sent.start : verb.start()]

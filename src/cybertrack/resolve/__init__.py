@@ -5,16 +5,24 @@
     >>> group = incident_group(store, some_incident_id)
     >>> group.incidents, group.links           # every report of the event, and why
 
-Links are stored (``Store.add_links``) and reviewed by a person (``Store.set_link_status``);
-groups are computed at read time from the links that count, so nothing is ever merged
-destructively.
+Links are stored (``Store.add_links``) and reviewed by a person (``review``); groups are derived
+from the links that count and kept in step with them (``refresh_groups``), so nothing is ever
+merged destructively and every decision can be undone.
 """
 
 from cybertrack.resolve.features import GROUP_THRESHOLD, LINK_FLOOR, IncidentFeatures, score_pair
-from cybertrack.resolve.groups import IncidentGroup, cluster, group_keys, incident_group
+from cybertrack.resolve.groups import (
+    IncidentGroup,
+    cluster,
+    ensure_groups,
+    incident_group,
+    refresh_groups,
+    review,
+)
 from cybertrack.resolve.linker import LinkSummary, link_all, link_id, link_new
 
 __all__ = [
     "GROUP_THRESHOLD", "LINK_FLOOR", "IncidentFeatures", "IncidentGroup", "LinkSummary",
-    "cluster", "group_keys", "incident_group", "link_all", "link_id", "link_new", "score_pair",
+    "cluster", "ensure_groups", "incident_group", "link_all", "link_id", "link_new",
+    "refresh_groups", "review", "score_pair",
 ]

@@ -30,6 +30,8 @@ CORROBORATING_TIME = 0.5
 #: ...or wording at least this similar, a pair is capped below the group threshold: shared
 #: targets, kinds and a usual suspect alone are common to many distinct operations.
 CORROBORATING_WORDING = 0.6
+#: An uncorroborated pair is proposed for review only when everything else agrees this well.
+UNCORROBORATED_FLOOR = 0.8
 #: An interval no longer than this many days counts as a precise date (a day or a short range).
 PRECISE_DAYS = 11
 #: Two precise dates further apart than this are different events.
@@ -179,6 +181,8 @@ def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
         f"wording similarity {wording:.2f}",
     ]
     if t_score < CORROBORATING_TIME and wording < CORROBORATING_WORDING:
+        if score < UNCORROBORATED_FLOOR:
+            return None  # too common a coincidence to be worth anyone's review
         score = min(score, round(GROUP_THRESHOLD - 0.05, 3))
         reasons.append("left for review: neither the dates nor the wording corroborate it")
     return PairScore(score, tuple(reasons))

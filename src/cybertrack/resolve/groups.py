@@ -5,22 +5,35 @@ threshold; rejected ones never). Plain connected components would let one loosel
 (a tracker row dated on its disclosure, say) chain two distinct attacks together, so links are
 applied strongest first and a proposed link is *held apart* when it would put two incompatible
 incidents in one group: two incidents of the same document, or two precise dates too far apart.
-Accepted links are a person's decision and always apply. Nothing is rewritten in the store; the
-group is recomputed at read time, so accepting or rejecting a link changes it at once.
+Accepted links are a person's decision and always apply.
+
+Groups are derived data kept in the ``incident_groups`` table: ``refresh_groups`` recomputes the
+groups of the link components it is given (or of everything) and stores, per incident, its group
+id (the smallest member id), the group's best date and whether any report calls it destructive.
+The linker refreshes after linking, ``review`` after a person accepts or rejects a link, and
+readers fill in incidents stored since (``ensure_groups``). Links and claims are never rewritten.
+Who changes link statuses with ``Store.set_link_status`` directly must call ``refresh_groups``
+for the link's two incidents.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cybertrack.model import Incident, Link
+from cybertrack.model import Incident, Link, PartialDate
 from cybertrack.resolve.features import GROUP_THRESHOLD, IncidentFeatures, compatible
 from cybertrack.store import Store
+from cybertrack.store.analytics import DocumentInfo
+from cybertrack.store.group_queries import GroupRow
 
-#: A group stops growing here; real events have far fewer reports, so this only guards
-#: against a runaway chain of links.
-MAX_GROUP = 500
+#: A refresh explores at most this many incidents from its starting points; real components are
+#: far smaller, so this only guards against a runaway chain of links (the rest is grouped by the
+#: next full ``refresh_groups``).
+MAX_COMPONENT = 5000
+#: Kinds with destructive effect.
+DESTRUCTIVE = frozenset({"destruction", "sabotage", "ransomware"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,49 +99,87 @@ def cluster(
     return {k: key[find(k)] for k in incidents}, applied, held
 
 
-def incident_group(
-    store: Store, incident_id: str, *, threshold: float = GROUP_THRESHOLD,
-) -> IncidentGroup:
-    """The group of ``incident_id`` (raises ``NotFoundError`` for an unknown id)."""
+def group_date(members: list[Incident], docs: Mapping[str, DocumentInfo]) -> PartialDate | None:
+    """A group's date: the most precise date a report (not a tracker) gives, else a tracker's,
+    else the earliest publication (trackers often date an incident by its disclosure)."""
+    def rank(i: Incident) -> tuple[bool, int, dt.date]:
+        info = docs.get(i.document_id)
+        tracker = info is not None and info.origin.startswith("tracker:")
+        assert i.time is not None
+        return tracker, (i.time.end - i.time.start).days, i.time.start
+
+    dated = [i for i in members if i.time is not None]
+    if dated:
+        return min(dated, key=rank).time
+    published = [docs[i.document_id].published for i in members if i.document_id in docs]
+    real = [p for p in published if p is not None]
+    return min(real, key=lambda p: p.start) if real else None
+
+
+def refresh_groups(store: Store, incident_ids: Iterable[str] | None = None, *,
+                   threshold: float = GROUP_THRESHOLD) -> int:
+    """Recompute and store the groups of the link components holding ``incident_ids`` (all
+    incidents when None); returns how many incidents were written."""
+    links: dict[tuple[str, str], Link] = {}
+    if incident_ids is None:
+        incidents = {i.id: i for i in store.incidents()}
+        for a, b, score, status in store.counted_incident_links(threshold):
+            links[(a, b)] = Link(f"{a}|{b}", "incident", a, b, score, (), "",
+                                 status)  # type: ignore[arg-type]
+    else:
+        seen = set(incident_ids)
+        frontier = list(seen)
+        while frontier and len(seen) < MAX_COMPONENT:
+            found = store.incident_links(frontier, min_score=threshold)
+            frontier = []
+            for link in found:
+                links[(link.a, link.b)] = link
+                for x in (link.a, link.b):
+                    if x not in seen:
+                        seen.add(x)
+                        frontier.append(x)
+        incidents = {i.id: i for i in store.incidents_by_id(seen)}
+    if not incidents:
+        return 0
+    docs = store.documents_info({i.document_id for i in incidents.values()})
+    keys, _, _ = cluster(incidents, links.values(), {k: v.origin for k, v in docs.items()})
+    members: dict[str, list[Incident]] = {}
+    for inc_id, key in keys.items():
+        members.setdefault(key, []).append(incidents[inc_id])
+    rows: list[GroupRow] = []
+    for key, group in members.items():
+        when = group_date(group, docs)
+        destructive = any(DESTRUCTIVE & set(i.kinds) for i in group)
+        rows.extend(GroupRow(i.id, key, when.start if when else None,
+                             when.start.year if when else None, destructive) for i in group)
+    store.write_incident_groups(rows, replace_all=incident_ids is None)
+    return len(rows)
+
+
+def ensure_groups(store: Store) -> int:
+    """Group the incidents stored since the last refresh (cheap when there are none)."""
+    missing = store.incidents_without_group()
+    return refresh_groups(store, missing) if missing else 0
+
+
+def incident_group(store: Store, incident_id: str, *, threshold: float = GROUP_THRESHOLD,
+                   ) -> IncidentGroup:
+    """The group of ``incident_id`` (``NotFoundError`` for an unknown id): its incidents, the
+    links joining them, and the counted links to incidents outside it (held apart)."""
     store.incident(incident_id)
-    seen = {incident_id}
-    frontier = [incident_id]
-    links: dict[str, Link] = {}
-    while frontier and len(seen) < MAX_GROUP:
-        found = store.incident_links(frontier, min_score=threshold)
-        frontier = []
-        for link in found:
-            links[link.id] = link
-            for x in (link.a, link.b):
-                if x not in seen:
-                    seen.add(x)
-                    frontier.append(x)
-    incidents = {i.id: i for i in store.incidents_by_id(seen)}
-    origins = {k: v.origin for k, v in
-               store.documents_info({i.document_id for i in incidents.values()}).items()}
-    keys, applied, held = cluster(incidents, links.values(), origins)
-    mine = keys[incident_id]
-    ids = {k for k, v in keys.items() if v == mine}
-    ordered = store.incidents_by_id(ids)
-    return IncidentGroup(
-        root=incident_id,
-        incidents=tuple(ordered),
-        links=tuple(x for x in applied if x.a in ids),
-        held_apart=tuple(x for x in held if x.a in ids or x.b in ids),
-    )
+    row = store.incident_groups_of([incident_id]).get(incident_id)
+    if row is None:
+        refresh_groups(store, [incident_id], threshold=threshold)
+        row = store.incident_groups_of([incident_id])[incident_id]
+    ids = set(store.group_member_ids(row.group_id)) or {incident_id}
+    links = store.incident_links(ids, min_score=threshold)
+    inside = tuple(x for x in links if x.a in ids and x.b in ids)
+    outside = tuple(x for x in links if (x.a in ids) != (x.b in ids))
+    return IncidentGroup(incident_id, tuple(store.incidents_by_id(ids)), inside, outside)
 
 
-def group_keys(
-    store: Store, incidents: Mapping[str, Incident], *, threshold: float = GROUP_THRESHOLD,
-) -> dict[str, str]:
-    """Incident id -> group key for many incidents at once (one hop of links: the members of
-    ``incidents`` joined directly, or through one incident outside the set). Used where a whole
-    state's incidents must be counted once per event."""
-    links = store.incident_links(incidents, min_score=threshold)
-    touched = {x for link in links for x in (link.a, link.b)}
-    everything = dict(incidents)
-    everything.update((i.id, i) for i in store.incidents_by_id(touched - set(incidents)))
-    origins = {k: v.origin for k, v in store.documents_info(
-        {everything[x].document_id for x in touched if x in everything}).items()}
-    keys, _, _ = cluster(everything, links, origins)
-    return {k: keys[k] for k in incidents}
+def review(store: Store, link_id: str, status: str, *, by: str = "user") -> Link:
+    """Accept, reject or re-propose a link and regroup the incidents it touches."""
+    link = store.set_link_status(link_id, status, by=by)
+    refresh_groups(store, [link.a, link.b])
+    return link

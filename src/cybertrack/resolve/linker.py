@@ -10,7 +10,8 @@ Two modes share one scoring (``features.score_pair``):
   bucketed by target country and swept in date order, so only plausible pairs are scored.
 
 Link ids are a hash of the pair, so rerunning adds nothing and never undoes a person's accept or
-reject: a stored link keeps its status and history.
+reject: a stored link keeps its status and history. Both modes then refresh the incident groups
+they touched (``groups.refresh_groups``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from cybertrack.resolve.features import (
     score_pair,
     window,
 )
+from cybertrack.resolve.groups import refresh_groups
 from cybertrack.store import Store
 
 MADE_BY = "cybertrack.resolve.linker/1"
@@ -97,6 +99,7 @@ def link_new(store: Store, document_ids: Iterable[str]) -> LinkSummary:
                 link = make_link(inc.id, cid, pair.score, pair.reasons)
                 links[link.id] = link
     added = store.add_links(links.values()) if links else 0
+    refresh_groups(store, [i.id for i in new])
     return LinkSummary(len(new), scored, len(links), added)
 
 
@@ -143,6 +146,7 @@ def link_all(store: Store) -> LinkSummary:
     batch = list(links.values())
     for start in range(0, len(batch), 5000):
         added += store.add_links(batch[start:start + 5000])
+    refresh_groups(store)
     return LinkSummary(len(feats), len(seen), len(links), added)
 
 

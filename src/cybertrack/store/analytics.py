@@ -19,6 +19,7 @@ from sqlalchemy import Select, and_, func, or_, select, union_all
 from cybertrack.model import Claim, Incident, Link, PartialDate
 from cybertrack.store import codec
 from cybertrack.store import schema as t
+from cybertrack.store.group_queries import GroupQueries
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -96,7 +97,7 @@ def _doc_info(row: Any) -> DocumentInfo:
     )
 
 
-class AnalyticsQueries:
+class AnalyticsQueries(GroupQueries):
     """Bulk, column-lean reads for ``cybertrack.analysis`` and ``cybertrack.resolve``."""
 
     if TYPE_CHECKING:

@@ -171,6 +171,8 @@ claims = Table(
     Index("ix_claims_actor_state", "actor_state"),
     Index("ix_claims_target_state", "target_state"),
     Index("ix_claims_action", "action"),
+    Index("ix_claims_state_kind_incident", "attributed_state", "kind", "incident_id"),
+    Index("ix_claims_actor_kind_incident", "attributed_actor_id", "kind", "incident_id"),
 )
 
 links = Table(
@@ -200,6 +202,21 @@ link_events = Table(
     Column("previous_status", Text),
     Column("made_by", Text, nullable=False),
     Column("at", Text, nullable=False),
+)
+
+#: Derived by ``cybertrack.resolve`` from the incident links (migration 0004): each incident's
+#: group (the reports of one event), the group's best date and whether it is destructive, so
+#: analysis counts events with one indexed join. Rebuilt by ``cybertrack link build``.
+incident_groups = Table(
+    "incident_groups",
+    metadata,
+    Column("incident_id", Text, ForeignKey("incidents.id"), primary_key=True),
+    Column("group_id", Text, nullable=False),
+    Column("group_start", Date),
+    Column("group_year", Integer),
+    Column("destructive", Integer, nullable=False, server_default="0"),
+    Index("ix_incident_groups_group_id", "group_id"),
+    Index("ix_incident_groups_group_year", "group_year"),
 )
 
 #: Tables that ``Store.counts()`` reports, by the name it reports them under.
