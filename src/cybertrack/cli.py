@@ -429,11 +429,12 @@ def link_list_command(
 
 
 def _set_link(link_id: str, status: str, db: str | None, by: str) -> None:
+    from cybertrack.resolve import review
     from cybertrack.resolve.ids import find_link
     from cybertrack.store import Store
 
     with Store.open(resolve_db(db)) as store:
-        link = store.set_link_status(find_link(store, link_id), status, by=by)
+        link = review(store, find_link(store, link_id), status, by=by)
     console.print(f"{link.id}: {link.status} ({link.a} ~ {link.b}, score {link.score:.2f})",
                   highlight=False)
 

@@ -30,6 +30,9 @@ def build_demo(db_path: str) -> tuple[Store, IngestSummary]:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     store = Store.open(str(path))
     summary = ingest_paths(store, sample_paths())
+    from cybertrack.resolve import link_new
+
+    link_new(store, summary.new_documents)  # reports of one event become one incident group
     return store, summary
 
 
@@ -44,6 +47,9 @@ def run_demo(db_path: str, console: Console) -> None:
             table.add_row(name, str(value))
         console.print(table)
         print_albania_case(store, console)
+        from cybertrack.report.showcase import print_showcase
+
+        print_showcase(store, console)
 
 
 def print_albania_case(store: Store, console: Console) -> None:

@@ -70,10 +70,12 @@ def case_of_group(store: Store, group: IncidentGroup, ref: Reference | None = No
     targets = _ranked([t for i in group.incidents for t in i.targets])
     kinds = _ranked([k for i in group.incidents for k in i.kinds])
     # the title of the first report (trackers last: their titles are codes, not headlines)
-    first = sorted((i for i in group.incidents if i.document_id in documents), key=lambda i: (
-        documents[i.document_id].extractor_version == "tracker",
-        documents[i.document_id].published.start if documents[i.document_id].published
-        else dt.date.max, i.id))
+    def first_report(i: Incident) -> tuple[bool, dt.date, str]:
+        doc = documents[i.document_id]
+        return (doc.extractor_version == "tracker",
+                doc.published.start if doc.published else dt.date.max, i.id)
+
+    first = sorted((i for i in group.incidents if i.document_id in documents), key=first_report)
     titles = [i.title or documents[i.document_id].title or "" for i in first]
     claims = sourced([*tied, *extra], documents, targets, untied=frozenset(untied_ids), ref=ref)
     claims.sort(key=lambda s: (s.when.start if s.when else dt.date.max, s.claim.document_id,

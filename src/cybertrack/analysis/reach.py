@@ -2,8 +2,10 @@
 
 The incidents counted are those some source attributes to the subject (for a state: claims
 naming the state, or an actor whose suspected sponsor it is). Reports of one event are counted
-once (incident groups, ``resolve.groups``). Each incident is placed in the year of its best
-date (else its earliest report). Two periods are compared: the *recent* period (by default the
+once (incident groups, ``resolve.groups``), each event in the year of its group's best date
+(else of its earliest report). Counting runs in SQL (``Store.reach_cells``...), so a state with
+ten thousand incidents costs a few aggregate queries; only the recent period's events are
+listed one by one. Two periods are compared: the *recent* period (by default the
 latest year with data) and the *baseline* (every earlier year), on
 
 - the share of (incident, target) pairs outside the home region (``regions.home_region``);
@@ -19,22 +21,25 @@ otherwise; *no baseline* when nothing is attributed before the recent period.
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cybertrack.analysis.dates import human
-from cybertrack.analysis.regions import blocs_of, distance_km, home_region, in_region
+from cybertrack.analysis.regions import (
+    blocs_of,
+    distance_km,
+    home_region,
+    in_region,
+    region_members,
+)
 from cybertrack.analysis.sources import country_name
 from cybertrack.errors import CybertrackError, UnknownEntityError
-from cybertrack.model import Incident, PartialDate
+from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
-from cybertrack.resolve.groups import group_keys
+from cybertrack.resolve.groups import ensure_groups, group_date
 from cybertrack.store import Store
-from cybertrack.store.analytics import AttributionRow
+from cybertrack.store.group_queries import ReachCell
 
-#: Kinds with destructive effect (what "targeted with destructive effect" means).
-DESTRUCTIVE = frozenset({"destruction", "sabotage", "ransomware"})
 NORTH_AMERICA = frozenset({"US", "CA"})
 
 
@@ -57,7 +62,7 @@ class ReachIncident:
     key: str
     incident_ids: tuple[str, ...]
     date: PartialDate | None
-    year: int
+    year: int | None
     targets: tuple[str, ...]
     kinds: tuple[str, ...]
     sources: tuple[str, ...]
@@ -65,7 +70,8 @@ class ReachIncident:
 
 @dataclass(frozen=True, slots=True)
 class TargetYear:
-    """A country targeted in a year: how many incidents, on whose word, first time or not."""
+    """A country targeted in a year: by how many events, first time or not, how far away;
+    ``sources`` are given for the recent period (the year's sources are in ``Reach.sources``)."""
 
     year: int
     country: str
@@ -75,6 +81,15 @@ class TargetYear:
     first_time: bool
     distance_km: float | None
     outside_home: bool
+
+
+@dataclass(frozen=True, slots=True)
+class YearCount:
+    """Events in a year, and how many reach a target outside the home region."""
+
+    year: int
+    incidents: int
+    outside: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +119,15 @@ class PeriodStats:
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """The reach of a subject, with its verdict and the evidence for it."""
+    """The reach of a subject, with its verdict and the evidence for it. ``incidents`` lists
+    the recent period's events; ``years`` and ``targets`` cover every year."""
 
     subject: Subject
     home_region: str
-    incidents: tuple[ReachIncident, ...]
+    years: tuple[YearCount, ...]
     targets: tuple[TargetYear, ...]
+    sources: tuple[tuple[int, tuple[str, ...]], ...]
+    incidents: tuple[ReachIncident, ...]
     baseline: PeriodStats | None
     recent: PeriodStats | None
     first_time: tuple[TargetYear, ...]
@@ -142,53 +160,48 @@ def resolve_subject(store: Store, name: str, ref: Reference) -> Subject:
                    (actor.name, *actor.aliases))
 
 
-def _best_time(times: Iterable[PartialDate | None]) -> PartialDate | None:
-    real = [t for t in times if t is not None]
-    return min(real, key=lambda d: (d.end - d.start, d.start)) if real else None
+def _who(subject: Subject) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The subject as the store's reach queries take it: (states, actor ids, actor names)."""
+    return subject.states, subject.actor_ids, subject.actor_names
 
 
-def attributed_events(store: Store, rows: Sequence[AttributionRow]) -> list[ReachIncident]:
-    by_incident: dict[str, list[AttributionRow]] = {}
-    for r in rows:
-        by_incident.setdefault(r.incident_id, []).append(r)
-    lite = {k: Incident(k, v[0].document_id, "", v[0].kinds, v[0].targets, time=v[0].time)
-            for k, v in by_incident.items()}
-    keys = group_keys(store, lite)
-    groups: dict[str, list[str]] = {}
-    for inc_id, key in keys.items():
-        groups.setdefault(key, []).append(inc_id)
+def subject_events(store: Store, subject: Subject, *, years: tuple[int, int] | None = None,
+                   target: str | None = None) -> list[ReachIncident]:
+    """The events (incident groups) attributed to ``subject``, earliest first."""
+    rows = store.reach_events(*_who(subject), years=years, target=target)
+    groups: dict[str, list[int]] = {}
+    for n, r in enumerate(rows):
+        groups.setdefault(r.group_id, []).append(n)
     out = []
-    for key, members in groups.items():
-        mrows = [r for m in members for r in by_incident[m]]
-        # trackers often date an incident by its disclosure: prefer the reports' own dates
-        date = (_best_time(r.time for r in mrows if r.claimant_basis != "tracker")
-                or _best_time(r.time for r in mrows))
-        anchor = date or _best_time(r.published for r in mrows)
-        if anchor is None:
-            continue
-        sources = [r.claimant_name if r.claimant_basis == "tracker" else
-                   (r.publisher or r.claimant_name or "unknown") for r in mrows]
+    for key, idx in groups.items():
+        mine = [rows[n] for n in idx]
+        times = [r.time for r in mine if r.time is not None]
+        date = min(times, key=lambda d: (d.end - d.start, d.start)) if times else None
         out.append(ReachIncident(
-            key, tuple(sorted(members)), date, anchor.start.year,
-            tuple(dict.fromkeys(t for r in mrows for t in r.targets)),
-            tuple(dict.fromkeys(k for r in mrows for k in r.kinds)),
-            tuple(dict.fromkeys(s for s in sources if s))))
-    out.sort(key=lambda e: (e.year, e.date.start if e.date else None, e.key))
+            key, tuple(sorted({r.incident_id for r in mine})), date, mine[0].group_year,
+            tuple(dict.fromkeys(t for r in mine for t in r.targets)),
+            tuple(dict.fromkeys(k for r in mine for k in r.kinds)),
+            tuple(dict.fromkeys(r.source for r in mine if r.source))))
+    out.sort(key=lambda e: (e.year is None, e.year or 0, e.date.start if e.date else None,
+                            e.key))
     return out
 
 
-def _period(events: Sequence[ReachIncident], lo: int, hi: int, home: str | None,
-            region: str, ref: Reference) -> PeriodStats:
-    mine = [e for e in events if lo <= e.year <= hi]
-    pairs = [(e, t) for e in mine for t in e.targets if t != home]
-    outside = sum(1 for _, t in pairs if not in_region(ref, t, region))
-    dists = [(d, t) for _, t in pairs
-             if home and (d := distance_km(ref, home, t)) is not None]
-    far = max(dists, default=None)
+def _period(years: Sequence[YearCount], targets: Sequence[TargetYear], lo: int, hi: int,
+            ) -> PeriodStats:
+    cells = [t for t in targets if lo <= t.year <= hi]
+    pairs = sum(t.incidents for t in cells)
+    far = max(((t.distance_km, t.name) for t in cells if t.distance_km is not None),
+              default=None)
+    weighted = [(t.distance_km * t.incidents, t.incidents) for t in cells
+                if t.distance_km is not None]
+    total = sum(w for _, w in weighted)
     return PeriodStats(
-        lo, hi, len(mine), tuple(dict.fromkeys(t for _, t in pairs)), len(pairs), outside,
-        statistics.fmean(d for d, _ in dists) if dists else None,
-        far[0] if far else None, country_name(far[1], ref) if far else None)
+        lo, hi, sum(y.incidents for y in years if lo <= y.year <= hi),
+        tuple(dict.fromkeys(t.country for t in cells)), pairs,
+        sum(t.incidents for t in cells if t.outside_home),
+        sum(d for d, _ in weighted) / total if total else None,
+        far[0] if far else None, far[1] if far else None)
 
 
 def reach(store: Store, name: str, ref: Reference | None = None, *, since: int | None = None,
@@ -197,66 +210,95 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
     (default: the latest year with data), ``baseline_from`` the start of the baseline."""
     ref = ref or load_reference()
     subject = resolve_subject(store, name, ref)
-    rows = store.attribution_rows(states=subject.states, actor_ids=subject.actor_ids,
-                                  actor_names=subject.actor_names)
-    events = attributed_events(store, rows)
-    undated = len({r.incident_id for r in rows}) - sum(len(e.incident_ids) for e in events)
+    ensure_groups(store)
     home = subject.home
     region = home_region(ref, home) if home else "unknown region"
-    targets = _target_years(events, home, region, ref)
-    if not events:
-        return Reach(subject, region, (), (), None, None, (), (),
+    inside = region_members(ref, region) if home else ()
+    year_rows = store.reach_years(*_who(subject), inside=inside)
+    undated = sum(y.groups for y in year_rows if y.year is None)
+    years = tuple(sorted((YearCount(y.year, y.groups, y.outside) for y in year_rows
+                          if y.year is not None), key=lambda y: y.year))
+    if not years:
+        return Reach(subject, region, (), (), (), (), None, None, (), (),
                      f"No incident in the knowledge base is attributed to {subject.name}.",
                      (), undated)
-    last = until or max(e.year for e in events)
+    last = until or years[-1].year
     first_recent = since or last
-    first_all = baseline_from or min(e.year for e in events)
-    recent = _period(events, first_recent, last, home, region, ref)
-    baseline = (_period(events, first_all, first_recent - 1, home, region, ref)
+    first_all = baseline_from or years[0].year
+    recent_events = subject_events(store, subject, years=(first_recent, last))
+    targets = _target_years(store.reach_cells(*_who(subject)), recent_events, home, region,
+                            (first_recent, last), ref)
+    sources: dict[int, list[tuple[int, str]]] = {}
+    for year, source, n in store.reach_sources(*_who(subject)):
+        if year is not None:
+            sources.setdefault(year, []).append((n, source))
+    by_year = tuple((y, tuple(s for _, s in sorted(v, key=lambda x: (-x[0], x[1]))))
+                    for y, v in sorted(sources.items()))
+    recent = _period(years, targets, first_recent, last)
+    baseline = (_period(years, targets, first_all, first_recent - 1)
                 if first_all < first_recent else None)
     new = tuple(t for t in targets if t.first_time and first_recent <= t.year <= last)
-    notable = _notable(events, subject, first_recent, last, ref)
+    notable = _notable(store, subject, targets, first_recent, last, ref)
     verdict, evidence = _verdict(subject, region, baseline, recent, new, notable)
-    return Reach(subject, region, tuple(events), tuple(targets), baseline, recent, new,
-                 tuple(notable), verdict, tuple(evidence), undated)
+    return Reach(subject, region, years, tuple(targets), by_year, tuple(recent_events),
+                 baseline, recent, new, tuple(notable), verdict, tuple(evidence), undated)
 
 
-def _target_years(events: Sequence[ReachIncident], home: str | None, region: str,
-                  ref: Reference) -> list[TargetYear]:
-    cells: dict[tuple[int, str], list[ReachIncident]] = {}
-    for e in events:
-        for t in e.targets:
-            if t != home:  # operations at home (against dissidents, say) are not reach
-                cells.setdefault((e.year, t), []).append(e)
+def _target_years(cells: Sequence[ReachCell], recent_events: Sequence[ReachIncident],
+                  home: str | None, region: str, recent: tuple[int, int], ref: Reference,
+                  ) -> list[TargetYear]:
+    dated = sorted((c for c in cells if c.year is not None and c.country != home),
+                   key=lambda c: (c.year or 0, c.country))
     first_year: dict[str, int] = {}
-    for (year, t) in sorted(cells):
-        first_year.setdefault(t, year)
-    return [
-        TargetYear(year, t, country_name(t, ref), len(es),
-                   tuple(dict.fromkeys(s for e in es for s in e.sources)),
-                   first_year[t] == year, distance_km(ref, home, t) if home else None,
-                   t != home and not in_region(ref, t, region))
-        for (year, t), es in sorted(cells.items())
-    ]
+    for c in dated:
+        first_year.setdefault(c.country, c.year or 0)
+    cell_sources: dict[tuple[int, str], list[str]] = {}
+    for e in recent_events:
+        for t in e.targets:
+            cell_sources.setdefault((e.year or 0, t), []).extend(e.sources)
+    out = []
+    for c in dated:
+        year = c.year or 0
+        out.append(TargetYear(
+            year, c.country, country_name(c.country, ref), c.groups,
+            tuple(dict.fromkeys(cell_sources.get((year, c.country), ()))),
+            first_year[c.country] == year,
+            distance_km(ref, home, c.country) if home else None,
+            not in_region(ref, c.country, region)))
+    return out
 
 
-def _notable(events: Sequence[ReachIncident], subject: Subject, lo: int, hi: int,
+def _notable(store: Store, subject: Subject, targets: Sequence[TargetYear], lo: int, hi: int,
              ref: Reference) -> list[str]:
-    """First EU / NATO member targeted with destructive effect, when that falls in [lo, hi]."""
+    """First NATO / NATO-in-Europe / EU member hit with destructive effect, when that falls in
+    [lo, hi] (membership at the time; ``incident_groups.destructive``)."""
+    cells = {(c.year, c.country) for c in store.reach_cells(*_who(subject))
+             if c.destructive and c.year is not None}
     out = []
     for bloc, label in (("NATO", "NATO member"), ("NATO", "NATO member in Europe"),
                         ("EU", "EU member")):
-        hits = [(e, t) for e in events if DESTRUCTIVE & set(e.kinds) for t in e.targets
-                if t != subject.home and bloc in blocs_of(t, e.year)
-                and (label != "NATO member in Europe" or t not in NORTH_AMERICA)]
-        if not hits:
+        hits = sorted((y, c) for y, c in cells if y is not None and c != subject.home
+                      and bloc in blocs_of(c, y)
+                      and (label != "NATO member in Europe" or c not in NORTH_AMERICA))
+        if not hits or not lo <= hits[0][0] <= hi:
             continue
-        e, t = hits[0]
-        if lo <= e.year <= hi:
-            when = human(e.date) if e.date else str(e.year)
-            out.append(f"first {label} targeted with destructive effect: "
-                       f"{country_name(t, ref)}, {when}")
+        year, country = hits[0]
+        when = _first_destructive_date(store, subject, country, year)
+        out.append(f"first {label} targeted with destructive effect: "
+                   f"{country_name(country, ref)}, {human(when) if when else year}")
     return out
+
+
+def _first_destructive_date(store: Store, subject: Subject, country: str, year: int
+                            ) -> PartialDate | None:
+    events = store.reach_events(*_who(subject), years=(year, year), target=country,
+                                destructive=True)
+    if not events:
+        return None
+    first = min(events, key=lambda e: (e.group_start is None, e.group_start))
+    members = store.incidents_by_id(store.group_member_ids(first.group_id))
+    docs = store.documents_info({i.document_id for i in members})
+    return group_date(members, docs)
 
 
 def _pct(x: float | None) -> str:

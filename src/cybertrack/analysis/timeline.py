@@ -14,16 +14,12 @@ from dataclasses import dataclass
 from cybertrack.analysis.assessment import assess_case
 from cybertrack.analysis.case import load_case
 from cybertrack.analysis.dates import human
-from cybertrack.analysis.reach import (
-    ReachIncident,
-    Subject,
-    attributed_events,
-    resolve_subject,
-)
+from cybertrack.analysis.reach import ReachIncident, Subject, resolve_subject, subject_events
 from cybertrack.analysis.responses import chain, response_steps
 from cybertrack.analysis.sources import country_name, sourced
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
+from cybertrack.resolve.groups import ensure_groups
 from cybertrack.store import Store
 
 
@@ -109,9 +105,8 @@ def actor_timeline(store: Store, name: str, ref: Reference | None = None) -> Tim
 
 def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline:
     """``actor_timeline`` for an already resolved subject."""
-    rows = store.attribution_rows(states=subject.states, actor_ids=subject.actor_ids,
-                                  actor_names=subject.actor_names)
-    events = attributed_events(store, rows)
+    ensure_groups(store)
+    events = subject_events(store, subject)
     out = [_incident_event(e, subject.name, ref) for e in events]
     out.extend(_responses(store, events, ref))
     return Timeline(f"Timeline of {subject.name}", _sorted(out))
@@ -122,13 +117,13 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
     response one took against the other."""
     ref = ref or load_reference()
     sa, sb = resolve_subject(store, a, ref), resolve_subject(store, b, ref)
+    ensure_groups(store)
     out: list[TimelineEvent] = []
     for src, dst in ((sa, sb), (sb, sa)):
         if dst.home is None:
             continue
-        rows = store.attribution_rows(states=src.states, actor_ids=src.actor_ids,
-                                      actor_names=src.actor_names, target=dst.home)
-        out.extend(_incident_event(e, src.name, ref) for e in attributed_events(store, rows))
+        out.extend(_incident_event(e, src.name, ref)
+                   for e in subject_events(store, src, target=dst.home))
     if sa.home and sb.home:
         claims = store.responses_between(sa.home, sb.home)
         docs = store.documents_info({c.document_id for c in claims})

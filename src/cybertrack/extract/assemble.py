@@ -6,6 +6,10 @@ same records and storing them again changes nothing.
 
 from __future__ import annotations
 
+import bisect
+import functools
+from collections.abc import Callable
+
 from spacy.tokens import Doc
 
 from cybertrack.errors import ReferenceDataError
@@ -38,7 +42,7 @@ def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
     entities: dict[str, Entity] = {}
     records: list[Mention] = []
     for m in mentions:
-        entity = _entity(m, ref)
+        entity = _entity_cached(m, ref)
         if entity is not None:
             entities.setdefault(entity.id, entity)
         si = sent_of(m.start)
@@ -59,14 +63,32 @@ def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
                       claims=tuple(claims))
 
 
-def _sentence_lookup(sentences: list[Sentence]):  # type: ignore[no-untyped-def]
+def _sentence_lookup(sentences: list[Sentence]) -> Callable[[int], int]:
+    """Position -> index of the sentence holding it (bisect over the sentence starts)."""
+    starts = [s.start for s in sentences]
+
     def find(pos: int) -> int:
-        for s in sentences:
-            if s.start <= pos < s.end:
-                return s.index
-        return 0
+        i = bisect.bisect_right(starts, pos) - 1
+        return sentences[i].index if i >= 0 else 0
 
     return find
+
+
+@functools.lru_cache(maxsize=8192)
+def _entity_by_key(key: tuple[str | None, str, bool, str | None, str, str, str | None,
+                              str | None, str | None, tuple[str, ...]], ref: Reference
+                   ) -> Entity | None:
+    entity_id, form, is_gov, country, text, kind, name, sponsor, role, aliases = key
+    m = EntityMention(0, 0, text, kind, form, entity_id, name or "", country, sponsor, is_gov,
+                      False, role, aliases)
+    return _entity(m, ref)
+
+
+def _entity_cached(m: EntityMention, ref: Reference) -> Entity | None:
+    """``_entity`` memoized: the same name in many documents links the same way."""
+    key = (m.entity_id, m.form, m.is_government, m.country, m.text, m.kind, m.name, m.sponsor,
+           m.role, m.aliases)
+    return _entity_by_key(key, ref)
 
 
 def _entity(m: EntityMention, ref: Reference) -> Entity | None:

@@ -206,7 +206,7 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Call
         by_sentence: dict[int, list[DatedSpan]] = {}
         for d in doc._.ct_dates or ():
             by_sentence.setdefault(_locate(sentences, d.start), []).append(d)
-        cues = {s.index: _other_cues(s.text) for s in sentences}
+        cues = {s.index: _other_cues(s.text) for s in sentences if s.index in by_sentence}
         incidents, named, focus = detect_incidents(sentences, by_sentence, cues, sector_res)
         doc._.ct_sentences = sentences
         doc._.ct_incidents = incidents

@@ -8,6 +8,7 @@ the claimant. Positions are character offsets into the sentence text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -45,7 +46,8 @@ _BY_EVENT_RE = re.compile(
 )
 
 
-def attacker_mentions(sent: Sentence) -> set[int]:
+@functools.lru_cache(maxsize=512)
+def attacker_mentions(sent: Sentence) -> frozenset[int]:
     """Indexes (into ``sent.mentions``) of state mentions cast as operator or sponsor."""
     text = sent.text
     out: set[int] = set()
@@ -90,7 +92,7 @@ def attacker_mentions(sent: Sentence) -> set[int]:
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and \
                 _SUBJECT_OF_EVENT_RE.match(after) and not lx.TARGET_CUE_RE.search(before[-30:]):
             out.add(i)
-    return out
+    return frozenset(out)
 
 
 #: "Russia's GRU", "China's Ministry of State Security", "Ukraine's IT Army": the state's own
@@ -312,6 +314,7 @@ def _topic_head(after: str) -> bool:
 _DESTINATION_RE = re.compile(r"\b(?:to|via|through|using|onto)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=512)
 def claimant_of(sent: Sentence,
                 before_pos: int | None = None) -> tuple[Claimant | None, int | None]:
     """The source of a sentence's claim: "according to X", else the subject of a speech verb.

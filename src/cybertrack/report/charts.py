@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from pathlib import Path
 
 from matplotlib import dates as mdates
@@ -51,13 +50,13 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
 def targets_by_year(r: Reach, folder: Path) -> list[Path]:
     """Incidents per year: those reaching outside the home region stacked on those that stay
     inside it; first-time targets named above their year; the recent period shaded."""
-    years = sorted({e.year for e in r.incidents})
-    if not years:
+    if not r.years:
         return []
-    span = list(range(years[0], years[-1] + 1))
-    outside_codes = {t.country for t in r.targets if t.outside_home}
-    reaching = Counter(e.year for e in r.incidents if outside_codes & set(e.targets))
-    staying = Counter(e.year for e in r.incidents if not outside_codes & set(e.targets))
+    span = list(range(r.years[0].year, r.years[-1].year + 1))
+    reaching = {y.year: y.outside for y in r.years}
+    staying = {y.year: y.incidents - y.outside for y in r.years}
+    reaching = {y: reaching.get(y, 0) for y in span}
+    staying = {y: staying.get(y, 0) for y in span}
     fig = Figure(figsize=(9, 4.4))
     ax = fig.add_subplot()
     if r.recent is not None:
@@ -77,10 +76,10 @@ def targets_by_year(r: Reach, folder: Path) -> list[Path]:
         ax.annotate(text, (year, staying[year] + reaching[year]), ha="center", va="bottom",
                     fontsize=6.5, xytext=(0, 2), textcoords="offset points", color="#7f2704")
     ax.set_ylim(0, top * 1.35 + 1)
-    ax.set_title(f"Incidents attributed to {r.subject.name}, by year "
+    ax.set_title(f"Events attributed to {r.subject.name}, by year "
                  "(first-time targets outside the home region named)", fontsize=10)
     ax.set_xlabel("year")
-    ax.set_ylabel("incidents")
+    ax.set_ylabel("events (reports of one incident counted once)")
     ax.set_xticks(span[:: max(1, len(span) // 12)])
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)

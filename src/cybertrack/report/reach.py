@@ -33,21 +33,26 @@ def reach_report(r: Reach, ref: Reference | None = None, *, max_sources: int = 4
     subject = r.subject
     head = [Para(r.verdict, "verdict"), *(Para(e) for e in r.evidence)]
     head.append(Para(
-        f"Counted: {len(r.incidents)} incident(s) attributed to {subject.name} by at least one "
-        f"source (reports of one event counted once); home region: {r.home_region}"
-        + (f"; {r.undated} undated incident record(s) left out" if r.undated else "") + ".",
+        f"Counted: {sum(y.incidents for y in r.years)} event(s) attributed to {subject.name} "
+        f"by at least one source (reports of one event counted once); home region: "
+        f"{r.home_region}"
+        + (f"; {r.undated} undated event(s) left out" if r.undated else "") + ".",
         "note"))
     figures = Table(("period", "years", "incidents", "countries", "outside home region",
                      "mean km", "farthest (km)"),
                     (_period_row("baseline", r.baseline), _period_row("recent", r.recent)))
-    years = sorted({t.year for t in r.targets})
+    sources = dict(r.sources)
     by_year = []
-    for y in years:
-        cells = [t for t in r.targets if t.year == y]
-        by_year.append((str(y), str(sum(1 for e in r.incidents if e.year == y)),
+    for y in r.years:
+        cells = [t for t in r.targets if t.year == y.year]
+        names = sources.get(y.year, ())
+        by_year.append((str(y.year), str(y.incidents), str(y.outside),
                         ", ".join(t.name + ("*" if t.first_time else "") for t in cells),
-                        "; ".join(dict.fromkeys(s for t in cells for s in t.sources))))
-    year_table = Table(("year", "incidents", "targets (* first time)", "sources"),
+                        "; ".join(names[:max_sources])
+                        + (f" (+{len(names) - max_sources})" if len(names) > max_sources
+                           else "")))
+    year_table = Table(("year", "events", f"outside {r.home_region}",
+                        "targets (* first time)", "sources"),
                        tuple(by_year), wide=("targets (* first time)", "sources"), clip=160)
     recent_from = r.recent.first_year if r.recent else 10_000
     target_rows = tuple(
@@ -66,6 +71,8 @@ def reach_report(r: Reach, ref: Reference | None = None, *, max_sources: int = 4
         "home_region": r.home_region, "verdict": r.verdict, "evidence": list(r.evidence),
         "baseline": _period_data(r.baseline), "recent": _period_data(r.recent),
         "first_time": [t.country for t in r.first_time], "notable": list(r.notable),
+        "years": [{"year": y.year, "events": y.incidents, "outside_home": y.outside,
+                   "sources": list(dict(r.sources).get(y.year, ()))} for y in r.years],
         "targets_by_year": [{"year": t.year, "country": t.country, "incidents": t.incidents,
                              "first_time": t.first_time, "distance_km": t.distance_km,
                              "outside_home": t.outside_home, "sources": list(t.sources)}
@@ -83,7 +90,7 @@ def reach_report(r: Reach, ref: Reference | None = None, *, max_sources: int = 4
         Section("Targets in the recent period, with distance and sources", (Table(
             ("year", "target", "incidents", "km from home", "outside home region",
              "first time", "sources"), target_rows, wide=("sources",)),)),
-        Section("Incidents counted", (Table(
+        Section("Events of the recent period", (Table(
             ("date", "targets", "kinds", "reports", "sources"), incidents,
             wide=("targets", "sources")),)),
     ), data)

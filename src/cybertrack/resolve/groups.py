@@ -159,7 +159,11 @@ def refresh_groups(store: Store, incident_ids: Iterable[str] | None = None, *,
 def ensure_groups(store: Store) -> int:
     """Group the incidents stored since the last refresh (cheap when there are none)."""
     missing = store.incidents_without_group()
-    return refresh_groups(store, missing) if missing else 0
+    if not missing:
+        return 0
+    if len(missing) > 10_000:  # a knowledge base never grouped: one full pass is cheaper
+        return refresh_groups(store)
+    return refresh_groups(store, missing)
 
 
 def incident_group(store: Store, incident_id: str, *, threshold: float = GROUP_THRESHOLD,

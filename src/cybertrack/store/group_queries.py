@@ -122,8 +122,8 @@ class GroupQueries:
     def incidents_without_group(self) -> list[str]:
         """Incidents stored since groups were last refreshed (empty when in step). Counting
         first keeps the common case (nothing missing) to two index counts."""
-        n_inc = self._all(select(func.count()).select_from(t.incidents))[0][0]
-        n_grp = self._all(select(func.count()).select_from(t.incident_groups))[0][0]
+        n_inc = self._all(select(func.count().label("n")).select_from(t.incidents))[0]["n"]
+        n_grp = self._all(select(func.count().label("n")).select_from(t.incident_groups))[0]["n"]
         if n_inc == n_grp:
             return []
         i, g = t.incidents.c, t.incident_groups.c
