@@ -111,7 +111,7 @@ def ingest_command(
     max_bytes: Annotated[int, typer.Option(
         help="Refuse inputs larger than this many bytes.")] = 20_000_000,
     extract: Annotated[bool, typer.Option(
-        help="Extract entities, incidents and claims (--no-extract stores documents only).")] = True,
+        help="Extract entities, incidents and claims (--no-extract: documents only).")] = True,
     ner: Annotated[bool, typer.Option(
         help="Add the statistical NER (needs requirements/ner.txt installed).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

@@ -21,6 +21,7 @@ otherwise; *no baseline* when nothing is attributed before the recent period.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -182,8 +183,8 @@ def subject_events(store: Store, subject: Subject, *, years: tuple[int, int] | N
             tuple(dict.fromkeys(t for r in mine for t in r.targets)),
             tuple(dict.fromkeys(k for r in mine for k in r.kinds)),
             tuple(dict.fromkeys(r.source for r in mine if r.source))))
-    out.sort(key=lambda e: (e.year is None, e.year or 0, e.date.start if e.date else None,
-                            e.key))
+    out.sort(key=lambda e: (e.year is None, e.year or 0,
+                            e.date.start if e.date else dt.date.max, e.key))
     return out
 
 

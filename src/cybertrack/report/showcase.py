@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.console import Console
 
 from cybertrack.analysis import assess, chain, reach
+from cybertrack.model import Incident
 from cybertrack.reference import Reference, load_reference
 from cybertrack.report.document import Report, print_report
 from cybertrack.report.incident import incident_report
@@ -17,14 +16,22 @@ from cybertrack.store import Store
 
 
 def albania_case_id(store: Store) -> str | None:
-    """The 2022 incident against Albania with the most reports (its group is the case)."""
-    incidents = store.incidents(target="AL", since=dt.date(2022, 1, 1),
-                                until=dt.date(2022, 12, 31))
-    if not incidents:
+    """The 2022 incident against Albania with the most reports (its group is the case): an
+    incident dated 2022, or undated but reported in 2022."""
+    incidents = store.incidents(target="AL")
+    docs = store.documents_info({i.document_id for i in incidents})
+
+    def in_2022(i: Incident) -> bool:
+        if i.time is not None:
+            return i.time.start.year <= 2022 <= i.time.end.year
+        published = docs[i.document_id].published if i.document_id in docs else None
+        return published is not None and published.start.year == 2022
+
+    chosen = [i for i in incidents if in_2022(i)]
+    if not chosen:
         return None
-    sizes = {i.id: len(incident_group(store, i.id).incidents) for i in incidents}
-    return max(incidents, key=lambda i: (sizes[i.id], -(i.time.start.toordinal()
-                                                        if i.time else 0))).id
+    sizes = {i.id: len(incident_group(store, i.id).incidents) for i in chosen}
+    return max(chosen, key=lambda i: (sizes[i.id], i.time is not None)).id
 
 
 def _sections(report: Report, *headings: str) -> Report:
