@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -352,25 +351,17 @@ def test_eval_command_with_predictions(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "entities" in result.output
 
 
-def test_eval_command_runs_the_extractor_or_says_to_pass_predictions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    gold = _write(tmp_path / "g.jsonl", [doc(entities=[{"name": "A", "kind": "person"}])])
-    seen: dict[str, Any] = {}
-
-    def fake_predict(records: list[dict[str, Any]], base_dir: Path, ner: bool) -> list[dict]:
-        seen.update(base_dir=base_dir, ner=ner)
-        return [doc(entities=[{"name": "A", "kind": "person"}])]
-
-    fake = type(sys)("cybertrack.extract")
-    fake.predict_records = fake_predict  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cybertrack.extract", fake)
+def test_eval_command_runs_the_extractor_when_no_predictions_are_given(tmp_path: Path) -> None:
+    text = "Russian hackers compromised the email accounts of Norwegian lawmakers in 2020."
+    gold = _write(tmp_path / "g.jsonl", [doc(
+        text=text, published="2020-10-01",
+        incidents=[{"key": "i1", "targets": ["NO"], "date": "2020", "kinds": ["espionage"],
+                    "required": True}],
+        attributions=[{"incident": "i1", "claimant": None, "attributed_to": {"state": "RU"},
+                       "kind": "attribution", "required": True}],
+    )])
     result = CliRunner().invoke(_app(), ["eval", str(gold), "--json", "--no-ner"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["scores"]["entities"]["f1"] == 1.0
-    assert seen == {"base_dir": tmp_path.resolve(), "ner": False}
-
-    monkeypatch.setitem(sys.modules, "cybertrack.extract", None)
-    result = CliRunner().invoke(_app(), ["eval", str(gold)])
-    assert result.exit_code == 1
-    assert "--predictions" in result.output
+    scores = json.loads(result.output)["scores"]
+    assert scores["incidents"]["recall"] == 1.0
+    assert scores["attributions"]["recall"] == 1.0

@@ -78,18 +78,22 @@ def eval_command(
     """Score extraction output against a gold set: precision, recall and F1 per category."""
     import json
 
+    from cybertrack.extract import predict_records
+    from cybertrack.reference import load_reference
     from cybertrack.scoring import load_jsonl, render, score
 
     gold_records = load_jsonl(gold)
     if predictions is not None:
         predicted = load_jsonl(predictions)
     else:
-        try:
-            from cybertrack.extract import predict_records
-        except ImportError as exc:
-            fail(f"the extractor is not available ({exc}); pass --predictions PRED.jsonl")
         predicted = predict_records(gold_records, base_dir=gold.resolve().parent, ner=ner)
-    report = score(gold_records, predicted)
+    ref = load_reference()
+
+    def aliases(name: str) -> set[str]:
+        """Every name the reference data gives the actors called ``name``."""
+        return {a for e in ref.lookup(name, "threat-actor") for a in (e.name, *e.aliases)}
+
+    report = score(gold_records, predicted, aliases=aliases)
     if as_json:
         typer.echo(json.dumps(report.to_dict(misses=misses), ensure_ascii=False, indent=2))
     else:

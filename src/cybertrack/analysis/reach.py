@@ -315,7 +315,7 @@ def _verdict(subject: Subject, region: str, baseline: PeriodStats | None,
              ) -> tuple[str, list[str]]:
     outside_new = [t for t in new if t.outside_home]
     evidence = []
-    if baseline is not None and baseline.incidents:
+    if baseline is not None and baseline.pairs:
         evidence.append(
             f"Targets outside {region} rose from {_pct(baseline.outside_share)} "
             f"({baseline.outside} of {baseline.pairs} targets, {baseline.label}) to "
@@ -337,9 +337,10 @@ def _verdict(subject: Subject, region: str, baseline: PeriodStats | None,
             f"{t.name}{'' if t.outside_home else ' (home region)'}" for t in new) + ".")
     evidence.extend(n[0].upper() + n[1:] + "." for n in notable)
     name = subject.name
-    if baseline is None or not baseline.incidents:
-        return (f"No baseline: nothing in the knowledge base is attributed to {name} before "
-                f"{recent.first_year}, so its reach cannot be compared.", evidence)
+    if baseline is None or not baseline.pairs:
+        return (f"No baseline: the knowledge base attributes no operation against another "
+                f"country to {name} before {recent.first_year}, so its reach cannot be "
+                "compared.", evidence)
     grew = ((recent.outside_share or 0) > (baseline.outside_share or 0)
             or (recent.mean_km or 0) > (baseline.mean_km or 0) or bool(notable))
     if outside_new and grew:
