@@ -42,4 +42,4 @@ def test_cfr_figures() -> None:
     report = score(gold, predict_records(gold, CFR.parent))
     assert report.scores["targets"].f1 >= 0.90
     assert report.scores["attributions"].f1 >= 0.85
-    assert report.scores["kinds"].f1 >= 0.75
+    assert report.scores["incident_kinds"].f1 >= 0.75

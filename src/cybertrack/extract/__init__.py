@@ -72,7 +72,8 @@ def record_document(record: dict[str, Any], base_dir: Path) -> Document:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            raise EvalError(f"record {record.get('id')!r}: cannot read text_file {path}: {exc}") from exc
+            raise EvalError(
+                f"record {record.get('id')!r}: cannot read text_file {path}: {exc}") from exc
     if not isinstance(text, str):
         raise EvalError(f"record {record.get('id')!r}: no text or text_file")
     published = None

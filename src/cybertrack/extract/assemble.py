@@ -144,7 +144,8 @@ def _claim(c: ClaimDraft, document: Document, sentences: list[Sentence], inciden
         document_id=document.id, kind=c.kind,  # type: ignore[arg-type]
         sentence=Span(sent.start, sent.end), sentence_text=sent.text, claimant=claimant,
         incident_id=incident_ids[c.incident] if c.incident is not None else None,
-        attributed_state=c.attributed_state or (c.attributed_sponsor if c.kind == "self-claim" else None),
+        attributed_state=c.attributed_state or (
+            c.attributed_sponsor if c.kind == "self-claim" else None),
         attributed_actor=c.attributed_actor, attributed_actor_id=c.attributed_actor_id,
         action=c.action, actor_state=c.actor_state, target_state=c.target_state,
         confidence=c.confidence, likelihood=c.likelihood, hedge=c.hedge,
@@ -155,7 +156,8 @@ def _claim(c: ClaimDraft, document: Document, sentences: list[Sentence], inciden
 def _with_basis(c: Claimant) -> Claimant:
     """Governments and persons speaking for one are 'government' claimants; the analysis
     decides receiver vs third party against each incident's targets."""
-    basis = "government" if c.kind == "government" or (c.kind == "person" and c.country) else c.basis
+    speaks_for_state = c.kind == "government" or (c.kind == "person" and bool(c.country))
+    basis = "government" if speaks_for_state else c.basis
     return Claimant(c.kind, c.name, c.country, c.entity_id, basis)
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.incidents import DatedSpan, nearest_date
+from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import (
     attacker_mentions,
     claimant_from,
     claimant_of,
+    clause_speaker,
+    speech_starts,
     states_after,
     subject_state,
     tool_maker,
@@ -39,8 +43,9 @@ _VERBAL_ACCUSE = re.compile(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
 
 def confidence_of(text: str) -> tuple[str | None, str | None, str | None]:
     """Stated analytic confidence, ICD 203 likelihood and the verbatim hedge of a sentence."""
-    conf = lx.CONFIDENCE_RE.search(text)
-    like = lx.LIKELIHOOD_RE.search(text)
+    g = gate(text)
+    conf = g.search(lx.CONFIDENCE_RE, text)
+    like = g.search(lx.LIKELIHOOD_RE, text)
     level = CONFIDENCE_SYNONYMS.get(conf.group("level").lower()) if conf else None
     term = None
     if like:
@@ -64,13 +69,14 @@ def sentence_claims(
     """All claims of one sentence (attribution, self-claim, denial, responses)."""
     out: list[ClaimDraft] = []
     text = sent.text
-    speculative = bool(lx.SPECULATIVE_RE.search(text))
+    g = gate(text)
+    speculative = bool(g.search(lx.SPECULATIVE_RE, text))
     claimant, claimant_idx = claimant_of(sent)
     targets = set(incidents[incident].targets) if incident is not None else set()
     speech_pos = _speech_positions(text)
     claim_date = nearest_date(speech_pos[0], [], dates, sent) if speech_pos else None
 
-    if lx.SELF_CLAIM_RE.search(text):
+    if g.search(lx.SELF_CLAIM_RE, text):
         for m, _i in _actors(sent):
             out.append(ClaimDraft(
                 kind="self-claim", sentence=sent.index, incident=incident,
@@ -82,7 +88,7 @@ def sentence_claims(
             return out
 
     denial = _denial(text)
-    if denial and (lx.DENIAL_OBJECT_RE.search(text) or "denial" in denial.group(0).lower()):
+    if denial and (g.search(lx.DENIAL_OBJECT_RE, text) or "denial" in denial.group(0).lower()):
         who = claimant
         if who is None:
             subj = subject_state(sent, denial.start())
@@ -95,9 +101,15 @@ def sentence_claims(
 
     attribution = _attribution(sent, claimant, claimant_idx, targets, speculative)
     if attribution is not None:
-        state, actor = attribution
+        state, actor, cue_pos = attribution
         level, term, hedge = confidence_of(text)
-        who = claimant or _response_subject(sent)
+        who = (clause_speaker(sent, cue_pos)[0] if claimant is not None else None) or \
+            claimant or _response_subject(sent)
+        if who is not None and actor is not None and state is None and \
+                who.entity_id == actor.entity_id:
+            # "NSO Group denied knowledge of ...": an actor speaking of itself attributes
+            # nothing (a claim of its own act is a self-claim, found above)
+            return [*out, *_responses(sent, incident, dates, [*prior, *out])]
         out.append(ClaimDraft(
             kind="attribution", sentence=sent.index, incident=incident, claimant=who,
             attributed_state=state, attributed_actor=actor.name if actor else None,
@@ -110,7 +122,7 @@ def sentence_claims(
 
 
 def _speech_positions(text: str) -> list[int]:
-    return [m.start() for m in lx.SPEECH_RE.finditer(text)]
+    return list(speech_starts(text))
 
 
 def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
@@ -120,51 +132,79 @@ def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
 
 def _attribution(
     sent: Sentence, claimant: object, claimant_idx: int | None, targets: set[str], speculative: bool
-) -> tuple[str | None, EntityMention | None] | None:
-    """(state, actor) the sentence holds responsible, or None."""
+) -> tuple[str | None, EntityMention | None, int] | None:
+    """(state, actor, position of the attribution) the sentence holds responsible, or None."""
     attackers = attacker_mentions(sent)
-    strong = _STRONG_ATTRIBUTION_RE.search(sent.text)
+    g = gate(sent.text)
+    strong = g.search(_STRONG_ATTRIBUTION_RE, sent.text)
     if speculative and claimant is None and _speculative_near(sent, attackers):
         return None
-    actor = next((sent.mentions[i] for i in sorted(attackers)
-                  if sent.mentions[i].kind == "threat-actor"), None)
+    actor_i = next((i for i in sorted(attackers) if sent.mentions[i].kind == "threat-actor"),
+                   None)
+    actor = sent.mentions[actor_i] if actor_i is not None else None
     state = None
+    pos = sent.mentions[actor_i].start - sent.start if actor_i is not None else 0
     # a state, or the home state of an organization cast as sponsor ("Hamas-linked actor")
-    states = [m.state or m.country for m in (sent.mentions[i] for i in sorted(attackers)
-                                             if i != claimant_idx)
+    states = [(m.state or m.country, m.start - sent.start)
+              for m in (sent.mentions[i] for i in sorted(attackers) if i != claimant_idx)
               if m.kind != "threat-actor" and (m.state or m.country)]
     if states:
-        state = states[-1] if len(set(states)) > 1 and _LATER_RE.search(sent.text) else states[0]
-    if len(set(states)) > 1:
+        state, pos = states[-1] if len({x for x, _p in states}) > 1 and \
+            g.search(_LATER_RE, sent.text) else states[0]
+    if len({x for x, _p in states}) > 1:
+        # "the head of Germany's intelligence agency accused Russia of ...": the accused wins
+        for x, p in states:
+            if g.search(_ACCUSED_OBJECT_RE, sent.text[max(0, p - 30) : p]):
+                state, pos = x, p
+                break
         # "former U.S. operatives working for the UAE": the state they work for sponsors
         for i in sorted(attackers):
             m = sent.mentions[i]
             s = m.start - sent.start
             if m.kind != "threat-actor" and (m.state or m.country) and \
-                    _WORKS_FOR_RE.search(sent.text[max(0, s - 40) : s]):
-                state = m.state or m.country
+                    g.search(_WORKS_FOR_RE, sent.text[max(0, s - 40) : s]):
+                state, pos = m.state or m.country, s
                 break
     if state is None and strong and claimant is not None:
         own = sent.mentions[claimant_idx].country if claimant_idx is not None else None
+        verbal = _VERBAL_BLAME_RE.fullmatch(strong.group(0))
         for i, m in enumerate(sent.mentions):
             if i == claimant_idx or not m.state or m.state in targets or m.state == own:
                 continue
-            if m.start - sent.start > strong.start() - 60:
-                state = m.state
+            s = m.start - sent.start
+            if verbal and not _OBJECT_GAP_RE.match(sent.text[strong.end() : s]):
+                continue  # "blamed unnamed third countries for ... Tirana": not the object
+            if s < strong.end() and strong.group(0).lower().startswith("attribut"):
+                continue  # "statements by Albania attributing the attack to Iran"
+            if s > strong.start() - 60:
+                state, pos = m.state, s
                 break
     if state is None and actor is None:
         return None
-    if state is None and actor is not None:
-        state = None  # the actor's sponsor is reference knowledge, not the claimant's words
-    return state, actor
+    return state, actor, pos
 
 
-def _speculative_near(sent: Sentence, attackers: set[int]) -> bool:
+_ACCUSED_OBJECT_RE = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$",
+                                re.IGNORECASE)
+#: "blamed X", "accused X": the one held responsible is the verb's object, right after it.
+_VERBAL_BLAME_RE = re.compile(r"blam(?:ed|es|ing)|accus(?:ed|es|ing)", re.IGNORECASE)
+_OBJECT_GAP_RE = re.compile(r"^\s+(?:on\s+)?(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?$",
+                            re.IGNORECASE)
+
+
+def _speculative_near(sent: Sentence, attackers: AbstractSet[int]) -> bool:
     """A hedge that governs the operator's own clause ("Tehran could be behind"), not one in an
     earlier clause ("as reports suggested a ban might come, APT28 attacked ...")."""
     first = min((sent.mentions[i].start - sent.start for i in attackers), default=0)
     clause_start = max(sent.text.rfind(",", 0, first), sent.text.rfind(";", 0, first)) + 1
-    return bool(lx.SPECULATIVE_RE.search(sent.text[clause_start:]))
+    # "... to steal information that might be useful in trade talks": a hedge in a relative
+    # clause after the operator qualifies something else
+    g = gate(sent.text)
+    rel = _RELATIVE_RE.search(sent.text, first) if g.may(_RELATIVE_RE) else None
+    return bool(g.search(lx.SPECULATIVE_RE, sent.text[clause_start : rel.start() if rel else None]))
+
+
+_RELATIVE_RE = re.compile(r"\b(?:that|which|who)\s+(?:might|could|would|may)\b", re.IGNORECASE)
 
 
 #: Denial words that are adjectives: they deny only as a predicate ("the allegations are fake")
@@ -178,12 +218,13 @@ _PREDICATE_BEFORE_RE = re.compile(
 
 
 def _denial(text: str) -> re.Match[str] | None:
-    for m in lx.DENIAL_RE.finditer(text):
+    g = gate(text)
+    for m in g.finditer(lx.DENIAL_RE, text):
         if not _ADJECTIVE_DENIAL_RE.match(m.group(0)):
             return m
         after = text[m.end() : m.end() + 40]
-        if _PREDICATE_BEFORE_RE.search(text[max(0, m.start() - 40) : m.start()]) or \
-                lx.DENIAL_OBJECT_RE.match(after.lstrip()):
+        if g.search(_PREDICATE_BEFORE_RE, text[max(0, m.start() - 40) : m.start()]) or \
+                g.match(lx.DENIAL_OBJECT_RE, after.lstrip()):
             return m
     return None
 
@@ -200,9 +241,10 @@ _LATER_RE = re.compile(r"\b(?:later|subsequently|eventually|finally|now)\b", re.
 
 def _response_subject(sent: Sentence) -> Claimant | None:
     """A state acting in the sentence ("Albania cut ties ... over a cyberattack by Tehran")."""
+    g = gate(sent.text)
     for rx in lx.RESPONSE_RES.values():
-        m = rx.search(sent.text)
-        if m:
+        m = g.search(rx, sent.text)
+        if m and not g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]):
             subj = subject_state(sent, m.start())
             if subj is not None:
                 return claimant_from(subj[0])
@@ -213,14 +255,19 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
                prior: Sequence[ClaimDraft]) -> list[ClaimDraft]:
     """State responses: actor (subject before the cue) did action to target (after the cue)."""
     out: list[ClaimDraft] = []
-    cues = [(a, m) for a, rx in lx.RESPONSE_RES.items() for m in rx.finditer(sent.text)]
+    g = gate(sent.text)
+    cues = [(a, m) for a, rx in lx.RESPONSE_RES.items() for m in g.finditer(rx, sent.text)]
+    if not cues:
+        return out
     # dates closer to an event phrase ("the July attack") belong to the event, not the response
-    event_positions = [m.start("noun") for m in lx.EVENT_NOUN_RE.finditer(sent.text)]
+    event_positions = [m.start("noun") for m in g.finditer(lx.EVENT_NOUN_RE, sent.text)]
     response_dates = [d for d in dates if not _names_event(sent, d)]
     for action, m in sorted(cues, key=lambda x: x[1].start()):
         if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
                 not re.match(r"condemn(?:ed|s|ing)?$|denounc\w+|deplor\w+", m.group(0), re.I):
             continue
+        if g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]):
+            continue  # "Lazarus was accused of ...": the subject is not the one who accuses
         subj = subject_state(sent, m.start())
         if subj is None:
             continue
@@ -233,7 +280,15 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
                       and m.start() - (x.end - sent.start) < 30]
             target = before[-1].state if before else None
         else:
-            for tm, _i in states_after(sent, m.end(), 80):
+            # the target is in the cue's own clause ("condemned any use of cyberspace, and it
+            # blamed ... Tirana" condemns no one); "blamed X": X right after the verb
+            clause = _CLAUSE_END_RE.search(sent.text, m.end())
+            limit = min(80, (clause.start() if clause else len(sent.text)) - m.end())
+            verbal = _VERBAL_BLAME_RE.fullmatch(m.group(0))
+            for tm, _i in states_after(sent, m.end(), limit):
+                if verbal and not _OBJECT_GAP_RE.match(
+                        sent.text[m.end() : tm.start - sent.start]):
+                    break
                 if tm.state and tm.state != actor:
                     target = tm.state
                     break
@@ -250,6 +305,11 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
     return out
 
 
+_PASSIVE_BEFORE_RE = re.compile(
+    r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:also|later|publicly|formally|widely)\s+)?$",
+    re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r",\s*(?:and|but|while|whereas)\b|;|\b(?:that|which)\b",
+                            re.IGNORECASE)
 _ACCOUNTABLE_RE = re.compile(r"accountable|responsible", re.IGNORECASE)
 
 
@@ -286,9 +346,12 @@ def extract_claims(
     for sent in sentences:
         incident = named[sent.index] if named[sent.index] is not None else focus[sent.index]
         found = sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims)
-        if last_actor is not None and incident is not None and _ANAPHOR_RE.search(sent.text) \
+        if last_actor is not None and incident is not None and \
+                gate(sent.text).search(_ANAPHOR_RE, sent.text) \
                 and not any(c.kind in ("attribution", "self-claim") for c in found):
             found.insert(0, _actor_claim(sent, incident, last_actor))
+        if not any(c.kind == "attribution" for c in found):
+            _carry_confidence(sent, claims)
         claims.extend(found)
         actors = [m for m, _i in _actors(sent)]
         if actors:
@@ -296,6 +359,30 @@ def extract_claims(
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
     return claims
+
+
+#: "The company stated its assessment with moderate confidence": a sentence that only qualifies
+#: the claim before it, its subject a pronoun or a definite description of the claimant.
+_QUALIFIER_SUBJECT_RE = re.compile(
+    r"^\W*(?:it|they|he|she|(?:the|this|that) (?:company|firm|vendor|agency|researchers?|"
+    r"report|analysts?|assessment|government|ministry|department|office|service|centre|center|"
+    r"official|spokes\w+)|its (?:researchers|analysts|report|assessment))\b", re.IGNORECASE)
+
+
+def _carry_confidence(sent: Sentence, claims: Sequence[ClaimDraft]) -> None:
+    """A confidence stated in the next sentence about the claim before ("The company stated
+    its assessment with moderate confidence") belongs to that claim."""
+    level = confidence_of(sent.text)[0]
+    if level is None or not _QUALIFIER_SUBJECT_RE.match(sent.text):
+        return
+    for c in reversed(claims):
+        if c.sentence < sent.index - 1:
+            break
+        if c.kind == "attribution" and c.confidence is None and c.claimant is not None:
+            c.confidence = level
+            hedge = lx.CONFIDENCE_RE.search(sent.text)
+            if hedge is not None:
+                c.hedge = "; ".join(x for x in (c.hedge, hedge.group(0)) if x)
 
 
 #: "This threat actor targets...", "the group compromised...": the actor last named acting.

@@ -14,7 +14,11 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+import ahocorasick
+
+from cybertrack.extract.prefilter import required_literals
 from cybertrack.extract.types import EntityMention
 from cybertrack.reference import RefEntry, Reference
 
@@ -157,6 +161,7 @@ def people(
 ) -> list[EntityMention]:
     """People named next to a title, or found by the NER, with role and country when stated."""
     title_re, title_words = _titles(tuple(titles))
+    title_at = _literal_spans(tuple(titles), text)
     taken = _Spans([(m.start, m.end) for m in mentions])
     found: dict[tuple[int, int], EntityMention] = {}
     candidates = [_strip_leading(text, m.start(), m.end(), taken, title_words)
@@ -168,7 +173,9 @@ def people(
             continue
         window_start = max(0, text.rfind("\n", 0, s) + 1, s - 90)
         before = text[window_start:s]
-        titles_before = list(title_re.finditer(before))
+        # a title in the window holds one of the title literals whole: search only then
+        titles_before = list(title_re.finditer(before)) if title_at is None or \
+            title_at.any_within(window_start, s) else []
         is_ner = (s, e) in ner_people
         adjacent = bool(titles_before) and re.fullmatch(
             r"[\s,]*(?:and [\w\s]+?)?(?:to the [\w\s-]+?)?[\s,]*", before[titles_before[-1].end() :]
@@ -195,12 +202,45 @@ def _titles(titles: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]]:
     return rx, frozenset(w for t in titles for w in t.split())
 
 
+def _literal_spans(titles: tuple[str, ...], text: str) -> _Spans | None:
+    """Where the literals every title match holds occur in ``text`` (None: no such test)."""
+    finder = _title_literals(titles)
+    if finder is None or _UNSAFE_CASE.intersection(text):
+        return None
+    return _Spans([(end + 1 - n, end + 1) for end, n in finder.iter(text.lower())])
+
+
+@functools.lru_cache(maxsize=4)
+def _title_literals(titles: tuple[str, ...]) -> Any:
+    lits = required_literals(_titles(titles)[0])
+    if lits is None:
+        return None
+    ac = ahocorasick.Automaton()
+    for lit in lits:
+        ac.add_word(lit, len(lit))
+    ac.make_automaton()
+    return ac
+
+
+#: Characters that match an ASCII letter case-insensitively but do not lower-case to it.
+_UNSAFE_CASE = frozenset("İıſ")
+
+
 class _Spans:
     """Sorted, non-overlapping spans with a fast overlap test (bisect, not a scan)."""
 
     def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
         self.spans = sorted(spans)
         self.starts = [a for a, _b in self.spans]
+
+    def any_within(self, lo: int, hi: int) -> bool:
+        """A span that lies inside ``[lo, hi)``."""
+        i = bisect.bisect_left(self.starts, lo)
+        while i < len(self.spans) and self.spans[i][0] < hi:
+            if self.spans[i][1] <= hi:
+                return True
+            i += 1
+        return False
 
     def overlaps(self, s: int, e: int) -> bool:
         i = bisect.bisect_left(self.starts, e)

@@ -15,10 +15,12 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
+from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
 from cybertrack.extract.roles import (
     LIST_JOIN_RE,
     attacker_mentions,
     claimant_of,
+    subject_state,
     target_mentions,
 )
 from cybertrack.extract.types import IncidentDraft, Sentence
@@ -62,28 +64,27 @@ class Anchor(NamedTuple):
 def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
     """The phrases in a sentence that name a cyber event, with how they refer."""
     text = sent.text
+    g = gate(text)
     out: list[Anchor] = []
-    cyber_sentence = bool(lx.CYBER_CONTEXT_RE.search(text)) or cyber_doc
-    if _TITLE_EVENT_RE.match(text):
-        m = _TITLE_EVENT_RE.match(text)
-        assert m is not None
+    cyber_sentence = _cyber(text) or cyber_doc
+    if (m := g.match(_TITLE_EVENT_RE, text)) is not None:
         out.append(Anchor(m.start(), m.end(), m.group(0).strip(), "indefinite", False))
-    for m in lx.EVENT_NOUN_RE.finditer(text):
+    for m in g.finditer(lx.EVENT_NOUN_RE, text):
         out.append(_noun_anchor(text, m.start("noun"), m.end(), m.group(0), bool(m.group("plural")),
                                 generic="attack" in m.group("noun").lower()))
     if cyber_sentence:
-        for m in lx.GENERIC_NOUN_RE.finditer(text):
+        for m in g.finditer(lx.GENERIC_NOUN_RE, text):
             if any(a.start <= m.start() < a.end + 1 for a in out):
                 continue
             if re.match(r"\s*(?:of|against|on|that|which|targeting|by)\b", text[m.end():]) or \
                     _determiner(text, m.start()):
                 out.append(_noun_anchor(text, m.start(), m.end(), m.group(0),
                                         bool(m.group("plural")), generic=True))
-        verbs = list(lx.EVENT_VERB_RE.finditer(text))
-        if lx.STRICT_CYBER_RE.search(text):
-            verbs += list(lx.WEAK_EVENT_VERB_RE.finditer(text))
+        verbs = list(g.finditer(lx.EVENT_VERB_RE, text))
+        if g.search(lx.STRICT_CYBER_RE, text):
+            verbs += list(g.finditer(lx.WEAK_EVENT_VERB_RE, text))
         for m in verbs:
-            if lx.IRREALIS_BEFORE_VERB_RE.search(text[max(0, m.start() - 25) : m.start()]):
+            if g.search(lx.IRREALIS_BEFORE_VERB_RE, text[max(0, m.start() - 25) : m.start()]):
                 continue
             out.append(Anchor(m.start(), m.end(), m.group(0), "verb", False))
     out.sort(key=lambda a: a.start)
@@ -168,7 +169,7 @@ def detect_incidents(
     response and speech cues (so that "On September 6th Albania cut ties" gives its date to the
     severance, not to the attack named later in the sentence).
     """
-    cyber_doc = sum(bool(lx.CYBER_CONTEXT_RE.search(s.text)) for s in sentences) >= 2
+    cyber_doc = sum(_cyber(s.text) for s in sentences) >= 2
     incidents: list[IncidentDraft] = []
     named: list[int | None] = [None] * len(sentences)
     focus: list[int | None] = [None] * len(sentences)
@@ -186,10 +187,12 @@ def detect_incidents(
             _add_kinds(inc, sent.text)
             _add_sectors(inc, sent.text, sector_res)
             salient = chosen
-        elif salient is not None and lx.CYBER_CONTEXT_RE.search(sent.text):
+        elif salient is not None and _cyber(sent.text):
             # "a ransomware sample included ...": a strong kind cue speaks of the incident in focus
+            g = gate(sent.text)
             for kind in _STRONG_KINDS:
-                if lx.KIND_RES[kind].search(sent.text) and kind not in incidents[salient].kinds:
+                if g.search(lx.KIND_RES[kind], sent.text) and \
+                        kind not in incidents[salient].kinds:
                     incidents[salient].kinds.append(kind)
         named[sent.index] = chosen
         focus[sent.index] = salient
@@ -247,9 +250,8 @@ def _document_incident(sentences: Sequence[Sentence],
     """A short report about a cyber operation whose sentences named none outright ("This threat
     actor targets governments in Asia and the United States"): the document's own incident, its
     targets the states it names that are neither operator nor source."""
-    cyber = [s for s in sentences if lx.STRICT_CYBER_RE.search(s.text) or
-             any(_realis(s.text, m.start()) for rx in lx.KIND_RES.values()
-                 for m in rx.finditer(s.text))]
+    cyber = [s for s in sentences if gate(s.text).search(lx.STRICT_CYBER_RE, s.text) or
+             _realis_kind(s.text)]
     if not cyber or len(sentences) > 12:
         return None
     first = cyber[0]
@@ -279,7 +281,21 @@ def _document_incident(sentences: Sequence[Sentence],
 
 def _realis(text: str, pos: int) -> bool:
     """A cue that reports an act, not a purpose or plan ("set up in order to spy on")."""
-    return not lx.IRREALIS_BEFORE_VERB_RE.search(text[max(0, pos - 25) : pos])
+    return not gate(text).search(lx.IRREALIS_BEFORE_VERB_RE, text[max(0, pos - 25) : pos])
+
+
+@per_document
+def _realis_kind(text: str) -> bool:
+    """A kind cue in the sentence that reports an act."""
+    g = gate(text)
+    return any(_realis(text, m.start()) for rx in lx.KIND_RES.values()
+               for m in g.finditer(rx, text))
+
+
+@per_document
+def _cyber(text: str) -> bool:
+    """A phrase that makes the sentence part of a cyber story."""
+    return gate(text).search(lx.CYBER_CONTEXT_RE, text) is not None
 
 
 def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[IncidentDraft],
@@ -308,9 +324,19 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if anchor.reference not in ("new", "indefinite", "verb", "plural"):
         dates = [d for d in dates if not d.relative]
     when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent, own)
-    irrealis = bool(lx.SPECULATIVE_RE.search(sent.text)) or bool(lx.DENIAL_RE.search(sent.text))
+    g = gate(sent.text)
+    irrealis = bool(g.search(lx.SPECULATIVE_RE, sent.text)) or \
+        bool(g.search(lx.DENIAL_RE, sent.text))
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
         a.reference != "verb" for a in anchors)
+    first_named = anchor.reference in ("definite", "indefinite", "plural") or \
+        anchor.reference.startswith("month:")
+    if not incidents and not targets and not irrealis and first_named and (
+            when is not None or _realis_kind(sent.text)):
+        # "Albania cut ties with Iran, blaming Tehran for the cyberattack that crippled
+        # government services in July": the first event named, with a date or a kind, is an
+        # incident; its victim, unnamed, is the state that complains of it
+        targets = _complainant(sent, attackers, claimant_idx)
 
     ref = anchor.reference
     target_inc: int | None = None
@@ -324,6 +350,8 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         month = int(ref.split(":")[1])
         target_inc = next((i.index for i in incidents
                            if i.time and i.time.start.month == month), salient)
+        if target_inc is None and not incidents and targets and not irrealis:
+            target_inc = _new(incidents, sent, anchor, generic)  # "the July attack", first named
     elif ref == "new":
         if not irrealis and (targets or when):
             target_inc = _new(incidents, sent, anchor, generic)
@@ -372,7 +400,8 @@ def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
         lo, hi = (a.end, pos) if pos >= a.end else (pos, a.start)
         if hi - lo > 120 or _CLAUSE_BREAK_RE.search(sent.text[lo:hi]):
             continue
-        if pos < a.start and a.reference != "verb" and not _VICTIM_VERB_RE.search(sent.text[lo:hi]):
+        if pos < a.start and a.reference != "verb" and not gate(sent.text).search(
+                _VICTIM_VERB_RE, sent.text[lo:hi]):
             continue
         return True
     return False
@@ -396,7 +425,25 @@ def _new(incidents: list[IncidentDraft], sent: Sentence, anchor: Anchor, generic
     return inc.index
 
 
-def _fallback_targets(sent: Sentence, attackers: set[int], incidents: Sequence[IncidentDraft]
+def _complainant(sent: Sentence, attackers: frozenset[int], claimant_idx: int | None
+                 ) -> list[str]:
+    """The state that reports, blames or answers an event it names without a victim: the
+    sentence's source if a state speaks, else the subject of a response ("Albania cut ties")."""
+    if claimant_idx is not None and claimant_idx not in attackers:
+        m = sent.mentions[claimant_idx]
+        state = m.state or (m.country if m.kind == "person" else None)
+        if state:
+            return [state]
+    for cue in gate(sent.text).finditer(lx.RESPONSE_ANY_RE, sent.text):
+        subj = subject_state(sent, cue.start())
+        if subj is not None and subj[1] not in attackers:
+            state = subj[0].state or subj[0].country
+            if state:
+                return [state]
+    return []
+
+
+def _fallback_targets(sent: Sentence, attackers: frozenset[int], incidents: Sequence[IncidentDraft]
                       ) -> list[str]:
     """A new incident named without its victim ("the country suffered another cyberattack"):
     the state whose government reports it, else the previous incident's targets."""
@@ -430,12 +477,30 @@ def _refine(current: PartialDate | None, new: PartialDate) -> PartialDate:
 
 
 def _add_kinds(inc: IncidentDraft, text: str) -> None:
+    g = gate(text)
     for kind, rx in lx.KIND_RES.items():
-        if rx.search(text) and kind not in inc.kinds:
+        if kind not in inc.kinds and g.search(rx, text):
             inc.kinds.append(kind)
 
 
 def _add_sectors(inc: IncidentDraft, text: str, sector_res: Mapping[str, re.Pattern[str]]) -> None:
+    g = _sector_gate(_sector_prefilter(sector_res), text)
     for sector, rx in sector_res.items():
-        if rx.search(text) and sector not in inc.sectors:
+        if sector not in inc.sectors and g.search(rx, text):
             inc.sectors.append(sector)
+
+
+_SECTOR_FILTERS: dict[int, tuple[Mapping[str, re.Pattern[str]], Prefilter]] = {}
+
+
+def _sector_prefilter(sector_res: Mapping[str, re.Pattern[str]]) -> Prefilter:
+    """One prefilter per sector table (the table is kept alive beside it)."""
+    hit = _SECTOR_FILTERS.get(id(sector_res))
+    if hit is None or hit[0] is not sector_res:
+        hit = _SECTOR_FILTERS[id(sector_res)] = (sector_res, Prefilter(sector_res.values()))
+    return hit[1]
+
+
+@per_document
+def _sector_gate(prefilter: Prefilter, text: str) -> Gate:
+    return Gate(prefilter, text)

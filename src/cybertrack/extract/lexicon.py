@@ -197,6 +197,7 @@ AFFILIATION_SUFFIX_RE: Final = re.compile(
 #: Before a country: phrases that make it the operator or sponsor.
 SPONSOR_CUE_RE: Final = re.compile(
     r"\b(?P<cue>by|from|on behalf of|in support of|working for|linked to|tied to|"
+    r"(?:hackers|operatives|agents|spies) (?:for|of)|"
     r"at the (?:request|behest|direction|orders?) of|"
     r"(?:a |with a |with )?(?:connection|connections|links|ties) (?:to|with)|nexus to|"
     r"backed by|sponsored by|affiliated with|connected to|associated with|operating from|"
@@ -232,9 +233,11 @@ SPEECH_VERBS: Final = (
     "released a statement", "issued a statement", "published a report", "concluded that",
 )
 SPEECH_RE: Final = re.compile(
+    # a word start with a verb's first letter first: it fails fast where no verb can start
+    r"\b(?=[" + "".join(sorted({w[0] for w in SPEECH_VERBS})) + r"])"
     # "X is reported to have", "Y was accused of": the subject of a passive is not the speaker
     r"(?<!\ban )(?<!\bthe )(?<!\ba )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )(?<!\bbeen )"
-    r"(?<!\bbe )(?<!United )(?<!Baltic )(?<!Gulf )\b(?:" + _alt(SPEECH_VERBS) + r")\b",
+    r"(?<!\bbe )(?<!United )(?<!Baltic )(?<!Gulf )(?:" + _alt(SPEECH_VERBS) + r")\b",
     re.IGNORECASE
 )
 ACCORDING_TO_RE: Final = re.compile(r"\b(?:according to|per|citing|cited by)\s+$", re.IGNORECASE)

@@ -31,6 +31,7 @@ from cybertrack.extract.entities import (
     reference_mentions,
 )
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
+from cybertrack.extract.prefilter import gate, reset_memos
 from cybertrack.extract.types import Sentence
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
@@ -124,6 +125,7 @@ def make_entities(nlp: Language, name: str, reference_path: str | None) -> Calla
     titles = ref.titles
 
     def ct_entities(doc: Doc) -> Doc:
+        reset_memos()  # the rules memoize per document (sentences, mentions): start afresh
         full = doc_text(doc)
         text = full[: content_end(full)]
         found = reference_mentions(ref, text)
@@ -236,7 +238,7 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 def _other_cues(text: str) -> list[int]:
     """Positions of response and speech cues: dates near them are not the incident's."""
-    return [m.start() for m in lx.OTHER_CUE_RE.finditer(text)]
+    return [m.start() for m in gate(text).finditer(lx.OTHER_CUE_RE, text)]
 
 
 def content_end(text: str) -> int:

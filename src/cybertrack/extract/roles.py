@@ -8,11 +8,12 @@ the claimant. Positions are character offsets into the sentence text.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from cybertrack.extract import lexicon as lx
+from cybertrack.extract.prefilter import gate, per_document
 from cybertrack.extract.types import EntityMention, Sentence
 from cybertrack.model import Claimant
 
@@ -40,16 +41,18 @@ LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s
                            r"(?:the\s+)?$")
 _BY_EVENT_RE = re.compile(
     r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
-    r"attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|targeted|compromised|"
+    r"(?:cyber[- ]?)?attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|"
+    r"targeted|compromised|"
     r"was behind|were behind|sponsored|backed|directed|ordered)\b",
     re.IGNORECASE,
 )
 
 
-@functools.lru_cache(maxsize=512)
+@per_document
 def attacker_mentions(sent: Sentence) -> frozenset[int]:
     """Indexes (into ``sent.mentions``) of state mentions cast as operator or sponsor."""
     text = sent.text
+    g = gate(text)
     out: set[int] = set()
     for i, m in enumerate(sent.mentions):
         if m.kind == "threat-actor":
@@ -60,41 +63,64 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
         if m.state is None:
             # "Hamas-linked actor": an organization's home state sponsors the operator
             if m.kind == "organization" and m.country and not m.is_vendor and \
-                    _ORG_AFFILIATION_RE.match(text[e : e + 60]):
+                    g.match(_ORG_AFFILIATION_RE, text[e : e + 60]):
                 out.add(i)
             continue
         before, after = text[max(0, s - 90) : s], text[e : e + 60]
-        suffix = lx.AFFILIATION_SUFFIX_RE.match(after)
+        if g.search(_IMPERSONATION_RE, before[-60:]):
+            continue  # "the attackers pretended to be from the office of the President of X"
+        suffix = g.match(lx.AFFILIATION_SUFFIX_RE, after)
         affiliated = suffix is not None and (
             suffix.group(1).lower() not in ("based", "origin", "connected", "associated")
             or _head_role(after[suffix.end():], "") == "attacker")
-        if affiliated or (m.form == "demonym" and (_head_role(after, before) == "attacker"
-                                                   or _EVENT_AFTER_RE.match(after))):
+        role = _head_role(after, before) if m.form == "demonym" else None
+        if affiliated or (m.form == "demonym" and (role == "attacker" or (
+                g.match(_EVENT_AFTER_RE, after) and not _possessed(after)))
+                          and not g.search(_VICTIM_CUE_BEFORE_RE, before)):
             out.add(i)
-        elif (_sponsor_cue(before) and not (m.form == "demonym"
-                                            and _head_role(after, before) == "victim")) \
-                or _OWN_OPERATOR_RE.match(after):
+        elif (_sponsor_cue(before) and not (m.form == "demonym" and role == "victim")) \
+                or (g.match(_OWN_OPERATOR_RE, after)
+                    and not g.search(_OBJECT_CUE_RE, before[-30:])):
             # "hackers from Russia", not "files from Canadian organizations"
             out.add(i)
-        elif m.is_government and m.kind != "country" and not lx.TARGET_CUE_RE.search(
-                before[-30:]) and (_ACT_AFTER_RE.match(after)
+        elif m.is_government and m.kind != "country" and not g.search(
+                lx.TARGET_CUE_RE, before[-30:]) and (g.match(_ACT_AFTER_RE, after)
                                    or _head_role(after, before) == "attacker"):
             # "the Egyptian government installed apps on ...", "GRU hackers": a government
             # body acting, or heading an operator phrase ("Chinese government threat actors")
             out.add(i)
-        elif _HELD_RESPONSIBLE_AFTER_RE.match(after) or (
-                _ACCUSED_BEFORE_RE.search(before) and re.match(r"^[^.;]{0,60}?\bof\b", after)):
+        elif g.match(_HELD_RESPONSIBLE_AFTER_RE, after) or (
+                g.search(_ACCUSED_BEFORE_RE, before) and re.match(r"^[^.;]{0,60}?\bof\b", after)):
             # "China is behind the hack", "Iran was accused of ...", "accused the NSA of ..."
             out.add(i)
-        elif _ALLEGED_APPOSITION_RE.search(before):
+        elif g.search(_ALLEGED_APPOSITION_RE, before):
             # "the threat actor, allegedly the Indonesian government, used ..."
             out.add(i)
-        elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and \
-                _SUBJECT_OF_EVENT_RE.match(after) and not lx.TARGET_CUE_RE.search(before[-30:]):
+        elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and (
+                g.match(_SUBJECT_OF_EVENT_RE, after) or (
+                    (gm := g.match(_OWN_GOVERNMENT_RE, after))
+                    and g.match(_ACT_AFTER_RE, after[gm.end():]))
+        ) and not g.search(lx.TARGET_CUE_RE, before[-30:]):
+            # "Iran launched ...", "Morocco's government used Pegasus to ..."
             out.add(i)
     return frozenset(out)
 
 
+#: "pretended to be from", "posing as": who the operator impersonates is not the operator.
+_IMPERSONATION_RE = re.compile(
+    r"\b(?:pretend\w*|pos(?:ed|es|ing) as|impersonat\w+|masquerad\w+ as|disguis\w+ as|"
+    r"claim\w* to be|purport\w* to be)\b[^.;]{0,50}$", re.IGNORECASE)
+#: "Targeting of South Korean actors", "attacks on Russian hackers": the phrase is the victim.
+_VICTIM_CUE_BEFORE_RE = re.compile(
+    r"\b(?:targeting(?: of)?|targeted|against|attacks? on|compromise of|hack(?:ing)? of|"
+    r"breach of)\s+(?:the\s+)?$", re.IGNORECASE)
+#: Before "Germany's intelligence agency": a preposition making it the object of the act.
+_OBJECT_CUE_RE = re.compile(
+    r"\b(?:against|targeting|targeted|at|into|on|hit|breached|hacked|compromised|infiltrated|"
+    r"penetrated|attacked|in|within)\s+(?:the\s+)?$", re.IGNORECASE)
+#: "Morocco's government", "Iran's regime": the state's government as the subject of an act.
+_OWN_GOVERNMENT_RE = re.compile(r"^(?:['’]s?|\?\?)\s+(?:government|regime|authorities)\b",
+                                re.IGNORECASE)
 #: "Russia's GRU", "China's Ministry of State Security", "Ukraine's IT Army": the state's own
 #: operators.
 _OWN_OPERATOR_RE = re.compile(
@@ -135,7 +161,8 @@ def tool_maker(sent: Sentence, m: EntityMention) -> bool:
     """A named actor spoken of as the maker or seller of a tool, not its operator."""
     s, e = m.start - sent.start, m.end - sent.start
     after = sent.text[e : e + 50]
-    if _MAKER_AFTER_RE.match(after) or _MAKER_BEFORE_RE.search(sent.text[max(0, s - 50) : s]):
+    g = gate(sent.text)
+    if g.match(_MAKER_AFTER_RE, after) or g.search(_MAKER_BEFORE_RE, sent.text[max(0, s - 50) : s]):
         return True
     nxt = next((x for x in sent.mentions if x.start >= m.end), None)
     return bool(nxt is not None and nxt.kind == "malware" and re.fullmatch(
@@ -146,7 +173,8 @@ def tool_maker(sent: Sentence, m: EntityMention) -> bool:
 _SUBJECT_OF_EVENT_RE = re.compile(
     r"^\s+(?:(?:has|have|had|was|allegedly|reportedly|likely|probably|also)\s+)?"
     r"(?:launched|conducted|carried out|hacked|breached|compromised|targeted|attacked|"
-    r"infiltrated|deployed|used|stole|spied|mounted|staged|orchestrated|sponsored|ran)\b",
+    r"infiltrated|deployed|used|stole|spied|mounted|staged|orchestrated|sponsored|ran|"
+    r"exfiltrated|infected|intercepted|surveilled|sabotaged|defaced|wiped)\b",
     re.IGNORECASE)
 
 
@@ -170,6 +198,8 @@ _ED_ADJECTIVES = frozenset({"advanced", "suspected", "alleged", "sophisticated",
                             "organised", "skilled", "unidentified", "unnamed", "talented"})
 _AMBIGUOUS_HEADS = frozenset({"government", "military", "state", "authorities", "regime",
                               "intelligence"})
+#: Heads that name a victim unless the phrase acts ("the Russian intelligence agency conducted").
+_ACTING_VICTIM_HEADS = frozenset({"agency", "agencies"})
 
 
 def _head_role(after: str, before: str) -> str | None:
@@ -194,6 +224,8 @@ def _head_role(after: str, before: str) -> str | None:
     if not words:
         return None
     head = words[-1]
+    if _possessed(after):
+        return "victim"
     if head in _ATTACKER_HEADS or head.startswith("apt"):
         return "attacker"
     if head in _AMBIGUOUS_HEADS:
@@ -202,7 +234,17 @@ def _head_role(after: str, before: str) -> str | None:
             return "victim"
         return "attacker" if _ACT_AFTER_RE.match(after[after.lower().find(head) + len(head):]) \
             else None
+    if head in _ACTING_VICTIM_HEADS and not lx.TARGET_CUE_RE.search(before[-40:]) and \
+            _ACT_AFTER_RE.match(after[after.lower().find(head) + len(head):]):
+        return "attacker"
     return "victim" if head.rstrip("'’") in _VICTIM_HEADS else None
+
+
+def _possessed(after: str) -> bool:
+    """"Chinese cyber espionage groups' systems": the phrase after a demonym is a possessor,
+    its head the thing possessed."""
+    m = _PHRASE_RE.match(after)
+    return bool(m and re.match(r"['’](?:s\b)?(?!\w)", after[m.end():]))
 
 
 _ACT_AFTER_RE = re.compile(
@@ -223,6 +265,13 @@ def _sponsor_cue(before: str) -> bool:
         return False
     word = " ".join(cue.group("cue").lower().split())
     near = before[max(0, cue.start() - 28) : cue.start()]
+    prev = before[: cue.start()].split()[-1:]
+    if prev and prev[0].lower() in _PEOPLE_AND_SYSTEMS and (
+            word == "from" or word in lx.AFFILIATION_CUES):
+        return False  # "officials from Montenegro", "networks associated with Seoul"
+    if word in lx.AFFILIATION_CUES and _BELIEVED_TO_BE_RE.search(near):
+        # "a threat actor that the government believes to be sponsored by X"
+        near = before[max(0, cue.start() - 70) : cue.start()]
     if word in ("by", "from"):
         # "influenced by the US", "servers controlled by the Swiss ...": no attribution; "by"
         # and "from" need the operation right before them
@@ -234,6 +283,19 @@ def _sponsor_cue(before: str) -> bool:
         # "hacking groups in Iran", not "civil society groups in Nepal"
         return bool(_CYBER_GROUP_RE.search(before[max(0, cue.start() - 40) : cue.end()]))
     return True
+
+
+#: Nouns naming victims (people, systems): "X from/associated with" them is where they are.
+_PEOPLE_AND_SYSTEMS = frozenset((
+    "officials", "journalists", "dissidents", "activists", "diplomats", "networks", "computers",
+    "systems", "websites", "servers", "accounts", "citizens", "users", "employees", "staff",
+    "individuals", "organizations", "organisations", "companies", "entities", "institutions",
+    "ministries", "students", "researchers", "politicians", "lawmakers", "voters", "residents",
+    "nationals", "devices", "phones", "victims", "firms", "businesses", "people"))
+_BELIEVED_TO_BE_RE = re.compile(
+    r"\b(?:believ(?:e|es|ed)|think|thinks|thought|suspect(?:s|ed)?|assess(?:es|ed)?|said|say|"
+    r"says)\s+"
+    r"to\s+be\s+$", re.IGNORECASE)
 
 
 _CYBER_GROUP_RE = re.compile(
@@ -249,7 +311,7 @@ _OPERATOR_RE = re.compile(
 )
 
 
-def target_mentions(sent: Sentence, exclude: set[int]) -> list[int]:
+def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     """Indexes of state mentions in target position, in order, list continuations included."""
     text = sent.text
     out: list[int] = []
@@ -314,7 +376,7 @@ def _topic_head(after: str) -> bool:
 _DESTINATION_RE = re.compile(r"\b(?:to|via|through|using|onto)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=512)
+@per_document
 def claimant_of(sent: Sentence,
                 before_pos: int | None = None) -> tuple[Claimant | None, int | None]:
     """The source of a sentence's claim: "according to X", else the subject of a speech verb.
@@ -328,26 +390,89 @@ def claimant_of(sent: Sentence,
         if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]) or _BELIEVED_BY_RE.search(
                 text[max(0, s - 40) : s]):
             return claimant_from(m), i
-    for verb in lx.SPEECH_RE.finditer(text):
-        if before_pos is not None and verb.start() > before_pos:
+    for pos in _speech_verbs(sent):
+        if before_pos is not None and pos > before_pos:
             break
-        if any(m.start <= verb.start() + sent.start < m.end for m in sent.mentions):
-            continue  # a name ("the Federated States of Micronesia"), not a verb
-        best = None
-        for i, m in enumerate(sent.mentions):
-            if m.end - sent.start > verb.start():
-                break
-            s = m.start - sent.start
-            if m.kind in ("country", "organization", "person", "threat-actor") and (
-                m.kind != "country" or m.form not in ("demonym",)
-                or _is_subject_demonym(text, m, sent)
-            ) and not _PREP_BEFORE_RE.search(text[max(0, s - 25) : s]):
-                best = i
+        best = _speaker(sent, pos)
         if best is not None:
-            gap = text[sent.mentions[best].end - sent.start : verb.start()]
-            if len(gap) < 120 and not re.search(r"\b(?:that|which|who|because)\b", gap):
-                return claimant_from(sent.mentions[best]), best
+            return claimant_from(sent.mentions[best]), best
     return None, None
+
+
+def clause_speaker(sent: Sentence, pos: int) -> tuple[Claimant | None, int | None]:
+    """The source of the claim at ``pos``: "according to X", else the speaker of the nearest
+    speech verb before it ("A condemned ..., and B said Iranian actors were responsible" is
+    B's claim), else the sentence's source."""
+    text = sent.text
+    for i, m in enumerate(sent.mentions):
+        s = m.start - sent.start
+        if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]) or _BELIEVED_BY_RE.search(
+                text[max(0, s - 40) : s]):
+            return claimant_from(m), i
+    for verb in reversed([v for v in _speech_verbs(sent) if v <= pos]):
+        best = _speaker(sent, verb)
+        if best is not None:
+            return claimant_from(sent.mentions[best]), best
+    return claimant_of(sent)
+
+
+@per_document
+def _speech_verbs(sent: Sentence) -> tuple[int, ...]:
+    """Positions of the speech verbs of a sentence (names that contain one excluded), with
+    attribution verbs right after their subject ("Mandiant ties the attack to Iran")."""
+    text = sent.text
+    # "X was also identified ...": a passive with an adverb is no speech of X's either
+    g = gate(text)
+    out = [v for v in speech_starts(text)
+           if not g.search(_ADVERB_PASSIVE_RE, text[max(0, v - 40) : v])]
+    for v in g.finditer(_ATTRIBUTION_VERB_RE, text):
+        before = next((m for m in reversed(sent.mentions) if m.end - sent.start <= v.start()),
+                      None)
+        if before is not None and _SUBJECT_GAP_RE.match(text[before.end - sent.start:v.start()]):
+            out.append(v.start())
+    return tuple(sorted(p for p in set(out) if not any(
+        m.start <= p + sent.start < m.end for m in sent.mentions)))  # "Federated States of ..."
+
+
+_ADVERB_PASSIVE_RE = re.compile(r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:\w+ly|also|"
+                                r"later|then|since|now)\s+)+$", re.IGNORECASE)
+@per_document
+def speech_starts(text: str) -> tuple[int, ...]:
+    """Where the speech verbs of a sentence start."""
+    return tuple(v.start() for v in gate(text).finditer(lx.SPEECH_RE, text))
+
+
+#: "X ties/links/connects/pins the attack to Y": an attribution verb whose subject is the source.
+_ATTRIBUTION_VERB_RE = re.compile(
+    r"\b(?:ties|tied|links|linked|connects|connected|pins|pinned|traces|traced)\s+"
+    r"(?!to\b|with\b|between\b)[^.;,]{1,60}?\s(?:to|on)\b", re.IGNORECASE)
+_SUBJECT_GAP_RE = re.compile(r"^\s+(?:(?:has|have|had|now|also|formally|publicly|officially)"
+                             r"\s+)*$", re.IGNORECASE)
+
+
+def _speaker(sent: Sentence, verb: int) -> int | None:
+    """The index of the mention that is the subject of the speech verb at ``verb``."""
+    text = sent.text
+    best = None
+    for i, m in enumerate(sent.mentions):
+        if m.end - sent.start > verb:
+            break
+        s = m.start - sent.start
+        if m.kind in ("country", "organization", "person", "threat-actor") and (
+            m.kind != "country" or m.form not in ("demonym",)
+            or _is_subject_demonym(text, m, sent)
+        ) and (not _PREP_BEFORE_RE.search(text[max(0, s - 25) : s])
+               or _CLAUSE_AND_RE.search(text[max(0, s - 25) : s])):
+            best = i
+    if best is not None:
+        gap = text[sent.mentions[best].end - sent.start : verb]
+        if len(gap) < 120 and not re.search(r"\b(?:that|which|who|because)\b|,\s*and\b", gap):
+            return best
+    return None
+
+
+#: ", and the National Cyber Security Centre said": "and" after a comma opens a new clause.
+_CLAUSE_AND_RE = re.compile(r",\s+and\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 _PREP_BEFORE_RE = re.compile(

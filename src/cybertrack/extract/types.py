@@ -41,7 +41,8 @@ class EntityMention(NamedTuple):
 class Sentence(NamedTuple):
     """A sentence of the document with the mentions inside it."""
 
-    index: int
+    # the field shadows ``tuple.index`` (never called on a Sentence)
+    index: int  # type: ignore[assignment]
     start: int
     end: int
     text: str

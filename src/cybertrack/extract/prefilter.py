@@ -1,0 +1,232 @@
+"""Cheap necessary conditions for the rules' regexes, so that a sentence skips the ones that
+cannot match it.
+
+Most of the extraction time goes to word-list alternations (speech verbs, response cues, event
+nouns, incident kinds, sector keywords) searched in every sentence, while most sentences hold
+none of their words. ``required_literals`` reads a compiled pattern's syntax tree and returns a
+set of literal strings at least one of which every match must contain (or ``None`` where it
+cannot tell); ``Prefilter`` finds all of them in a text with one Aho-Corasick pass and answers,
+per pattern, whether it may match. Skipping a pattern that may not match changes no result.
+
+Case: under ``re.IGNORECASE`` the literals are lower-cased and looked for in the lower-cased
+text. Three characters match an ASCII letter case-insensitively without lower-casing to it
+("İ", "ı", "ſ"); a text holding one of them lets every pattern through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import ahocorasick
+
+try:  # Python 3.11+
+    import re._constants as _c  # type: ignore[import-not-found,unused-ignore]
+    import re._parser as _p  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _c  # type: ignore[no-redef,unused-ignore]
+    import sre_parse as _p  # type: ignore[no-redef,unused-ignore]
+
+_UNSAFE_CASE = frozenset("İıſ")
+_MIN_USEFUL = 2  # a one-letter literal gates nothing worth the lookup ("?" does)
+
+Literals = frozenset[str] | None
+
+
+def required_literals(rx: re.Pattern[str]) -> Literals:
+    """Strings one of which is in every match of ``rx`` (lower-cased under IGNORECASE), or None.
+
+    Patterns with inline flags that change case sensitivity part-way, or with a literal
+    shorter than two characters as the best condition, get None (always searched).
+    """
+    try:
+        tree = _p.parse(rx.pattern, rx.flags)
+    except Exception:  # pragma: no cover - compiled patterns parse
+        return None
+    fold = bool(rx.flags & re.IGNORECASE)
+    found = _seq(list(tree), fold)
+    if found is None or any(len(s) < _MIN_USEFUL and (s.isalnum() or s.isspace())
+                            for s in found):
+        return None
+    return found
+
+
+def _seq(items: list[tuple[Any, Any]], fold: bool) -> Literals:
+    """The most selective condition among the parts a sequence cannot do without."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            options.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            ch = chr(av)
+            run.append(ch.lower() if fold else ch)
+            continue
+        flush()
+        sub: Literals = None
+        if op is _c.SUBPATTERN:
+            _group, add_flags, del_flags, pattern = av
+            if (add_flags | del_flags) & re.IGNORECASE:
+                return None  # a scoped case change: keep it simple, never gate
+            sub = _seq(list(pattern), fold)
+        elif op is _c.BRANCH:
+            sub = _branch(av[1], fold)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, pattern = av
+            if low >= 1:
+                sub = _seq(list(pattern), fold)
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            sub = _seq(list(av), fold)
+        if sub is not None:
+            options.append(sub)
+    flush()
+    if not options:
+        return None
+    return max(options, key=lambda s: (min(len(x) for x in s), -len(s)))
+
+
+def _branch(branches: Iterable[Any], fold: bool) -> Literals:
+    out: set[str] = set()
+    for b in branches:
+        sub = _seq(list(b), fold)
+        if sub is None:
+            return None
+        out |= sub
+    return frozenset(out)
+
+
+class Prefilter:
+    """One Aho-Corasick pass per text tells which registered patterns may match it."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self._always: set[int] = set()
+        self._fold: dict[str, set[int]] = {}
+        self._exact: dict[str, set[int]] = {}
+        for rx in patterns:
+            lits = required_literals(rx)
+            if lits is None:
+                self._always.add(id(rx))
+                continue
+            table = self._fold if rx.flags & re.IGNORECASE else self._exact
+            for lit in lits:
+                table.setdefault(lit, set()).add(id(rx))
+        self._ids = frozenset(self._always) | {i for t in (self._fold, self._exact)
+                                              for ids in t.values() for i in ids}
+        self._fold_ac = _automaton(self._fold)
+        self._exact_ac = _automaton(self._exact)
+
+    def present(self, text: str) -> frozenset[int]:
+        """Ids (``id(pattern)``) of the registered patterns that may match ``text``."""
+        if _UNSAFE_CASE.intersection(text):
+            return self._ids
+        out = set(self._always)
+        for ac, t in ((self._fold_ac, text.lower()), (self._exact_ac, text)):
+            if ac is not None:
+                for _end, ids in ac.iter(t):
+                    out |= ids
+        return frozenset(out)
+
+    @property
+    def ids(self) -> frozenset[int]:
+        """Ids of the registered patterns."""
+        return self._ids
+
+
+def _automaton(table: dict[str, set[int]]) -> Any:
+    if not table:
+        return None
+    ac = ahocorasick.Automaton()
+    for lit, ids in table.items():
+        ac.add_word(lit, frozenset(ids))
+    ac.make_automaton()
+    return ac
+
+
+class Gate:
+    """A text's prefilter answer, for searching only the patterns that may match it."""
+
+    __slots__ = ("_absent",)
+
+    def __init__(self, prefilter: Prefilter, text: str) -> None:
+        self._absent = prefilter.ids - prefilter.present(text)
+
+    def may(self, rx: re.Pattern[str]) -> bool:
+        return id(rx) not in self._absent
+
+    # ``text`` is the gate's own text or a part of it: what the whole lacks, no part holds
+    def search(self, rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+        return None if id(rx) in self._absent else rx.search(text)
+
+    def match(self, rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+        return None if id(rx) in self._absent else rx.match(text)
+
+    def finditer(self, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        return iter(()) if id(rx) in self._absent else rx.finditer(text)
+
+
+def per_document(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Memoize ``fn`` within one document (``reset_memos`` clears every such cache)."""
+    cache: dict[Any, Any] = {}
+    _CACHES.append(cache)
+
+    def wrapper(*args: Any) -> Any:
+        try:
+            return cache[args]
+        except KeyError:
+            if len(cache) > _MAX_MEMO:  # called outside the pipeline: stay bounded
+                cache.clear()
+            value = cache[args] = fn(*args)
+            return value
+
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+_CACHES: list[dict[Any, Any]] = []
+_MAX_MEMO = 20_000
+
+
+def reset_memos() -> None:
+    """Forget what was memoized for the previous document."""
+    for cache in _CACHES:
+        cache.clear()
+
+
+_RULE_MODULES = ("cybertrack.extract.lexicon", "cybertrack.extract.roles",
+                 "cybertrack.extract.claims", "cybertrack.extract.incidents")
+_default: list[Prefilter] = []
+
+
+def rule_patterns() -> list[re.Pattern[str]]:
+    """Every module-level pattern of the rule modules (and the kind and response tables)."""
+    import importlib
+
+    out: dict[int, re.Pattern[str]] = {}
+    for name in _RULE_MODULES:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, re.Pattern):
+                out[id(value)] = value
+            elif isinstance(value, dict):
+                out.update((id(v), v) for v in value.values() if isinstance(v, re.Pattern))
+    return list(out.values())
+
+
+def default_prefilter() -> Prefilter:
+    """The prefilter over the rule modules' patterns (built on first use)."""
+    if not _default:
+        _default.append(Prefilter(rule_patterns()))
+    return _default[0]
+
+
+@per_document
+def gate(text: str) -> Gate:
+    """What the rule patterns may match in ``text`` (a sentence), memoized per document."""
+    return Gate(default_prefilter(), text)
