@@ -116,3 +116,24 @@ def test_equal_support_prefers_reported_over_tracker_dates() -> None:
     fact = weigh_dates([(day("2022-08-04"), sc("d1", "tracker")),
                         (day("2022-07-15"), sc("d2", "media"))], "it happened")
     assert fact.conflict and fact.date is not None and fact.date.iso() == "2022-07-15"
+
+
+def test_attributions_are_dated_when_said_responses_when_done() -> None:
+    from cybertrack.analysis.sources import date_of
+    from cybertrack.store.analytics import DocumentInfo
+
+    doc = DocumentInfo("d", "s", "t", "P", day("2022-09-07"), "B", "text/plain", None)
+    said = Claim("c", "d", "attribution", Span(0, 1), "x", event_date=day("2022-07"))
+    done = Claim("c", "d", "response", Span(0, 1), "x", event_date=day("2022-09-06"))
+    assert date_of(said, doc) == (day("2022-09-07"), "published")
+    assert date_of(done, doc) == (day("2022-09-06"), "event")
+
+
+def test_lags_from_coarse_dates_are_not_negative() -> None:
+    from cybertrack.analysis.responses import lag_days
+
+    start = day("2022-07-15")
+    assert lag_days(start, day("2022-07")) == 0  # "in July": no earlier than the attack
+    assert lag_days(start, day("2022-09-07")) == 54
+    assert lag_days(start, day("2022-06-30")) == -15
+    assert lag_days(None, day("2022-09-07")) is None

@@ -88,7 +88,9 @@ def test_cli_incident_reach_timeline_firsts(kb_file: str, tmp_path: Path) -> Non
     result = run(app, ["reach", "Iran", "--db", kb_file, "--format", "html", "--out", str(out),
                        "--charts", str(tmp_path / "charts")])
     assert result.exit_code == 0, result.output
-    assert "Yes: Iran extended its reach in 2022" in out.read_text()
+    html = out.read_text()
+    assert "Yes: Iran extended its reach in 2022" in html
+    assert 'src="charts/iran-target-map.svg"' in html  # relative to the report
     assert (tmp_path / "charts" / "iran-target-map.svg").exists()
     result = run(app, ["reach", "Iran", "--db", kb_file, "--format", "json"])
     assert json.loads(result.output)["recent"]["countries"] == ["AL"]

@@ -245,7 +245,10 @@ def explain(candidates: Sequence[Candidate], by_accused: Sequence[Support],
         stated = [f"{s.claimant}: {', '.join(s.stated)}" for s in indep if s.stated]
         relays = [s for s in cand.supports if not s.independent]
         line = (f"{'Attributed' if n == 0 else 'Also attributed'} to {cand.name} by "
-                f"{len(indep)} independent claimant{'s' if len(indep) != 1 else ''}")
+                f"{len(indep)} independent claimant{'s' if len(indep) != 1 else ''}"
+                if indep else
+                f"{'Attributed' if n == 0 else 'Also attributed'} to {cand.name} only by "
+                "sources that relay others")
         if groups:
             line += f" ({groups})"
         if stated:

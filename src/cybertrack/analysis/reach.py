@@ -3,7 +3,7 @@
 The incidents counted are those some source attributes to the subject (for a state: claims
 naming the state, or an actor whose suspected sponsor it is). Reports of one event are counted
 once (incident groups, ``resolve.groups``), each event in the year of its group's best date
-(else of its earliest report). Counting runs in SQL (``Store.reach_cells``...), so a state with
+(else of its earliest report). Counting runs in SQL (``Store.reach_summary``), so a state with
 ten thousand incidents costs a few aggregate queries; only the recent period's events are
 listed one by one. Two periods are compared: the *recent* period (by default the
 latest year with data) and the *baseline* (every earlier year), on
@@ -15,8 +15,9 @@ latest year with data) and the *baseline* (every earlier year), on
   time) hit with destructive effect (destruction, sabotage or ransomware).
 
 The verdict is *extended* when the recent period adds targets outside the home region and the
-outside share, the distance or a notable first grew; *not extended* when neither; *mixed*
-otherwise; *no baseline* when nothing is attributed before the recent period.
+outside share (by 5 points), the mean distance (by 10%) or a notable first grew; *not
+extended* when neither; *mixed* otherwise; *no baseline* when no operation against another
+country is attributed before the recent period.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ from cybertrack.store import Store
 from cybertrack.store.group_queries import ReachCell
 
 NORTH_AMERICA = frozenset({"US", "CA"})
+#: What counts as growth: the outside share up by 5 points, or the mean distance up by 10%.
+SHARE_STEP = 0.05
+DISTANCE_STEP = 1.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +141,6 @@ class Reach:
     evidence: tuple[str, ...]
     undated: int
 
-    @property
-    def summary(self) -> str:
-        return " ".join([self.verdict, *self.evidence])
-
 
 def resolve_subject(store: Store, name: str, ref: Reference) -> Subject:
     """A state (by code, name, demonym, capital) or a threat actor (by name or alias)."""
@@ -156,6 +156,11 @@ def resolve_subject(store: Store, name: str, ref: Reference) -> Subject:
     try:
         actor = ref.actor(name)
     except UnknownEntityError as exc:
+        key = name.casefold()
+        for e in store.entities("threat-actor"):  # an actor only this knowledge base knows
+            if key in {n.casefold() for n in (e.name, *e.aliases)}:
+                return Subject(e.name, "actor", e.sponsor or e.country, (), (e.id,),
+                               (e.name, *e.aliases))
         raise UnknownEntityError("country or actor", name, exc.suggestions) from exc
     return Subject(actor.name, "actor", actor.sponsor or actor.country, (), (actor.id,),
                    (actor.name, *actor.aliases))
@@ -215,7 +220,8 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
     home = subject.home
     region = home_region(ref, home) if home else "unknown region"
     inside = region_members(ref, region) if home else ()
-    year_rows = store.reach_years(*_who(subject), inside=inside)
+    summary = store.reach_summary(*_who(subject), inside=inside)
+    year_rows = summary.years
     undated = sum(y.groups for y in year_rows if y.year is None)
     years = tuple(sorted((YearCount(y.year, y.groups, y.outside) for y in year_rows
                           if y.year is not None), key=lambda y: y.year))
@@ -227,10 +233,10 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
     first_recent = since or last
     first_all = baseline_from or years[0].year
     recent_events = subject_events(store, subject, years=(first_recent, last))
-    targets = _target_years(store.reach_cells(*_who(subject)), recent_events, home, region,
-                            (first_recent, last), ref)
+    cells = summary.cells
+    targets = _target_years(cells, recent_events, home, region, ref)
     sources: dict[int, list[tuple[int, str]]] = {}
-    for year, source, n in store.reach_sources(*_who(subject)):
+    for year, source, n in summary.sources:
         if year is not None:
             sources.setdefault(year, []).append((n, source))
     by_year = tuple((y, tuple(s for _, s in sorted(v, key=lambda x: (-x[0], x[1]))))
@@ -239,15 +245,14 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
     baseline = (_period(years, targets, first_all, first_recent - 1)
                 if first_all < first_recent else None)
     new = tuple(t for t in targets if t.first_time and first_recent <= t.year <= last)
-    notable = _notable(store, subject, targets, first_recent, last, ref)
+    notable = _notable(store, subject, cells, first_recent, last, ref)
     verdict, evidence = _verdict(subject, region, baseline, recent, new, notable)
     return Reach(subject, region, years, tuple(targets), by_year, tuple(recent_events),
                  baseline, recent, new, tuple(notable), verdict, tuple(evidence), undated)
 
 
 def _target_years(cells: Sequence[ReachCell], recent_events: Sequence[ReachIncident],
-                  home: str | None, region: str, recent: tuple[int, int], ref: Reference,
-                  ) -> list[TargetYear]:
+                  home: str | None, region: str, ref: Reference) -> list[TargetYear]:
     dated = sorted((c for c in cells if c.year is not None and c.country != home),
                    key=lambda c: (c.year or 0, c.country))
     first_year: dict[str, int] = {}
@@ -269,12 +274,11 @@ def _target_years(cells: Sequence[ReachCell], recent_events: Sequence[ReachIncid
     return out
 
 
-def _notable(store: Store, subject: Subject, targets: Sequence[TargetYear], lo: int, hi: int,
+def _notable(store: Store, subject: Subject, all_cells: Sequence[ReachCell], lo: int, hi: int,
              ref: Reference) -> list[str]:
     """First NATO / NATO-in-Europe / EU member hit with destructive effect, when that falls in
     [lo, hi] (membership at the time; ``incident_groups.destructive``)."""
-    cells = {(c.year, c.country) for c in store.reach_cells(*_who(subject))
-             if c.destructive and c.year is not None}
+    cells = {(c.year, c.country) for c in all_cells if c.destructive and c.year is not None}
     out = []
     for bloc, label in (("NATO", "NATO member"), ("NATO", "NATO member in Europe"),
                         ("EU", "EU member")):
@@ -341,8 +345,9 @@ def _verdict(subject: Subject, region: str, baseline: PeriodStats | None,
         return (f"No baseline: the knowledge base attributes no operation against another "
                 f"country to {name} before {recent.first_year}, so its reach cannot be "
                 "compared.", evidence)
-    grew = ((recent.outside_share or 0) > (baseline.outside_share or 0)
-            or (recent.mean_km or 0) > (baseline.mean_km or 0) or bool(notable))
+    grew = ((recent.outside_share or 0) >= (baseline.outside_share or 0) + SHARE_STEP
+            or (recent.mean_km or 0) >= (baseline.mean_km or 0) * DISTANCE_STEP
+            or bool(notable))
     if outside_new and grew:
         return f"Yes: {name} extended its reach in {recent.label}.", evidence
     if not outside_new and not grew:

@@ -14,23 +14,27 @@ every source that reports it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cybertrack.analysis.assessment import Assessment, Support
 from cybertrack.analysis.case import Case
-from cybertrack.analysis.dates import DatedFact, weigh_dates
+from cybertrack.analysis.dates import DatedFact, human, weigh_dates
 from cybertrack.analysis.sources import SourcedClaim, country_name, sourced
-from cybertrack.model import PartialDate
+from cybertrack.model import Incident, PartialDate
 from cybertrack.reference import Reference
 from cybertrack.store import Store
 from cybertrack.vocab import RESPONSE_ACTIONS
 
 
 def lag_days(start: PartialDate | None, when: PartialDate | None) -> int | None:
-    """Days from the start of the incident to the start of ``when``."""
+    """Days from the start of the incident to the start of ``when``; 0 when ``when`` is a
+    coarse date covering the incident's start ("July 2022" for an attack on 15 July)."""
     if start is None or when is None:
         return None
+    if when.start < start.start <= when.end:
+        return 0
     return (when.start - start.start).days
 
 
@@ -42,7 +46,7 @@ def action_label(action: str | None) -> str:
 _PREPOSITIONS = {
     "condemn": "", "accuse": "", "sever-relations": "with", "expel-diplomats": "of",
     "recall-ambassador": "from", "summon-ambassador": "of", "sanction": "on",
-    "indict": "over", "arrest": "over", "investigate": "over", "cyber-retaliation": "against",
+    "indict": "", "arrest": "", "investigate": "", "cyber-retaliation": "against",
     "assist": "against", "statement": "about",
 }
 
@@ -58,8 +62,8 @@ def response_phrase(action: str | None, target: str | None, ref: Reference | Non
         return f"{label} {name}"
     if action == "summon-ambassador":
         return f"summoned the ambassador of {name}"
-    prep = _PREPOSITIONS.get(action or "", "regarding") or "regarding"
-    return f"{label} {prep} {name}"
+    prep = _PREPOSITIONS.get(action or "", "")
+    return f"{label} {prep} {name}" if prep else f"{label} (against {name})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,11 @@ def _said_step(kind: str, support: Support, what: str, start: PartialDate | None
                 support.claims)
 
 
+def _published(s: SourcedClaim) -> dt.date:
+    doc = s.document
+    return doc.published.start if doc is not None and doc.published else dt.date.max
+
+
 def response_steps(claims: Sequence[SourcedClaim], start: PartialDate | None,
                    ref: Reference | None = None) -> list[Step]:
     """Response claims grouped into responses (actor, action, target), each dated by weighing
@@ -123,6 +132,10 @@ def response_steps(claims: Sequence[SourcedClaim], start: PartialDate | None,
             dated = [s.when for s in members if s.when is not None]
             when = min(dated, key=lambda d: d.start) if dated else None
             approximate = True
+        # the best-dated reports first, earliest published first: what a reader should quote
+        best = {c.claim.id for c in fact.best.claims} if fact.best else set()
+        members.sort(key=lambda s: (s.claim.id not in best, _published(s),
+                                    s.claim.sentence.start))
         steps.append(Step("response", who, what, when, approximate, lag_days(start, when),
                           tuple(members), fact, action, actor, target))
     return steps
@@ -148,6 +161,13 @@ def chain(assessment: Assessment, ref: Reference | None = None) -> Chain:
     steps.sort(key=lambda s: (s.date is None, s.date.start if s.date else None, order[s.kind],
                               s.actor))
     return Chain(case, start, tuple(steps))
+
+
+def _describe(inc: Incident, ref: Reference | None) -> str:
+    """"disruption against Albania, July 2022" (a document's title may be about another event)."""
+    targets = ", ".join(country_name(t, ref) for t in inc.targets) or "unknown targets"
+    when = human(inc.time) if inc.time else "undated"
+    return f"{', '.join(inc.kinds) or 'cyber operation'} against {targets}, {when}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +207,7 @@ def firsts(store: Store, ref: Reference | None = None, *, slack_days: int = 3) -
         step = Step(best.kind, best.actor, best.what, best.date, best.approximate,
                     lag_days(start, best.date), best.claims, best.dates, best.action,
                     best.actor_state, best.target_state)
-        title = (inc.title or inc.sentence[:80]) if inc else ""
+        title = _describe(inc, ref) if inc else ""
         out.append(First(action, action_label(action), step, inc_id, title))
     out.sort(key=lambda f: (f.step.date is None, f.step.date.start if f.step.date else None))
     return out

@@ -13,8 +13,9 @@ Rules (documented here because every assessment figure depends on them):
   media by publisher. Many claims by one claimant count once.
 - **Independence.** Media outlets and trackers relay what others said, so they are listed but
   never counted as independent claimants; every other distinct claimant is independent.
-- **Dates.** A claim's date is its ``event_date`` (when the thing happened), else its
-  ``claim_date``, else its document's publication date; which one was used is kept, so a lag
+- **Dates.** A response's or incident report's date is its ``event_date`` (when the thing
+  happened); an attribution's, self-claim's or denial's is when it was said. Failing those, the
+  ``claim_date``, else the document's publication date; which one was used is kept, so a lag
   computed from a publication date is shown as approximate.
 """
 
@@ -131,9 +132,15 @@ def claimant_of(claim: Claim, basis: str, doc: DocumentInfo | None,
     return name, f"{basis}:{name.casefold()}"
 
 
+#: Claims whose date is when they were made: an attribution or a denial is an act of speech;
+#: an ``event_date`` on one is the incident's date, not the claim's.
+SAID = frozenset({"attribution", "self-claim", "denial"})
+
+
 def date_of(claim: Claim, doc: DocumentInfo | None) -> tuple[PartialDate | None, DateSource]:
-    """When the claimed thing happened or, failing that, when it was said (module rules)."""
-    if claim.event_date is not None:
+    """When the claimed thing happened (responses, incident reports) or was said
+    (attributions, denials); failing that, when the document was published."""
+    if claim.event_date is not None and claim.kind not in SAID:
         return claim.event_date, "event"
     if claim.claim_date is not None:
         return claim.claim_date, "claim"

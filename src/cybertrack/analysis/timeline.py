@@ -17,10 +17,11 @@ from cybertrack.analysis.dates import human
 from cybertrack.analysis.reach import ReachIncident, Subject, resolve_subject, subject_events
 from cybertrack.analysis.responses import chain, response_steps
 from cybertrack.analysis.sources import country_name, sourced
-from cybertrack.model import PartialDate
+from cybertrack.model import Claim, Claimant, PartialDate, Span
 from cybertrack.reference import Reference, load_reference
 from cybertrack.resolve.groups import ensure_groups
 from cybertrack.store import Store
+from cybertrack.store.analytics import DocumentInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +81,20 @@ def _incident_event(e: ReachIncident, actor: str, ref: Reference) -> TimelineEve
                          e.date is None, e.incident_ids[0])
 
 
-def _responses(store: Store, events: Sequence[ReachIncident], ref: Reference
-               ) -> list[TimelineEvent]:
-    ids = [i for e in events for i in e.incident_ids]
-    if not ids:
-        return []
-    claims = store.claims(incident_ids=ids, kind="response")
-    docs = store.documents_info({c.document_id for c in claims})
+def _responses(store: Store, subject: Subject, ref: Reference) -> list[TimelineEvent]:
+    """Responses to the subject's incidents, from one lean query (no sentence text: a
+    timeline shows who did what when, on whose word)."""
+    rows = store.subject_responses(subject.states, subject.actor_ids, subject.actor_names)
+    claims, docs = [], {}
+    for r in rows:
+        claims.append(Claim(r.claim_id, r.document_id, "response", Span(0, 0), "",
+                            claimant=Claimant("government", r.claimant_name)
+                            if r.claimant_name else None,
+                            incident_id=r.incident_id, action=r.action,
+                            actor_state=r.actor_state, target_state=r.target_state,
+                            event_date=r.event_date, claim_date=r.claim_date))
+        docs[r.document_id] = DocumentInfo(r.document_id, r.document_id, None, r.publisher,
+                                           r.published, r.reliability, "", None)
     out = []
     for step in response_steps(sourced(claims, docs, (), ref=ref), None, ref):
         out.append(TimelineEvent(
@@ -108,7 +116,7 @@ def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline
     ensure_groups(store)
     events = subject_events(store, subject)
     out = [_incident_event(e, subject.name, ref) for e in events]
-    out.extend(_responses(store, events, ref))
+    out.extend(_responses(store, subject, ref))
     return Timeline(f"Timeline of {subject.name}", _sorted(out))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.incidents import DatedSpan, nearest_date
@@ -80,7 +81,7 @@ def sentence_claims(
         for m, _i in _actors(sent):
             out.append(ClaimDraft(
                 kind="self-claim", sentence=sent.index, incident=incident,
-                claimant=claimant_from(m), attributed_actor=m.name, attributed_actor_id=m.entity_id,
+                claimant=claimant_from(m), attributed_actor=_as_written(m), attributed_actor_id=m.entity_id,
                 attributed_sponsor=m.sponsor, cue=lx.SELF_CLAIM_RE.search(text).group(0),  # type: ignore[union-attr]
             ))
             break
@@ -112,7 +113,7 @@ def sentence_claims(
             return [*out, *_responses(sent, incident, dates, [*prior, *out])]
         out.append(ClaimDraft(
             kind="attribution", sentence=sent.index, incident=incident, claimant=who,
-            attributed_state=state, attributed_actor=actor.name if actor else None,
+            attributed_state=state, attributed_actor=_as_written(actor) if actor else None,
             attributed_actor_id=actor.entity_id if actor else None,
             attributed_sponsor=actor.sponsor if actor else None, confidence=level,
             likelihood=term, hedge=hedge, claim_date=claim_date,
@@ -268,7 +269,7 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
             continue
         if g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]):
             continue  # "Lazarus was accused of ...": the subject is not the one who accuses
-        subj = subject_state(sent, m.start())
+        subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
         if subj is None:
             continue
         actor_m = subj[0]
@@ -303,6 +304,15 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
             target_state=target, event_date=when, cue=m.group(0),
         ))
     return out
+
+
+def _nominal_actor(sent: Sentence, cue: int) -> tuple[EntityMention, int] | None:
+    """"US sanctions", "Albania's expulsion of": a state right before a response noun acts."""
+    for i, m in enumerate(sent.mentions):
+        end = m.end - sent.start
+        if m.state and end <= cue and re.fullmatch(r"(?:['’]s)?\s*", sent.text[end:cue]):
+            return m, i
+    return None
 
 
 _PASSIVE_BEFORE_RE = re.compile(
@@ -343,9 +353,18 @@ def extract_claims(
     """Claims of a whole document, in sentence order."""
     claims: list[ClaimDraft] = []
     last_actor: EntityMention | None = None
+    last_source: dict[str, EntityMention] = {}
+    victims = {t for inc in incidents for t in inc.targets}
     for sent in sentences:
         incident = named[sent.index] if named[sent.index] is not None else focus[sent.index]
         found = sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims)
+        _resolve_source_anaphora(sent, found, last_source)
+        found = [r for c in found if (r := _retarget(c, victims, claims)) is not None]
+        for m in sent.mentions:
+            if m.kind == "organization" and not m.is_government:
+                last_source["company" if m.is_vendor else "organization"] = m
+            elif m.kind == "person":
+                last_source["person"] = m
         if last_actor is not None and incident is not None and \
                 gate(sent.text).search(_ANAPHOR_RE, sent.text) \
                 and not any(c.kind in ("attribution", "self-claim") for c in found):
@@ -359,6 +378,56 @@ def extract_claims(
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
     return claims
+
+
+#: "the company said ...", "the researchers concluded ...": a source named in an earlier sentence.
+_SOURCE_ANAPHOR_RE = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?:security|cybersecurity|technology|tech|software)\s+)?"
+    r"(?P<noun>company|firm|vendor|researchers|research team|team|report|organi[sz]ation|"
+    r"alliance|official|spokesperson|spokesman|spokeswoman)\b|\b(?P<pron>he|she)\b",
+    re.IGNORECASE)
+_PUNITIVE = frozenset({"sanction", "expel-diplomats", "sever-relations", "indict", "arrest",
+                       "recall-ambassador", "summon-ambassador", "accuse", "condemn"})
+
+
+def _resolve_source_anaphora(sent: Sentence, found: list[ClaimDraft],
+                             last_source: Mapping[str, EntityMention]) -> None:
+    """Give claims without a claimant the source an anaphor before their speech verb names."""
+    speech = lx.SPEECH_RE.search(sent.text)
+    if speech is None:
+        return
+    found_anaphors = list(_SOURCE_ANAPHOR_RE.finditer(sent.text[: speech.start()]))
+    if not found_anaphors:
+        return
+    m = found_anaphors[-1]
+    noun = (m.group("noun") or "").lower()
+    key = "person" if m.group("pron") or noun in ("official", "spokesperson", "spokesman",
+                                                   "spokeswoman") else (
+        "organization" if noun in ("organization", "organisation", "alliance") else "company")
+    source = last_source.get(key) or (last_source.get("organization") if key == "company" else None)
+    if source is None:
+        return
+    for i, c in enumerate(found):
+        if c.claimant is None and c.kind in ("attribution", "denial"):
+            found[i] = replace(c, claimant=claimant_from(source))
+
+
+def _retarget(c: ClaimDraft, victims: AbstractSet[str], prior: Sequence[ClaimDraft]
+              ) -> ClaimDraft | None:
+    """A punitive response aimed at the victim of the document's incident is a misreading
+    ("sanctions ... citing the disruption of Albanian systems" punish Iran, not Albania): aim it
+    at the state the document holds responsible, or drop it."""
+    if not (c.kind == "response" and c.action in _PUNITIVE and c.target_state in victims
+            and c.actor_state not in victims):
+        return c
+    accused = _accused_state(prior, c.incident, c.actor_state)
+    return replace(c, target_state=accused) if accused and accused not in victims else None
+
+
+def _as_written(m: EntityMention) -> str:
+    """An actor as the text names it ("DEV-0842"), linked by id to its reference entry: each
+    name is kept as its vendor gave it."""
+    return m.text if m.kind == "threat-actor" else m.name
 
 
 #: "The company stated its assessment with moderate confidence": a sentence that only qualifies
@@ -395,7 +464,7 @@ _ANAPHOR_RE = re.compile(
 
 def _actor_claim(sent: Sentence, incident: int, actor: EntityMention) -> ClaimDraft:
     return ClaimDraft(kind="attribution", sentence=sent.index, incident=incident,
-                      attributed_actor=actor.name, attributed_actor_id=actor.entity_id,
+                      attributed_actor=_as_written(actor), attributed_actor_id=actor.entity_id,
                       attributed_sponsor=actor.sponsor, cue="anaphor")
 
 

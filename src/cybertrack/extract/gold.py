@@ -68,21 +68,21 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
     sponsors = {e.id: e.sponsor for e in entities if e.sponsor}
     named: set[tuple[Any, ...]] = set()
     chosen = [c for c in claims if c.kind in ("attribution", "self-claim")]
-    with_incident = {(_claimant_key(c), c.attributed_state, c.attributed_actor)
+    with_incident = {(_claimant_key(c), c.attributed_state, _actor_key(c))
                      for c in chosen if c.incident_id is not None}
     for c in chosen:
         if c.claimant is not None:
-            named.add((c.incident_id, c.attributed_state, c.attributed_actor))
+            named.add((c.incident_id, c.attributed_state, _actor_key(c)))
             if c.attributed_actor:
-                named.add((c.incident_id, None, c.attributed_actor))
+                named.add((c.incident_id, None, _actor_key(c)))
     for c in chosen:
-        target = (c.incident_id, c.attributed_state, c.attributed_actor)
+        target = (c.incident_id, c.attributed_state, _actor_key(c))
         if c.claimant is None and target in named:
             continue
         if c.incident_id is None and (_claimant_key(c), c.attributed_state,
-                                      c.attributed_actor) in with_incident:
+                                      _actor_key(c)) in with_incident:
             continue
-        key = (c.kind, c.incident_id, _claimant_key(c), c.attributed_state, c.attributed_actor)
+        key = (c.kind, c.incident_id, _claimant_key(c), c.attributed_state, _actor_key(c))
         if key in seen:
             continue
         seen.add(key)
@@ -100,9 +100,14 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
             "attributed_to": to, "confidence": c.confidence, "likelihood": c.likelihood,
             "kind": c.kind, "date": c.claim_date.iso() if c.claim_date else None,
             "hedge": c.hedge, "sentence": c.sentence_text, "id": c.id,
-            "_claimant": _claimant_key(c),
+            "_claimant": _claimant_key(c), "_actor": _actor_key(c),
         })
     return _merge_restatements(rows)
+
+
+def _actor_key(c: Claim) -> str | None:
+    """One actor however it is written ("APT 10", "APT10"): its reference id where linked."""
+    return c.attributed_actor_id or c.attributed_actor
 
 
 def _merge_restatements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,7 +127,8 @@ def _merge_restatements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 continue
             state = oto.get("state") or oto.get("sponsor")
             covered = (to == {"state": state}) or (
-                "state" not in to and to.get("actor") == oto["actor"] and "state" in oto)
+                "state" not in to and "actor" in to and row["_actor"] == other["_actor"]
+                and "state" in oto)
             if covered:
                 dropped.add(i)
                 for field in ("confidence", "likelihood", "hedge"):

@@ -325,8 +325,8 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         dates = [d for d in dates if not d.relative]
     when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent, own)
     g = gate(sent.text)
-    irrealis = bool(g.search(lx.SPECULATIVE_RE, sent.text)) or \
-        bool(g.search(lx.DENIAL_RE, sent.text))
+    irrealis = bool(g.search(lx.SPECULATIVE_RE, sent.text)) or _denied_here(
+        g.search(lx.DENIAL_RE, sent.text), anchor, sent.text)
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
         a.reference != "verb" for a in anchors)
     first_named = anchor.reference in ("definite", "indefinite", "plural") or \
@@ -405,6 +405,19 @@ def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
             continue
         return True
     return False
+
+
+_CLAUSE_JOIN_RE = re.compile(r",\s*(?:and|but|while|whereas)\b|;")
+
+
+def _denied_here(denial: re.Match[str] | None, anchor: Anchor, text: str) -> bool:
+    """A denial stops an event phrase from founding an incident only in its own clause:
+    "Tehran rejected it as baseless, and a second intrusion ... on 9 September" still reports
+    the intrusion."""
+    if denial is None:
+        return False
+    lo, hi = sorted((denial.end(), anchor.start))
+    return not _CLAUSE_JOIN_RE.search(text[lo:hi])
 
 
 def _primary(anchors: Sequence[Anchor]) -> Anchor:

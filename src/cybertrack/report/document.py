@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -100,7 +101,14 @@ def _md_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def to_markdown(report: Report) -> str:
+def _href(path: Path, base: Path | None) -> str:
+    """A chart's address relative to the report file (just its name when unknown)."""
+    if base is None:
+        return path.name
+    return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+
+
+def to_markdown(report: Report, base: Path | None = None) -> str:
     out = [f"# {report.title}", ""]
     for section in report.sections:
         out += [f"## {section.heading}", ""]
@@ -117,7 +125,7 @@ def to_markdown(report: Report) -> str:
             out.append("")
     if report.charts:
         out += ["## Charts", ""]
-        out += [f"![{p.stem}]({p.name})" for p in report.charts if p.suffix == ".png"]
+        out += [f"![{p.stem}]({_href(p, base)})" for p in report.charts if p.suffix == ".png"]
         out.append("")
     return "\n".join(out)
 
@@ -129,7 +137,7 @@ th{background:#f3f3f3}.verdict{font-weight:bold;font-size:1.1rem}.note{color:#66
 img{max-width:100%;margin:1rem 0}"""
 
 
-def to_html(report: Report) -> str:
+def to_html(report: Report, base: Path | None = None) -> str:
     e = html.escape
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{e(report.title)}</title><style>{_CSS}</style></head><body>",
@@ -150,7 +158,7 @@ def to_html(report: Report) -> str:
             out.append("</table>")
     for chart in report.charts:
         if chart.suffix == ".svg":
-            out.append(f'<img src="{e(chart.name)}" alt="{e(chart.stem)}">')
+            out.append(f'<img src="{e(_href(chart, base))}" alt="{e(chart.stem)}">')
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -160,15 +168,16 @@ def to_json(report: Report) -> str:
                       default=str)
 
 
-def render(report: Report, fmt: str, console: Console) -> str | None:
-    """Print ``report`` as text, or return it as md / html / json."""
+def render(report: Report, fmt: str, console: Console, base: Path | None = None) -> str | None:
+    """Print ``report`` as text, or return it as md / html / json (chart links relative to
+    the folder ``base`` the report is written to)."""
     if fmt == "text":
         print_report(report, console)
         return None
     if fmt == "md":
-        return to_markdown(report)
+        return to_markdown(report, base)
     if fmt == "html":
-        return to_html(report)
+        return to_html(report, base)
     if fmt == "json":
         return to_json(report)
     raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -64,7 +64,7 @@ def claim_data(s: SourcedClaim) -> dict[str, Any]:
         "confidence": c.confidence, "likelihood": c.likelihood, "date": _date(s.when),
         "date_from": s.when_source, "document_id": c.document_id, "source": s.source_label,
         "url": s.document.source if s.document else None,
-        "sentence": c.sentence_text, "span": [c.sentence.start, c.sentence.end],
+        "sentence": c.sentence_text.strip(), "span": [c.sentence.start, c.sentence.end],
     }
 
 

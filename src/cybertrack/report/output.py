@@ -22,7 +22,7 @@ def emit(report: Report, fmt: str, console: Console, *, out: Path | None = None,
         raise CybertrackError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if charts is not None and make_charts is not None:
         report = report.with_charts(make_charts(charts))
-    text = render(report, fmt, console)
+    text = render(report, fmt, console, out.parent if out is not None else charts)
     if text is None:
         return
     if out is None:

@@ -32,7 +32,7 @@ def firsts_report(firsts: Sequence[First]) -> Report:
     rows = []
     for f in firsts:
         s = f.step
-        sentence = s.claims[0].claim.sentence_text if s.claims else ""
+        sentence = s.claims[0].claim.sentence_text.strip() if s.claims else ""
         rows.append((f.label, human(s.date) + ("~" if s.approximate else ""), s.actor,
                      s.what, f.incident_title,
                      "" if s.lag_days is None else f"{s.lag_days:+d}",
@@ -41,7 +41,7 @@ def firsts_report(firsts: Sequence[First]) -> Report:
              if f.step.dates is not None and f.step.dates.conflict]
     data = {"firsts": [{"action": f.action, "label": f.label, "incident_id": f.incident_id,
                         "incident_title": f.incident_title, **step_data(f.step),
-                        "sentences": [c.claim.sentence_text for c in f.step.claims]}
+                        "sentences": [c.claim.sentence_text.strip() for c in f.step.claims]}
                        for f in firsts]}
     blocks: tuple[Para | Table, ...] = (
         Para("The earliest response of each kind to a cyber incident in the knowledge base, "

@@ -9,9 +9,8 @@ that no ``IN (...)`` list grows past the databases' limits. Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, or_, select, union_all
@@ -19,21 +18,10 @@ from sqlalchemy import Select, and_, func, or_, select, union_all
 from cybertrack.model import Claim, Incident, Link, PartialDate
 from cybertrack.store import codec
 from cybertrack.store import schema as t
-from cybertrack.store.group_queries import GroupQueries
+from cybertrack.store.group_queries import ATTRIBUTING, GroupQueries, unique_chunks
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
-
-_CHUNK = 5000
-#: Claim kinds that say who did it.
-ATTRIBUTING = ("attribution", "self-claim")
-
-
-def _chunks(items: Iterable[str], size: int = _CHUNK) -> Iterator[list[str]]:
-    it = iter(dict.fromkeys(items))
-    while chunk := list(islice(it, size)):
-        yield chunk
-
 
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
@@ -106,7 +94,7 @@ class AnalyticsQueries(GroupQueries):
     def documents_info(self, ids: Iterable[str]) -> dict[str, DocumentInfo]:
         """Title, publisher, date and reliability of each document id found (text left out)."""
         out: dict[str, DocumentInfo] = {}
-        for chunk in _chunks(ids):
+        for chunk in unique_chunks(ids):
             q = select(*_DOC_INFO_COLUMNS).where(t.documents.c.id.in_(chunk))
             out.update((r["id"], _doc_info(r)) for r in self._all(q))
         return out
@@ -114,7 +102,7 @@ class AnalyticsQueries(GroupQueries):
     def incidents_by_id(self, ids: Iterable[str]) -> list[Incident]:
         """The incidents with these ids (unknown ids are skipped), earliest first."""
         out: list[Incident] = []
-        for chunk in _chunks(ids):
+        for chunk in unique_chunks(ids):
             q = select(t.incidents).where(t.incidents.c.id.in_(chunk))
             out.extend(codec.row_to_incident(r) for r in self._all(q))
         out.sort(key=lambda i: (i.time is None, i.time.start if i.time else dt.date.min, i.id))
@@ -138,13 +126,16 @@ class AnalyticsQueries(GroupQueries):
         """Incident links touching any of ``record_ids`` that count for grouping: accepted
         ones, and proposed ones scoring at least ``min_score``; rejected links never count."""
         lc = t.links.c
-        counts = or_(lc.status == "accepted", and_(lc.status == "proposed", lc.score >= min_score))
         found: dict[str, Link] = {}
-        for chunk in _chunks(record_ids):
-            # Two index lookups (a, b) rather than one OR, which some planners scan.
+        for chunk in unique_chunks(record_ids):
+            # Only the end columns in the WHERE clause: with kind/status there too, SQLite may
+            # prefer the (kind, status) index and scan every link; the rest is filtered here.
             for column in (lc.a, lc.b):
-                q = select(t.links).where(lc.kind == "incident", column.in_(chunk), counts)
-                found.update((r["id"], codec.row_to_link(r)) for r in self._all(q))
+                for r in self._all(select(t.links).where(column.in_(chunk))):
+                    link = codec.row_to_link(r)
+                    if link.kind == "incident" and (link.status == "accepted" or (
+                            link.status == "proposed" and link.score >= min_score)):
+                        found[link.id] = link
         return sorted(found.values(), key=lambda x: (-x.score, x.id))
 
     def attribution_keys(
@@ -157,7 +148,7 @@ class AnalyticsQueries(GroupQueries):
                       c.attributed_actor).where(c.kind.in_(ATTRIBUTING), c.stance == "asserts",
                                                 c.incident_id.is_not(None))
         queries = ([base] if incident_ids is None
-                   else [base.where(c.incident_id.in_(ch)) for ch in _chunks(incident_ids)])
+                   else [base.where(c.incident_id.in_(ch)) for ch in unique_chunks(incident_ids)])
         states: dict[str, set[str]] = {}
         actors: dict[str, set[str]] = {}
         for q in queries:
@@ -261,7 +252,7 @@ class AnalyticsQueries(GroupQueries):
             return []
         ids = [r["id"] for r in self._all(union_all(*parts).subquery().select())]
         out: list[Claim] = []
-        for chunk in _chunks(ids):
+        for chunk in unique_chunks(ids):
             out.extend(codec.row_to_claim(r) for r in self._all(
                 select(t.claims).where(c.id.in_(chunk))))
         return sorted(out, key=lambda x: (x.action or "", x.document_id, x.sentence.start))

@@ -171,8 +171,13 @@ claims = Table(
     Index("ix_claims_actor_state", "actor_state"),
     Index("ix_claims_target_state", "target_state"),
     Index("ix_claims_action", "action"),
-    Index("ix_claims_state_kind_incident", "attributed_state", "kind", "incident_id"),
-    Index("ix_claims_actor_kind_incident", "attributed_actor_id", "kind", "incident_id"),
+    # covering indexes for "attributed to S, and by whom" (migration 0005, analysis)
+    Index("ix_claims_by_state", "attributed_state", "kind", "stance", "incident_id",
+          "claimant_name", "document_id"),
+    Index("ix_claims_by_actor_id", "attributed_actor_id", "kind", "stance", "incident_id",
+          "claimant_name", "document_id"),
+    Index("ix_claims_by_actor", "attributed_actor", "kind", "stance", "incident_id",
+          "claimant_name", "document_id"),
 )
 
 links = Table(
