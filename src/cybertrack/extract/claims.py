@@ -81,7 +81,8 @@ def sentence_claims(
         for m, _i in _actors(sent):
             out.append(ClaimDraft(
                 kind="self-claim", sentence=sent.index, incident=incident,
-                claimant=claimant_from(m), attributed_actor=_as_written(m), attributed_actor_id=m.entity_id,
+                claimant=claimant_from(m), attributed_actor=_as_written(m),
+                attributed_actor_id=m.entity_id,
                 attributed_sponsor=m.sponsor, cue=lx.SELF_CLAIM_RE.search(text).group(0),  # type: ignore[union-attr]
             ))
             break

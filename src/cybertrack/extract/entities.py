@@ -93,8 +93,10 @@ def _best_entry(entries: Sequence[RefEntry], text: str, start: int, end: int) ->
     """
     if not entries:
         return None
+    # a name that is both a malware family and an actor ("ZeroCleare") names the tool: actors
+    # are named for what they do ("the group behind ZeroCleare"), tools by their own name
     ranked = sorted(entries, key=lambda e: (e.kind != "country", e.ambiguous,
-                                            e.kind != "threat-actor"))
+                                            e.kind != "malware", e.kind != "threat-actor"))
     best = ranked[0]
     if best.ambiguous:
         window = text[max(0, start - 120) : end + 120]

@@ -135,7 +135,7 @@ def _merge_restatements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     other[field] = other[field] or row[field]
     out = [r for i, r in enumerate(rows) if i not in dropped]
     for r in out:
-        del r["_claimant"]
+        del r["_claimant"], r["_actor"]
     return out
 
 

@@ -222,7 +222,7 @@ GAP_STOP_RE: Final = re.compile(
 # --- claims -----------------------------------------------------------------------------------
 #: Verbs by which a source makes a statement ("X said", "X concluded").
 SPEECH_VERBS: Final = (
-    "said", "says", "stated", "states", "concluded", "concludes", "noted", "notes", "claimed",
+    "said", "says", "stated", "states that", "concluded", "concludes", "noted", "notes", "claimed",
     "claims", "announced", "announces", "told", "reported", "assessed", "assesses",
     "believes", "found that", "finds that", "determined", "alleged", "alleges", "accused",
     "accuses", "blamed", "blames", "attributed", "attributes", "confirmed", "confirms",

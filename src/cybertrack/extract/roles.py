@@ -180,7 +180,7 @@ _SUBJECT_OF_EVENT_RE = re.compile(
 
 _PHRASE_RE = re.compile(r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+))+)")
 _PHRASE_STOP = frozenset(
-    ("of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
+    ("offline", "online", "down", "out", "off", "up", "back", "again", "of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
      "against", "was", "were", "is", "are", "has", "have", "had", "as", "at", "into", "over",
      "after", "before", "since", "during", "while", "who", "whose", "the", "a", "an", "its",
      "their"))
@@ -224,6 +224,9 @@ def _head_role(after: str, before: str) -> str | None:
     if not words:
         return None
     head = words[-1]
+    if head in ("service", "services") and not {"intelligence", "security", "secret",
+                                                 "special"} & set(words):
+        return "victim"  # "government services" are a victim; "intelligence services" act
     if _possessed(after):
         return "victim"
     if head in _ATTACKER_HEADS or head.startswith("apt"):
