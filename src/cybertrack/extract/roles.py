@@ -180,7 +180,8 @@ _SUBJECT_OF_EVENT_RE = re.compile(
 
 _PHRASE_RE = re.compile(r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+))+)")
 _PHRASE_STOP = frozenset(
-    ("offline", "online", "down", "out", "off", "up", "back", "again", "of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
+    ("offline", "online", "down", "out", "off", "up", "back", "again",
+     "of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
      "against", "was", "were", "is", "are", "has", "have", "had", "as", "at", "into", "over",
      "after", "before", "since", "during", "while", "who", "whose", "the", "a", "an", "its",
      "their"))
