@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cybertrack.batch import IngestSummary, ingest_paths
+from cybertrack.report.showcase import print_showcase
 from cybertrack.store import Store
 
 
@@ -46,28 +47,4 @@ def run_demo(db_path: str, console: Console) -> None:
         for name, value in counts.items():
             table.add_row(name, str(value))
         console.print(table)
-        print_albania_case(store, console)
-        from cybertrack.report.showcase import print_showcase
-
         print_showcase(store, console)
-
-
-def print_albania_case(store: Store, console: Console) -> None:
-    """The worked example: incidents targeting Albania in 2022 and every claim about them."""
-    import datetime as dt
-
-    incidents = store.incidents(target="AL", since=dt.date(2022, 1, 1), until=dt.date(2022, 12, 31))
-    claims = store.claims(incident_ids=[i.id for i in incidents]) if incidents else []
-    table = Table("kind", "claimant", "says", "confidence", "date", title="Albania 2022: claims",
-                  title_justify="left")
-    for c in claims:
-        if c.kind == "incident-report":
-            continue
-        says = (f"{c.attributed_actor or ''} {c.attributed_state or ''}".strip()
-                if c.kind in ("attribution", "self-claim")
-                else f"{c.actor_state} {c.action} {c.target_state}" if c.kind == "response"
-                else "denies")
-        when = c.event_date or c.claim_date
-        table.add_row(c.kind, c.claimant.name if c.claimant else "(the article)", says,
-                      c.confidence or c.likelihood or "", when.iso() if when else "")
-    console.print(table)

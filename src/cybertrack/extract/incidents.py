@@ -367,9 +367,13 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
             return salient if ref != "indefinite" else None
         target_inc = _compatible(incidents, targets, when)
         if target_inc is None:
-            if irrealis or not targets:
+            if irrealis or not (targets or (when and not incidents and ref == "indefinite")):
                 return salient
+            # "a cyberattack in mid-July forced officials to ...": the first dated event of a
+            # report founds its incident even before its victim is named
             target_inc = _new(incidents, sent, anchor, generic)
+            if not targets:
+                targets = _fallback_targets(sent, attackers, incidents)
     if target_inc is None:
         return None
     inc = incidents[target_inc]
@@ -390,6 +394,9 @@ _VICTIM_VERB_RE = re.compile(
     re.IGNORECASE)
 
 
+_RELATIVE_OPENING_RE = re.compile(r"^\s*(?:that|which)\b", re.IGNORECASE)
+
+
 def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
     """A target belongs to an event phrase of its own clause, not to one across 'that'/';'.
 
@@ -398,7 +405,11 @@ def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
     """
     for a in anchors:
         lo, hi = (a.end, pos) if pos >= a.end else (pos, a.start)
-        if hi - lo > 120 or _CLAUSE_BREAK_RE.search(sent.text[lo:hi]):
+        between = sent.text[lo:hi]
+        if pos >= a.end:
+            # "the attack that took Albanian services offline": a relative clause of the event
+            between = _RELATIVE_OPENING_RE.sub("", between, count=1)
+        if hi - lo > 120 or _CLAUSE_BREAK_RE.search(between):
             continue
         if pos < a.start and a.reference != "verb" and not gate(sent.text).search(
                 _VICTIM_VERB_RE, sent.text[lo:hi]):

@@ -60,7 +60,8 @@ STRICT_CYBER_RE: Final = re.compile(
 #: Words before a verb that make it a purpose, plan or hypothesis rather than an event.
 IRREALIS_BEFORE_VERB_RE: Final = re.compile(
     r"\b(?:to|could|would|might|may|can|will|shall|should|must|order to|able to|plans? to|"
-    r"attempts? to|attempted to|trying to|tried to|intended to|aimed to|wanted to)\s+$",
+    r"attempts? to|attempted to|trying to|tried to|intended to|aimed to|wanted to|"
+    r"previously|formerly|once)\s+$",
     re.IGNORECASE,
 )
 #: Markers that a new incident begins (rather than a further mention of one already named).
@@ -152,7 +153,7 @@ TARGET_CUE_RE: Final = re.compile(
 )
 #: Nouns a demonym modifies when it names the victim ("Albanian government websites").
 VICTIM_NOUNS: Final = (
-    "government", "governments", "ministry", "ministries", "agency", "agencies", "websites",
+    "e-services", "e-government", "portal", "portals", "government", "governments", "ministry", "ministries", "agency", "agencies", "websites",
     "website", "networks", "network", "systems", "system", "companies", "company", "firms",
     "banks", "bank", "infrastructure", "officials", "journalists", "dissidents", "activists",
     "embassy", "embassies", "police", "parliament", "military", "army", "navy", "entities",
@@ -215,7 +216,7 @@ AFFILIATION_CUES: Final = frozenset({
 #: Words that may not sit between a sponsor cue and the state ("by Tehran against Albania").
 GAP_STOP_RE: Final = re.compile(
     r"\b(?:against|targeting|targeted|on|in|at|into|of|and|with|over|after|before|that|which|"
-    r"to|for|as|\w+ing|\w+ed)\b",
+    r"to|for|as|outside|beyond|abroad|\w+ing|\w+ed)\b",
     re.IGNORECASE,
 )
 
