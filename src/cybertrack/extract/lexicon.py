@@ -153,7 +153,8 @@ TARGET_CUE_RE: Final = re.compile(
 )
 #: Nouns a demonym modifies when it names the victim ("Albanian government websites").
 VICTIM_NOUNS: Final = (
-    "e-services", "e-government", "portal", "portals", "government", "governments", "ministry", "ministries", "agency", "agencies", "websites",
+    "e-services", "e-government", "portal", "portals",
+    "government", "governments", "ministry", "ministries", "agency", "agencies", "websites",
     "website", "networks", "network", "systems", "system", "companies", "company", "firms",
     "banks", "bank", "infrastructure", "officials", "journalists", "dissidents", "activists",
     "embassy", "embassies", "police", "parliament", "military", "army", "navy", "entities",
