@@ -647,6 +647,10 @@ def _actor_kb(name: str, db: str | None) -> None:
 
 def main() -> None:
     """Console-script entry point: run the app, turning library errors into one clear line."""
+    import logging
+
+    # pypdf reports recoverable damage through logging; each failed input already gets its line
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         app()
     except CybertrackError as exc:
