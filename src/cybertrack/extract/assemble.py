@@ -6,13 +6,12 @@ same records and storing them again changes nothing.
 
 from __future__ import annotations
 
-import bisect
 import functools
-from collections.abc import Callable
 
 from spacy.tokens import Doc
 
 from cybertrack.errors import ReferenceDataError
+from cybertrack.extract.pipeline import sentence_finder
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
 from cybertrack.model import (
     Claim,
@@ -37,7 +36,7 @@ def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
     sentences: list[Sentence] = doc._.ct_sentences or []
     mentions: list[EntityMention] = doc._.ct_mentions or []
     sent_span = {s.index: Span(s.start, s.end) for s in sentences}
-    sent_of = _sentence_lookup(sentences)
+    sent_of = sentence_finder([s.start for s in sentences])
 
     entities: dict[str, Entity] = {}
     records: list[Mention] = []
@@ -61,17 +60,6 @@ def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
     return Extraction(document=document, mentions=tuple(records),
                       entities=tuple(entities.values()), incidents=tuple(incidents),
                       claims=tuple(claims))
-
-
-def _sentence_lookup(sentences: list[Sentence]) -> Callable[[int], int]:
-    """Position -> index of the sentence holding it (bisect over the sentence starts)."""
-    starts = [s.start for s in sentences]
-
-    def find(pos: int) -> int:
-        i = bisect.bisect_right(starts, pos) - 1
-        return sentences[i].index if i >= 0 else 0
-
-    return find
 
 
 @functools.lru_cache(maxsize=8192)

@@ -177,20 +177,17 @@ def _anchor_date(sent_first: dict[int, PartialDate], si: int) -> PartialDate | N
     return sent_first.get(si)
 
 
-def _sentence_index(doc: Doc) -> Callable[[int], int]:
-    starts = [s for s, _e in doc._.ct_bounds]
+def sentence_finder(starts: list[int]) -> Callable[[int], int]:
+    """Position -> index of the sentence holding it, given sorted sentence starts (bisect)."""
 
     def index(pos: int) -> int:
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        return max(0, bisect.bisect_right(starts, pos) - 1)
 
     return index
+
+
+def _sentence_index(doc: Doc) -> Callable[[int], int]:
+    return sentence_finder([s for s, _e in doc._.ct_bounds])
 
 
 @Language.factory("ct_incidents", default_config={"reference_path": None})
@@ -268,15 +265,10 @@ def _sentences(doc: Doc) -> list[Sentence]:
 
 
 def _locate(sentences: list[Sentence], pos: int) -> int:
-    """The sentence holding ``pos`` (binary search over the sentence starts)."""
-    lo, hi = 0, len(sentences) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if sentences[mid].start <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return sentences[lo].index if sentences else 0
+    """The sentence holding ``pos``."""
+    if not sentences:
+        return 0
+    return sentences[sentence_finder([s.start for s in sentences])(pos)].index
 
 
 @functools.lru_cache(maxsize=4)
