@@ -173,3 +173,12 @@ def make_extraction(text: str = SAMPLE_TEXT, n: int = 0) -> Extraction:
             **extra,  # type: ignore[arg-type]
         ))
     return Extraction(doc, tuple(mentions), SAMPLE_ENTITIES, (incident,), tuple(claims))
+
+
+@pytest.fixture(autouse=True)
+def _shipped_reference_only(monkeypatch: pytest.MonkeyPatch,
+                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests use the reference data shipped in the package, never a developer's own
+    `cybertrack reference update` copy in their home folder."""
+    empty = tmp_path_factory.mktemp("no-user-reference")
+    monkeypatch.setenv("CYBERTRACK_REFERENCE_DIR", str(empty))

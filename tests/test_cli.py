@@ -81,7 +81,7 @@ def test_missing_path_is_one_clear_line(tmp_path: Path) -> None:
 def test_kill_9_mid_batch_keeps_finished_documents_and_rerun_completes(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
-    n = 60
+    n = 240  # enough that the batch cannot finish before the poll sees it running
     for i in range(n):
         (folder / f"{i:03d}.txt").write_text(
             f"Title: Report {i}\nPublished: 2022-09-{1 + i % 28:02d}\n\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -171,12 +170,11 @@ def test_a_whole_paragraph_in_order_without_overlaps() -> None:
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
 
 
-def test_fast_on_a_long_article() -> None:
+def test_long_article_gives_every_date_once_per_sentence() -> None:
+    """Speed is measured by bench/extract_speed.py; here, that repetition changes nothing."""
     sentence = ("On September 6th officials said that 3,000 members of Unit 74455 attacked "
                 "servers in mid-July, and again just days after, since 2013 and in 2014. ")
-    text = sentence * 50  # ~1,200 words
-    find_dates(text, PUB)
-    start = time.perf_counter()
-    for _ in range(10):
-        find_dates(text, PUB)
-    assert (time.perf_counter() - start) / 10 < 0.05  # a few ms in practice; loose for CI
+    one = find_dates(sentence, PUB)
+    many = find_dates(sentence * 50, PUB)
+    assert len(one) >= 4
+    assert len(many) == 50 * len(one)

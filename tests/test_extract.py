@@ -29,10 +29,7 @@ def test_named_actor_points_to_its_sponsor() -> None:
     out = run("APT28 targeted several ministries in Germany with phishing emails in 2015.")
     assert out["incidents"][0]["targets"] == ["DE"]
     to = out["attributions"][0]["attributed_to"]
-    assert to.get("actor") and "RU" in (to.get("state"), to.get("sponsor"),
-                                        out["entities"] and next(
-                                            (e.get("sponsor") for e in out["entities"]
-                                             if e["kind"] == "threat-actor"), None))
+    assert to == {"actor": "APT28", "sponsor": "RU"}
 
 
 def test_second_attack_is_a_separate_incident_and_references_attach() -> None:

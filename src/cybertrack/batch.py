@@ -97,16 +97,6 @@ def ingest_paths(
     return summary
 
 
-def ingest_documents(store: Store, documents: Iterable[Document], *, extract: bool = True,
-                     ner: bool = False, on_event: Event | None = None) -> IngestSummary:
-    """Store documents that were read elsewhere (a tracker CSV, a STIX bundle, a test)."""
-    summary = IngestSummary()
-    emit = on_event or (lambda status, source, detail: None)
-    for doc in documents:
-        _one(store, ReadResult.ok(doc.source, doc), summary, emit, extract=extract, ner=ner)
-    return summary
-
-
 def _one(store: Store, result: ReadResult, summary: IngestSummary, emit: Event, *,
          extract: bool, ner: bool) -> None:
     if result.error is not None or result.document is None:

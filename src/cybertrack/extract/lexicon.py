@@ -243,15 +243,6 @@ SPEECH_RE: Final = re.compile(
     re.IGNORECASE
 )
 ACCORDING_TO_RE: Final = re.compile(r"\b(?:according to|per|citing|cited by)\s+$", re.IGNORECASE)
-#: Attribution phrasing that holds between an incident and an operator.
-ATTRIBUTION_CUE_RE: Final = re.compile(
-    r"\b(attribut\w+|blam\w+|behind|responsib\w+|responsible|accountable|carried out by|"
-    r"conducted by|perpetrated by|orchestrated by|launched by|committed by|by|linked|tied|"
-    r"connected|connection|affiliated|associated|sponsored|backed|directed|aggression|"
-    r"accus\w+|culprit|perpetrator|in support of|on behalf of|working for|operating for|"
-    r"operated|acting for|origin|originated|state actors?|nation-state|suspected|pointed)\b",
-    re.IGNORECASE,
-)
 #: A hypothesis, motive or question rather than a claim.
 SPECULATIVE_RE: Final = re.compile(
     r"\b(could|might|would|motivations?|motives?|reasons? to|why|whether|if|can be seen|"
@@ -336,13 +327,6 @@ RESPONSE_ANY_RE: Final = re.compile(
 #: Response or speech cue anywhere: where a date near it is not an incident's date.
 OTHER_CUE_RE: Final = re.compile(RESPONSE_ANY_RE.pattern + "|" + SPEECH_RE.pattern, re.IGNORECASE)
 
-#: Preposition before the target of a response ("ties with Iran", "sanctions on Iran").
-RESPONSE_TARGET_CUE_RE: Final = re.compile(
-    r"\b(with|on|against|of|from|condemning|condemned|condemns|sanctioned|sanctioning|expelled|"
-    r"expelling|accused|accusing|blamed|blaming|summoned|calls? for|called for|"
-    r"calling for)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$",
-    re.IGNORECASE,
-)
 
 # --- page furniture ---------------------------------------------------------------------------
 #: A line that starts a web page's trailing navigation ("Previous", "Related articles"):

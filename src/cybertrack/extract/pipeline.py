@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -271,10 +272,8 @@ def _locate(sentences: list[Sentence], pos: int) -> int:
     return sentences[sentence_finder([s.start for s in sentences])(pos)].index
 
 
-@functools.lru_cache(maxsize=4)
 def _reference(path: str | None) -> Reference:
-    from pathlib import Path
-
+    """The reference data (``load_reference`` caches it and notices an update)."""
     return load_reference(Path(path) if path else None)
 
 

@@ -9,7 +9,6 @@ the claimant. Positions are character offsets into the sentence text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from cybertrack.extract import lexicon as lx
@@ -17,18 +16,6 @@ from cybertrack.extract.prefilter import gate, per_document
 from cybertrack.extract.types import EntityMention, Sentence
 from cybertrack.model import Claimant
 
-_WORD_RE = re.compile(r"[\w'’-]+")
-_ATTACKER_NOUN_RE = re.compile(
-    r"^(?:[\s,]*(?:-?[\w]+[- ](?:sponsored|backed|linked|affiliated|aligned|nexus|based)|"
-    r"state|government|military|cyber|threat|advanced|persistent|hacking|espionage|"
-    r"intelligence|secret|security|nation-state|state-sponsored|state-backed|elite|"
-    r"(?:four|three|two|five|several|multiple|various)|[\w-]+ly)\s*){0,3}\s*"
-    r"(?:" + lx._alt(lx.ATTACKER_NOUNS) + r")\b",
-    re.IGNORECASE,
-)
-_VICTIM_NOUN_RE = re.compile(
-    r"^(?:\s*[\w-]+){0,3}?\s*\b(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b", re.IGNORECASE
-)
 _VICTIM_HEADS = frozenset(w.rstrip("'’") for w in lx.VICTIM_NOUNS)
 _EVENT_AFTER_RE = re.compile(
     r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b)[\w-]+\s+)?"
@@ -183,7 +170,7 @@ _PHRASE_STOP = frozenset(
     ("offline", "online", "down", "out", "off", "up", "back", "again",
      "of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
      "against", "was", "were", "is", "are", "has", "have", "had", "as", "at", "into", "over",
-     "after", "before", "since", "during", "while", "who", "whose", "the", "a", "an", "its",
+     "after", "before", "since", "during", "while", "whose", "the", "a", "an", "its",
      "their"))
 _ATTACKER_HEADS = frozenset(
     ("hackers", "hacker", "actor", "actors", "group", "groups", "operatives", "spies",
@@ -535,6 +522,3 @@ def states_after(sent: Sentence, pos: int, limit: int = 80) -> list[tuple[Entity
         if m.state and pos <= m.start - sent.start <= pos + limit
     ]
 
-
-def mentions_in(sent: Sentence, kinds: Sequence[str]) -> list[tuple[EntityMention, int]]:
-    return [(m, i) for i, m in enumerate(sent.mentions) if m.kind in kinds]
