@@ -357,6 +357,7 @@ def test_attributing_statements_by_a_state_do_not_accuse_it() -> None:
               "welcomed the statements by Latvia attributing the attack to Russia.", "2022-05-01")
     states = {a["attributed_to"].get("state") for a in out["attributions"]}
     assert "LV" not in states
+    assert [i["targets"] for i in out["incidents"]] == [["LV"]]
 
 
 # --- attribution rules (operator vs victim, claimant) ------------------------------------------
@@ -368,17 +369,21 @@ def _states(out: dict) -> set:
 def test_people_from_a_state_are_not_its_operators() -> None:
     out = run("In 2019 a threat actor sent phishing emails to diplomats from Estonia.")
     assert "EE" not in _states(out)
+    assert [i["targets"] for i in out["incidents"]] == [["EE"]]
 
 
 def test_systems_associated_with_a_place_are_not_sponsored_by_it() -> None:
     out = run("In 2019 hackers compromised servers associated with Riga's tram operator.")
     assert "LV" not in _states(out)
+    assert [i["targets"] for i in out["incidents"]] == [["LV"]]
 
 
 def test_a_state_agency_after_a_target_cue_is_a_victim() -> None:
     out = run("In 2019 APT28 used malware to hack the mailbox of an officer at Norway's "
               "intelligence service.")
     assert "NO" not in _states(out)
+    assert [i["targets"] for i in out["incidents"]] == [["NO"]]
+    assert {"actor": "APT28", "sponsor": "RU"} in [a["attributed_to"] for a in out["attributions"]]
 
 
 def test_the_accused_state_wins_over_the_accuser() -> None:
@@ -396,6 +401,8 @@ def test_impersonated_office_is_not_the_operator() -> None:
 def test_possessor_phrase_is_not_the_operator() -> None:
     out = run("In 2020 Lazarus Group tried to breach Chinese espionage groups' servers.")
     assert "CN" not in _states(out)
+    assert [a["attributed_to"] for a in out["attributions"]] == [
+        {"actor": "Lazarus Group", "sponsor": "KP"}]
 
 
 def test_hedge_in_a_relative_clause_keeps_the_attribution() -> None:
@@ -422,8 +429,12 @@ def test_an_actor_speaking_of_itself_attributes_nothing() -> None:
     out = run("In 2021 Bahraini officials used Pegasus spyware against activists. NSO Group "
               "denied knowledge of the abuse.")
     assert not [a for a in out["attributions"] if a["attributed_to"].get("actor")]
+    assert [a["attributed_to"] for a in out["attributions"]] == [{"state": "BH"}]
 
 
 def test_passive_accusation_has_no_accuser() -> None:
     out = run("In 2020 Lazarus Group was accused of hacking Chilean banks.")
     assert not [r for r in out["responses"] if r["action"] == "accuse"]
+    assert [i["targets"] for i in out["incidents"]] == [["CL"]]
+    assert {"actor": "Lazarus Group", "sponsor": "KP"} in [
+        a["attributed_to"] for a in out["attributions"]]
