@@ -317,6 +317,10 @@ def export_command(
         except ValueError:
             fail(f"--since {since!r} is not a date: use 2022-07-01, 2022-07 or 2022")
     with Store.open(resolve_db(db)) as store:
+        if incident is not None:
+            from cybertrack.resolve.ids import find_incident
+
+            incident = find_incident(store, incident)  # a short id prefix is enough
         selection, result = export(
             store, format, output, incident_id=incident, since=when, actor=actor,
             include_text=with_text, incident_type=stix_incidents)

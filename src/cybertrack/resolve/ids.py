@@ -6,7 +6,7 @@ from cybertrack.errors import AmbiguousIdError, NotFoundError
 from cybertrack.store import Store
 
 
-def _find(kind: str, prefix: str, text: str, like: list[str]) -> str:
+def _find(kind: str, text: str, like: list[str]) -> str:
     if len(like) == 1:
         return like[0]
     if not like:
@@ -21,11 +21,11 @@ def find_incident(store: Store, text: str) -> str:
     exact = store.incidents_by_id([prefix])
     if exact:
         return exact[0].id
-    return _find("incident", prefix, text, store.incident_ids_like(prefix))
+    return _find("incident", text, store.incident_ids_like(prefix))
 
 
 def find_link(store: Store, text: str) -> str:
     """The full link id for a full id or a unique prefix (with or without ``link--``)."""
     text = text.strip()
     prefix = text if text.startswith("link--") else f"link--{text}"
-    return _find("link", prefix, text, store.link_ids_like(prefix))
+    return _find("link", text, store.link_ids_like(prefix))
