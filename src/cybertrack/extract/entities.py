@@ -31,8 +31,8 @@ _NOT_NAME_START = frozenset(
     ("The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "According", "After",
      "Before", "During", "Since", "Earlier", "Later", "This", "That", "These", "Those", "It",
      "Its", "Their", "His", "Her", "Our", "We", "They", "He", "She", "Almost", "Further",
-     "Similarly", "Primarily", "However", "Yet", "While", "Even", "Apart", "Tehran", "Iran",
-     "And", "But", "Or", "Why", "How", "What", "When", "Where", "Previous", "Next", "Camp",
+     "Similarly", "Primarily", "However", "Yet", "While", "Even", "Apart",
+     "And", "But", "Or", "Why", "How", "What", "When", "Where", "Previous", "Next",
      "Mr", "Mrs", "Ms", "Dr")
 )
 _GOV_WORDS = (

@@ -203,9 +203,7 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Call
 
     def ct_incidents(doc: Doc) -> Doc:
         sentences = _sentences(doc)
-        by_sentence: dict[int, list[DatedSpan]] = {}
-        for d in doc._.ct_dates or ():
-            by_sentence.setdefault(_locate(sentences, d.start), []).append(d)
+        by_sentence = _dates_by_sentence(doc, sentences)
         cues = {s.index: _other_cues(s.text) for s in sentences if s.index in by_sentence}
         incidents, named, focus = detect_incidents(sentences, by_sentence, cues, sector_res)
         doc._.ct_sentences = sentences
@@ -224,9 +222,7 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
     def ct_claims(doc: Doc) -> Doc:
         sentences = doc._.ct_sentences
-        by_sentence: dict[int, list[DatedSpan]] = {}
-        for d in doc._.ct_dates or ():
-            by_sentence.setdefault(_locate(sentences, d.start), []).append(d)
+        by_sentence = _dates_by_sentence(doc, sentences)
         doc._.ct_claims = extract_claims(sentences, doc._.ct_incidents, doc._.ct_named,
                                          doc._.ct_focus, by_sentence)
         return doc
@@ -265,11 +261,15 @@ def _sentences(doc: Doc) -> list[Sentence]:
     return out
 
 
-def _locate(sentences: list[Sentence], pos: int) -> int:
-    """The sentence holding ``pos``."""
+def _dates_by_sentence(doc: Doc, sentences: list[Sentence]) -> dict[int, list[DatedSpan]]:
+    """The document's dates grouped by the sentence holding them."""
+    out: dict[int, list[DatedSpan]] = {}
     if not sentences:
-        return 0
-    return sentences[sentence_finder([s.start for s in sentences])(pos)].index
+        return out
+    find = sentence_finder([s.start for s in sentences])
+    for d in doc._.ct_dates or ():
+        out.setdefault(sentences[find(d.start)].index, []).append(d)
+    return out
 
 
 def _reference(path: str | None) -> Reference:
