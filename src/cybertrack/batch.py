@@ -9,7 +9,7 @@ the batch goes on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cybertrack.errors import CybertrackError, IngestError
 from cybertrack.extract import extract_document, headline_text
@@ -53,8 +53,6 @@ def prepare(document: Document) -> Document:
     text = headline_text(document.title, document.text)
     if text == document.text:
         return document
-    from dataclasses import replace
-
     return replace(document, text=text, id=document_id(text))
 
 

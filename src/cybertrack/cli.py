@@ -169,11 +169,12 @@ def ingest_command(
         raise typer.Exit(2)
 
 
-def _partial_date(value: str) -> PartialDate:
+def _partial_date(value: str, option: str = "--published") -> PartialDate:
+    """An option's date, or one clear error line naming the option."""
     try:
         return PartialDate.parse(value)
     except ValueError:
-        fail(f"--published {value!r} is not a date: use 2022-09-07, 2022-09 or 2022")
+        fail(f"{option} {value!r} is not a date: use 2022-09-07, 2022-09 or 2022")
         raise
 
 
@@ -310,12 +311,7 @@ def export_command(
     from cybertrack.export import export
     from cybertrack.store import Store
 
-    when = None
-    if since is not None:
-        try:
-            when = PartialDate.parse(since).start
-        except ValueError:
-            fail(f"--since {since!r} is not a date: use 2022-07-01, 2022-07 or 2022")
+    when = _partial_date(since, "--since").start if since is not None else None
     with Store.open(resolve_db(db)) as store:
         if incident is not None:
             from cybertrack.resolve.ids import find_incident
