@@ -62,21 +62,14 @@ def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
                       claims=tuple(claims))
 
 
-@functools.lru_cache(maxsize=8192)
-def _entity_by_key(key: tuple[str | None, str, bool, str | None, str, str, str | None,
-                              str | None, str | None, tuple[str, ...]], ref: Reference
-                   ) -> Entity | None:
-    entity_id, form, is_gov, country, text, kind, name, sponsor, role, aliases = key
-    m = EntityMention(0, 0, text, kind, form, entity_id, name or "", country, sponsor, is_gov,
-                      False, role, aliases)
-    return _entity(m, ref)
-
-
 def _entity_cached(m: EntityMention, ref: Reference) -> Entity | None:
-    """``_entity`` memoized: the same name in many documents links the same way."""
-    key = (m.entity_id, m.form, m.is_government, m.country, m.text, m.kind, m.name, m.sponsor,
-           m.role, m.aliases)
-    return _entity_by_key(key, ref)
+    """``_entity`` memoized: the same name links the same way wherever it stands."""
+    return _entity_at_no_position(m._replace(start=0, end=0), ref)
+
+
+@functools.lru_cache(maxsize=8192)
+def _entity_at_no_position(m: EntityMention, ref: Reference) -> Entity | None:
+    return _entity(m, ref)
 
 
 def _entity(m: EntityMention, ref: Reference) -> Entity | None:
