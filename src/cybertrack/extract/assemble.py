@@ -7,6 +7,7 @@ same records and storing them again changes nothing.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -64,12 +65,12 @@ def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
 
 def _entity_cached(m: EntityMention, ref: Reference) -> Entity | None:
     """``_entity`` memoized: the same name links the same way wherever it stands."""
-    return _entity_at_no_position(m._replace(start=0, end=0), ref)
+    return _entity_at_no_position(m[2:], ref)  # every field but the position (start, end)
 
 
 @functools.lru_cache(maxsize=8192)
-def _entity_at_no_position(m: EntityMention, ref: Reference) -> Entity | None:
-    return _entity(m, ref)
+def _entity_at_no_position(fields: tuple[Any, ...], ref: Reference) -> Entity | None:
+    return _entity(EntityMention(0, 0, *fields), ref)
 
 
 def _entity(m: EntityMention, ref: Reference) -> Entity | None:

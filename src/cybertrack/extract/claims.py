@@ -21,6 +21,7 @@ from cybertrack.extract.roles import (
     claimant_from,
     claimant_of,
     clause_speaker,
+    response_cues,
     speech_starts,
     states_after,
     subject_state,
@@ -258,13 +259,13 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
     """State responses: actor (subject before the cue) did action to target (after the cue)."""
     out: list[ClaimDraft] = []
     g = gate(sent.text)
-    cues = [(a, m) for a, rx in lx.RESPONSE_RES.items() for m in g.finditer(rx, sent.text)]
+    cues = response_cues(sent.text)
     if not cues:
         return out
     # dates closer to an event phrase ("the July attack") belong to the event, not the response
     event_positions = [m.start("noun") for m in g.finditer(lx.EVENT_NOUN_RE, sent.text)]
     response_dates = [d for d in dates if not _names_event(sent, d)]
-    for action, m in sorted(cues, key=lambda x: x[1].start()):
+    for action, m in cues:
         if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
                 not re.match(r"condemn(?:ed|s|ing)?$|denounc\w+|deplor\w+", m.group(0), re.I):
             continue
@@ -394,10 +395,12 @@ _PUNITIVE = frozenset({"sanction", "expel-diplomats", "sever-relations", "indict
 def _resolve_source_anaphora(sent: Sentence, found: list[ClaimDraft],
                              last_source: Mapping[str, EntityMention]) -> None:
     """Give claims without a claimant the source an anaphor before their speech verb names."""
-    speech = lx.SPEECH_RE.search(sent.text)
-    if speech is None:
+    if not any(c.claimant is None and c.kind in ("attribution", "denial") for c in found):
         return
-    found_anaphors = list(_SOURCE_ANAPHOR_RE.finditer(sent.text[: speech.start()]))
+    speech = speech_starts(sent.text)
+    if not speech:
+        return
+    found_anaphors = list(_SOURCE_ANAPHOR_RE.finditer(sent.text[: speech[0]]))
     if not found_anaphors:
         return
     m = found_anaphors[-1]

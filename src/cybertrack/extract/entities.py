@@ -18,7 +18,7 @@ from typing import Any
 
 import ahocorasick
 
-from cybertrack.extract.prefilter import required_literals
+from cybertrack.extract.prefilter import has_unsafe_case, required_literals
 from cybertrack.extract.types import EntityMention
 from cybertrack.reference import RefEntry, Reference
 
@@ -122,6 +122,11 @@ def _mention(entry: RefEntry, start: int, end: int, text: str, form: str) -> Ent
     )
 
 
+_OWNER_BEFORE_RE = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,1}")
+_OWNER_AFTER_RE = re.compile(r"\s+of\s+(?:the\s+)?")
+_OWNER_REACH = 200  # characters: wider than the gaps news text puts between a state and its body
+
+
 def government_bodies(text: str, mentions: Sequence[EntityMention]) -> list[EntityMention]:
     """Ministries and governments named by pattern, tied to the adjacent country mention.
 
@@ -130,16 +135,22 @@ def government_bodies(text: str, mentions: Sequence[EntityMention]) -> list[Enti
     """
     states = [m for m in mentions if m.kind == "country" and m.country]
     out: list[EntityMention] = []
+    ends = [m.end for m in states]
     for match in _MINISTRY_RE.finditer(text):
         s, e = match.span()
         owner = None
-        for m in states:  # "<Country>'s X" / "<Demonym> X" right before
-            gap = text[m.end : s]
-            if m.end <= s and re.fullmatch(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,1}", gap):
+        # only states ending shortly before the phrase or starting shortly after can own it
+        near = states[max(0, bisect.bisect_left(ends, s - _OWNER_REACH)) :]
+        for m in near:  # "<Country>'s X" / "<Demonym> X" right before
+            if m.end > s:
+                break
+            if _OWNER_BEFORE_RE.fullmatch(text, m.end, s):
                 owner, s = m, m.start
         if owner is None:
-            for m in states:  # "X of <Country>" right after
-                if m.start >= e and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[e : m.start]):
+            for m in near:  # "X of <Country>" right after
+                if m.start > e + _OWNER_REACH:
+                    break
+                if m.start >= e and _OWNER_AFTER_RE.fullmatch(text, e, m.start):
                     owner, e = m, m.end
                     break
         if owner is None or owner.country is None:
@@ -166,8 +177,11 @@ def people(
     title_at = _literal_spans(tuple(titles), text)
     taken = _Spans([(m.start, m.end) for m in mentions])
     found: dict[tuple[int, int], EntityMention] = {}
+    # a capitalised run is a person only next to a title (or where the NER says so, below):
+    # a run with no title literal within reach is not looked at
     candidates = [_strip_leading(text, m.start(), m.end(), taken, title_words)
-                  for m in _PERSON_RE.finditer(text)]
+                  for m in _PERSON_RE.finditer(text)
+                  if title_at is None or title_at.any_within(max(0, m.start() - 90), m.end())]
     for s, e in [*(c for c in candidates if c), *ner_people]:
         name = text[s:e]
         words = name.split()
@@ -207,7 +221,7 @@ def _titles(titles: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]]:
 def _literal_spans(titles: tuple[str, ...], text: str) -> _Spans | None:
     """Where the literals every title match holds occur in ``text`` (None: no such test)."""
     finder = _title_literals(titles)
-    if finder is None or _UNSAFE_CASE.intersection(text):
+    if finder is None or has_unsafe_case(text):
         return None
     return _Spans([(end + 1 - n, end + 1) for end, n in finder.iter(text.lower())])
 
@@ -222,10 +236,6 @@ def _title_literals(titles: tuple[str, ...]) -> Any:
         ac.add_word(lit, len(lit))
     ac.make_automaton()
     return ac
-
-
-#: Characters that match an ASCII letter case-insensitively but do not lower-case to it.
-_UNSAFE_CASE = frozenset("İıſ")
 
 
 class _Spans:

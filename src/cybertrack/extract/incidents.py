@@ -20,6 +20,7 @@ from cybertrack.extract.roles import (
     LIST_JOIN_RE,
     attacker_mentions,
     claimant_of,
+    response_cues,
     subject_state,
     target_mentions,
 )
@@ -458,7 +459,7 @@ def _complainant(sent: Sentence, attackers: frozenset[int], claimant_idx: int | 
         state = m.state or (m.country if m.kind == "person" else None)
         if state:
             return [state]
-    for cue in gate(sent.text).finditer(lx.RESPONSE_ANY_RE, sent.text):
+    for _action, cue in response_cues(sent.text):
         subj = subject_state(sent, cue.start())
         if subj is not None and subj[1] not in attackers:
             state = subj[0].state or subj[0].country

@@ -320,12 +320,6 @@ RESPONSE_CUES: Final[dict[str, str]] = {
 RESPONSE_RES: Final = {
     k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE) for k, v in RESPONSE_CUES.items()
 }
-#: All response cues in one pattern (group name = action with "_" for "-"): one pass per sentence.
-RESPONSE_ANY_RE: Final = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in RESPONSE_CUES.items())
-    + r")\b", re.IGNORECASE)
-#: Response or speech cue anywhere: where a date near it is not an incident's date.
-OTHER_CUE_RE: Final = re.compile(RESPONSE_ANY_RE.pattern + "|" + SPEECH_RE.pattern, re.IGNORECASE)
 
 
 # --- page furniture ---------------------------------------------------------------------------

