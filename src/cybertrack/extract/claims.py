@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from cybertrack.extract import lexicon as lx
+from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.incidents import DatedSpan, nearest_date
 from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import (
@@ -31,16 +32,15 @@ from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, S
 from cybertrack.model import Claimant
 from cybertrack.vocab import CONFIDENCE_SYNONYMS, LIKELIHOOD_SYNONYMS
 
-_STRONG_ATTRIBUTION_RE = re.compile(
+_STRONG_ATTRIBUTION_RE = compile_ci(
     r"\b(attribut\w+|blam\w+|behind|responsib\w+|accountable|culprit|perpetrat\w+|"
     r"aggression|accus(?:ed|es|ing)|carried out by|conducted by|in support of|on behalf of|"
-    r"working for|state-sponsored|state-backed|linked to|tied to)\b",
-    re.IGNORECASE,
+    r"working for|state-sponsored|state-backed|linked to|tied to)\b"
 )
-_VERBAL_ACCUSE = re.compile(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
+_VERBAL_ACCUSE = compile_ci(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
                             r"held (?:\w+ ){0,2}responsible|"
                             r"hold (?:\w+ ){0,2}(?:responsible|accountable)|held accountable|"
-                            r"be held accountable)\b", re.IGNORECASE)
+                            r"be held accountable)\b")
 
 
 def confidence_of(text: str) -> tuple[str | None, str | None, str | None]:
@@ -187,12 +187,10 @@ def _attribution(
     return state, actor, pos
 
 
-_ACCUSED_OBJECT_RE = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$",
-                                re.IGNORECASE)
+_ACCUSED_OBJECT_RE = compile_ci(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$")
 #: "blamed X", "accused X": the one held responsible is the verb's object, right after it.
-_VERBAL_BLAME_RE = re.compile(r"blam(?:ed|es|ing)|accus(?:ed|es|ing)", re.IGNORECASE)
-_OBJECT_GAP_RE = re.compile(r"^\s+(?:on\s+)?(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?$",
-                            re.IGNORECASE)
+_VERBAL_BLAME_RE = compile_ci(r"blam(?:ed|es|ing)|accus(?:ed|es|ing)")
+_OBJECT_GAP_RE = compile_ci(r"^\s+(?:on\s+)?(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?$")
 
 
 def _speculative_near(sent: Sentence, attackers: AbstractSet[int]) -> bool:
@@ -207,17 +205,15 @@ def _speculative_near(sent: Sentence, attackers: AbstractSet[int]) -> bool:
     return bool(g.search(lx.SPECULATIVE_RE, sent.text[clause_start : rel.start() if rel else None]))
 
 
-_RELATIVE_RE = re.compile(r"\b(?:that|which|who)\s+(?:might|could|would|may)\b", re.IGNORECASE)
+_RELATIVE_RE = compile_ci(r"\b(?:that|which|who)\s+(?:might|could|would|may)\b")
 
 
 #: Denial words that are adjectives: they deny only as a predicate ("the allegations are fake")
 #: or beside what they deny ("baseless accusations"); "a fake brand" is tradecraft.
-_ADJECTIVE_DENIAL_RE = re.compile(
-    r"^(?:baseless|unfounded|groundless|fake|fabricat\w+|absurd|nonsense|slander\w*|smear)$",
-    re.IGNORECASE)
-_PREDICATE_BEFORE_RE = re.compile(
-    r"\b(?:is|are|was|were|as|be|being|called|calling|labell?ed|described)\s+(?:\w+\s+){0,2}$",
-    re.IGNORECASE)
+_ADJECTIVE_DENIAL_RE = compile_ci(
+    r"^(?:baseless|unfounded|groundless|fake|fabricat\w+|absurd|nonsense|slander\w*|smear)$")
+_PREDICATE_BEFORE_RE = compile_ci(
+    r"\b(?:is|are|was|were|as|be|being|called|calling|labell?ed|described)\s+(?:\w+\s+){0,2}$")
 
 
 def _denial(text: str) -> re.Match[str] | None:
@@ -232,14 +228,13 @@ def _denial(text: str) -> re.Match[str] | None:
     return None
 
 
-_WORKS_FOR_RE = re.compile(
+_WORKS_FOR_RE = compile_ci(
     r"\b(?:working for|work for|works for|on behalf of|at the (?:request|behest|direction|"
-    r"orders?) of|sponsored by|backed by|directed by|hired by|employed by)\s+(?:the\s+)?$",
-    re.IGNORECASE)
+    r"orders?) of|sponsored by|backed by|directed by|hired by|employed by)\s+(?:the\s+)?$")
 
 
 #: "originally blamed on X, later attributed to Y": the last attribution is the standing one.
-_LATER_RE = re.compile(r"\b(?:later|subsequently|eventually|finally|now)\b", re.IGNORECASE)
+_LATER_RE = compile_ci(r"\b(?:later|subsequently|eventually|finally|now)\b")
 
 
 def _response_subject(sent: Sentence) -> Claimant | None:
@@ -317,12 +312,10 @@ def _nominal_actor(sent: Sentence, cue: int) -> tuple[EntityMention, int] | None
     return None
 
 
-_PASSIVE_BEFORE_RE = re.compile(
-    r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:also|later|publicly|formally|widely)\s+)?$",
-    re.IGNORECASE)
-_CLAUSE_END_RE = re.compile(r",\s*(?:and|but|while|whereas)\b|;|\b(?:that|which)\b",
-                            re.IGNORECASE)
-_ACCOUNTABLE_RE = re.compile(r"accountable|responsible", re.IGNORECASE)
+_PASSIVE_BEFORE_RE = compile_ci(
+    r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:also|later|publicly|formally|widely)\s+)?$")
+_CLAUSE_END_RE = compile_ci(r",\s*(?:and|but|while|whereas)\b|;|\b(?:that|which)\b")
+_ACCOUNTABLE_RE = compile_ci(r"accountable|responsible")
 
 
 def _names_event(sent: Sentence, d: DatedSpan) -> bool:
@@ -383,11 +376,10 @@ def extract_claims(
 
 
 #: "the company said ...", "the researchers concluded ...": a source named in an earlier sentence.
-_SOURCE_ANAPHOR_RE = re.compile(
+_SOURCE_ANAPHOR_RE = compile_ci(
     r"\b(?:the|this|that)\s+(?:(?:security|cybersecurity|technology|tech|software)\s+)?"
     r"(?P<noun>company|firm|vendor|researchers|research team|team|report|organi[sz]ation|"
-    r"alliance|official|spokesperson|spokesman|spokeswoman)\b|\b(?P<pron>he|she)\b",
-    re.IGNORECASE)
+    r"alliance|official|spokesperson|spokesman|spokeswoman)\b|\b(?P<pron>he|she)\b")
 _PUNITIVE = frozenset({"sanction", "expel-diplomats", "sever-relations", "indict", "arrest",
                        "recall-ambassador", "summon-ambassador", "accuse", "condemn"})
 
@@ -436,10 +428,10 @@ def _as_written(m: EntityMention) -> str:
 
 #: "The company stated its assessment with moderate confidence": a sentence that only qualifies
 #: the claim before it, its subject a pronoun or a definite description of the claimant.
-_QUALIFIER_SUBJECT_RE = re.compile(
+_QUALIFIER_SUBJECT_RE = compile_ci(
     r"^\W*(?:it|they|he|she|(?:the|this|that) (?:company|firm|vendor|agency|researchers?|"
     r"report|analysts?|assessment|government|ministry|department|office|service|centre|center|"
-    r"official|spokes\w+)|its (?:researchers|analysts|report|assessment))\b", re.IGNORECASE)
+    r"official|spokes\w+)|its (?:researchers|analysts|report|assessment))\b")
 
 
 def _carry_confidence(sent: Sentence, claims: Sequence[ClaimDraft]) -> None:
@@ -459,11 +451,11 @@ def _carry_confidence(sent: Sentence, claims: Sequence[ClaimDraft]) -> None:
 
 
 #: "This threat actor targets...", "the group compromised...": the actor last named acting.
-_ANAPHOR_RE = re.compile(
+_ANAPHOR_RE = compile_ci(
     r"\b(?:this|the|that) (?:threat|hacking|espionage|APT) (?:actor|group)\b|"
     r"\b(?:this|the) (?:actor|group|collective|operators?)\s+(?:\w+\s+)?(?:"
     + "|".join(w for w in lx.EVENT_VERBS if " " not in w) + r"|used|uses|conducts|conducted|"
-    r"deployed|launched)\b", re.IGNORECASE)
+    r"deployed|launched)\b")
 
 
 def _actor_claim(sent: Sentence, incident: int, actor: EntityMention) -> ClaimDraft:

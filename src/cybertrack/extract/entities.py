@@ -18,7 +18,8 @@ from typing import Any
 
 import ahocorasick
 
-from cybertrack.extract.prefilter import has_unsafe_case, required_literals
+from cybertrack.extract.casefold import Pattern, compile_ci, has_unsafe_case
+from cybertrack.extract.prefilter import required_literals
 from cybertrack.extract.types import EntityMention
 from cybertrack.reference import RefEntry, Reference
 
@@ -105,10 +106,9 @@ def _best_entry(entries: Sequence[RefEntry], text: str, start: int, end: int) ->
     return best
 
 
-_CYBER_NEAR = re.compile(
+_CYBER_NEAR = compile_ci(
     r"\b(hack\w*|cyber\w*|malware|APT|threat actor|group|espionage|intrusion|ransomware|"
-    r"campaign|phishing|backdoor|attributed|wiper|spyware)\b",
-    re.IGNORECASE,
+    r"campaign|phishing|backdoor|attributed|wiper|spyware)\b"
 )
 
 
@@ -209,11 +209,10 @@ def people(
 
 
 @functools.lru_cache(maxsize=4)
-def _titles(titles: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]]:
+def _titles(titles: tuple[str, ...]) -> tuple[Pattern, frozenset[str]]:
     """The officials'-titles pattern and title words, compiled once per title list."""
-    rx = re.compile(
-        r"\b(" + "|".join(sorted((re.escape(t) for t in titles), key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
+    rx = compile_ci(
+        r"\b(" + "|".join(sorted((re.escape(t) for t in titles), key=len, reverse=True)) + r")\b"
     )
     return rx, frozenset(w for t in titles for w in t.split())
 

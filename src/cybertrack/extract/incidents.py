@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
+from cybertrack.extract.casefold import Pattern, compile_ci
 from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
 from cybertrack.extract.roles import (
     LIST_JOIN_RE,
@@ -29,15 +30,15 @@ from cybertrack.model import PartialDate
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
-_MONTH_REF_RE = re.compile(
+_MONTH_REF_RE = compile_ci(
     r"\bthe\s+(" + "|".join(_MONTHS) + r")\s+(?:[\w-]+\s+){0,1}(?:cyber[- ]?)?(?:attack|hack|"
-    r"operation|intrusion|breach|incident)", re.IGNORECASE)
-_DEFINITE_RE = re.compile(r"^(?:the|this|that|these|those|its|their)$", re.IGNORECASE)
-_TITLE_EVENT_RE = re.compile(
+    r"operation|intrusion|breach|incident)")
+_DEFINITE_RE = compile_ci(r"^(?:the|this|that|these|those|its|their)$")
+_TITLE_EVENT_RE = compile_ci(
     r"^\s*(?:Targeting|Compromise|Hack(?:ing)?|Attacks?|Breach|Espionage|Theft|Disruption|"
     r"Defacement|Surveillance|Infiltration|Sabotage|DDoS|Denial[- ]of[- ]service|Intrusion|"
     r"Leak|Doxing|Cyberattacks?|Spying|Tracking|Monitoring|Phishing|Attempted|"
-    r"Compromises|Intrusions|Infection|Exploitation)\b", re.IGNORECASE)
+    r"Compromises|Intrusions|Infection|Exploitation)\b")
 
 
 _STRONG_KINDS = ("ransomware", "destruction", "ddos", "defacement")
@@ -162,7 +163,7 @@ def detect_incidents(
     sentences: Sequence[Sentence],
     dates: Mapping[int, Sequence[DatedSpan]],
     other_cues: Mapping[int, Sequence[int]],
-    sector_res: Mapping[str, re.Pattern[str]],
+    sector_res: Mapping[str, Pattern],
 ) -> tuple[list[IncidentDraft], list[int | None], list[int | None]]:
     """Incidents of the document, and per sentence the incident it names and the one in focus.
 
@@ -247,7 +248,7 @@ def _settle_kinds(inc: IncidentDraft, text: str) -> None:
 
 
 def _document_incident(sentences: Sequence[Sentence],
-                       sector_res: Mapping[str, re.Pattern[str]]) -> IncidentDraft | None:
+                       sector_res: Mapping[str, Pattern]) -> IncidentDraft | None:
     """A short report about a cyber operation whose sentences named none outright ("This threat
     actor targets governments in Asia and the United States"): the document's own incident, its
     targets the states it names that are neither operator nor source."""
@@ -390,12 +391,11 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
 _CLAUSE_BREAK_RE = re.compile(r"\b(?:that|which|whereas|while|because|although)\b|[;:–—]")
 
 
-_VICTIM_VERB_RE = re.compile(
-    r"\b(?:suffered|experienced|faced|was|were|has been|have been|came under|fell victim)\b",
-    re.IGNORECASE)
+_VICTIM_VERB_RE = compile_ci(
+    r"\b(?:suffered|experienced|faced|was|were|has been|have been|came under|fell victim)\b")
 
 
-_RELATIVE_OPENING_RE = re.compile(r"^\s*(?:that|which)\b", re.IGNORECASE)
+_RELATIVE_OPENING_RE = compile_ci(r"^\s*(?:that|which)\b")
 
 
 def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
@@ -508,17 +508,17 @@ def _add_kinds(inc: IncidentDraft, text: str) -> None:
             inc.kinds.append(kind)
 
 
-def _add_sectors(inc: IncidentDraft, text: str, sector_res: Mapping[str, re.Pattern[str]]) -> None:
+def _add_sectors(inc: IncidentDraft, text: str, sector_res: Mapping[str, Pattern]) -> None:
     g = _sector_gate(_sector_prefilter(sector_res), text)
     for sector, rx in sector_res.items():
         if sector not in inc.sectors and g.search(rx, text):
             inc.sectors.append(sector)
 
 
-_SECTOR_FILTERS: dict[int, tuple[Mapping[str, re.Pattern[str]], Prefilter]] = {}
+_SECTOR_FILTERS: dict[int, tuple[Mapping[str, Pattern], Prefilter]] = {}
 
 
-def _sector_prefilter(sector_res: Mapping[str, re.Pattern[str]]) -> Prefilter:
+def _sector_prefilter(sector_res: Mapping[str, Pattern]) -> Prefilter:
     """One prefilter per sector table (the table is kept alive beside it)."""
     hit = _SECTOR_FILTERS.get(id(sector_res))
     if hit is None or hit[0] is not sector_res:

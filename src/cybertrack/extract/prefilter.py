@@ -21,6 +21,8 @@ from typing import Any
 
 import ahocorasick
 
+from cybertrack.extract.casefold import FoldedPattern, Pattern, has_unsafe_case
+
 try:  # Python 3.11+
     import re._constants as _c  # type: ignore[import-not-found,unused-ignore]
     import re._parser as _p  # type: ignore[import-not-found,unused-ignore]
@@ -28,21 +30,12 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _c  # type: ignore[no-redef,unused-ignore]
     import sre_parse as _p  # type: ignore[no-redef,unused-ignore]
 
-#: Characters that match an ASCII letter case-insensitively but do not lower-case to it.
-_UNSAFE_CASE = ("İ", "ı", "ſ")
-
-
-def has_unsafe_case(text: str) -> bool:
-    """Whether ``text`` holds a character that lower-casing would not fold to its ASCII match
-    (then a search of the lower-cased text for literals could miss what the pattern matches)."""
-    return not text.isascii() and any(c in text for c in _UNSAFE_CASE)
-
 _MIN_USEFUL = 2  # a one-letter literal gates nothing worth the lookup ("?" does)
 
 Literals = frozenset[str] | None
 
 
-def required_literals(rx: re.Pattern[str]) -> Literals:
+def required_literals(rx: Pattern) -> Literals:
     """Strings one of which is in every match of ``rx`` (lower-cased under IGNORECASE), or None.
 
     Patterns with inline flags that change case sensitivity part-way, or with a literal
@@ -111,7 +104,7 @@ def _branch(branches: Iterable[Any], fold: bool) -> Literals:
 class Prefilter:
     """One Aho-Corasick pass per text tells which registered patterns may match it."""
 
-    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
         self._always: set[int] = set()
         self._fold: dict[str, set[int]] = {}
         self._exact: dict[str, set[int]] = {}
@@ -162,17 +155,17 @@ class Gate:
     def __init__(self, prefilter: Prefilter, text: str) -> None:
         self._absent = prefilter.ids - prefilter.present(text)
 
-    def may(self, rx: re.Pattern[str]) -> bool:
+    def may(self, rx: Pattern) -> bool:
         return id(rx) not in self._absent
 
     # ``text`` is the gate's own text or a part of it: what the whole lacks, no part holds
-    def search(self, rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    def search(self, rx: Pattern, text: str) -> re.Match[str] | None:
         return None if id(rx) in self._absent else rx.search(text)
 
-    def match(self, rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    def match(self, rx: Pattern, text: str) -> re.Match[str] | None:
         return None if id(rx) in self._absent else rx.match(text)
 
-    def finditer(self, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    def finditer(self, rx: Pattern, text: str) -> Iterator[re.Match[str]]:
         return iter(()) if id(rx) in self._absent else rx.finditer(text)
 
 
@@ -211,18 +204,19 @@ _RULE_MODULES = ("cybertrack.extract.lexicon", "cybertrack.extract.roles",
 _default: list[Prefilter] = []
 
 
-def rule_patterns() -> list[re.Pattern[str]]:
+def rule_patterns() -> list[Pattern]:
     """Every module-level pattern of the rule modules (and the kind and response tables)."""
     import importlib
 
-    out: dict[int, re.Pattern[str]] = {}
+    out: dict[int, Pattern] = {}
     for name in _RULE_MODULES:
         module = importlib.import_module(name)
         for value in vars(module).values():
-            if isinstance(value, re.Pattern):
+            if isinstance(value, (re.Pattern, FoldedPattern)):
                 out[id(value)] = value
             elif isinstance(value, dict):
-                out.update((id(v), v) for v in value.values() if isinstance(v, re.Pattern))
+                out.update((id(v), v) for v in value.values()
+                           if isinstance(v, (re.Pattern, FoldedPattern)))
     return list(out.values())
 
 

@@ -12,26 +12,25 @@ import re
 from collections.abc import Set as AbstractSet
 
 from cybertrack.extract import lexicon as lx
+from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.prefilter import gate, per_document
 from cybertrack.extract.types import EntityMention, Sentence
 from cybertrack.model import Claimant
 
 _VICTIM_HEADS = frozenset(w.rstrip("'’") for w in lx.VICTIM_NOUNS)
-_EVENT_AFTER_RE = re.compile(
+_EVENT_AFTER_RE = compile_ci(
     r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b)[\w-]+\s+)?"
     r"(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
     r"operations?|intrusions?|espionage|cyberespionage|cyber[- ]espionage|spying|"
-    r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b",
-    re.IGNORECASE,
+    r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b"
 )
 LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
                            r"(?:the\s+)?$")
-_BY_EVENT_RE = re.compile(
+_BY_EVENT_RE = compile_ci(
     r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
     r"(?:cyber[- ]?)?attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|"
     r"targeted|compromised|"
-    r"was behind|were behind|sponsored|backed|directed|ordered)\b",
-    re.IGNORECASE,
+    r"was behind|were behind|sponsored|backed|directed|ordered)\b"
 )
 
 
@@ -94,54 +93,50 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
 
 
 #: "pretended to be from", "posing as": who the operator impersonates is not the operator.
-_IMPERSONATION_RE = re.compile(
+_IMPERSONATION_RE = compile_ci(
     r"\b(?:pretend\w*|pos(?:ed|es|ing) as|impersonat\w+|masquerad\w+ as|disguis\w+ as|"
-    r"claim\w* to be|purport\w* to be)\b[^.;]{0,50}$", re.IGNORECASE)
+    r"claim\w* to be|purport\w* to be)\b[^.;]{0,50}$")
 #: "Targeting of South Korean actors", "attacks on Russian hackers": the phrase is the victim.
-_VICTIM_CUE_BEFORE_RE = re.compile(
+_VICTIM_CUE_BEFORE_RE = compile_ci(
     r"\b(?:targeting(?: of)?|targeted|against|attacks? on|compromise of|hack(?:ing)? of|"
-    r"breach of)\s+(?:the\s+)?$", re.IGNORECASE)
+    r"breach of)\s+(?:the\s+)?$")
 #: Before "Germany's intelligence agency": a preposition making it the object of the act.
-_OBJECT_CUE_RE = re.compile(
+_OBJECT_CUE_RE = compile_ci(
     r"\b(?:against|targeting|targeted|at|into|on|hit|breached|hacked|compromised|infiltrated|"
-    r"penetrated|attacked|in|within)\s+(?:the\s+)?$", re.IGNORECASE)
+    r"penetrated|attacked|in|within)\s+(?:the\s+)?$")
 #: "Morocco's government", "Iran's regime": the state's government as the subject of an act.
-_OWN_GOVERNMENT_RE = re.compile(r"^(?:['’]s?|\?\?)\s+(?:government|regime|authorities)\b",
-                                re.IGNORECASE)
+_OWN_GOVERNMENT_RE = compile_ci(r"^(?:['’]s?|\?\?)\s+(?:government|regime|authorities)\b")
 #: "Russia's GRU", "China's Ministry of State Security", "Ukraine's IT Army": the state's own
 #: operators.
-_OWN_OPERATOR_RE = re.compile(
+_OWN_OPERATOR_RE = compile_ci(
     r"^(?:['’]s?|\?\?)\s+(?:[\w-]+\s+){0,2}(?:GRU|SVR|FSB|MSS|MOIS|IRGC|RGB|PLA|NSA|GCHQ|"
     r"military|intelligence|hackers|cyber|spy|spies|security services?|"
-    r"Ministry of (?:State|Public) Security|army|armed forces|agents|operatives|units?)\b",
-    re.IGNORECASE)
-_ORG_AFFILIATION_RE = re.compile(
+    r"Ministry of (?:State|Public) Security|army|armed forces|agents|operatives|units?)\b")
+_ORG_AFFILIATION_RE = compile_ci(
     r"^-(?:linked|backed|sponsored|affiliated|aligned|associated|connected|directed|"
-    r"controlled)\s+(?:[\w-]+\s+){0,2}?(?:" + lx._alt(lx.ATTACKER_NOUNS) + r")\b",
-    re.IGNORECASE)
+    r"controlled)\s+(?:[\w-]+\s+){0,2}?(?:" + lx._alt(lx.ATTACKER_NOUNS) + r")\b")
 #: After a state: "is behind", "was accused of", "was responsible for".
-_HELD_RESPONSIBLE_AFTER_RE = re.compile(
+_HELD_RESPONSIBLE_AFTER_RE = compile_ci(
     r"^\s+(?:(?:is|was|were|are|has been|have been|had been)\s+(?:\w+ly\s+)?"
     r"(?:behind|responsible for|accused of|suspected of|blamed for|believed to (?:be|have))|"
-    r"(?:is|was|were|are) (?:\w+ly\s+)?(?:likely|probably|possibly)?\s*behind)\b",
-    re.IGNORECASE)
+    r"(?:is|was|were|are) (?:\w+ly\s+)?(?:likely|probably|possibly)?\s*behind)\b")
 #: Before a state, with "of" after it: "accused the NSA of hacking".
-_ACCUSED_BEFORE_RE = re.compile(r"\baccus(?:ed|es|ing)\s+(?:the\s+)?$", re.IGNORECASE)
+_ACCUSED_BEFORE_RE = compile_ci(r"\baccus(?:ed|es|ing)\s+(?:the\s+)?$")
 #: ", allegedly the Indonesian government": an appositive naming the operator.
-_ALLEGED_APPOSITION_RE = re.compile(
+_ALLEGED_APPOSITION_RE = compile_ci(
     r"(?:,|\()\s*(?:allegedly|reportedly|presumably|probably|likely|possibly|suspected to be|"
-    r"believed to be|thought to be)\s+(?:the\s+)?$", re.IGNORECASE)
+    r"believed to be|thought to be)\s+(?:the\s+)?$")
 
 
 #: "NSO Group's Pegasus", "a tool created by X", "the spyware firm X": X made or sold the tool.
-_MAKER_AFTER_RE = re.compile(
+_MAKER_AFTER_RE = compile_ci(
     r"^(?:['’]s?|\?\?)\s+(?:[\w-]+\s+){0,2}?(?:spyware|malware|tools?|software|exploits?|"
-    r"products?|implants?|hacking tools?|surveillance)\b", re.IGNORECASE)
-_MAKER_BEFORE_RE = re.compile(
+    r"products?|implants?|hacking tools?|surveillance)\b")
+_MAKER_BEFORE_RE = compile_ci(
     r"\b(?:(?:created|developed|made|sold|built|manufactured|supplied|marketed|licensed|"
     r"provided|designed|written) by|(?:spyware|surveillance|software|technology|tech|"
     r"intelligence) (?:firm|company|vendor|maker|developer|manufacturer)|"
-    r"(?:firm|company|vendor|maker|developer|manufacturer) of)\s+(?:the\s+)?$", re.IGNORECASE)
+    r"(?:firm|company|vendor|maker|developer|manufacturer) of)\s+(?:the\s+)?$")
 
 
 def tool_maker(sent: Sentence, m: EntityMention) -> bool:
@@ -157,12 +152,11 @@ def tool_maker(sent: Sentence, m: EntityMention) -> bool:
 
 
 #: "Iran launched an espionage campaign", "Russia hacked ...": a state as subject of the act.
-_SUBJECT_OF_EVENT_RE = re.compile(
+_SUBJECT_OF_EVENT_RE = compile_ci(
     r"^\s+(?:(?:has|have|had|was|allegedly|reportedly|likely|probably|also)\s+)?"
     r"(?:launched|conducted|carried out|hacked|breached|compromised|targeted|attacked|"
     r"infiltrated|deployed|used|stole|spied|mounted|staged|orchestrated|sponsored|ran|"
-    r"exfiltrated|infected|intercepted|surveilled|sabotaged|defaced|wiped)\b",
-    re.IGNORECASE)
+    r"exfiltrated|infected|intercepted|surveilled|sabotaged|defaced|wiped)\b")
 
 
 _PHRASE_RE = re.compile(r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+))+)")
@@ -238,15 +232,14 @@ def _possessed(after: str) -> bool:
     return bool(m and re.match(r"['’](?:s\b)?(?!\w)", after[m.end():]))
 
 
-_ACT_AFTER_RE = re.compile(
+_ACT_AFTER_RE = compile_ci(
     r"^\s*(?:(?:is|was|are|were|has been|have been) (?:reported|believed|suspected|said|"
     r"alleged|accused|thought)(?: to have| of)? |"
     r"(?:(?:has|have|had|also|allegedly|reportedly|likely|then|later) )+)?"
     r"(?:used|using|deployed|deploying|hacked|hacking|launched|launching|conducted|conducting|"
     r"targeted|targeting|spied|spying|attacked|attacking|compromised|compromising|carried out|"
     r"ran|bought|buying|purchased|purchasing|installed|installing|infected|infecting|"
-    r"infiltrated|monitored|monitoring|surveilled|intercepted|hackers|cyber|intelligence)\b",
-    re.IGNORECASE)
+    r"infiltrated|monitored|monitoring|surveilled|intercepted|hackers|cyber|intelligence)\b")
 
 
 #: How every sponsor cue of ``lx.SPONSOR_CUE_RE`` ends.
@@ -292,22 +285,21 @@ _PEOPLE_AND_SYSTEMS = frozenset((
     "individuals", "organizations", "organisations", "companies", "entities", "institutions",
     "ministries", "students", "researchers", "politicians", "lawmakers", "voters", "residents",
     "nationals", "devices", "phones", "victims", "firms", "businesses", "people"))
-_BELIEVED_TO_BE_RE = re.compile(
+_BELIEVED_TO_BE_RE = compile_ci(
     r"\b(?:believ(?:e|es|ed)|think|thinks|thought|suspect(?:s|ed)?|assess(?:es|ed)?|said|say|"
     r"says)\s+"
-    r"to\s+be\s+$", re.IGNORECASE)
+    r"to\s+be\s+$")
 
 
-_CYBER_GROUP_RE = re.compile(
+_CYBER_GROUP_RE = compile_ci(
     r"\b(?:hack\w*|threat|APT|espionage|cyber\w*|state[- ](?:sponsored|backed)|"
-    r"[\w-]+-(?:sponsored|backed|linked))\s+(?:[\w-]+\s+)?groups?\s+in\b", re.IGNORECASE)
+    r"[\w-]+-(?:sponsored|backed|linked))\s+(?:[\w-]+\s+)?groups?\s+in\b")
 
 
-_OPERATOR_RE = re.compile(
+_OPERATOR_RE = compile_ci(
     r"\b(?:hack\w*|group|groups|actors?|operators?|attack\w*|operation|campaign|intrusion|"
     r"APT|threat|spies|it|they|malware|ransomware|wiper|personas?|units?|breach|operatives|"
-    r"agents|officers|contractors|mercenaries|employees)\b",
-    re.IGNORECASE,
+    r"agents|officers|contractors|mercenaries|employees)\b"
 )
 
 
@@ -373,7 +365,7 @@ def _topic_head(after: str) -> bool:
     return bool(words) and words[-1] in _TOPIC_HEADS
 
 
-_DESTINATION_RE = re.compile(r"\b(?:to|via|through|using|onto)\s+(?:the\s+)?$", re.IGNORECASE)
+_DESTINATION_RE = compile_ci(r"\b(?:to|via|through|using|onto)\s+(?:the\s+)?$")
 
 
 @per_document
@@ -438,8 +430,8 @@ def _speech_verbs(sent: Sentence) -> tuple[int, ...]:
         m.start <= p + sent.start < m.end for m in sent.mentions)))  # "Federated States of ..."
 
 
-_ADVERB_PASSIVE_RE = re.compile(r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:\w+ly|also|"
-                                r"later|then|since|now)\s+)+$", re.IGNORECASE)
+_ADVERB_PASSIVE_RE = compile_ci(r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:\w+ly|also|"
+                                r"later|then|since|now)\s+)+$")
 @per_document
 def speech_starts(text: str) -> tuple[int, ...]:
     """Where the speech verbs of a sentence start."""
@@ -459,11 +451,11 @@ def response_cues(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
 
 
 #: "X ties/links/connects/pins the attack to Y": an attribution verb whose subject is the source.
-_ATTRIBUTION_VERB_RE = re.compile(
+_ATTRIBUTION_VERB_RE = compile_ci(
     r"\b(?:ties|tied|links|linked|connects|connected|pins|pinned|traces|traced)\s+"
-    r"(?!to\b|with\b|between\b)[^.;,]{1,60}?\s(?:to|on)\b", re.IGNORECASE)
-_SUBJECT_GAP_RE = re.compile(r"^\s+(?:(?:has|have|had|now|also|formally|publicly|officially)"
-                             r"\s+)*$", re.IGNORECASE)
+    r"(?!to\b|with\b|between\b)[^.;,]{1,60}?\s(?:to|on)\b")
+_SUBJECT_GAP_RE = compile_ci(r"^\s+(?:(?:has|have|had|now|also|formally|publicly|officially)"
+                             r"\s+)*$")
 
 
 def _speaker(sent: Sentence, verb: int) -> int | None:
@@ -488,18 +480,18 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
 
 
 #: ", and the National Cyber Security Centre said": "and" after a comma opens a new clause.
-_CLAUSE_AND_RE = re.compile(r",\s+and\s+(?:the\s+)?$", re.IGNORECASE)
+_CLAUSE_AND_RE = compile_ci(r",\s+and\s+(?:the\s+)?$")
 
 
-_PREP_BEFORE_RE = re.compile(
+_PREP_BEFORE_RE = compile_ci(
     r"\b(?:of|with|from|against|on|to|for|by|in|into|at|about|over|between|toward|towards|"
-    r"targeting|expelling|and)\s+(?:the\s+)?$", re.IGNORECASE)
+    r"targeting|expelling|and)\s+(?:the\s+)?$")
 
 
 #: "hackers believed by Australian officials to be ...": the source in a passive report.
-_BELIEVED_BY_RE = re.compile(
+_BELIEVED_BY_RE = compile_ci(
     r"\b(?:believed|thought|suspected|assessed|considered|identified|alleged|blamed|"
-    r"attributed|accused|named)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+    r"attributed|accused|named)\s+by\s+(?:the\s+)?$")
 
 
 def _is_subject_demonym(text: str, m: EntityMention, sent: Sentence) -> bool:
