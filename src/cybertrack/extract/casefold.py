@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Protocol
 
 #: Characters that match an ASCII letter case-insensitively but do not lower-case to it.
@@ -112,18 +112,12 @@ class FoldedPattern:
     def flags(self) -> int:
         return self._rx.flags
 
-    def _lowered(self, string: str) -> tuple[re.Pattern[str], str] | None:
-        if self._low is None:
-            return None
-        low = lower_in_place(string)
-        return None if low is None else (self._low, low)
-
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                ) -> re.Match[str] | None:
-        fast = self._lowered(string)
-        if fast is None:
+        fast, low = self._low, _fold(string)
+        if fast is None or low is None:
             return self._rx.search(string, pos, endpos)
-        found = fast[0].search(fast[1], pos, endpos)
+        found = fast.search(low, pos, endpos)
         if found is None:
             return None
         return self._rx.match(string, found.start(), endpos) or \
@@ -131,26 +125,25 @@ class FoldedPattern:
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
               ) -> re.Match[str] | None:
-        return self._anchored(self._rx.match, string, pos, endpos, "match")
+        fast, low = self._low, _fold(string)
+        if fast is not None and low is not None and fast.match(low, pos, endpos) is None:
+            return None  # the quick test fails: so does the original
+        return self._rx.match(string, pos, endpos)
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                   ) -> re.Match[str] | None:
-        return self._anchored(self._rx.fullmatch, string, pos, endpos, "fullmatch")
-
-    def _anchored(self, original: Callable[[str, int, int], re.Match[str] | None], string: str,
-                  pos: int, endpos: int, how: str) -> re.Match[str] | None:
-        fast = self._lowered(string)
-        if fast is not None and getattr(fast[0], how)(fast[1], pos, endpos) is None:
-            return None  # the quick test fails: so does the original
-        return original(string, pos, endpos)
+        fast, low = self._low, _fold(string)
+        if fast is not None and low is not None and fast.fullmatch(low, pos, endpos) is None:
+            return None
+        return self._rx.fullmatch(string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                  ) -> Iterator[re.Match[str]]:
-        fast = self._lowered(string)
-        if fast is None:
+        fast, low = self._low, _fold(string)
+        if fast is None or low is None:
             return self._rx.finditer(string, pos, endpos)
         out: list[re.Match[str]] = []
-        for found in fast[0].finditer(fast[1], pos, endpos):
+        for found in fast.finditer(low, pos, endpos):
             m = self._rx.match(string, found.start(), endpos)
             if m is None or m.end() != found.end():  # never expected: trust the original
                 return self._rx.finditer(string, pos, endpos)
@@ -159,6 +152,21 @@ class FoldedPattern:
 
     def sub(self, repl: str, string: str, count: int = 0) -> str:
         return self._rx.sub(repl, string, count)
+
+
+#: The text lowered last and its lower-cased form (identity, not equality, is checked).
+_last: list[tuple[str | None, str | None]] = [(None, None)]
+
+
+def _fold(string: str) -> str | None:
+    """``lower_in_place``, remembering the last text: the rules search one sentence with many
+    patterns in a row."""
+    last = _last[0]
+    if string is last[0]:
+        return last[1]
+    low = string.lower() if string.isascii() else lower_in_place(string)
+    _last[0] = (string, low)  # one assignment: threads never see a mixed pair
+    return low
 
 
 def compile_ci(source: str, flags: int = 0) -> FoldedPattern:

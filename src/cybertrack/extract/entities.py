@@ -18,14 +18,16 @@ from typing import Any
 
 import ahocorasick
 
-from cybertrack.extract.casefold import Pattern, compile_ci, has_unsafe_case
-from cybertrack.extract.prefilter import required_literals
+from cybertrack.extract.casefold import Pattern, compile_ci, lower_in_place
 from cybertrack.extract.types import EntityMention
 from cybertrack.reference import RefEntry, Reference
 
 _NAME_WORD = r"[A-Z][a-zà-ÿ'’\-]+"
+#: A capitalised run. It starts with the capital itself, not the look-behind, so that ``re``
+#: skips ahead to capitals instead of trying every position.
 _PERSON_RE = re.compile(
-    rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?:\s+(?:(?:al|bin|ibn|van|von|de|da|del|el)[- ]\s*)?"
+    r"[A-Z](?<![\w'’-][A-Z])(?:[a-zà-ÿ'’\-]+|\.)"
+    r"(?:\s+(?:(?:al|bin|ibn|van|von|de|da|del|el)[- ]\s*)?"
     rf"(?:{_NAME_WORD}|[A-Z]\.)){{0,7}}(?![\w'’-])"
 )
 _NOT_NAME_START = frozenset(
@@ -67,43 +69,62 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
         if entries:
             out.append(_mention(entries[0], m.start(), m.end(), m.group(0), "alias"))
     for hit in ref.scan(text):
-        entry = _best_entry(hit.entries, text, hit.start, hit.end)
-        if entry is None:
+        template = _template(hit.entries, hit.text, hit.form)
+        if template is None:
             continue
+        entry, mention = template
+        if entry.ambiguous and not _CYBER_NEAR.search(
+                text[max(0, hit.start - 120) : hit.end + 120]):
+            continue  # an ambiguous short alias (a common word) needs cyber context nearby
         if entry.kind == "country" and _PLACE_AFTER_RE.match(text, hit.end):
             continue  # "the South China Sea", "the Arabian Peninsula": a place, not the state
-        mention = _mention(entry, hit.start, hit.end, hit.text, hit.form)
+        out.append(EntityMention(hit.start, hit.end, *mention[2:]))
+    return merge_mentions(out)
+
+
+#: (entries, surface text, form) -> the entry chosen and its mention at position 0. Keyed by
+#: the identity of the entries tuple (one per surface), which the value holds so it stays alive.
+_TEMPLATES: dict[tuple[int, str, str],
+                 tuple[Sequence[RefEntry], tuple[RefEntry, EntityMention] | None]] = {}
+
+
+def _template(entries: Sequence[RefEntry], text: str, form: str
+              ) -> tuple[RefEntry, EntityMention] | None:
+    """The entry a reference name stands for and its mention, worked out once per surface."""
+    key = (id(entries), text, form)
+    cached = _TEMPLATES.get(key)
+    if cached is not None and cached[0] is entries:
+        return cached[1]
+    if len(_TEMPLATES) > 50_000:
+        _TEMPLATES.clear()
+    entry = _ranked_first(entries)
+    value = None
+    if entry is not None:
+        mention = _mention(entry, 0, 0, text, form)
         if entry.kind == "threat-actor" and mention.sponsor is None:
             # entries sharing the name stay apart, but where every one that records a sponsor
             # records the same one, that sponsor is what the name points to
-            sponsors = {e.sponsor for e in hit.entries if e.kind == "threat-actor" and e.sponsor}
+            sponsors = {e.sponsor for e in entries if e.kind == "threat-actor" and e.sponsor}
             if len(sponsors) == 1:
                 mention = mention._replace(sponsor=sponsors.pop())
-        out.append(mention)
-    return merge_mentions(out)
+        value = (entry, mention)
+    _TEMPLATES[key] = (entries, value)
+    return value
 
 
 #: Geographic features named after a country or people (they stand for no state).
 _PLACE_AFTER_RE = re.compile(r"\s+(?:Sea|Ocean|Strait|Gulf|Peninsula|Basin|Morning Post)\b")
 
 
-def _best_entry(entries: Sequence[RefEntry], text: str, start: int, end: int) -> RefEntry | None:
-    """Pick one entry for an ambiguous name: countries first, then non-ambiguous entries.
-
-    Ambiguous short aliases (common words) need cyber context in the surrounding 120 characters.
-    """
+def _ranked_first(entries: Sequence[RefEntry]) -> RefEntry | None:
+    """Pick one entry for an ambiguous name: countries first, then non-ambiguous entries (an
+    ambiguous one also needs cyber context around the mention, checked per mention)."""
     if not entries:
         return None
     # a name that is both a malware family and an actor ("ZeroCleare") names the tool: actors
     # are named for what they do ("the group behind ZeroCleare"), tools by their own name
-    ranked = sorted(entries, key=lambda e: (e.kind != "country", e.ambiguous,
-                                            e.kind != "malware", e.kind != "threat-actor"))
-    best = ranked[0]
-    if best.ambiguous:
-        window = text[max(0, start - 120) : end + 120]
-        if not _CYBER_NEAR.search(window):
-            return None
-    return best
+    return min(entries, key=lambda e: (e.kind != "country", e.ambiguous,
+                                       e.kind != "malware", e.kind != "threat-actor"))
 
 
 _CYBER_NEAR = compile_ci(
@@ -174,11 +195,11 @@ def people(
 ) -> list[EntityMention]:
     """People named next to a title, or found by the NER, with role and country when stated."""
     title_re, title_words = _titles(tuple(titles))
-    title_at = _literal_spans(tuple(titles), text)
+    title_at = _title_spans(tuple(titles), text)
     taken = _Spans([(m.start, m.end) for m in mentions])
     found: dict[tuple[int, int], EntityMention] = {}
     # a capitalised run is a person only next to a title (or where the NER says so, below):
-    # a run with no title literal within reach is not looked at
+    # a run with no title within reach is not looked at
     candidates = [_strip_leading(text, m.start(), m.end(), taken, title_words)
                   for m in _PERSON_RE.finditer(text)
                   if title_at is None or title_at.any_within(max(0, m.start() - 90), m.end())]
@@ -189,7 +210,7 @@ def people(
             continue
         window_start = max(0, text.rfind("\n", 0, s) + 1, s - 90)
         before = text[window_start:s]
-        # a title in the window holds one of the title literals whole: search only then
+        # the title pattern gives the title as written: search for it only where one is
         titles_before = list(title_re.finditer(before)) if title_at is None or \
             title_at.any_within(window_start, s) else []
         is_ner = (s, e) in ner_people
@@ -217,28 +238,37 @@ def _titles(titles: tuple[str, ...]) -> tuple[Pattern, frozenset[str]]:
     return rx, frozenset(w for t in titles for w in t.split())
 
 
-def _literal_spans(titles: tuple[str, ...], text: str) -> _Spans | None:
-    """Where the literals every title match holds occur in ``text`` (None: no such test)."""
-    finder = _title_literals(titles)
-    if finder is None or has_unsafe_case(text):
+def _title_spans(titles: tuple[str, ...], text: str) -> _Spans | None:
+    """Where the titles occur in ``text`` as whole words, found with one automaton pass (None
+    where lower-casing would move characters: then the title pattern is searched instead)."""
+    low = lower_in_place(text)
+    if low is None:
         return None
-    return _Spans([(end + 1 - n, end + 1) for end, n in finder.iter(text.lower())])
+    n = len(low)
+    return _Spans([
+        (end + 1 - size, end + 1) for end, size in _title_automaton(titles).iter(low)
+        if (end + 1 == size or not _is_word(low[end - size])) and
+        (end + 1 == n or not _is_word(low[end + 1]))
+    ])
+
+
+def _is_word(c: str) -> bool:
+    """What ``re``'s ``\\w`` matches in a str pattern."""
+    return c.isalnum() or c == "_"
 
 
 @functools.lru_cache(maxsize=4)
-def _title_literals(titles: tuple[str, ...]) -> Any:
-    lits = required_literals(_titles(titles)[0])
-    if lits is None:
-        return None
+def _title_automaton(titles: tuple[str, ...]) -> Any:
     ac = ahocorasick.Automaton()
-    for lit in lits:
-        ac.add_word(lit, len(lit))
+    for title in titles:
+        ac.add_word(title.lower(), len(title))
     ac.make_automaton()
     return ac
 
 
 class _Spans:
-    """Sorted, non-overlapping spans with a fast overlap test (bisect, not a scan)."""
+    """Sorted spans with fast containment and overlap tests (bisect, not a scan); the overlap
+    test expects non-overlapping spans."""
 
     def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
         self.spans = sorted(spans)

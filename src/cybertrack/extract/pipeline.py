@@ -14,12 +14,12 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from cybertrack.errors import ExtractionError
 from cybertrack.extract import lexicon as lx
@@ -35,7 +35,7 @@ from cybertrack.extract.entities import (
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
 from cybertrack.extract.prefilter import reset_memos
 from cybertrack.extract.roles import response_cues, speech_starts
-from cybertrack.extract.types import Sentence
+from cybertrack.extract.types import EntityMention, Sentence
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 
@@ -124,6 +124,21 @@ def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     return ct_sentences
 
 
+def token_spans(doc: Doc, mentions: Sequence[EntityMention]) -> list[Span]:
+    """The mentions as spaCy spans over the tokens they touch (``char_span`` "expand" mode,
+    by bisecting token offsets once per document instead of per mention)."""
+    if not len(doc):
+        return []
+    idx = doc.to_array("IDX").tolist()
+    out = []
+    for m in mentions:
+        first = max(0, bisect.bisect_right(idx, m.start) - 1)
+        last = bisect.bisect_left(idx, m.end)
+        if first < last:
+            out.append(Span(doc, first, last, label=m.kind))
+    return out
+
+
 @Language.factory("ct_entities", default_config={"reference_path": None})
 def make_entities(nlp: Language, name: str, reference_path: str | None) -> Callable[[Doc], Doc]:
     """Reference-data names, government bodies by pattern, titled people (and NER persons)."""
@@ -139,9 +154,7 @@ def make_entities(nlp: Language, name: str, reference_path: str | None) -> Calla
         ner_people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
         found = merge_mentions(found, people(text, found, titles, ner_people))
         doc._.ct_mentions = found
-        spans = [doc.char_span(m.start, m.end, label=m.kind, alignment_mode="expand")
-                 for m in found]
-        doc.spans["ct_entities"] = [s for s in spans if s is not None]
+        doc.spans["ct_entities"] = token_spans(doc, found)
         return doc
 
     return ct_entities

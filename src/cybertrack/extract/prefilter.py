@@ -15,9 +15,10 @@ text. Three characters match an ASCII letter case-insensitively without lower-ca
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import ahocorasick
 
@@ -30,7 +31,10 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _c  # type: ignore[no-redef,unused-ignore]
     import sre_parse as _p  # type: ignore[no-redef,unused-ignore]
 
-_MIN_USEFUL = 2  # a one-letter literal gates nothing worth the lookup ("?" does)
+_ids_of_hit = operator.itemgetter(1)  # an automaton hit is (end, ids)
+#: A one-letter literal gates nothing worth the lookup ("?" does); two letters ("in", "by") cost
+#: automaton hits but still save more searches than they cost (measured: 6% fewer instructions).
+_MIN_USEFUL = 2
 
 Literals = frozenset[str] | None
 
@@ -128,7 +132,7 @@ class Prefilter:
         hits: set[frozenset[int]] = set()  # a literal seen twice adds nothing: union once
         for ac, t in ((self._fold_ac, text.lower()), (self._exact_ac, text)):
             if ac is not None:
-                hits.update(ids for _end, ids in ac.iter(t))
+                hits.update(map(_ids_of_hit, ac.iter(t)))
         return frozenset(self._always.union(*hits))
 
     @property
@@ -169,7 +173,10 @@ class Gate:
         return iter(()) if id(rx) in self._absent else rx.finditer(text)
 
 
-def per_document(fn: Callable[..., Any]) -> Callable[..., Any]:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def per_document(fn: _F) -> _F:
     """Memoize ``fn`` within one document (``reset_memos`` clears every such cache)."""
     cache: dict[Any, Any] = {}
     _CACHES.append(cache)
@@ -186,7 +193,7 @@ def per_document(fn: Callable[..., Any]) -> Callable[..., Any]:
     wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
     wrapper.__doc__ = fn.__doc__
     wrapper.__name__ = fn.__name__
-    return wrapper
+    return cast(_F, wrapper)
 
 
 _CACHES: list[dict[Any, Any]] = []
@@ -227,7 +234,19 @@ def default_prefilter() -> Prefilter:
     return _default[0]
 
 
-@per_document
+_GATES: dict[str, Gate] = {}
+_CACHES.append(_GATES)
+
+
 def gate(text: str) -> Gate:
-    """What the rule patterns may match in ``text`` (a sentence), memoized per document."""
-    return Gate(default_prefilter(), text)
+    """What the rule patterns may match in ``text`` (a sentence), memoized per document.
+
+    The rules ask for the gate of the same sentence many times: its own cache keyed by the
+    text answers without the generic memo's argument tuple.
+    """
+    found = _GATES.get(text)
+    if found is None:
+        if len(_GATES) > _MAX_MEMO:  # called outside the pipeline: stay bounded
+            _GATES.clear()
+        found = _GATES[text] = Gate(default_prefilter(), text)
+    return found

@@ -446,7 +446,7 @@ def response_cues(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     single pattern of every action would scan each sentence whole.
     """
     g = gate(text)
-    found = [(a, m) for a, rx in lx.RESPONSE_RES.items() for m in g.finditer(rx, text)]
+    found = [(a, m) for a, rx in lx.RESPONSE_RES.items() if g.may(rx) for m in rx.finditer(text)]
     return tuple(sorted(found, key=lambda x: x[1].start()))
 
 

@@ -198,11 +198,20 @@ class Reference:
         """Every reference name in ``text``: longest non-overlapping matches at word
         boundaries; acronyms and ambiguous names match case-sensitively. A hit's entries
         carry ``ambiguous=True`` when the matched words need nearby context."""
-        return [
-            Hit(start, end, text[start:end], s.form,
-                tuple(self._hit_entry(i, s.ambiguous) for i in s.entries))
-            for start, end, s in self._scanner.find(text)
-        ]
+        return [Hit(start, end, text[start:end], s.form, self._surface_entries(s))
+                for start, end, s in self._scanner.find(text)]
+
+    def _surface_entries(self, s: Surface) -> tuple[RefEntry, ...]:
+        """The entries a surface names, flagged as it is (worked out once per surface)."""
+        cache = self._entries_by_surface
+        found = cache.get(id(s))  # surfaces live as long as the scanner: their ids are stable
+        if found is None:
+            found = cache[id(s)] = tuple(self._hit_entry(i, s.ambiguous) for i in s.entries)
+        return found
+
+    @functools.cached_property
+    def _entries_by_surface(self) -> dict[int, tuple[RefEntry, ...]]:
+        return {}
 
     @functools.cached_property
     def _search_index(self) -> tuple[list[str], list[list[int]]]:
