@@ -67,3 +67,22 @@ def test_prefilter_skips_most_patterns_in_a_plain_sentence() -> None:
     gate = Gate(default_prefilter(), "A quiet day with no events at all.")
     skipped = [rx for rx in rule_patterns() if not gate.may(rx)]
     assert len(skipped) > len(rule_patterns()) // 2
+
+
+def test_ministry_fast_path_finds_what_the_pattern_finds() -> None:
+    from cybertrack.extract.entities import _MINISTRY_RE, ministry_matches
+
+    texts = [*SENTENCES, "FOREIGN MINISTRY officials and the Interior Ministry of Albania met.",
+             "The prime minister, police and Prosecutors; the foreign Minister.", ""]
+    for text in texts:
+        assert [m.span() for m in ministry_matches(text)] == \
+            [m.span() for m in _MINISTRY_RE.finditer(text)], text
+
+
+def test_response_precheck_agrees_with_every_action_pattern() -> None:
+    from cybertrack.extract.roles import response_cues
+
+    for text in SENTENCES:
+        found = {(a, m.span()) for a, rx in lx.RESPONSE_RES.items() for m in rx.finditer(text)}
+        assert {(a, m.span()) for a, m in response_cues(text)} == found, text
+    assert response_cues("The country cut diplomatic ties with Iran.")

@@ -22,7 +22,7 @@ Precision = Literal["year", "month", "day", "range"]
 
 def stable_id(prefix: str, *parts: object) -> str:
     """A short deterministic id: ``prefix--`` plus 20 hex digits of a SHA-256 of the parts."""
-    h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    h = hashlib.sha256("\x1f".join(["" if p is None else str(p) for p in parts]).encode("utf-8"))
     return f"{prefix}--{h.hexdigest()[:20]}"
 
 

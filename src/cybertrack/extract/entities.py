@@ -13,12 +13,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import ahocorasick
 
-from cybertrack.extract.casefold import Pattern, compile_ci, lower_in_place
+from cybertrack.extract.casefold import Pattern, compile_ci, lower_in_place, lower_pattern
 from cybertrack.extract.types import EntityMention
 from cybertrack.reference import RefEntry, Reference
 
@@ -52,6 +52,25 @@ _MINISTRY_RE = re.compile(
     r"[Pp]rosecutors|[Oo]fficials|[Ff]oreign [Mm]inister|[Pp]resident|[Pp]rime [Mm]inister|"
     r"[Pp]olice)\b"
 )
+#: ``_MINISTRY_RE`` lower-cased, searched on lower-cased text: it matches wherever the original
+#: does (the original's classes only allow either case of a letter), so no original match lies
+#: before the first place it finds, and it finds it without ``re`` trying every position.
+_MINISTRY_LOW = re.compile(lower_pattern(_MINISTRY_RE.pattern) or _MINISTRY_RE.pattern)
+
+
+def ministry_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_MINISTRY_RE.finditer(text)``, skipping ahead with ``_MINISTRY_LOW``."""
+    low = lower_in_place(text)
+    if low is None:
+        yield from _MINISTRY_RE.finditer(text)
+        return
+    pos = 0
+    while (hint := _MINISTRY_LOW.search(low, pos)) is not None:
+        m = _MINISTRY_RE.search(text, hint.start())
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 _APT_RE = re.compile(r"\bAPT[\s-]?(\d{1,3})\b")
@@ -157,7 +176,7 @@ def government_bodies(text: str, mentions: Sequence[EntityMention]) -> list[Enti
     states = [m for m in mentions if m.kind == "country" and m.country]
     out: list[EntityMention] = []
     ends = [m.end for m in states]
-    for match in _MINISTRY_RE.finditer(text):
+    for match in ministry_matches(text):
         s, e = match.span()
         owner = None
         # only states ending shortly before the phrase or starting shortly after can own it

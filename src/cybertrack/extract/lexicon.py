@@ -303,6 +303,9 @@ RESPONSE_CUES: Final[dict[str, str]] = {
 RESPONSE_RES: Final = {
     k: compile_ci(r"\b(?:" + v + r")\b") for k, v in RESPONSE_CUES.items()
 }
+#: Any response cue: one scan tells whether a sentence holds one at all (most do not), before
+#: each action's own pattern is searched.
+RESPONSE_ANY_RE: Final = compile_ci(r"\b(?:" + "|".join(RESPONSE_CUES.values()) + r")\b")
 
 
 # --- page furniture ---------------------------------------------------------------------------

@@ -122,18 +122,23 @@ class Prefilter:
                 table.setdefault(lit, set()).add(id(rx))
         self._ids = frozenset(self._always) | {i for t in (self._fold, self._exact)
                                               for ids in t.values() for i in ids}
+        self._gated = self._ids - self._always
         self._fold_ac = _automaton(self._fold)
         self._exact_ac = _automaton(self._exact)
 
     def present(self, text: str) -> frozenset[int]:
         """Ids (``id(pattern)``) of the registered patterns that may match ``text``."""
+        return self._ids - self.absent(text)
+
+    def absent(self, text: str) -> frozenset[int]:
+        """Ids of the registered patterns that cannot match ``text``."""
         if has_unsafe_case(text):
-            return self._ids
-        hits: set[frozenset[int]] = set()  # a literal seen twice adds nothing: union once
+            return frozenset()
+        hits: set[frozenset[int]] = set()  # a literal seen twice adds nothing: remove once
         for ac, t in ((self._fold_ac, text.lower()), (self._exact_ac, text)):
             if ac is not None:
                 hits.update(map(_ids_of_hit, ac.iter(t)))
-        return frozenset(self._always.union(*hits))
+        return self._gated.difference(*hits)
 
     @property
     def ids(self) -> frozenset[int]:
@@ -157,7 +162,7 @@ class Gate:
     __slots__ = ("_absent",)
 
     def __init__(self, prefilter: Prefilter, text: str) -> None:
-        self._absent = prefilter.ids - prefilter.present(text)
+        self._absent = prefilter.absent(text)
 
     def may(self, rx: Pattern) -> bool:
         return id(rx) not in self._absent

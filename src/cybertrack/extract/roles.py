@@ -446,6 +446,8 @@ def response_cues(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     single pattern of every action would scan each sentence whole.
     """
     g = gate(text)
+    if g.search(lx.RESPONSE_ANY_RE, text) is None:
+        return ()
     found = [(a, m) for a, rx in lx.RESPONSE_RES.items() if g.may(rx) for m in rx.finditer(text)]
     return tuple(sorted(found, key=lambda x: x[1].start()))
 

@@ -33,6 +33,16 @@ def fold(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+def _value(s: Surface) -> tuple[Surface, int, bool, bool]:
+    """What the automaton keeps for a surface: it, its length and whether it starts and ends
+    with a word character (then a match needs a word boundary there)."""
+    return s, len(s.text), s.text[:1].isalnum(), s.text[-1:].isalnum()
+
+
+def _leftmost_longest(m: tuple[int, int, Surface]) -> tuple[int, int]:
+    return m[0], m[0] - m[1]
+
+
 class Scanner:
     """Find surfaces in text; build once (a few tens of milliseconds), scan many times."""
 
@@ -42,7 +52,7 @@ class Scanner:
         ci_rows: dict[str, Surface] = {}
         for s in surfaces:
             if s.case_sensitive:
-                self._cs.add_word(s.text, s)
+                self._cs.add_word(s.text, _value(s))
                 continue
             key = fold(s.text)
             prev = ci_rows.get(key)
@@ -51,7 +61,7 @@ class Scanner:
                 s = Surface(prev.text, prev.form, False, prev.ambiguous or s.ambiguous, merged)
             ci_rows[key] = s
         for key, s in ci_rows.items():
-            self._ci.add_word(key, s)
+            self._ci.add_word(key, _value(s))
         self._has_ci = len(ci_rows) > 0
         self._has_cs = len(self._cs) > 0
         if self._has_ci:
@@ -69,15 +79,15 @@ class Scanner:
         ):
             if not active:
                 continue
-            for last, surface in automaton.iter(haystack):
-                start = last - len(surface.text) + 1
+            for last, (surface, size, word_start, word_end) in automaton.iter(haystack):
+                start = last - size + 1
                 end = last + 1
-                if start > 0 and surface.text[0].isalnum() and text[start - 1].isalnum():
+                if word_start and start > 0 and text[start - 1].isalnum():
                     continue
-                if end < n and surface.text[-1].isalnum() and text[end].isalnum():
+                if word_end and end < n and text[end].isalnum():
                     continue
                 found.append((start, end, surface))
-        found.sort(key=lambda m: (m[0], m[0] - m[1]))
+        found.sort(key=_leftmost_longest)
         out: list[tuple[int, int, Surface]] = []
         last_end = -1
         for start, end, surface in found:
