@@ -7,7 +7,7 @@ from cybertrack.analysis.sources import SourcedClaim, basis_of
 from cybertrack.model import Claim, Claimant, Span
 from cybertrack.resolve import link_all
 from cybertrack.store import Store
-from kb_factory import CROWDSTRIKE, albania_reports, day, report, say
+from kb_factory import ALBANIA, CROWDSTRIKE, albania_reports, day, report, say
 
 
 def _load(store: Store) -> str:
@@ -137,3 +137,20 @@ def test_lags_from_coarse_dates_are_not_negative() -> None:
     assert lag_days(start, day("2022-09-07")) == 54
     assert lag_days(start, day("2022-06-30")) == -15
     assert lag_days(None, day("2022-09-07")) is None
+
+
+def test_untied_history_stays_out_of_the_case(store: Store) -> None:
+    from cybertrack.analysis.case import load_case
+
+    store.add_extraction(report(20, publisher="History Test", published="2022-09-08", claims=(
+        say("response", "Albania cut ties with Iran on 7 September.", ALBANIA,
+            action="sever-relations", actor_state="AL", target_state="IR",
+            event_date=day("2022-09-07"), incident_id=None),
+        say("response", "Albania had expelled Iran's ambassador in December 2018.", ALBANIA,
+            action="expel-diplomats", actor_state="AL", target_state="IR",
+            event_date=day("2018-12"), incident_id=None),
+    )))
+    incident = store.incidents()[0]
+    case = load_case(store, incident.id)
+    actions = {s.claim.action for s in case.of_kind("response")}
+    assert actions == {"sever-relations"}  # untied but after the event: part of the case

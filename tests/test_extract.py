@@ -74,6 +74,29 @@ def test_denial_response_and_self_claim() -> None:
     assert expel[0]["date"] == "2022-05-05"
 
 
+def test_a_response_older_than_the_incident_answers_none_of_it() -> None:
+    text = ("On 15 July 2022 a cyberattack disrupted Albanian government services. "
+            "Albania cut diplomatic ties with Iran over the attack on 7 September 2022. "
+            "Albania had already expelled Iran's ambassador in December 2018.")
+    out = run(text, "2022-09-08")
+    by_action = {r["action"]: r for r in out["responses"]}
+    assert by_action["sever-relations"]["incident"] == "i1"
+    assert by_action["expel-diplomats"]["date"] == "2018-12"
+    assert by_action["expel-diplomats"]["incident"] is None  # history, still reported
+
+
+def test_a_date_of_the_event_is_not_the_date_of_what_was_said_about_it() -> None:
+    text = ("On 15 July 2022 a cyberattack disrupted Albanian government services. "
+            "In London, Foreign Secretary James Cleverly condemned what he called Iran's "
+            "reckless actions, and the National Cyber Security Centre said Iranian actors were "
+            "responsible for the attacks that began on 15 July.")
+    out = run(text, "2022-09-08")
+    condemn = [r for r in out["responses"] if r["action"] == "condemn"]
+    assert condemn and condemn[0]["date"] != "2022-07-15"
+    assert all(a.get("date") != "2022-07-15" for a in out["attributions"]
+               if a["claimant"] == {"government": "GB"})
+
+
 def test_purpose_clause_and_hypothesis_make_no_incident() -> None:
     out = run("Analysts asked whether Ruritania could be behind it. The agency was set up in "
               "order to spy on neighbours such as Austria.")

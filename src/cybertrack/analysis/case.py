@@ -3,7 +3,8 @@
 Claims the extractor tied to one of the group's incidents belong to the case. A claim it left
 untied (``incident_id`` None) belongs to the case when its document reports no incident outside
 the group, so there is only one event it can be about; such claims are marked ``tied=False``
-and the reports say so.
+and the reports say so. An untied response dated before the event began is history, not part
+of the case.
 """
 
 from __future__ import annotations
@@ -58,14 +59,18 @@ def case_of_group(store: Store, group: IncidentGroup, ref: Reference | None = No
     tied = store.claims(incident_ids=list(ids))
     untied_ids: set[str] = set()
     extra = []
+    began = min((i.time.start for i in group.incidents if i.time), default=None)
     for doc_id in doc_ids:
         others = [i for i in store.incidents(document_id=doc_id) if i.id not in ids]
         if others:
             continue
         for c in store.claims(document_id=doc_id):
-            if c.incident_id is None:
-                extra.append(c)
-                untied_ids.add(c.id)
+            if c.incident_id is not None:
+                continue
+            if c.kind == "response" and c.event_date and began and c.event_date.end < began:
+                continue  # done before the event began: history, not an answer to it
+            extra.append(c)
+            untied_ids.add(c.id)
     documents = store.documents_info(doc_ids)
     targets = _ranked([t for i in group.incidents for t in i.targets])
     kinds = _ranked([k for i in group.incidents for k in i.kinds])

@@ -76,7 +76,8 @@ def sentence_claims(
     claimant, claimant_idx = claimant_of(sent)
     targets = set(incidents[incident].targets) if incident is not None else set()
     speech_pos = _speech_positions(text)
-    claim_date = nearest_date(speech_pos[0], [], dates, sent) if speech_pos else None
+    claim_date = nearest_date(speech_pos[0], [], [d for d in dates if not _names_event(sent, d)],
+                              sent) if speech_pos else None
 
     if g.search(lx.SELF_CLAIM_RE, text):
         for m, _i in _actors(sent):
@@ -319,10 +320,22 @@ _ACCOUNTABLE_RE = compile_ci(r"accountable|responsible")
 
 
 def _names_event(sent: Sentence, d: DatedSpan) -> bool:
-    """'the July attack': a date that modifies an event noun."""
+    """A date of the event, not of what was said or done about it: 'the July attack', 'the
+    attack on 15 July', 'the attacks that began on 15 July'."""
     after = sent.text[d.end - sent.start : d.end - sent.start + 30]
-    return bool(re.match(r"\s*(?:cyber[- ]?)?(?:attacks?|hacks?|operations?|incidents?|breach)",
-                         after, re.IGNORECASE))
+    if re.match(r"\s*(?:cyber[- ]?)?(?:attacks?|hacks?|operations?|incidents?|breach)",
+                after, re.IGNORECASE):
+        return True
+    before = sent.text[max(0, d.start - sent.start - 60) : d.start - sent.start]
+    return bool(_EVENT_DATE_BEFORE_RE.search(before))
+
+
+#: An event noun right before a date, directly or through "that began" ("the attack on",
+#: "attacks that started in").
+_EVENT_DATE_BEFORE_RE = compile_ci(
+    r"\b(?:cyber[- ]?)?(?:attacks?|cyberattacks?|hacks?|intrusions?|breach(?:es)?|incidents?|"
+    r"operations?)\s+(?:(?:that|which)\s+(?:began|started|occurred|happened|took place|"
+    r"was launched|were launched)\s+)?(?:on|in|of)\s+(?:the\s+)?$")
 
 
 def _accused_state(prior: Sequence[ClaimDraft], incident: int | None,
@@ -354,7 +367,8 @@ def extract_claims(
         incident = named[sent.index] if named[sent.index] is not None else focus[sent.index]
         found = sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims)
         _resolve_source_anaphora(sent, found, last_source)
-        found = [r for c in found if (r := _retarget(c, victims, claims)) is not None]
+        found = [_history(r, incidents) for c in found
+                 if (r := _retarget(c, victims, claims)) is not None]
         for m in sent.mentions:
             if m.kind == "organization" and not m.is_government:
                 last_source["company" if m.is_vendor else "organization"] = m
@@ -406,6 +420,18 @@ def _resolve_source_anaphora(sent: Sentence, found: list[ClaimDraft],
     for i, c in enumerate(found):
         if c.claimant is None and c.kind in ("attribution", "denial"):
             found[i] = replace(c, claimant=claimant_from(source))
+
+
+def _history(c: ClaimDraft, incidents: Sequence[IncidentDraft]) -> ClaimDraft:
+    """A response dated before the incident in focus began does not answer it ("Albania
+    expelled Iran's ambassador in December 2018", in a report of a 2022 attack): it is kept,
+    answering no incident of the document."""
+    if c.kind != "response" or c.incident is None or c.event_date is None:
+        return c
+    began = incidents[c.incident].time if c.incident < len(incidents) else None
+    if began is not None and c.event_date.end < began.start:
+        return replace(c, incident=None)
+    return c
 
 
 def _retarget(c: ClaimDraft, victims: AbstractSet[str], prior: Sequence[ClaimDraft]
