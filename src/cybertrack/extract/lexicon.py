@@ -278,6 +278,7 @@ RESPONSE_CUES: Final[dict[str, str]] = {
     "expel-diplomats": r"expel\w*|expulsion|ordered (?:\w+ ){0,4}(?:diplomats|embassy staff|"
                        r"staff|personnel|officials) to leave|"
                        r"declared (?:\w+ ){0,3}persona non grata|"
+                       r"(?:gave|given|giving) (?:[\w-]+ ){1,8}?(?:hours|days) to leave|"
                        r"persona non grata",
     "recall-ambassador": r"recall\w* (?:its |their |the )?ambassador",
     "summon-ambassador": r"summon\w* (?:\w+ ){0,3}(?:ambassador|envoy|charg[eé] d'affaires|"
