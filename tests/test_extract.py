@@ -99,7 +99,8 @@ def test_a_date_of_the_event_is_not_the_date_of_what_was_said_about_it() -> None
 
 def test_a_deadline_to_leave_is_an_expulsion() -> None:
     text = ("Albania cut diplomatic ties with Iran on 7 September and gave Iranian diplomats and "
-            "embassy staff 24 hours to leave the country, blaming Tehran for the cyberattack.")
+            "embassy staff 24 hours to leave the country, blaming Tehran for the cyberattack "
+            "that crippled government services in July.")
     out = run(text, "2022-09-08")
     assert {(r["actor"], r["action"], r["target"]) for r in out["responses"]} == {
         ("AL", "sever-relations", "IR"), ("AL", "expel-diplomats", "IR")}
