@@ -106,6 +106,16 @@ def test_a_deadline_to_leave_is_an_expulsion() -> None:
         ("AL", "sever-relations", "IR"), ("AL", "expel-diplomats", "IR")}
 
 
+def test_the_object_of_a_response_is_no_victim() -> None:
+    out = run("A cyberattack on 15 July disrupted government websites, and Albania expelled "
+              "Iranian diplomats in response.", "2022-09-08")
+    assert out["incidents"] and all("IR" not in i["targets"] for i in out["incidents"])
+    assert [(r["actor"], r["target"]) for r in out["responses"]] == [("AL", "IR")]
+    # a demonym phrase that no response governs stays a victim
+    out = run("Hackers targeted Iranian diplomats in a phishing campaign in May 2021.")
+    assert [i["targets"] for i in out["incidents"]] == [["IR"]]
+
+
 def test_purpose_clause_and_hypothesis_make_no_incident() -> None:
     out = run("Analysts asked whether Ruritania could be behind it. The agency was set up in "
               "order to spy on neighbours such as Austria.")

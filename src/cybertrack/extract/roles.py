@@ -303,6 +303,16 @@ _OPERATOR_RE = compile_ci(
 )
 
 
+def _answered(text: str, pos: int) -> bool:
+    """Whether the phrase at ``pos`` is inside a response cue ("gave Iranian diplomats 24 hours
+    to leave") or its object ("expelled Iranian diplomats")."""
+    return any(m.start() < pos and (pos < m.end() or _OBJECT_GAP.fullmatch(text, m.end(), pos))
+               for _a, m in response_cues(text))
+
+
+_OBJECT_GAP = re.compile(r"\s+(?:(?:the|all|its|their|two|three|four|five|six|several|\d+)\s+)?")
+
+
 def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     """Indexes of state mentions in target position, in order, list continuations included."""
     text = sent.text
@@ -320,8 +330,10 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
         ) and not re.search(r"\bto\s+$", before[: cue.start()]):
             out.append(i)
         elif m.form in ("demonym",) or m.is_government:
-            # "exfiltrated data to Chinese servers": where the data went, not the victim
-            if _head_role(after, before) == "victim" and not _DESTINATION_RE.search(before):
+            # "exfiltrated data to Chinese servers": where the data went, not the victim;
+            # "expelled Iranian diplomats": whom a state answered, not the victim
+            if _head_role(after, before) == "victim" and not _DESTINATION_RE.search(before) \
+                    and not _answered(text, s):
                 out.append(i)
         elif out and LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
             out.append(i)
