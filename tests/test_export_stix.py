@@ -146,9 +146,13 @@ def test_incident_link_becomes_related_to_with_score(albania: Store) -> None:
 def test_filters_choose_incidents(albania: Store) -> None:
     every = select(albania)
     assert len(every.incidents) == 2 and len(every.claims) == 7
-    only = select(albania, incident_id=every.incidents[0].id)
+    only = select(albania, incident_id=every.incidents[0].id, whole_group=False)
     assert [i.id for i in only.incidents] == [every.incidents[0].id]
     assert {c.incident_id for c in only.claims} == {every.incidents[0].id}
+    # the event as a whole: both reports, linked above the grouping threshold
+    group = select(albania, incident_id=every.incidents[0].id)
+    assert {i.id for i in group.incidents} == {i.id for i in every.incidents}
+    assert len(group.claims) == 7 and len(group.links) == 1
     assert len(select(albania, actor="homeland justice").incidents) == 1
     assert len(select(albania, actor="Iran").incidents) == 2
     late = select(albania, since=PartialDate.parse("2022-07-20").start)

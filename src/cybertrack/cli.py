@@ -291,7 +291,12 @@ def export_command(
         "--output", "-o", help="File for stix/misp (default: standard output); folder for "
         "csv/json/parquet (required).", show_default=False)] = None,
     incident: Annotated[str | None, typer.Option(
-        "--incident", help="Only this incident id.", show_default=False)] = None,
+        "--incident", help="Only this incident (id or unique prefix) with every report "
+        "linked to it as the same event, as `cybertrack incident` shows it.",
+        show_default=False)] = None,
+    one_report: Annotated[bool, typer.Option(
+        "--one-report", help="With --incident: only that report's record, not the other "
+        "reports linked to it.")] = False,
     since: Annotated[str | None, typer.Option(
         "--since", help="Only incidents whose time reaches this date or later (2022-07-01, "
         "2022-07 or 2022); undated incidents are left out.", show_default=False)] = None,
@@ -319,7 +324,7 @@ def export_command(
             incident = find_incident(store, incident)  # a short id prefix is enough
         selection, result = export(
             store, format, output, incident_id=incident, since=when, actor=actor,
-            include_text=with_text, incident_type=stix_incidents)
+            include_text=with_text, incident_type=stix_incidents, whole_group=not one_report)
     if output is None and isinstance(result, str):
         sys.stdout.write(result + "\n")
     where = output if isinstance(result, str) else ", ".join(p.name for p in result)

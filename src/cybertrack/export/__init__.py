@@ -32,18 +32,20 @@ FORMATS = ("stix", "misp", *TABLE_FORMATS)
 def export(
     store: Store, fmt: str, out: Path | None, *, incident_id: str | None = None,
     since: dt.date | None = None, actor: str | None = None, include_text: bool = False,
-    incident_type: str = "incident",
+    incident_type: str = "incident", whole_group: bool = True,
 ) -> tuple[Selection, str | list[Path]]:
     """Export the selected incidents in ``fmt``. STIX and MISP go to the file ``out`` (or are
     returned as text when ``out`` is None); tables need a folder ``out``. Returns the
-    selection and the JSON text or the table files written."""
+    selection and the JSON text or the table files written. ``incident_id`` exports every
+    report linked to that incident unless ``whole_group`` is False."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in TABLE_FORMATS and out is None:
         raise ExportError(f"--format {fmt} writes one file per table: pass -o FOLDER")
     if out is not None and fmt in ("stix", "misp") and out.is_dir():
         raise ExportError(f"{out} is a folder; --format {fmt} writes one file: pass -o FILE")
-    selection = select(store, incident_id=incident_id, since=since, actor=actor)
+    selection = select(store, incident_id=incident_id, since=since, actor=actor,
+                       whole_group=whole_group)
     if fmt == "stix":
         return selection, write_stix(selection, out, include_text=include_text,
                                      incident_type=incident_type)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from cybertrack.errors import ExportError
 from cybertrack.export.names import country_name
 from cybertrack.model import Claim, Document, Entity, Incident, Link
+from cybertrack.resolve.groups import incident_group
 from cybertrack.store import Store
 
 #: Claim kinds that name who did it (what ``--actor`` matches).
@@ -56,23 +57,28 @@ def paused_gc() -> Iterator[None]:
 
 def select(
     store: Store, *, incident_id: str | None = None, since: dt.date | None = None,
-    actor: str | None = None,
+    actor: str | None = None, whole_group: bool = True,
 ) -> Selection:
     """The records of every incident matching all filters given (all incidents when none is).
 
-    ``since`` keeps incidents whose time overlaps [since, ...) (undated incidents are left
-    out); ``actor`` keeps incidents that some claim attributes to that threat actor (name or
-    alias, any case) or state (country code or name). Claims without an incident travel with
+    ``incident_id`` selects that event as the knowledge base knows it: every report linked to
+    it (its group, as ``cybertrack incident`` shows it), or with ``whole_group=False`` that one
+    record. ``since`` keeps incidents whose time overlaps [since, ...) (undated incidents are
+    left out); ``actor`` keeps incidents that some claim attributes to that threat actor (name
+    or alias, any case) or state (country code or name). Claims without an incident travel with
     their document. Rejected links are left out: a person said those records differ.
     """
     with paused_gc():
-        return _select(store, incident_id, since, actor)
+        return _select(store, incident_id, since, actor, whole_group)
 
 
 def _select(store: Store, incident_id: str | None, since: dt.date | None,
-            actor: str | None) -> Selection:
+            actor: str | None, whole_group: bool = True) -> Selection:
     everything = incident_id is None and since is None and actor is None
-    if incident_id is not None:
+    if incident_id is not None and whole_group:
+        group = incident_group(store, incident_id)
+        incidents = sorted(group.incidents, key=lambda i: (i.document_id, i.id))
+    elif incident_id is not None:
         incidents = [store.incident(incident_id)]
     else:
         incidents = store.incidents(since=since)
