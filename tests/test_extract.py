@@ -116,6 +116,26 @@ def test_the_object_of_a_response_is_no_victim() -> None:
     assert [i["targets"] for i in out["incidents"]] == [["IR"]]
 
 
+FILLER = " ".join(f"Paragraph {n} says nothing about the event." for n in range(14))
+
+
+def test_a_long_report_whose_headline_names_an_operation_has_an_incident() -> None:
+    out = run_titled("Radisson Rewards confirms data breach",
+                     "Radisson Hotel Group has confirmed that it has suffered a data breach "
+                     "affecting members of its loyalty programme. " + FILLER)
+    assert len(out["incidents"]) == 1 and out["incidents"][0]["kinds"]
+    # a patch or a warning is no operation
+    out = run_titled("Update patches ransomware flaw in the browser",
+                     "The vendor released a fix for a bug that ransomware could abuse. " + FILLER)
+    assert out["incidents"] == []
+
+
+def test_the_first_dated_event_founds_an_incident_without_a_state_victim() -> None:
+    out = run("The attack on Sony began on 24 November 2014, when hackers crippled the studio's "
+              "computer network and wiped machines.", "2015-01-03")
+    assert [(i["date"], i["targets"]) for i in out["incidents"]] == [("2014-11-24", [])]
+
+
 def test_purpose_clause_and_hypothesis_make_no_incident() -> None:
     out = run("Analysts asked whether Ruritania could be behind it. The agency was set up in "
               "order to spy on neighbours such as Austria.")

@@ -19,6 +19,7 @@ from cybertrack.extract.casefold import Pattern, compile_ci
 from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
 from cybertrack.extract.roles import (
     LIST_JOIN_RE,
+    answered,
     attacker_mentions,
     claimant_of,
     response_cues,
@@ -247,14 +248,40 @@ def _settle_kinds(inc: IncidentDraft, text: str) -> None:
         kinds.append("disruption")
 
 
+_SHORT_REPORT = 12  # sentences: a report this short is about one operation throughout
+_OPENING = 4  # the headline and the lead of a longer report
+
+
+def _cyber_event_headline(text: str) -> bool:
+    """A headline that reports an operation: a cyber word or a kind cue that reports an act, and
+    no plan, hypothesis, denial or patch ("Update patches Safari ransom exploit")."""
+    g = gate(text)
+    return bool(g.search(lx.STRICT_CYBER_RE, text) or _realis_kind(text)) and not (
+        g.search(lx.SPECULATIVE_RE, text) or g.search(lx.DENIAL_RE, text)
+        or _PATCH_RE.search(text))
+
+
+_PATCH_RE = compile_ci(r"\b(?:patch\w*|fix\w*|update[sd]?|vulnerabilit\w+|flaws?|bugs?|"
+                       r"warn\w*|advis\w+|tips?|how to)\b")
+
+
 def _document_incident(sentences: Sequence[Sentence],
                        sector_res: Mapping[str, Pattern]) -> IncidentDraft | None:
-    """A short report about a cyber operation whose sentences named none outright ("This threat
-    actor targets governments in Asia and the United States"): the document's own incident, its
-    targets the states it names that are neither operator nor source."""
+    """A report about a cyber operation whose sentences named none outright ("This threat
+    actor targets governments in Asia and the United States"; "Radisson Rewards confirms data
+    breach"): the document's own incident, its targets the states it names that are neither
+    operator nor source. A short report is read whole; a longer one only when its headline names
+    a cyber event, and then by its opening (the headline and the lead), where news states what
+    happened to whom."""
+    short = len(sentences) <= _SHORT_REPORT
+    if not short:
+        head = sentences[0]
+        if not find_anchors(head, True) or not _cyber_event_headline(head.text):
+            return None
+        sentences = sentences[:_OPENING]
     cyber = [s for s in sentences if gate(s.text).search(lx.STRICT_CYBER_RE, s.text) or
              _realis_kind(s.text)]
-    if not cyber or len(sentences) > 12:
+    if not cyber:
         return None
     first = cyber[0]
     inc = IncidentDraft(index=0, anchor_sentence=first.index, anchor=(first.start, first.start),
@@ -269,16 +296,17 @@ def _document_incident(sentences: Sequence[Sentence],
             if state and state not in inc.targets:
                 inc.targets.append(state)
         for i, m in enumerate(sent.mentions):
-            if i not in exclude and m.state and m.state not in named:
+            if i not in exclude and m.state and m.state not in named and \
+                    not answered(sent.text, m.start - sent.start):
                 named.append(m.state)
-    if not inc.targets:
-        # no state stands in a target position: the states the report names that are neither
-        # operator nor source
+    if not inc.targets and short:
+        # no state stands in a target position: the states a short report names that are
+        # neither operator nor source (a longer one names too many others)
         inc.targets.extend(named)
     for sent in cyber:
         _add_kinds(inc, sent.text)
         _add_sectors(inc, sent.text, sector_res)
-    return inc if inc.targets or inc.kinds else None
+    return inc if inc.targets or inc.kinds or not short else None
 
 
 def _realis(text: str, pos: int) -> bool:
@@ -360,8 +388,11 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
             if not targets:
                 targets = _fallback_targets(sent, attackers, incidents)
     elif ref == "definite":
+        # "The attack on Sony began on 24 November 2014": the first event a report names and
+        # dates founds its incident, even with no state named as its victim
         target_inc = salient if salient is not None else (
-            _new(incidents, sent, anchor, generic) if targets and not irrealis else None)
+            _new(incidents, sent, anchor, generic)
+            if not irrealis and (targets or (when and not incidents)) else None)
     elif ref == "plural" and not (targets and when):
         target_inc = salient
     else:  # indefinite, verb, plural with detail

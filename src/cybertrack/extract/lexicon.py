@@ -284,7 +284,9 @@ RESPONSE_CUES: Final[dict[str, str]] = {
     "summon-ambassador": r"summon\w* (?:\w+ ){0,3}(?:ambassador|envoy|charg[eé] d'affaires|"
                          r"diplomat)",
     "sanction": r"sanction(?:ed|s|ing)?|asset freezes?|froze (?:the )?assets|blacklist\w*|"
-                r"designat(?:ed|ion|ing) (?:\w+ ){0,3}(?:under|for)|export controls|"
+                r"designat(?:ed|ion|ing) (?:\w+ ){0,3}(?:under|for)|"
+                r"designat(?:ed|e|es|ing) (?:[\w-]+ ){0,4}(?:entities|individuals|officials|"
+                r"companies|firms|persons|organi[sz]ations|officers)|export controls|"
                 r"entity list|visa bans?|travel bans?",
     "indict": r"indict\w*|charg(?:ed|es|ing) (?:\w+ ){0,6}(?:with|for|over)|criminal charges|"
               r"unsealed (?:\w+ ){0,3}(?:charges|indictment)|wanted (?:posters?|notices?)",

@@ -303,14 +303,15 @@ _OPERATOR_RE = compile_ci(
 )
 
 
-def _answered(text: str, pos: int) -> bool:
+def answered(text: str, pos: int) -> bool:
     """Whether the phrase at ``pos`` is inside a response cue ("gave Iranian diplomats 24 hours
-    to leave") or its object ("expelled Iranian diplomats")."""
+    to leave") or its object ("expelled Iranian diplomats", "sanctions on North Korea")."""
     return any(m.start() < pos and (pos < m.end() or _OBJECT_GAP.fullmatch(text, m.end(), pos))
                for _a, m in response_cues(text))
 
 
-_OBJECT_GAP = re.compile(r"\s+(?:(?:the|all|its|their|two|three|four|five|six|several|\d+)\s+)?")
+_OBJECT_GAP = re.compile(r"\s+(?:(?:on|against|with|of|from|to)\s+)?"
+                         r"(?:(?:the|all|its|their|two|three|four|five|six|several|\d+)\s+)?")
 
 
 def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
@@ -327,13 +328,13 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
             continue  # "investigations into Chinese human rights abuses": a topic, no victim
         if cue and not re.search(
             r"\b(?:according to|with the help of|help of)\s+(?:the\s+)?$", before, re.IGNORECASE
-        ) and not re.search(r"\bto\s+$", before[: cue.start()]):
+        ) and not re.search(r"\bto\s+$", before[: cue.start()]) and not answered(text, s):
             out.append(i)
         elif m.form in ("demonym",) or m.is_government:
             # "exfiltrated data to Chinese servers": where the data went, not the victim;
             # "expelled Iranian diplomats": whom a state answered, not the victim
             if _head_role(after, before) == "victim" and not _DESTINATION_RE.search(before) \
-                    and not _answered(text, s):
+                    and not answered(text, s):
                 out.append(i)
         elif out and LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
             out.append(i)
