@@ -136,6 +136,12 @@ def test_the_first_dated_event_founds_an_incident_without_a_state_victim() -> No
     assert [(i["date"], i["targets"]) for i in out["incidents"]] == [("2014-11-24", [])]
 
 
+def test_a_paid_ransom_is_ransomware() -> None:
+    out = run("On 11 January 2018 hackers locked the hospital's computer systems in Indiana, "
+              "and Hancock Health paid a $55,000 ransom to regain access.", "2018-01-16")
+    assert out["incidents"] and "ransomware" in out["incidents"][0]["kinds"]
+
+
 def test_purpose_clause_and_hypothesis_make_no_incident() -> None:
     out = run("Analysts asked whether Ruritania could be behind it. The agency was set up in "
               "order to spy on neighbours such as Austria.")
