@@ -137,8 +137,8 @@ def test_the_first_dated_event_founds_an_incident_without_a_state_victim() -> No
 
 
 def test_a_paid_ransom_is_ransomware() -> None:
-    out = run("On 11 January 2018 hackers locked the hospital's computer systems in Indiana, "
-              "and Hancock Health paid a $55,000 ransom to regain access.", "2018-01-16")
+    out = run("On 11 January 2018 a cyberattack hit a hospital in the United States, and "
+              "Hancock Health paid a $55,000 ransom to hackers to regain access.", "2018-01-16")
     assert out["incidents"] and "ransomware" in out["incidents"][0]["kinds"]
 
 

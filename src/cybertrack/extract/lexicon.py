@@ -78,7 +78,7 @@ ORDINALS: Final = {"first": 0, "initial": 0, "earlier": 0, "second": 1, "third":
 #: Incident kind -> cue regex (matched in sentences that report or refer to an incident).
 KIND_CUES: Final[dict[str, str]] = {
     "ransomware": r"ransomware|ransom note|ransom demand\w*|encrypted (?:files|data|systems)|"
-                  r"(?:paid|pays|pay|paying|demanded|demands|demanding) (?:\w+ ){0,3}ransom|"
+                  r"(?:paid|pays|pay|paying|demanded|demands|demanding) (?:\S+ ){0,3}ransom|"
                   r"held (?:\w+ ){0,2}(?:to )?ransom|ransom (?:was|were|is) (?:paid|demanded)|"
                   r"(?:locked|encrypted) (?:\w+ ){0,3}(?:files|data|systems|computers) "
                   r"(?:\w+ ){0,4}ransom",
