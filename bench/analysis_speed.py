@@ -138,15 +138,19 @@ def run(url: str, repeat: int) -> list[tuple[str, float, float, str]]:
             ("reach(Iran) (28% of the synthetic KB)", lambda: reach(kb, "Iran", ref)),
             ("reach(Pakistan) (a typical state)", lambda: reach(kb, "Pakistan", ref)),
             ("reach(APT7) (one actor)", lambda: reach(kb, "APT7", ref)),
+            # the reference's Chinese actor ids (APT1, APT3, ...) are also synthetic actors of
+            # other sponsors: China's subject reaches 80% of the events
+            ("reach(China) (80% of the events)", lambda: reach(kb, "China", ref)),
             ("incident_timeline", lambda: incident_timeline(kb, linked.id, ref)),
             ("actor_timeline(APT7)", lambda: actor_timeline(kb, "APT7", ref)),
+            ("actor_timeline(Pakistan), a state", lambda: actor_timeline(kb, "Pakistan", ref)),
             ("pair_timeline(Iran, Albania)", lambda: pair_timeline(kb, "Iran", "Albania", ref)),
-            ("firsts (not in the 200 ms target)", lambda: firsts(kb, ref)),
+            ("firsts", lambda: firsts(kb, ref)),
         ]
         for label, fn in queries:
             med, worst, result = timed(fn, repeat)
             rows.append((label, med, worst, describe(result)))
-            flag = "" if med < TARGET_MS or "not in" in label else "  OVER TARGET"
+            flag = "" if med < TARGET_MS else "  OVER TARGET"
             print(f"  {label:40s} {med:8.1f} ms (max {worst:7.1f})  {describe(result)}{flag}",
                   flush=True)
     return rows

@@ -3,9 +3,10 @@
 The incidents counted are those some source attributes to the subject (for a state: claims
 naming the state, or an actor whose suspected sponsor it is). Reports of one event are counted
 once (incident groups, ``resolve.groups``), each event in the year of its group's best date
-(else of its earliest report). Counting runs in SQL (``Store.reach_summary``), so a state with
-ten thousand incidents costs a few aggregate queries; only the recent period's events are
-listed one by one. Two periods are compared: the *recent* period (by default the
+(else of its earliest report). Counting reads the subject's rows of the derived
+``attribution_facts`` table once (``Store.reach_summary``), so a state with ten thousand
+incidents costs one indexed read and no join; only the recent period's events are listed one
+by one. Two periods are compared: the *recent* period (by default the
 latest year with data) and the *baseline* (every earlier year), on
 
 - the share of (incident, target) pairs outside the home region (``regions.home_region``);
@@ -171,23 +172,40 @@ def _who(subject: Subject) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
     return subject.states, subject.actor_ids, subject.actor_names
 
 
+@dataclass(slots=True)
+class _Gathered:
+    """What the rows of one group say, in the order they come (first seen first)."""
+
+    year: int | None
+    incidents: dict[str, None]
+    times: list[PartialDate]
+    targets: dict[str, None]
+    kinds: dict[str, None]
+    sources: dict[str, None]
+
+
 def subject_events(store: Store, subject: Subject, *, years: tuple[int, int] | None = None,
                    target: str | None = None) -> list[ReachIncident]:
-    """The events (incident groups) attributed to ``subject``, earliest first."""
-    rows = store.reach_events(*_who(subject), years=years, target=target)
-    groups: dict[str, list[int]] = {}
-    for n, r in enumerate(rows):
-        groups.setdefault(r.group_id, []).append(n)
+    """The events (incident groups) attributed to ``subject``, earliest first. One pass over
+    the rows (one per incident and source): a state's timeline has ten thousand of them."""
+    groups: dict[str, _Gathered] = {}
+    for r in store.reach_events(*_who(subject), years=years, target=target):
+        g = groups.get(r.group_id)
+        if g is None:
+            g = groups[r.group_id] = _Gathered(r.group_year, {}, [], {}, {}, {})
+        if r.incident_id not in g.incidents:  # an incident's rows repeat its record
+            g.incidents[r.incident_id] = None
+            if r.time is not None:
+                g.times.append(r.time)
+            g.targets.update(dict.fromkeys(r.targets))
+            g.kinds.update(dict.fromkeys(r.kinds))
+        if r.source:
+            g.sources[r.source] = None
     out = []
-    for key, idx in groups.items():
-        mine = [rows[n] for n in idx]
-        times = [r.time for r in mine if r.time is not None]
-        date = min(times, key=lambda d: (d.end - d.start, d.start)) if times else None
-        out.append(ReachIncident(
-            key, tuple(sorted({r.incident_id for r in mine})), date, mine[0].group_year,
-            tuple(dict.fromkeys(t for r in mine for t in r.targets)),
-            tuple(dict.fromkeys(k for r in mine for k in r.kinds)),
-            tuple(dict.fromkeys(r.source for r in mine if r.source))))
+    for key, g in groups.items():
+        date = min(g.times, key=lambda d: (d.end - d.start, d.start)) if g.times else None
+        out.append(ReachIncident(key, tuple(sorted(g.incidents)), date, g.year,
+                                 tuple(g.targets), tuple(g.kinds), tuple(g.sources)))
     out.sort(key=lambda e: (e.year is None, e.year or 0,
                             e.date.start if e.date else dt.date.max, e.key))
     return out
@@ -262,15 +280,19 @@ def _target_years(cells: Sequence[ReachCell], recent_events: Sequence[ReachIncid
     for e in recent_events:
         for t in e.targets:
             cell_sources.setdefault((e.year or 0, t), []).extend(e.sources)
+    # name, distance and region once per country, not per (year, country): a state's cells
+    # number in the thousands, its countries in the tens
+    place = {country: (country_name(country, ref),
+                       distance_km(ref, home, country) if home else None,
+                       not in_region(ref, country, region)) for country in first_year}
     out = []
     for c in dated:
         year = c.year or 0
+        name, km, outside = place[c.country]
         out.append(TargetYear(
-            year, c.country, country_name(c.country, ref), c.groups,
+            year, c.country, name, c.groups,
             tuple(dict.fromkeys(cell_sources.get((year, c.country), ()))),
-            first_year[c.country] == year,
-            distance_km(ref, home, c.country) if home else None,
-            not in_region(ref, c.country, region)))
+            first_year[c.country] == year, km, outside))
     return out
 
 

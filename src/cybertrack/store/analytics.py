@@ -18,7 +18,8 @@ from sqlalchemy import Select, and_, func, or_, select, union_all
 from cybertrack.model import Claim, Incident, Link, PartialDate
 from cybertrack.store import codec
 from cybertrack.store import schema as t
-from cybertrack.store.group_queries import ATTRIBUTING, GroupQueries, unique_chunks
+from cybertrack.store.group_queries import GroupQueries
+from cybertrack.store.summary import ATTRIBUTING, unique_chunks
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -219,11 +220,13 @@ class AnalyticsQueries(GroupQueries):
     def responses_between(self, a: str, b: str) -> list[Claim]:
         """Response claims by ``a`` against ``b`` or by ``b`` against ``a``."""
         c = t.claims.c
-        q = (select(t.claims).where(c.kind == "response", or_(
-            and_(c.actor_state == a, c.target_state == b),
-            and_(c.actor_state == b, c.target_state == a)))
-            .order_by(c.document_id, c.sentence_start, c.id))
-        return [codec.row_to_claim(r) for r in self._all(q)]
+        # one indexed lookup per direction: with an OR, SQLite reads every response claim
+        ways = [select(t.claims).where(c.kind == "response", c.actor_state == x,
+                                       c.target_state == y)
+                for x, y in ((a, b), (b, a))[:1 if a == b else 2]]
+        q = (ways[0] if len(ways) == 1 else union_all(*ways)).subquery()
+        return [codec.row_to_claim(r) for r in self._all(
+            select(q).order_by(q.c.document_id, q.c.sentence_start, q.c.id))]
 
     def earliest_responses(self, slack_days: int = 3) -> list[Claim]:
         """For each response action, the response claims tied to an incident whose date
@@ -231,42 +234,28 @@ class AnalyticsQueries(GroupQueries):
         ``slack_days`` of that action's earliest such date: the candidates for "the first
         time a state did X over a cyber incident", with every source that reports it. A
         response dated before the start of its incident cannot be a response to it and is
-        left out (it is an extraction error or a different event)."""
-        c, d, i = t.claims.c, t.documents.c, t.incidents.c
-        when = func.coalesce(c.event_date_start, c.claim_date_start, d.published_start)
-
-        def valid(q: Select[Any]) -> Select[Any]:
-            return (q.join(t.documents, d.id == c.document_id)
-                    .join(t.incidents, i.id == c.incident_id)
-                    .where(c.kind == "response", c.action.is_not(None),
-                           or_(i.time_start.is_(None), when >= i.time_start)))
-
-        firsts = self._first_by_action(valid(select(c.action, when.label("when"))))
-        parts = []
-        for action, first in firsts.items():
-            if first is None:
-                continue
-            limit = first + dt.timedelta(days=slack_days)
-            parts.append(valid(select(c.id)).where(c.action == action, when <= limit))
+        left out (it is an extraction error or a different event). Dates and that rule are
+        applied when claims are stored (``response_dates``), so this reads one index."""
+        rd, c = t.response_dates.c, t.claims.c
+        firsts: dict[str, dt.date] = {}
+        for r in self._all(select(rd.action, func.min(rd.response_date).label("first"))
+                           .group_by(rd.action)):
+            first = r["first"]
+            if first is not None:  # SQLite returns min() over dates as text
+                firsts[r["action"]] = (first if isinstance(first, dt.date)
+                                       else dt.date.fromisoformat(first))
+        parts = [select(rd.claim_id).where(
+                     rd.action == action,
+                     rd.response_date <= first + dt.timedelta(days=slack_days))
+                 for action, first in firsts.items()]
         if not parts:
             return []
-        ids = [r["id"] for r in self._all(union_all(*parts).subquery().select())]
+        ids = [r["claim_id"] for r in self._all(union_all(*parts).subquery().select())]
         out: list[Claim] = []
         for chunk in unique_chunks(ids):
             out.extend(codec.row_to_claim(r) for r in self._all(
                 select(t.claims).where(c.id.in_(chunk))))
         return sorted(out, key=lambda x: (x.action or "", x.document_id, x.sentence.start))
-
-    def _first_by_action(self, base: Select[Any]) -> dict[str, dt.date | None]:
-        sub = base.subquery()
-        q = select(sub.c.action, func.min(sub.c.when).label("first")).group_by(sub.c.action)
-        out: dict[str, dt.date | None] = {}
-        for r in self._all(q):
-            first = r["first"]
-            if isinstance(first, str):  # SQLite returns min() over dates as text
-                first = dt.date.fromisoformat(first)
-            out[r["action"]] = first
-        return out
 
 
 __all__ = ["AnalyticsQueries", "AttributionRow", "DocumentInfo"]

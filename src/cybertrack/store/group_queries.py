@@ -1,25 +1,30 @@
 """Incident groups (table ``incident_groups``, derived by ``cybertrack.resolve``) and the
-aggregate queries reach runs over them, mixed into ``Store``.
+reach and timeline queries over them, mixed into ``Store``.
 
-Reach over a state with ten thousand incidents must not fetch ten thousand rows into Python:
-the queries here aggregate in SQL, per (year, target country) and per year, counting each group
-(event) once, and fetch row by row only the few groups a report lists.
+Reach over a state holding a quarter of 50,000 documents must not join claims, groups, targets
+and documents at read time: these queries read the derived ``attribution_facts`` table of
+``store/summary.py`` instead (one covering index range per kind of subject), which writing
+group rows keeps in step in the same transaction. Counting each group (event) once per year,
+target and source is done in Python over those plain rows: four ``COUNT(DISTINCT ...)``
+groupings cost each database a sort apiece, about twice the time. Only the few groups a report
+lists are fetched with their incidents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
+    Engine,
     Integer,
     Select,
     Text,
     and_,
-    case,
+    bindparam,
     cast,
     distinct,
     func,
@@ -27,27 +32,22 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    union,
+    type_coerce,
     union_all,
 )
 
 from cybertrack.model import PartialDate
 from cybertrack.store import codec
 from cybertrack.store import schema as t
+from cybertrack.store.summary import (
+    CHUNK,
+    refresh_facts,
+    subject_rows,
+    unique_chunks,
+)
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-_CHUNK = 5000
-#: Claim kinds that say who did it.
-ATTRIBUTING = ("attribution", "self-claim")
-
-
-def unique_chunks(items: Iterable[str], size: int = _CHUNK) -> Iterator[list[str]]:
-    """Distinct ids in lists short enough for one ``IN (...)``."""
-    it = iter(dict.fromkeys(items))
-    while chunk := list(islice(it, size)):
-        yield chunk
+    from sqlalchemy import ColumnElement, Connection
 
 
 class GroupRow(NamedTuple):
@@ -106,29 +106,41 @@ def _date(value: Any) -> dt.date | None:
 
 
 class GroupQueries:
-    """Reads and writes of ``incident_groups``; aggregate reach queries."""
+    """Reads and writes of ``incident_groups``; reach and timeline queries."""
 
     if TYPE_CHECKING:
+        _engine: Engine
+
         def _all(self, query: Select[Any]) -> list[Any]: ...
         def _write(self, what: str) -> AbstractContextManager[Connection]: ...
         def _read(self) -> AbstractContextManager[Connection]: ...
 
-    def _tuples(self, query: Any) -> list[Any]:
-        """Rows as plain tuples (several times cheaper than mappings for big results). On
-        PostgreSQL, JIT is off for the statement: an aggregate over a big subject is costed
-        above ``jit_above_cost`` and compiling it takes longer than running it (1.3 s against
-        0.2 s at 50,000 documents)."""
+    def _tuples(self, query: Any) -> list[tuple[Any, ...]]:
+        """Rows as the driver returns them, as plain tuples: building SQLAlchemy rows cost
+        more than the query itself for the 25,000-70,000 rows of a big state's reach (80 ms
+        against 60). Hence no type processing: use it for text and numbers, and for dates
+        only where the caller parses them (SQLite gives text, PostgreSQL dates; ``_date``).
+        On PostgreSQL, JIT and parallel workers are off for the statement: a read over a big
+        subject can be costed above ``jit_above_cost``, and compiling took longer than running
+        (1.3 s against 0.2 s for the aggregate reach used before migration 0006); starting
+        workers for a few thousand index-found rows took longer than reading them (20 ms
+        against 6)."""
         with self._read() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET LOCAL jit = off")
-            return list(conn.execute(query).all())
+                conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+            result = conn.execute(query)
+            rows = list(map(tuple, result.cursor.fetchall()))  # (already tuples: no copy)
+            result.close()
+            return rows
 
     # --- the table ---------------------------------------------------------------------------
 
     def write_incident_groups(self, rows: Sequence[GroupRow], *, replace_all: bool = False
                               ) -> None:
         """Store group rows, replacing those of the same incidents (every row if
-        ``replace_all``), in one transaction."""
+        ``replace_all``), and the ``attribution_facts`` of those incidents (which copy their
+        group), in one transaction."""
         g = t.incident_groups
         with self._write(f"cannot store {len(rows)} incident groups") as conn:
             if replace_all:
@@ -139,8 +151,9 @@ class GroupQueries:
             values = [{"incident_id": r.incident_id, "group_id": r.group_id,
                        "group_start": r.group_start, "group_year": r.group_year,
                        "destructive": int(r.destructive)} for r in rows]
-            for start in range(0, len(values), _CHUNK):
-                conn.execute(g.insert(), values[start:start + _CHUNK])
+            for start in range(0, len(values), CHUNK):
+                conn.execute(g.insert(), values[start:start + CHUNK])
+            refresh_facts(conn, None if replace_all else [r.incident_id for r in rows])
 
     def incident_groups_of(self, incident_ids: Iterable[str]) -> dict[str, GroupRow]:
         g = t.incident_groups.c
@@ -158,8 +171,9 @@ class GroupQueries:
     def incidents_without_group(self) -> list[str]:
         """Incidents stored since groups were last refreshed (empty when in step). Counting
         first keeps the common case (nothing missing) to two index counts."""
-        n_inc = self._all(select(func.count().label("n")).select_from(t.incidents))[0]["n"]
-        n_grp = self._all(select(func.count().label("n")).select_from(t.incident_groups))[0]["n"]
+        counts = select(select(func.count()).select_from(t.incidents).scalar_subquery(),
+                        select(func.count()).select_from(t.incident_groups).scalar_subquery())
+        n_inc, n_grp = self._tuples(counts)[0]
         if n_inc == n_grp:
             return []
         i, g = t.incidents.c, t.incident_groups.c
@@ -175,140 +189,160 @@ class GroupQueries:
                                        and_(lc.status == "proposed", lc.score >= min_score)))
         return [(r["a"], r["b"], float(r["score"]), r["status"]) for r in self._all(q)]
 
-    # --- reach aggregates --------------------------------------------------------------------
-
-    def _subject_claims(self, states: Sequence[str], actor_ids: Sequence[str],
-                        actor_names: Sequence[str], *, cte: bool = False) -> Any:
-        """Subquery: (incident_id, claimant_name, document_id) of the asserted attributing
-        claims naming the subject. One SELECT per criterion, each answered from its covering
-        index (an OR of the three would scan every attribution), joined by UNION."""
-        c = t.claims.c
-        parts = []
-        for column, values in ((c.attributed_state, states), (c.attributed_actor_id, actor_ids),
-                               (c.attributed_actor, actor_names)):
-            if values:
-                parts.append(select(c.incident_id, c.claimant_name, c.document_id).where(
-                    column.in_(list(values)), c.kind.in_(ATTRIBUTING), c.stance == "asserts",
-                    c.incident_id.is_not(None)))
-        if not parts:
-            parts.append(select(c.incident_id, c.claimant_name, c.document_id).where(
-                c.id.is_(None)))  # matches nothing
-        both = parts[0] if len(parts) == 1 else union(*parts)
-        if cte:  # read once however often the statement uses it (SQLite >= 3.35, PG >= 12)
-            return both.cte("subject_claims").prefix_with("MATERIALIZED")
-        return both.subquery("subject_claims")
-
-    def _publisher(self, claims: Any) -> Any:
-        """The publisher of a claim's document, for claims without a claimant. A correlated
-        subquery, which SQLite evaluates only for those claims (COALESCE stops early)."""
-        d = t.documents.c
-        return select(d.publisher).where(d.id == claims.c.document_id).scalar_subquery()
+    # --- reach and timelines -----------------------------------------------------------------
 
     def reach_summary(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
                       actor_names: Sequence[str] = (), inside: Sequence[str] = (),
                       ) -> ReachSummary:
-        """Everything reach counts, in one statement (so the subject's claims are read once):
-        groups per (year, target country) with destructive ones apart; groups per year and
-        those with a target outside ``inside``; and per year the sources (the claimant, or
-        the publisher when a document speaks for itself). Incidents without a group row are
-        not counted (refresh groups first)."""
-        claims = self._subject_claims(states, actor_ids, actor_names, cte=True)
-        g, tg = t.incident_groups.c, t.incident_targets.c
-        ig = (select(g.incident_id, g.group_id, g.group_year, g.destructive)
-              .where(g.incident_id.in_(select(claims.c.incident_id)))
-              .cte("subject_groups").prefix_with("MATERIALIZED"))
-        it = (select(ig.c.group_id, ig.c.group_year, ig.c.destructive, tg.country)
-              .join_from(ig, t.incident_targets, tg.incident_id == ig.c.incident_id)
-              .cte("subject_targets").prefix_with("MATERIALIZED"))
-        source = func.coalesce(claims.c.claimant_name, self._publisher(claims),
-                               "unnamed source")
-        groups = func.count(distinct(ig.c.group_id))
+        """Everything reach counts: groups per (year, target country) with destructive ones
+        apart; groups per year and those with a target outside ``inside``; and per year the
+        sources (the claimant, or the publisher when a document speaks for itself). Incidents
+        without a group row are not counted (refresh groups first).
+
+        One read of the subject's ``attribution_facts`` rows (25,000 for a state holding a
+        quarter of 50,000 documents), counted where it is cheaper: PostgreSQL hashes them into
+        the 2,000 figures at about half the cost of sending them over; SQLite's temporary
+        B-trees for DISTINCT and GROUP BY cost twice what counting the rows in Python does.
+        ``tests/test_analysis_summaries.py`` checks that the two agree."""
+        f = t.attribution_facts.c
+        rows = subject_rows((f.group_id, f.group_year, f.country, f.destructive, f.source),
+                            states, actor_ids, actor_names)
+        if rows is None:
+            return ReachSummary([], [], [])
+        if self._engine.dialect.name == "postgresql":
+            return self._reach_counted_in_sql(rows, inside)
+        return self._reach_counted_here(rows, inside)
+
+    def _reach_counted_here(self, rows: Any, inside: Sequence[str]) -> ReachSummary:
+        inside_set = frozenset(inside)
+        per_year: defaultdict[int | None, set[str]] = defaultdict(set)
+        outside: defaultdict[int | None, set[str]] = defaultdict(set)
+        cells: defaultdict[tuple[int | None, str], set[str]] = defaultdict(set)
+        destructive: defaultdict[tuple[int | None, str], set[str]] = defaultdict(set)
+        sources: defaultdict[tuple[int | None, str], set[str]] = defaultdict(set)
+        for group, year, country, destr, source in self._tuples(rows):
+            per_year[year].add(group)
+            sources[year, source].add(group)
+            if country:
+                cells[year, country].add(group)
+                if destr:
+                    destructive[year, country].add(group)
+                if country not in inside_set:
+                    outside[year].add(group)
+        return ReachSummary(
+            [ReachCell(y, c, len(g), len(destructive.get((y, c), ())))
+             for (y, c), g in cells.items()],
+            [ReachYear(y, len(g), len(outside.get(y, ()))) for y, g in per_year.items()],
+            [(y, s, len(g)) for (y, s), g in sources.items()])
+
+    def _reach_counted_in_sql(self, rows: Any, inside: Sequence[str]) -> ReachSummary:
+        """The same counts in one statement: the rows deduplicated once per (group, target)
+        and (group, source), then plain counts (a group has one year and destructive flag)."""
+        f = rows.cte("f").prefix_with("MATERIALIZED")
+        gc = (select(f.c.group_id, f.c.group_year, f.c.country, f.c.destructive).distinct()
+              .cte("gc").prefix_with("MATERIALIZED"))
+        gs = select(f.c.group_id, f.c.group_year, f.c.source).distinct().cte("gs")
         none_text, none_int = cast(null(), Text), cast(null(), Integer)
-        outside = it.c.country.not_in(list(inside)) if inside else it.c.country.is_not(None)
+        hit = gc.c.country != ""
+        out = and_(hit, gc.c.country.not_in(list(inside))) if inside else hit
         q = union_all(
-            select(literal_column("'cell'").label("part"), it.c.group_year.label("year"),
-                   it.c.country.label("key"), func.count(distinct(it.c.group_id)).label("n"),
-                   func.count(distinct(case((it.c.destructive == 1, it.c.group_id))))
-                   .label("d"))
-            .group_by(it.c.group_year, it.c.country),
-            select(literal_column("'year'"), ig.c.group_year, none_text, groups, none_int)
-            .group_by(ig.c.group_year),
-            select(literal_column("'out'"), it.c.group_year, none_text,
-                   func.count(distinct(it.c.group_id)), none_int)
-            .where(outside).group_by(it.c.group_year),
-            select(literal_column("'source'"), ig.c.group_year, source, groups, none_int)
-            .join_from(claims, ig, ig.c.incident_id == claims.c.incident_id)
-            .group_by(ig.c.group_year, source),
+            select(literal_column("'cell'"), gc.c.group_year, gc.c.country, func.count(),
+                   func.sum(gc.c.destructive)).where(hit)
+            .group_by(gc.c.group_year, gc.c.country),
+            select(literal_column("'out'"), gc.c.group_year, none_text,
+                   func.count(distinct(gc.c.group_id)), none_int).where(out)
+            .group_by(gc.c.group_year),
+            select(literal_column("'year'"), gc.c.group_year, none_text,
+                   func.count(distinct(gc.c.group_id)), none_int).group_by(gc.c.group_year),
+            select(literal_column("'source'"), gs.c.group_year, gs.c.source, func.count(),
+                   none_int).group_by(gs.c.group_year, gs.c.source),
         )
         cells: list[ReachCell] = []
         years: dict[int | None, list[int]] = {}
         sources: list[tuple[int | None, str, int]] = []
-        for part, year, key, n, dd in self._tuples(q):
+        for part, year, key, n, d in self._tuples(q):
             if part == "cell":
-                cells.append(ReachCell(year, key, int(n), int(dd or 0)))
-            elif part == "year":
-                years.setdefault(year, [0, 0])[0] = int(n)
-            elif part == "out":
-                years.setdefault(year, [0, 0])[1] = int(n)
-            else:
+                cells.append(ReachCell(year, key, int(n), int(d or 0)))
+            elif part == "source":
                 sources.append((year, key, int(n)))
+            else:
+                years.setdefault(year, [0, 0])[1 if part == "out" else 0] = int(n)
         return ReachSummary(cells, [ReachYear(y, v[0], v[1]) for y, v in years.items()],
                             sources)
 
     def subject_responses(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
                           actor_names: Sequence[str] = ()) -> list[ResponseRow]:
-        """Response claims tied to the incidents attributed to the subject (timelines)."""
+        """Response claims tied to the (grouped) incidents attributed to the subject
+        (timelines), in the order they were stored (which report of a response a timeline
+        names first). The subject's incidents are read first and their responses looked up
+        by (incident, kind): joined in one statement, SQLite chose to read every response
+        claim instead."""
+        f = t.attribution_facts.c
+        q = subject_rows((f.incident_id,), states, actor_ids, actor_names)
+        if q is None:
+            return []
         c, d = t.claims.c, t.documents.c
-        claims = self._subject_claims(states, actor_ids, actor_names, cte=True)
-        q = (select(c.id, c.incident_id, c.document_id, c.actor_state, c.action,
-                    c.target_state, c.event_date_start, c.event_date_end,
-                    c.event_date_precision, c.event_date_text, c.claim_date_start,
-                    c.claim_date_end, c.claim_date_precision, c.claim_date_text,
-                    c.claimant_name, d.publisher, d.published_start, d.published_end,
-                    d.published_precision, d.published_text, d.reliability)
-             .join(t.documents, d.id == c.document_id)
-             .where(c.kind == "response",
-                    c.incident_id.in_(select(claims.c.incident_id).distinct())))
-        return [ResponseRow(r["id"], r["incident_id"], r["document_id"], r["actor_state"],
-                            r["action"], r["target_state"],
-                            codec.row_to_partial_date(r, "event_date"),
-                            codec.row_to_partial_date(r, "claim_date"), r["claimant_name"],
-                            r["publisher"], codec.row_to_partial_date(r, "published"),
-                            r["reliability"]) for r in self._all(q)]
+        mine = sorted({r[0] for r in self._tuples(q)})
+        raw = type_coerce  # dates as the driver gives them (see ``_tuples``)
+        rows: list[tuple[Any, ...]] = []
+        for chunk in unique_chunks(mine):
+            rows.extend(self._tuples(
+                select(d.ingested_at, c.document_id, c.sentence_start, c.id, c.incident_id,
+                       c.actor_state, c.action, c.target_state, raw(c.event_date_start, Text),
+                       raw(c.event_date_end, Text), c.event_date_precision, c.event_date_text,
+                       raw(c.claim_date_start, Text), raw(c.claim_date_end, Text),
+                       c.claim_date_precision, c.claim_date_text, c.claimant_name,
+                       d.publisher, raw(d.published_start, Text), raw(d.published_end, Text),
+                       d.published_precision, d.published_text, d.reliability)
+                .join(t.documents, d.id == c.document_id)
+                # ids inline: psycopg took 10 ms to parse a statement with 1,000 parameters
+                .where(c.incident_id.in_(bindparam("ids", chunk, expanding=True,
+                                                   literal_execute=True)),
+                       c.kind == "response")))
+        rows.sort(key=lambda r: r[:4])  # as stored: ingestion, document, position, id
+        return [ResponseRow(r[3], r[4], r[1], r[5], r[6], r[7], _partial(*r[8:12]),
+                            _partial(*r[12:16]), r[16], r[17], _partial(*r[18:22]), r[22])
+                for r in rows]
 
     def reach_events(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
                      actor_names: Sequence[str] = (), *, years: tuple[int, int] | None = None,
                      target: str | None = None, destructive: bool | None = None,
                      ) -> list[GroupEvent]:
-        """Member incidents (one row per attributing claim) of the groups attributed to the
-        subject, optionally only groups dated in ``years``, against ``target``, destructive."""
-        g, i = t.incident_groups.c, t.incidents.c
-        claims = self._subject_claims(states, actor_ids, actor_names, cte=True)
-        q = (select(g.group_id, g.group_start, g.group_year, g.destructive, i.id, i.targets,
-                    i.kinds, i.time_start, i.time_end, i.time_precision, i.time_text,
-                    func.coalesce(claims.c.claimant_name, self._publisher(claims))
-                    .label("source"))
-             .select_from(claims)
-             .join(t.incident_groups, g.incident_id == claims.c.incident_id)
-             .join(t.incidents, i.id == claims.c.incident_id))
+        """Member incidents (one row per source) of the groups attributed to the subject,
+        optionally only groups dated in ``years``, against ``target``, destructive; by
+        incident id, then a report's own voice before claimants, then source."""
+        f = t.attribution_facts.c
+        where: list[ColumnElement[bool]] = []
         if years is not None:
-            q = q.where(g.group_year >= years[0], g.group_year <= years[1])
+            where += [f.group_year >= years[0], f.group_year <= years[1]]
         if destructive is not None:
-            q = q.where(g.destructive == int(destructive))
-        if target is not None:
-            tg = t.incident_targets.c
-            q = q.join(t.incident_targets, and_(tg.incident_id == i.id, tg.country == target))
-        decoded: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+            where.append(f.destructive == int(destructive))
+        if target is not None:  # every source of an incident has a row per target country
+            where.append(f.country == target)
+        # dates as the driver gives them: ``_date`` parses SQLite's text in C, where
+        # SQLAlchemy's per-value conversion was a third of an actor timeline
+        q = subject_rows((f.incident_id, f.by_claimant, f.source, f.group_id,
+                          type_coerce(f.group_start, Text), f.group_year, f.destructive,
+                          f.targets, f.kinds, type_coerce(f.time_start, Text),
+                          type_coerce(f.time_end, Text), f.time_precision, f.time_text),
+                         states, actor_ids, actor_names, where)
+        if q is None:
+            return []
+        # an incident's rows repeat its record and group: decoded once
+        decoded: dict[str, tuple[tuple[str, ...], tuple[str, ...], PartialDate | None,
+                                 dt.date | None]] = {}
         out = []
-        for (gid, gstart, gyear, destr, iid, targets, kinds, t_start, t_end, t_prec, t_text,
-             source) in self._tuples(q):
-            tk = decoded.get(iid)
-            if tk is None:
-                tk = decoded[iid] = (codec.strings(targets), codec.strings(kinds))
-            time = None if t_start is None else PartialDate(
-                _date(t_start) or dt.date.min, _date(t_end) or dt.date.max, t_prec, t_text or "")
-            out.append(GroupEvent(gid, _date(gstart), gyear, bool(destr), iid, tk[0], tk[1],
-                                  time, source))
+        # sorted here (code-point order, as SQLite compares text), so both databases list an
+        # event's sources alike
+        for (iid, _, source, gid, gstart, gyear, destr, targets, kinds, start, end, precision,
+             text) in sorted(set(self._tuples(q))):
+            known = decoded.get(iid)
+            if known is None:
+                known = decoded[iid] = (
+                    codec.strings(targets), codec.strings(kinds),
+                    _partial(start, end, precision, text), _date(gstart))
+            out.append(GroupEvent(gid, known[3], gyear, bool(destr), iid, known[0], known[1],
+                                  known[2], source))
         return out
 
 
@@ -327,6 +361,14 @@ class ResponseRow(NamedTuple):
     publisher: str | None
     published: PartialDate | None
     reliability: str
+
+
+def _partial(start: Any, end: Any, precision: Any, text: Any) -> PartialDate | None:
+    """A ``PartialDate`` from its four columns as the driver gives them."""
+    if start is None:
+        return None
+    return PartialDate(_date(start) or dt.date.min, _date(end) or dt.date.max, precision,
+                       text or "")
 
 
 def _group_row(r: Any) -> GroupRow:

@@ -164,7 +164,7 @@ claims = Table(
     *_partial_date("claim_date"),
     *_partial_date("event_date"),
     Index("ix_claims_document_id", "document_id"),
-    Index("ix_claims_incident_id", "incident_id"),
+    Index("ix_claims_incident_kind", "incident_id", "kind"),  # migration 0006
     Index("ix_claims_kind", "kind"),
     Index("ix_claims_attributed_state", "attributed_state"),
     Index("ix_claims_attributed_actor_id", "attributed_actor_id"),
@@ -178,6 +178,8 @@ claims = Table(
           "claimant_name", "document_id"),
     Index("ix_claims_by_actor", "attributed_actor", "kind", "stance", "incident_id",
           "claimant_name", "document_id"),
+    # responses between two states (pair timelines; migration 0006)
+    Index("ix_claims_actor_target_state", "actor_state", "target_state"),
 )
 
 links = Table(
@@ -222,6 +224,48 @@ incident_groups = Table(
     Column("destructive", Integer, nullable=False, server_default="0"),
     Index("ix_incident_groups_group_id", "group_id"),
     Index("ix_incident_groups_group_year", "group_year"),
+)
+
+#: Derived from claims, targets, documents and groups (migration 0006, kept in step by
+#: ``store/summary.py``): the asserted attributions of grouped incidents, one row per incident x
+#: target country x state x actor id x actor name x source ('' where a claim gives none), with
+#: the group columns and the incident's targets, kinds and time, so reach and timelines read a
+#: state's events from index ranges without joining.
+attribution_facts = Table(
+    "attribution_facts",
+    metadata,
+    Column("incident_id", Text, ForeignKey("incidents.id"), primary_key=True),
+    Column("country", Text, primary_key=True),
+    Column("state", Text, primary_key=True),
+    Column("actor_id", Text, primary_key=True),
+    Column("actor_name", Text, primary_key=True),
+    Column("source", Text, primary_key=True),
+    Column("by_claimant", Integer, nullable=False),
+    Column("group_id", Text, nullable=False),
+    Column("group_start", Date),
+    Column("group_year", Integer),
+    Column("destructive", Integer, nullable=False, server_default="0"),
+    Column("targets", Text, nullable=False),  # the incident's, for timelines
+    Column("kinds", Text, nullable=False),
+    *_partial_date("time"),
+    # covering what reach counts (``summary.subject_rows``)
+    Index("ix_attribution_facts_state", "state", "group_year", "country", "group_id",
+          "destructive", "source"),
+    Index("ix_attribution_facts_actor_id", "actor_id", "state", "group_year", "country",
+          "group_id", "destructive", "source"),
+    Index("ix_attribution_facts_actor_name", "actor_name", "group_year"),
+    Index("ix_attribution_facts_country", "country", "group_year"),  # pair timelines
+)
+
+#: Response claims tied to an incident and dated no earlier than it, with their date (event,
+#: else claim, else publication): ``firsts`` reads the earliest per action from one index.
+response_dates = Table(
+    "response_dates",
+    metadata,
+    Column("claim_id", Text, ForeignKey("claims.id"), primary_key=True),
+    Column("action", Text, nullable=False),
+    Column("response_date", Date, nullable=False),
+    Index("ix_response_dates_action", "action", "response_date"),
 )
 
 #: Tables that ``Store.counts()`` reports, by the name it reports them under.

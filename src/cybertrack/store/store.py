@@ -27,6 +27,7 @@ from cybertrack.store import schema as t
 from cybertrack.store.analytics import AnalyticsQueries
 from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
 from cybertrack.store.migrations import current_version, migrate
+from cybertrack.store.summary import add_response_dates, refresh_facts
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
 
 LinkStatus = Literal["proposed", "accepted", "rejected"]
@@ -219,6 +220,14 @@ class Store(AnalyticsQueries):
             if values:
                 conn.execute(table.insert(), values)
         self._insert_links(conn, [link for ex in exs for link in ex.links])
+        # Derived summaries, in this transaction: the new responses' dates, and the facts of
+        # already grouped incidents that these documents' claims speak about (their own new
+        # incidents get facts when they are grouped).
+        add_response_dates(conn, [ex.document.id for ex in exs])
+        own = {i.id for ex in exs for i in ex.incidents}
+        others = {c.incident_id for ex in exs for c in ex.claims if c.incident_id} - own
+        if others:
+            refresh_facts(conn, others)
 
     def document(self, doc_id: str) -> Document:
         row = self._one(select(t.documents).where(t.documents.c.id == doc_id), "document", doc_id)

@@ -1,0 +1,141 @@
+"""Derived summaries that keep reach, timelines and firsts fast (tables of migration 0006).
+
+Reach over a state holding a quarter of a 50,000-document knowledge base used to join its
+attributing claims to groups, targets and documents at read time and count distinct groups over
+the result (a quarter to half a second). That join is the same every time and changes only when
+records are added or groups move, so it is kept materialized:
+
+- ``attribution_facts``: asserted attributions and self-claims of grouped incidents, one row per
+  incident x target country x state x actor id x actor name x source ('' for what a claim does
+  not give), with the incident's group columns and its targets, kinds and time;
+- ``response_dates``: response claims tied to an incident, with the date ``firsts`` ranks them
+  by, when that date is not before the incident's start.
+
+Invariant: the fact rows of an incident are exactly what the backfill statement of
+``migrations/0006_analysis_summaries.sql`` computes for it from its claims, its own record and
+targets, documents and *current* group row. Claims, incidents and documents never change once
+stored, so rows go stale only when an incident's group row is written or it gains claims;
+``Store`` calls ``refresh_facts`` in the transaction that does either
+(``write_incident_groups``, ``_insert_extractions``), and ``add_response_dates`` with every
+batch of new documents.
+Functions here take a connection and never commit: they run inside the caller's transaction,
+so a summary is never seen out of step with the rows it summarizes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Select,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    union_all,
+)
+
+from cybertrack.store import schema as t
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
+#: Claim kinds that say who did it.
+ATTRIBUTING = ("attribution", "self-claim")
+#: Most ids put in one ``IN (...)`` list by ``unique_chunks``.
+CHUNK = 5000
+
+
+def unique_chunks(items: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
+    """Distinct ids in lists short enough for one ``IN (...)``."""
+    it = iter(dict.fromkeys(items))
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def subject_rows(columns: Sequence[Any], states: Sequence[str] = (),
+                 actor_ids: Sequence[str] = (), actor_names: Sequence[str] = (),
+                 where: Sequence[ColumnElement[bool]] = (),
+                 ) -> Select[Any] | CompoundSelect | None:
+    """``columns`` of the ``attribution_facts`` rows naming any of ``states`` as the state or
+    any of ``actor_ids``/``actor_names`` (names as written) as the actor, and matching every
+    ``where``; None when no subject is given. Each row comes once, from a UNION ALL of
+    disjoint parts: rows naming a state, then rows naming an actor id but none of the states,
+    then rows naming an actor name but none of those. Each part is one index range (covering
+    what reach counts), where an OR of the three makes SQLite look every row up in the table
+    and PostgreSQL misjudge how many rows match (twice as slow for a state holding a quarter
+    of the knowledge base). The columns are NOT NULL, so NOT IN is exact."""
+    f = t.attribution_facts.c
+    parts: list[Select[Any]] = []
+    seen: list[ColumnElement[bool]] = []
+    for column, values in ((f.state, states), (f.actor_id, actor_ids),
+                           (f.actor_name, actor_names)):
+        if values:
+            parts.append(select(*columns).where(column.in_(list(values)), *seen, *where))
+            seen.append(column.not_in(list(values)))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def _facts_of(incident_ids: Sequence[str] | None) -> Select[Any]:
+    """SELECT of the fact rows of ``incident_ids`` (None: every grouped incident)."""
+    c, d, g, i = t.claims.c, t.documents.c, t.incident_groups.c, t.incidents.c
+    tg = t.incident_targets.c
+    source = func.coalesce(c.claimant_name, d.publisher, "unnamed source")
+    keys = (c.incident_id, func.coalesce(tg.country, ""), func.coalesce(c.attributed_state, ""),
+            func.coalesce(c.attributed_actor_id, ""), func.coalesce(c.attributed_actor, ""),
+            source, g.group_id, g.group_start, g.group_year, g.destructive, i.targets, i.kinds,
+            i.time_start, i.time_end, i.time_precision, i.time_text)
+    q = (select(*keys[:6], func.min(case((c.claimant_name.is_(None), 0), else_=1)), *keys[6:])
+         .join_from(t.claims, t.documents, d.id == c.document_id)
+         .join(t.incident_groups, g.incident_id == c.incident_id)
+         .join(t.incidents, i.id == c.incident_id)
+         .outerjoin(t.incident_targets, tg.incident_id == c.incident_id)
+         .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts")
+         .group_by(*keys))
+    if incident_ids is not None:
+        q = q.where(c.incident_id.in_(list(incident_ids)))
+    return q
+
+
+_FACT_COLUMNS = ("incident_id", "country", "state", "actor_id", "actor_name", "source",
+                 "by_claimant", "group_id", "group_start", "group_year", "destructive",
+                 "targets", "kinds", "time_start", "time_end", "time_precision", "time_text")
+
+
+def refresh_facts(conn: Connection, incident_ids: Iterable[str] | None) -> None:
+    """Rewrite the ``attribution_facts`` rows of ``incident_ids`` (None: rebuild the table)
+    from their claims and current group rows; incidents without a group row get none."""
+    f = t.attribution_facts
+    if incident_ids is None:
+        conn.execute(delete(f))
+        conn.execute(insert(f).from_select(_FACT_COLUMNS, _facts_of(None)))
+        return
+    for chunk in unique_chunks(incident_ids):
+        conn.execute(delete(f).where(f.c.incident_id.in_(chunk)))
+        conn.execute(insert(f).from_select(_FACT_COLUMNS, _facts_of(chunk)))
+
+
+def add_response_dates(conn: Connection, document_ids: Iterable[str]) -> None:
+    """Date the response claims of newly stored documents (``response_dates``); a claim whose
+    date is unknown or falls before its incident's start gets no row."""
+    c, d, i = t.claims.c, t.documents.c, t.incidents.c
+    when = func.coalesce(c.event_date_start, c.claim_date_start, d.published_start)
+    for chunk in unique_chunks(document_ids):
+        q = (select(c.id, c.action, when)
+             .join_from(t.claims, t.documents, d.id == c.document_id)
+             .join(t.incidents, i.id == c.incident_id)
+             .where(c.document_id.in_(chunk), c.kind == "response", c.action.is_not(None),
+                    when.is_not(None), (i.time_start.is_(None)) | (when >= i.time_start)))
+        conn.execute(insert(t.response_dates).from_select(
+            ["claim_id", "action", "response_date"], q))
+
+
+__all__ = ["ATTRIBUTING", "add_response_dates", "refresh_facts", "subject_rows",
+           "unique_chunks"]
