@@ -80,7 +80,7 @@ def test_ministry_fast_path_finds_what_the_pattern_finds() -> None:
 
 
 def test_response_precheck_agrees_with_every_action_pattern() -> None:
-    from cybertrack.extract.roles import response_cues
+    from cybertrack.extract.speakers import response_cues
 
     for text in SENTENCES:
         found = {(a, m.span()) for a, rx in lx.RESPONSE_RES.items() for m in rx.finditer(text)}

@@ -17,8 +17,8 @@ from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.incidents import DatedSpan, nearest_date
 from cybertrack.extract.prefilter import gate
-from cybertrack.extract.roles import (
-    attacker_mentions,
+from cybertrack.extract.roles import attacker_mentions, tool_maker
+from cybertrack.extract.speakers import (
     claimant_from,
     claimant_of,
     clause_speaker,
@@ -26,7 +26,6 @@ from cybertrack.extract.roles import (
     speech_starts,
     states_after,
     subject_state,
-    tool_maker,
 )
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
 from cybertrack.model import Claimant

@@ -17,15 +17,8 @@ from typing import NamedTuple
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import Pattern, compile_ci
 from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
-from cybertrack.extract.roles import (
-    LIST_JOIN_RE,
-    answered,
-    attacker_mentions,
-    claimant_of,
-    response_cues,
-    subject_state,
-    target_mentions,
-)
+from cybertrack.extract.roles import LIST_JOIN_RE, attacker_mentions, target_mentions
+from cybertrack.extract.speakers import answered, claimant_of, response_cues, subject_state
 from cybertrack.extract.types import IncidentDraft, Sentence
 from cybertrack.model import PartialDate
 

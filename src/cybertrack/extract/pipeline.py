@@ -38,7 +38,7 @@ from cybertrack.extract.entities import (
 )
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
 from cybertrack.extract.prefilter import reset_memos
-from cybertrack.extract.roles import response_cues, speech_starts
+from cybertrack.extract.speakers import response_cues, speech_starts
 from cybertrack.extract.types import EntityMention, Sentence
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference

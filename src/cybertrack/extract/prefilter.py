@@ -212,7 +212,8 @@ def reset_memos() -> None:
 
 
 _RULE_MODULES = ("cybertrack.extract.lexicon", "cybertrack.extract.roles",
-                 "cybertrack.extract.claims", "cybertrack.extract.incidents")
+                 "cybertrack.extract.speakers", "cybertrack.extract.claims",
+                 "cybertrack.extract.incidents")
 _default: list[Prefilter] = []
 
 
