@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import Pattern, compile_ci
-from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
+from cybertrack.extract.kinds import STRONG_KINDS, add_kinds, add_sectors, realis_kind, settle_kinds
+from cybertrack.extract.prefilter import gate, per_document
 from cybertrack.extract.roles import LIST_JOIN_RE, attacker_mentions, target_mentions
 from cybertrack.extract.speakers import answered, claimant_of, response_cues, subject_state
 from cybertrack.extract.types import IncidentDraft, Sentence
@@ -35,7 +36,6 @@ _TITLE_EVENT_RE = compile_ci(
     r"Compromises|Intrusions|Infection|Exploitation)\b")
 
 
-_STRONG_KINDS = ("ransomware", "destruction", "ddos", "defacement")
 
 
 class DatedSpan(NamedTuple):
@@ -184,13 +184,13 @@ def detect_incidents(
             inc = incidents[chosen]
             if sent.index not in inc.sentences:
                 inc.sentences.append(sent.index)
-            _add_kinds(inc, sent.text)
-            _add_sectors(inc, sent.text, sector_res)
+            add_kinds(inc, sent.text)
+            add_sectors(inc, sent.text, sector_res)
             salient = chosen
         elif salient is not None and _cyber(sent.text):
             # "a ransomware sample included ...": a strong kind cue speaks of the incident in focus
             g = gate(sent.text)
-            for kind in _STRONG_KINDS:
+            for kind in STRONG_KINDS:
                 if g.search(lx.KIND_RES[kind], sent.text) and \
                         kind not in incidents[salient].kinds:
                     incidents[salient].kinds.append(kind)
@@ -205,46 +205,12 @@ def detect_incidents(
             for i in range(fallback.anchor_sentence, len(sentences)):
                 focus[i] = 0
     for inc in incidents:
-        _settle_kinds(inc, " ".join(sentences[i].text for i in inc.sentences
+        settle_kinds(inc, " ".join(sentences[i].text for i in inc.sentences
                                     if i < len(sentences)))
     return incidents, named, focus
 
 
 #: Kinds that name how an operation disrupted: "disruption" beside them says nothing more.
-_SPECIFIC_DISRUPTIVE = ("ddos", "destruction", "sabotage", "defacement")
-
-
-def _settle_kinds(inc: IncidentDraft, text: str) -> None:
-    """Reconcile the kind cues of an incident's sentences into the kinds it is reported as.
-
-    - a wiper "masquerading as ransomware" is not ransomware;
-    - stealing information in an operation with no money, leak or ransom in it is espionage
-      (CFR and EuRepoC code state intrusions that take data so); stealing money is
-      financial theft, stealing to publish is doxing;
-    - "disruption" goes where a more specific disruptive kind (DDoS, wiping, sabotage,
-      defacement) says how;
-    - with no cue at all, an operation known by intrusion tradecraft (phishing, malware,
-      access) is espionage; an "attack" known by nothing else is a disruption.
-    """
-    kinds = inc.kinds
-    if "ransomware" in kinds and lx.FAKE_RANSOMWARE_RE.search(text):
-        kinds.remove("ransomware")
-        if not lx.KIND_RES["disruption"].search(lx.FAKE_RANSOMWARE_RE.sub(" ", text)) and \
-                "disruption" in kinds:
-            kinds.remove("disruption")
-    if "data-theft" in kinds and "ransomware" not in kinds:
-        kinds.remove("data-theft")
-        if not {"financial-theft", "doxing"} & set(kinds) and "espionage" not in kinds:
-            kinds.append("espionage")
-    if "disruption" in kinds and set(_SPECIFIC_DISRUPTIVE) & set(kinds):
-        kinds.remove("disruption")
-    if not kinds:
-        intrusion = bool(lx.INTRUSION_RE.search(text))
-        kinds.append("disruption" if inc.generic_attack and not intrusion else "espionage")
-    if "ransomware" in kinds and "disruption" not in kinds:
-        kinds.append("disruption")
-
-
 _SHORT_REPORT = 12  # sentences: a report this short is about one operation throughout
 _OPENING = 4  # the headline and the lead of a longer report
 
@@ -253,7 +219,7 @@ def _cyber_event_headline(text: str) -> bool:
     """A headline that reports an operation: a cyber word or a kind cue that reports an act, and
     no plan, hypothesis, denial or patch ("Update patches Safari ransom exploit")."""
     g = gate(text)
-    return bool(g.search(lx.STRICT_CYBER_RE, text) or _realis_kind(text)) and not (
+    return bool(g.search(lx.STRICT_CYBER_RE, text) or realis_kind(text)) and not (
         g.search(lx.SPECULATIVE_RE, text) or g.search(lx.DENIAL_RE, text)
         or _PATCH_RE.search(text))
 
@@ -277,7 +243,7 @@ def _document_incident(sentences: Sequence[Sentence],
             return None
         sentences = sentences[:_OPENING]
     cyber = [s for s in sentences if gate(s.text).search(lx.STRICT_CYBER_RE, s.text) or
-             _realis_kind(s.text)]
+             realis_kind(s.text)]
     if not cyber:
         return None
     first = cyber[0]
@@ -301,22 +267,9 @@ def _document_incident(sentences: Sequence[Sentence],
         # neither operator nor source (a longer one names too many others)
         inc.targets.extend(named)
     for sent in cyber:
-        _add_kinds(inc, sent.text)
-        _add_sectors(inc, sent.text, sector_res)
+        add_kinds(inc, sent.text)
+        add_sectors(inc, sent.text, sector_res)
     return inc if inc.targets or inc.kinds or not short else None
-
-
-def _realis(text: str, pos: int) -> bool:
-    """A cue that reports an act, not a purpose or plan ("set up in order to spy on")."""
-    return not gate(text).search(lx.IRREALIS_BEFORE_VERB_RE, text[max(0, pos - 25) : pos])
-
-
-@per_document
-def _realis_kind(text: str) -> bool:
-    """A kind cue in the sentence that reports an act."""
-    g = gate(text)
-    return any(_realis(text, m.start()) for rx in lx.KIND_RES.values()
-               for m in g.finditer(rx, text))
 
 
 @per_document
@@ -359,7 +312,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     first_named = anchor.reference in ("definite", "indefinite", "plural") or \
         anchor.reference.startswith("month:")
     if not incidents and not targets and not irrealis and first_named and (
-            when is not None or _realis_kind(sent.text)):
+            when is not None or realis_kind(sent.text)):
         # "Albania cut ties with Iran, blaming Tehran for the cyberattack that crippled
         # government services in July": the first event named, with a date or a kind, is an
         # incident; its victim, unnamed, is the state that complains of it
@@ -527,33 +480,3 @@ def _refine(current: PartialDate | None, new: PartialDate) -> PartialDate:
     if width_new < width_cur and current.overlaps(new, slack_days=3):
         return new
     return current
-
-
-def _add_kinds(inc: IncidentDraft, text: str) -> None:
-    g = gate(text)
-    for kind, rx in lx.KIND_RES.items():
-        if kind not in inc.kinds and g.search(rx, text):
-            inc.kinds.append(kind)
-
-
-def _add_sectors(inc: IncidentDraft, text: str, sector_res: Mapping[str, Pattern]) -> None:
-    g = _sector_gate(_sector_prefilter(sector_res), text)
-    for sector, rx in sector_res.items():
-        if sector not in inc.sectors and g.search(rx, text):
-            inc.sectors.append(sector)
-
-
-_SECTOR_FILTERS: dict[int, tuple[Mapping[str, Pattern], Prefilter]] = {}
-
-
-def _sector_prefilter(sector_res: Mapping[str, Pattern]) -> Prefilter:
-    """One prefilter per sector table (the table is kept alive beside it)."""
-    hit = _SECTOR_FILTERS.get(id(sector_res))
-    if hit is None or hit[0] is not sector_res:
-        hit = _SECTOR_FILTERS[id(sector_res)] = (sector_res, Prefilter(sector_res.values()))
-    return hit[1]
-
-
-@per_document
-def _sector_gate(prefilter: Prefilter, text: str) -> Gate:
-    return Gate(prefilter, text)

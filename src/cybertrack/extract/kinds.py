@@ -1,0 +1,96 @@
+"""What kind of operation an incident is, and which sectors it hit, from its sentences' words.
+
+Kind cues ("wiper", "ransomware", "DDoS", "stole") and sector keywords are read in every sentence
+that names the incident (``add_kinds``, ``add_sectors``); ``settle_kinds`` then reconciles them
+into the kinds the incident is reported as. Cues in a purpose or plan ("in order to spy") do not
+count (``realis_kind``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cybertrack.extract import lexicon as lx
+from cybertrack.extract.casefold import Pattern
+from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
+from cybertrack.extract.types import IncidentDraft
+
+#: Kinds whose cue alone, in a sentence about the incident in focus, names how it was done.
+STRONG_KINDS = ("ransomware", "destruction", "ddos", "defacement")
+
+
+_SPECIFIC_DISRUPTIVE = ("ddos", "destruction", "sabotage", "defacement")
+
+
+def settle_kinds(inc: IncidentDraft, text: str) -> None:
+    """Reconcile the kind cues of an incident's sentences into the kinds it is reported as.
+
+    - a wiper "masquerading as ransomware" is not ransomware;
+    - stealing information in an operation with no money, leak or ransom in it is espionage
+      (CFR and EuRepoC code state intrusions that take data so); stealing money is
+      financial theft, stealing to publish is doxing;
+    - "disruption" goes where a more specific disruptive kind (DDoS, wiping, sabotage,
+      defacement) says how;
+    - with no cue at all, an operation known by intrusion tradecraft (phishing, malware,
+      access) is espionage; an "attack" known by nothing else is a disruption.
+    """
+    kinds = inc.kinds
+    if "ransomware" in kinds and lx.FAKE_RANSOMWARE_RE.search(text):
+        kinds.remove("ransomware")
+        if not lx.KIND_RES["disruption"].search(lx.FAKE_RANSOMWARE_RE.sub(" ", text)) and \
+                "disruption" in kinds:
+            kinds.remove("disruption")
+    if "data-theft" in kinds and "ransomware" not in kinds:
+        kinds.remove("data-theft")
+        if not {"financial-theft", "doxing"} & set(kinds) and "espionage" not in kinds:
+            kinds.append("espionage")
+    if "disruption" in kinds and set(_SPECIFIC_DISRUPTIVE) & set(kinds):
+        kinds.remove("disruption")
+    if not kinds:
+        intrusion = bool(lx.INTRUSION_RE.search(text))
+        kinds.append("disruption" if inc.generic_attack and not intrusion else "espionage")
+    if "ransomware" in kinds and "disruption" not in kinds:
+        kinds.append("disruption")
+
+
+def _realis(text: str, pos: int) -> bool:
+    """A cue that reports an act, not a purpose or plan ("set up in order to spy on")."""
+    return not gate(text).search(lx.IRREALIS_BEFORE_VERB_RE, text[max(0, pos - 25) : pos])
+
+
+@per_document
+def realis_kind(text: str) -> bool:
+    """A kind cue in the sentence that reports an act."""
+    g = gate(text)
+    return any(_realis(text, m.start()) for rx in lx.KIND_RES.values()
+               for m in g.finditer(rx, text))
+
+
+def add_kinds(inc: IncidentDraft, text: str) -> None:
+    g = gate(text)
+    for kind, rx in lx.KIND_RES.items():
+        if kind not in inc.kinds and g.search(rx, text):
+            inc.kinds.append(kind)
+
+
+def add_sectors(inc: IncidentDraft, text: str, sector_res: Mapping[str, Pattern]) -> None:
+    g = _sector_gate(_sector_prefilter(sector_res), text)
+    for sector, rx in sector_res.items():
+        if sector not in inc.sectors and g.search(rx, text):
+            inc.sectors.append(sector)
+
+
+_SECTOR_FILTERS: dict[int, tuple[Mapping[str, Pattern], Prefilter]] = {}
+
+
+def _sector_prefilter(sector_res: Mapping[str, Pattern]) -> Prefilter:
+    """One prefilter per sector table (the table is kept alive beside it)."""
+    hit = _SECTOR_FILTERS.get(id(sector_res))
+    if hit is None or hit[0] is not sector_res:
+        hit = _SECTOR_FILTERS[id(sector_res)] = (sector_res, Prefilter(sector_res.values()))
+    return hit[1]
+
+
+@per_document
+def _sector_gate(prefilter: Prefilter, text: str) -> Gate:
+    return Gate(prefilter, text)
