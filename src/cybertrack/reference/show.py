@@ -1,6 +1,6 @@
 """Readable views of reference entries for the CLI (``cybertrack country``/``actor``).
 
-Kept out of ``cli.py`` so the commands stay thin and a later knowledge-base view can print the
+Kept out of ``cli/`` so the commands stay thin and a later knowledge-base view can print the
 reference part the same way before adding what the knowledge base knows.
 """
 

@@ -1,0 +1,5 @@
+"""``python -m cybertrack.cli``."""
+
+from cybertrack.cli import main
+
+main()
