@@ -135,15 +135,16 @@ def run(url: str, repeat: int) -> list[tuple[str, float, float, str]]:
              lambda: chain(assess(kb, linked.id, ref), ref)),
             ("assess + chain (typical incident)",
              lambda: chain(assess(kb, typical.id, ref), ref)),
-            ("reach(Iran) (28% of the synthetic KB)", lambda: reach(kb, "Iran", ref)),
+            # Iran sponsors 7 of the 25 synthetic actors on purpose: the heavy subject
+            ("reach(Iran) (28% of the events)", lambda: reach(kb, "Iran", ref)),
             ("reach(Pakistan) (a typical state)", lambda: reach(kb, "Pakistan", ref)),
-            ("reach(APT7) (one actor)", lambda: reach(kb, "APT7", ref)),
-            # the reference's Chinese actor ids (APT1, APT3, ...) are also synthetic actors of
-            # other sponsors: China's subject reaches 80% of the events
-            ("reach(China) (80% of the events)", lambda: reach(kb, "China", ref)),
+            ("reach(Bench Actor 7) (one actor)", lambda: reach(kb, "Bench Actor 7", ref)),
+            ("reach(China) (16% of the events)", lambda: reach(kb, "China", ref)),
             ("incident_timeline", lambda: incident_timeline(kb, linked.id, ref)),
-            ("actor_timeline(APT7)", lambda: actor_timeline(kb, "APT7", ref)),
+            ("actor_timeline(Bench Actor 7)",
+             lambda: actor_timeline(kb, "Bench Actor 7", ref)),
             ("actor_timeline(Pakistan), a state", lambda: actor_timeline(kb, "Pakistan", ref)),
+            ("actor_timeline(Iran), the heavy state", lambda: actor_timeline(kb, "Iran", ref)),
             ("pair_timeline(Iran, Albania)", lambda: pair_timeline(kb, "Iran", "Albania", ref)),
             ("firsts", lambda: firsts(kb, ref)),
         ]

@@ -3,8 +3,8 @@
     python bench/kb_load.py --db bench-kb.db --docs 50000
 
 Documents carry one or two incidents against ~100 countries, dated 2005-2024, with claims of
-every kind (incident reports, attributions to ~50 actors and their sponsor states, denials,
-state responses). Generation is deterministic (``--seed``), so ids are stable and rerunning
+every kind (incident reports, attributions to 50 synthetic actors and their sponsor states,
+denials, state responses). Generation is deterministic (``--seed``), so ids are stable and rerunning
 against the same database adds nothing. Loading uses ``Store.bulk_add`` (one transaction per
 ``--chunk`` documents); the timed queries are the ones analysis runs per incident, per target
 and per attributed state.
@@ -44,16 +44,26 @@ COUNTRIES = (
     "SI", "SK", "SY", "TH", "TN", "TR", "TW", "UA", "AE", "US", "UY", "UZ", "VE", "VN", "YE",
     "ZA", "ET", "CM", "SN", "CI", "TZ", "UG", "ZW", "AO", "MZ", "EC", "PE", "BO", "PY",
 )
-SPONSORS = ("RU", "CN", "IR", "KP", "RU", "CN", "IR", "BY", "VN", "PK", "IN", "TR")
+#: Sponsor of synthetic actor ``i`` is ``SPONSORS[i % 25]``: Iran sponsors 7 of every 25 actors
+#: (28% of the events) on purpose, a heavy subject for the analysis bench; Pakistan 2 (8%),
+#: a typical state.
+SPONSORS = ("IR", "RU", "CN", "KP", "IR", "PK", "RU", "CN", "IR", "IN", "BY", "IR", "RU", "CN",
+            "KP", "IR", "VN", "TR", "IR", "RU", "CN", "PK", "IR", "IN", "KP")
 BASES = ("receiver-government", "third-party-government", "it-security-company", "media")
 VENDORS = ("Mandiant", "Microsoft", "CrowdStrike", "ESET", "Kaspersky", "Recorded Future")
 START, END = dt.date(2005, 1, 1), dt.date(2024, 12, 31)
 
 
 def reference_entities() -> tuple[list[Entity], list[Entity]]:
+    """The countries and the 50 synthetic actors. Actor ids, names and aliases
+    (``actor:bench-7``, "Bench Actor 7", "BA-7") are outside the reference's namespace: reusing
+    its ids and names (``actor:apt1`` "APT1" sponsored by Russia here, by China in the reference)
+    made the knowledge base contradict the reference, and a state's subject, which takes its
+    actors from both, reached events of other sponsors (China: 80% of the events)."""
     countries = [Entity(f"country:{c}", "country", c, country=c) for c in COUNTRIES]
-    actors = [Entity(f"actor:apt{i}", "threat-actor", f"APT{i}", aliases=(f"Group {i}",),
-                     sponsor=SPONSORS[i % len(SPONSORS)]) for i in range(50)]
+    actors = [Entity(f"actor:bench-{i}", "threat-actor", f"Bench Actor {i}",
+                     aliases=(f"BA-{i}",), sponsor=SPONSORS[i % len(SPONSORS)])
+              for i in range(50)]
     return countries, actors
 
 

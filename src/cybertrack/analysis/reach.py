@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cybertrack.analysis.dates import human
 from cybertrack.analysis.regions import (
@@ -40,8 +41,8 @@ from cybertrack.errors import CybertrackError, UnknownEntityError
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 from cybertrack.resolve.groups import ensure_groups, group_date
-from cybertrack.store import Store
-from cybertrack.store.group_queries import ReachCell
+from cybertrack.store import Store, codec
+from cybertrack.store.group_queries import ReachCell, partial_date
 
 NORTH_AMERICA = frozenset({"US", "CA"})
 #: What counts as growth: the outside share up by 5 points, or the mean distance up by 10%.
@@ -172,43 +173,45 @@ def _who(subject: Subject) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
     return subject.states, subject.actor_ids, subject.actor_names
 
 
-@dataclass(slots=True)
-class _Gathered:
-    """What the rows of one group say, in the order they come (first seen first)."""
-
-    year: int | None
-    incidents: dict[str, None]
-    times: list[PartialDate]
-    targets: dict[str, None]
-    kinds: dict[str, None]
-    sources: dict[str, None]
-
-
 def subject_events(store: Store, subject: Subject, *, years: tuple[int, int] | None = None,
                    target: str | None = None) -> list[ReachIncident]:
     """The events (incident groups) attributed to ``subject``, earliest first. One pass over
-    the rows (one per incident and source): a state's timeline has ten thousand of them."""
-    groups: dict[str, _Gathered] = {}
-    for r in store.reach_events(*_who(subject), years=years, target=target):
-        g = groups.get(r.group_id)
+    the plain rows (one per incident and source, sorted by incident): a state's timeline has
+    ten thousand of them, so each incident is decoded once, when its first row comes, and a
+    group gathers into lists and dicts, not objects (building an object per row, then one
+    per group, was most of a state's timeline, a good part of it in garbage collection)."""
+    # group id -> [year, incident ids, times, targets, kinds, sources] (first seen first)
+    groups: dict[str, list[Any]] = {}
+    last = None
+    for (iid, _, source, gid, gyear, targets, kinds, start, end, precision,
+         text) in store.subject_event_rows(*_who(subject), years=years, target=target):
+        g = groups.get(gid)
         if g is None:
-            g = groups[r.group_id] = _Gathered(r.group_year, {}, [], {}, {}, {})
-        if r.incident_id not in g.incidents:  # an incident's rows repeat its record
-            g.incidents[r.incident_id] = None
-            if r.time is not None:
-                g.times.append(r.time)
-            g.targets.update(dict.fromkeys(r.targets))
-            g.kinds.update(dict.fromkeys(r.kinds))
-        if r.source:
-            g.sources[r.source] = None
+            g = groups[gid] = [gyear, [], [], {}, {}, {}]
+        if iid != last:  # an incident's rows are adjacent and repeat its record
+            last = iid
+            g[1].append(iid)
+            if start is not None:
+                g[2].append(partial_date(start, end, precision, text))
+            g[3].update(dict.fromkeys(codec.strings(targets)))
+            g[4].update(dict.fromkeys(codec.strings(kinds)))
+        if source:
+            g[5][source] = None
     out = []
-    for key, g in groups.items():
-        date = min(g.times, key=lambda d: (d.end - d.start, d.start)) if g.times else None
-        out.append(ReachIncident(key, tuple(sorted(g.incidents)), date, g.year,
-                                 tuple(g.targets), tuple(g.kinds), tuple(g.sources)))
-    out.sort(key=lambda e: (e.year is None, e.year or 0,
-                            e.date.start if e.date else dt.date.max, e.key))
+    for key, (year, incidents, times, tgts, knds, sources) in groups.items():
+        date = min(times, key=_narrowest) if times else None
+        out.append(ReachIncident(key, tuple(incidents), date, year, tuple(tgts), tuple(knds),
+                                 tuple(sources)))
+    out.sort(key=_event_order)
     return out
+
+
+def _narrowest(d: PartialDate) -> tuple[dt.timedelta, dt.date]:
+    return (d.end - d.start, d.start)
+
+
+def _event_order(e: ReachIncident) -> tuple[bool, int, dt.date, str]:
+    return (e.year is None, e.year or 0, e.date.start if e.date else dt.date.max, e.key)
 
 
 def _period(years: Sequence[YearCount], targets: Sequence[TargetYear], lo: int, hi: int,

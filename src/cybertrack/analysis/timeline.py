@@ -38,9 +38,11 @@ class TimelineEvent:
 
     @property
     def sort_key(self) -> tuple[bool, dt.date, int, str]:
-        order = {"incident": 0, "attribution": 1, "denial": 2, "response": 3}
         return (self.date is None, self.date.start if self.date else dt.date.max,
-                order.get(self.kind, 9), self.text)
+                _KIND_ORDER.get(self.kind, 9), self.text)
+
+
+_KIND_ORDER = {"incident": 0, "attribution": 1, "denial": 2, "response": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +76,28 @@ def incident_timeline(store: Store, incident_id: str, ref: Reference | None = No
     return Timeline(f"Timeline of {case.title}", _sorted(events))
 
 
-def _incident_event(e: ReachIncident, actor: str, ref: Reference) -> TimelineEvent:
-    kinds = ", ".join(e.kinds) or "cyber operation"
-    targets = ", ".join(country_name(t, ref) for t in e.targets) or "unknown targets"
-    return TimelineEvent(e.date, "incident", actor, f"{kinds} against {targets}", e.sources,
-                         e.date is None, e.incident_ids[0])
+def _incident_events(events: Sequence[ReachIncident], actor: str, ref: Reference
+                     ) -> list[TimelineEvent]:
+    """An event per incident group. Its text is worded once per (kinds, targets): a state's
+    thousands of events share a few hundred."""
+    texts: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+    out = []
+    for e in events:
+        text = texts.get((e.kinds, e.targets))
+        if text is None:
+            kinds = ", ".join(e.kinds) or "cyber operation"
+            targets = ", ".join(country_name(t, ref) for t in e.targets) or "unknown targets"
+            text = texts[e.kinds, e.targets] = f"{kinds} against {targets}"
+        out.append(TimelineEvent(e.date, "incident", actor, text, e.sources, e.date is None,
+                                 e.incident_ids[0]))
+    return out
 
 
-def _responses(store: Store, subject: Subject, ref: Reference) -> list[TimelineEvent]:
-    """Responses to the subject's incidents, from one lean query (no sentence text: a
-    timeline shows who did what when, on whose word)."""
-    rows = store.subject_responses(subject.states, subject.actor_ids, subject.actor_names)
+def _responses(store: Store, events: Sequence[ReachIncident], ref: Reference
+               ) -> list[TimelineEvent]:
+    """Responses to the incidents of ``events`` (the subject's), from one lean query (no
+    sentence text: a timeline shows who did what when, on whose word)."""
+    rows = store.responses_to(i for e in events for i in e.incident_ids)
     claims, docs = [], {}
     for r in rows:
         claims.append(Claim(r.claim_id, r.document_id, "response", Span(0, 0), "",
@@ -115,8 +128,8 @@ def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline
     """``actor_timeline`` for an already resolved subject."""
     ensure_groups(store)
     events = subject_events(store, subject)
-    out = [_incident_event(e, subject.name, ref) for e in events]
-    out.extend(_responses(store, subject, ref))
+    out = _incident_events(events, subject.name, ref)
+    out.extend(_responses(store, events, ref))
     return Timeline(f"Timeline of {subject.name}", _sorted(out))
 
 
@@ -130,8 +143,7 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
     for src, dst in ((sa, sb), (sb, sa)):
         if dst.home is None:
             continue
-        out.extend(_incident_event(e, src.name, ref)
-                   for e in subject_events(store, src, target=dst.home))
+        out.extend(_incident_events(subject_events(store, src, target=dst.home), src.name, ref))
     if sa.home and sb.home:
         claims = store.responses_between(sa.home, sb.home)
         docs = store.documents_info({c.document_id for c in claims})

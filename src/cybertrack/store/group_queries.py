@@ -281,8 +281,13 @@ class GroupQueries:
         q = subject_rows((f.incident_id,), states, actor_ids, actor_names)
         if q is None:
             return []
+        return self.responses_to({r[0] for r in self._tuples(q)})
+
+    def responses_to(self, incident_ids: Iterable[str]) -> list[ResponseRow]:
+        """``subject_responses`` for incident ids already known (a timeline has just read
+        them with its events: reading them again was a tenth of a state's timeline)."""
         c, d = t.claims.c, t.documents.c
-        mine = sorted({r[0] for r in self._tuples(q)})
+        mine = sorted(set(incident_ids))
         raw = type_coerce  # dates as the driver gives them (see ``_tuples``)
         rows: list[tuple[Any, ...]] = []
         for chunk in unique_chunks(mine):
@@ -300,9 +305,32 @@ class GroupQueries:
                                                    literal_execute=True)),
                        c.kind == "response")))
         rows.sort(key=lambda r: r[:4])  # as stored: ingestion, document, position, id
-        return [ResponseRow(r[3], r[4], r[1], r[5], r[6], r[7], _partial(*r[8:12]),
-                            _partial(*r[12:16]), r[16], r[17], _partial(*r[18:22]), r[22])
+        return [ResponseRow(r[3], r[4], r[1], r[5], r[6], r[7], partial_date(*r[8:12]),
+                            partial_date(*r[12:16]), r[16], r[17], partial_date(*r[18:22]), r[22])
                 for r in rows]
+
+    def subject_event_rows(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
+                           actor_names: Sequence[str] = (), *,
+                           years: tuple[int, int] | None = None, target: str | None = None,
+                           ) -> list[EventRow]:
+        """What a timeline lists of the subject's events, one plain tuple per member incident
+        and source, undecoded (``reach_events`` less the group's date and destructive flag, in
+        the same order). A whole state's timeline reads ten thousand of these: a NamedTuple
+        and decoded dates per row cost more than the query (``analysis.reach.subject_events``
+        decodes each incident once)."""
+        f = t.attribution_facts.c
+        where: list[ColumnElement[bool]] = []
+        if years is not None:
+            where += [f.group_year >= years[0], f.group_year <= years[1]]
+        if target is not None:
+            where.append(f.country == target)
+        q = subject_rows((f.incident_id, f.by_claimant, f.source, f.group_id, f.group_year,
+                          f.targets, f.kinds, type_coerce(f.time_start, Text),
+                          type_coerce(f.time_end, Text), f.time_precision, f.time_text),
+                         states, actor_ids, actor_names, where)
+        # sorted here (code-point order, as SQLite compares text), so both databases list an
+        # event's sources alike; the rest of a row follows from its incident id
+        return [] if q is None else sorted(set(self._tuples(q)))
 
     def reach_events(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
                      actor_names: Sequence[str] = (), *, years: tuple[int, int] | None = None,
@@ -340,10 +368,15 @@ class GroupQueries:
             if known is None:
                 known = decoded[iid] = (
                     codec.strings(targets), codec.strings(kinds),
-                    _partial(start, end, precision, text), _date(gstart))
+                    partial_date(start, end, precision, text), _date(gstart))
             out.append(GroupEvent(gid, known[3], gyear, bool(destr), iid, known[0], known[1],
                                   known[2], source))
         return out
+
+
+#: (incident id, by claimant, source, group id, group year, targets JSON, kinds JSON, time
+#: start, end, precision, text): see ``GroupQueries.subject_event_rows``
+EventRow = tuple[str, int, str, str, int | None, str, str, Any, Any, str | None, str | None]
 
 
 class ResponseRow(NamedTuple):
@@ -363,7 +396,7 @@ class ResponseRow(NamedTuple):
     reliability: str
 
 
-def _partial(start: Any, end: Any, precision: Any, text: Any) -> PartialDate | None:
+def partial_date(start: Any, end: Any, precision: Any, text: Any) -> PartialDate | None:
     """A ``PartialDate`` from its four columns as the driver gives them."""
     if start is None:
         return None
