@@ -17,6 +17,7 @@ from cybertrack.analysis.dates import human
 from cybertrack.analysis.reach import ReachIncident, Subject, resolve_subject, subject_events
 from cybertrack.analysis.responses import chain, response_steps
 from cybertrack.analysis.sources import country_name, sourced
+from cybertrack.gcpause import paused_gc
 from cybertrack.model import Claim, Claimant, PartialDate, Span
 from cybertrack.reference import Reference, load_reference
 from cybertrack.resolve.groups import ensure_groups
@@ -127,10 +128,11 @@ def actor_timeline(store: Store, name: str, ref: Reference | None = None) -> Tim
 def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline:
     """``actor_timeline`` for an already resolved subject."""
     ensure_groups(store)
-    events = subject_events(store, subject)
-    out = _incident_events(events, subject.name, ref)
-    out.extend(_responses(store, events, ref))
-    return Timeline(f"Timeline of {subject.name}", _sorted(out))
+    with paused_gc():  # thousands of events for a whole state: see ``cybertrack.gcpause``
+        events = subject_events(store, subject)
+        out = _incident_events(events, subject.name, ref)
+        out.extend(_responses(store, events, ref))
+        return Timeline(f"Timeline of {subject.name}", _sorted(out))
 
 
 def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) -> Timeline:

@@ -37,7 +37,8 @@ from cybertrack.export.names import (
     country_name,
     date_text,
 )
-from cybertrack.export.select import Selection, paused_gc
+from cybertrack.export.select import Selection
+from cybertrack.gcpause import paused_gc
 from cybertrack.model import Claim, Claimant, Document, Entity, Incident, Link
 from cybertrack.vocab import ADMIRALTY_RELIABILITY, RESPONSE_ACTIONS
 
