@@ -13,6 +13,7 @@ lists are fetched with their incidents.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -396,8 +397,11 @@ class ResponseRow(NamedTuple):
     reliability: str
 
 
+@functools.lru_cache(maxsize=8192)
 def partial_date(start: Any, end: Any, precision: Any, text: Any) -> PartialDate | None:
-    """A ``PartialDate`` from its four columns as the driver gives them."""
+    """A ``PartialDate`` from its four columns as the driver gives them (memoized: a state's
+    timeline decodes tens of thousands of dates, most of them repeats; the record is immutable,
+    so one instance serves every row)."""
     if start is None:
         return None
     return PartialDate(_date(start) or dt.date.min, _date(end) or dt.date.max, precision,
