@@ -19,7 +19,7 @@ from cybertrack.model import Document, Extraction, PartialDate, document_id
 from cybertrack.store import Store
 
 #: Bumped when extraction changes enough that stored results should be redone.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: headline-led incidents, dated first events, responses as history
 #: ``extractor_version`` of documents whose records came ready-made from structured input
 #: (``ReadResult.extraction``, e.g. STIX): text extraction never ran on them, never redo it.
 STRUCTURED_VERSION = "structured"
