@@ -130,6 +130,13 @@ def test_a_long_report_whose_headline_names_an_operation_has_an_incident() -> No
     assert out["incidents"] == []
 
 
+def test_a_short_report_of_a_fix_has_no_incident() -> None:
+    out = run_titled("Mail app issues fix for security flaw that could let hackers read email",
+                     "The developer released an update on Monday. Researchers found the bug "
+                     "in March; malware could have abused it to read messages.")
+    assert out["incidents"] == []
+
+
 def test_the_first_dated_event_founds_an_incident_without_a_state_victim() -> None:
     out = run("The attack on Sony began on 24 November 2014, when hackers crippled the studio's "
               "computer network and wiped machines.", "2015-01-03")

@@ -237,6 +237,8 @@ def _document_incident(sentences: Sequence[Sentence],
     a cyber event, and then by its opening (the headline and the lead), where news states what
     happened to whom."""
     short = len(sentences) <= _SHORT_REPORT
+    if sentences and _PATCH_RE.search(sentences[0].text) and not find_anchors(sentences[0], True):
+        return None  # "Airmail issues fix for security flaw": a report of a fix, not an attack
     if not short:
         head = sentences[0]
         if not find_anchors(head, True) or not _cyber_event_headline(head.text):
