@@ -50,6 +50,8 @@ def test_incident_report_in_every_format(store: Store) -> None:
     render(rep, "text", console)
     text = console.export_text()
     assert "Attribution assessment" in text and "Denied by the accused (Iran)" in text
+    # the accused state's denial is labelled as such, not as a third party's
+    assert "| denial | Iran (accused government) |" in md
 
 
 def test_charts_are_written_as_png_and_svg(tmp_path: Path) -> None:

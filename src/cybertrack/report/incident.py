@@ -43,6 +43,16 @@ def says(s: SourcedClaim, ref: Reference | None = None) -> str:
         "reports the incident"
 
 
+def basis_text(s: SourcedClaim, accused: set[str]) -> str:
+    """The claimant's basis as a reader would put it: a state denying what others lay at its
+    door is the accused, not a third party."""
+    who = s.claim.claimant
+    if s.claim.kind == "denial" and who is not None and who.country in accused and \
+            s.basis == "third-party-government":
+        return "accused government"
+    return BASIS_LABELS.get(s.basis, s.basis)
+
+
 def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
@@ -159,9 +169,11 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
         Table(("date", "lag", "step", "who", "what", "dates disputed", "sources"), chain_rows,
               wide=("dates disputed", "sources"))]
 
+    accused = {c.claim.attributed_state for c in case.claims
+               if c.claim.kind in ("attribution", "self-claim") and c.claim.attributed_state}
     claim_rows = tuple(
         (human(s.when) + ("" if s.when_source == "event" else "*"), s.claim.kind,
-         f"{s.claimant} ({BASIS_LABELS.get(s.basis, s.basis)})", says(s, ref),
+         f"{s.claimant} ({basis_text(s, accused)})", says(s, ref),
          s.source_label + ("" if s.tied else " [by document]"), s.claim.sentence_text)
         for s in case.claims)
     every: list[Para | Table] = [
