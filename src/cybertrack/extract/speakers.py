@@ -36,14 +36,9 @@ def claimant_of(sent: Sentence,
     ``before_pos`` limits the search to speakers before that offset (the claim's cue).
     Returns the claimant and the index of its mention.
     """
-    text = sent.text
-    g = gate(text)
-    if g.may(lx.ACCORDING_TO_RE) or g.may(_BELIEVED_BY_RE):
-        for i, m in enumerate(sent.mentions):
-            s = m.start - sent.start
-            if g.search(lx.ACCORDING_TO_RE, text[max(0, s - 30) : s]) or g.search(
-                    _BELIEVED_BY_RE, text[max(0, s - 40) : s]):
-                return claimant_from(m), i
+    cited = _cited_source(sent)
+    if cited is not None:
+        return cited
     for pos in _speech_verbs(sent):
         if before_pos is not None and pos > before_pos:
             break
@@ -53,10 +48,8 @@ def claimant_of(sent: Sentence,
     return None, None
 
 
-def clause_speaker(sent: Sentence, pos: int) -> tuple[Claimant | None, int | None]:
-    """The source of the claim at ``pos``: "according to X", else the speaker of the nearest
-    speech verb before it ("A condemned ..., and B said Iranian actors were responsible" is
-    B's claim), else the sentence's source."""
+def _cited_source(sent: Sentence) -> tuple[Claimant, int] | None:
+    """The source a sentence cites ("according to X", "believed by X") and its mention index."""
     text = sent.text
     g = gate(text)
     if g.may(lx.ACCORDING_TO_RE) or g.may(_BELIEVED_BY_RE):
@@ -65,6 +58,16 @@ def clause_speaker(sent: Sentence, pos: int) -> tuple[Claimant | None, int | Non
             if g.search(lx.ACCORDING_TO_RE, text[max(0, s - 30) : s]) or g.search(
                     _BELIEVED_BY_RE, text[max(0, s - 40) : s]):
                 return claimant_from(m), i
+    return None
+
+
+def clause_speaker(sent: Sentence, pos: int) -> tuple[Claimant | None, int | None]:
+    """The source of the claim at ``pos``: "according to X", else the speaker of the nearest
+    speech verb before it ("A condemned ..., and B said Iranian actors were responsible" is
+    B's claim), else the sentence's source."""
+    cited = _cited_source(sent)
+    if cited is not None:
+        return cited
     for verb in reversed([v for v in _speech_verbs(sent) if v <= pos]):
         best = _speaker(sent, verb)
         if best is not None:
