@@ -20,6 +20,7 @@ from cybertrack.store import codec
 from cybertrack.store import schema as t
 from cybertrack.store.group_queries import GroupQueries
 from cybertrack.store.summary import ATTRIBUTING, unique_chunks
+from cybertrack.store.timeline_queries import TimelineQueries
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -86,7 +87,7 @@ def _doc_info(row: Any) -> DocumentInfo:
     )
 
 
-class AnalyticsQueries(GroupQueries):
+class AnalyticsQueries(GroupQueries, TimelineQueries):
     """Bulk, column-lean reads for ``cybertrack.analysis`` and ``cybertrack.resolve``."""
 
     if TYPE_CHECKING:

@@ -25,7 +25,6 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
-    bindparam,
     cast,
     distinct,
     func,
@@ -42,6 +41,7 @@ from cybertrack.store import codec
 from cybertrack.store import schema as t
 from cybertrack.store.summary import (
     CHUNK,
+    mark_timeline_stale,
     refresh_facts,
     subject_rows,
     unique_chunks,
@@ -141,12 +141,15 @@ class GroupQueries:
                               ) -> None:
         """Store group rows, replacing those of the same incidents (every row if
         ``replace_all``), and the ``attribution_facts`` of those incidents (which copy their
-        group), in one transaction."""
+        group), in one transaction; the groups they leave and join are marked for their
+        timeline rows to be computed again."""
         g = t.incident_groups
         with self._write(f"cannot store {len(rows)} incident groups") as conn:
             if replace_all:
                 conn.execute(g.delete())
             else:
+                # the groups these incidents leave change too (their timelines lose them)
+                mark_timeline_stale(conn, incident_ids=[r.incident_id for r in rows])
                 for chunk in unique_chunks(r.incident_id for r in rows):
                     conn.execute(g.delete().where(g.c.incident_id.in_(chunk)))
             values = [{"incident_id": r.incident_id, "group_id": r.group_id,
@@ -155,6 +158,8 @@ class GroupQueries:
             for start in range(0, len(values), CHUNK):
                 conn.execute(g.insert(), values[start:start + CHUNK])
             refresh_facts(conn, None if replace_all else [r.incident_id for r in rows])
+            mark_timeline_stale(conn, every_group=replace_all,
+                                group_ids=() if replace_all else {r.group_id for r in rows})
 
     def incident_groups_of(self, incident_ids: Iterable[str]) -> dict[str, GroupRow]:
         g = t.incident_groups.c
@@ -271,45 +276,6 @@ class GroupQueries:
         return ReachSummary(cells, [ReachYear(y, v[0], v[1]) for y, v in years.items()],
                             sources)
 
-    def subject_responses(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
-                          actor_names: Sequence[str] = ()) -> list[ResponseRow]:
-        """Response claims tied to the (grouped) incidents attributed to the subject
-        (timelines), in the order they were stored (which report of a response a timeline
-        names first). The subject's incidents are read first and their responses looked up
-        by (incident, kind): joined in one statement, SQLite chose to read every response
-        claim instead."""
-        f = t.attribution_facts.c
-        q = subject_rows((f.incident_id,), states, actor_ids, actor_names)
-        if q is None:
-            return []
-        return self.responses_to({r[0] for r in self._tuples(q)})
-
-    def responses_to(self, incident_ids: Iterable[str]) -> list[ResponseRow]:
-        """``subject_responses`` for incident ids already known (a timeline has just read
-        them with its events: reading them again was a tenth of a state's timeline)."""
-        c, d = t.claims.c, t.documents.c
-        mine = sorted(set(incident_ids))
-        raw = type_coerce  # dates as the driver gives them (see ``_tuples``)
-        rows: list[tuple[Any, ...]] = []
-        for chunk in unique_chunks(mine):
-            rows.extend(self._tuples(
-                select(d.ingested_at, c.document_id, c.sentence_start, c.id, c.incident_id,
-                       c.actor_state, c.action, c.target_state, raw(c.event_date_start, Text),
-                       raw(c.event_date_end, Text), c.event_date_precision, c.event_date_text,
-                       raw(c.claim_date_start, Text), raw(c.claim_date_end, Text),
-                       c.claim_date_precision, c.claim_date_text, c.claimant_name,
-                       d.publisher, raw(d.published_start, Text), raw(d.published_end, Text),
-                       d.published_precision, d.published_text, d.reliability)
-                .join(t.documents, d.id == c.document_id)
-                # ids inline: psycopg took 10 ms to parse a statement with 1,000 parameters
-                .where(c.incident_id.in_(bindparam("ids", chunk, expanding=True,
-                                                   literal_execute=True)),
-                       c.kind == "response")))
-        rows.sort(key=lambda r: r[:4])  # as stored: ingestion, document, position, id
-        return [ResponseRow(r[3], r[4], r[1], r[5], r[6], r[7], partial_date(*r[8:12]),
-                            partial_date(*r[12:16]), r[16], r[17], partial_date(*r[18:22]), r[22])
-                for r in rows]
-
     def subject_event_rows(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
                            actor_names: Sequence[str] = (), *,
                            years: tuple[int, int] | None = None, target: str | None = None,
@@ -378,23 +344,6 @@ class GroupQueries:
 #: (incident id, by claimant, source, group id, group year, targets JSON, kinds JSON, time
 #: start, end, precision, text): see ``GroupQueries.subject_event_rows``
 EventRow = tuple[str, int, str, str, int | None, str, str, Any, Any, str | None, str | None]
-
-
-class ResponseRow(NamedTuple):
-    """A response claim to one of a subject's incidents, with what a timeline shows of it."""
-
-    claim_id: str
-    incident_id: str
-    document_id: str
-    actor_state: str | None
-    action: str | None
-    target_state: str | None
-    event_date: PartialDate | None
-    claim_date: PartialDate | None
-    claimant_name: str | None
-    publisher: str | None
-    published: PartialDate | None
-    reliability: str
 
 
 @functools.lru_cache(maxsize=8192)

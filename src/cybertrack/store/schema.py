@@ -268,6 +268,24 @@ response_dates = Table(
     Index("ix_response_dates_action", "action", "response_date"),
 )
 
+#: What a timeline shows of each incident group, encoded by ``cybertrack.analysis.timeline_rows``
+#: (migration 0007; read per subject).
+timeline_groups = Table(
+    "timeline_groups",
+    metadata,
+    Column("group_id", Text, primary_key=True),
+    Column("events", Text, nullable=False),
+)
+
+#: Groups whose ``timeline_groups`` row must be computed again, with the token of the write that
+#: marked them (a reader clears only the marks it has seen).
+timeline_stale = Table(
+    "timeline_stale",
+    metadata,
+    Column("group_id", Text, primary_key=True),
+    Column("token", Text, nullable=False),
+)
+
 #: Tables that ``Store.counts()`` reports, by the name it reports them under.
 COUNTED = {
     "documents": documents,

@@ -27,7 +27,7 @@ from cybertrack.store import schema as t
 from cybertrack.store.analytics import AnalyticsQueries
 from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
 from cybertrack.store.migrations import current_version, migrate
-from cybertrack.store.summary import add_response_dates, refresh_facts
+from cybertrack.store.summary import add_response_dates, mark_timeline_stale, refresh_facts
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
 
 LinkStatus = Literal["proposed", "accepted", "rejected"]
@@ -228,6 +228,7 @@ class Store(AnalyticsQueries):
         others = {c.incident_id for ex in exs for c in ex.claims if c.incident_id} - own
         if others:
             refresh_facts(conn, others)
+            mark_timeline_stale(conn, incident_ids=others)
 
     def document(self, doc_id: str) -> Document:
         row = self._one(select(t.documents).where(t.documents.c.id == doc_id), "document", doc_id)

@@ -24,6 +24,7 @@ so a summary is never seen out of step with the rows it summarizes.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     select,
     union_all,
 )
@@ -137,5 +139,29 @@ def add_response_dates(conn: Connection, document_ids: Iterable[str]) -> None:
             ["claim_id", "action", "response_date"], q))
 
 
-__all__ = ["ATTRIBUTING", "add_response_dates", "refresh_facts", "subject_rows",
-           "unique_chunks"]
+def mark_timeline_stale(conn: Connection, *, incident_ids: Iterable[str] = (),
+                        group_ids: Iterable[str] = (), every_group: bool = False) -> None:
+    """Mark for recomputation the ``timeline_groups`` row of ``group_ids``, of the current
+    groups of ``incident_ids``, or (``every_group``) of every group, dropping the rows of all
+    groups first. Each call marks with a fresh token: a reader computing a group meanwhile
+    clears only the token it read, so this mark survives it."""
+    s, g = t.timeline_stale, t.incident_groups.c
+    token = uuid.uuid4().hex
+    if every_group:
+        conn.execute(delete(t.timeline_groups))
+        conn.execute(delete(s))
+        conn.execute(insert(s).from_select(
+            ["group_id", "token"], select(g.group_id, literal(token)).distinct()))
+        return
+    for chunk in unique_chunks(incident_ids):
+        of_chunk = select(g.group_id).where(g.incident_id.in_(chunk)).distinct()
+        conn.execute(delete(s).where(s.c.group_id.in_(of_chunk)))
+        conn.execute(insert(s).from_select(
+            ["group_id", "token"], select(of_chunk.subquery().c.group_id, literal(token))))
+    for chunk in unique_chunks(group_ids):
+        conn.execute(delete(s).where(s.c.group_id.in_(chunk)))
+        conn.execute(insert(s), [{"group_id": gid, "token": token} for gid in chunk])
+
+
+__all__ = ["ATTRIBUTING", "add_response_dates", "mark_timeline_stale", "refresh_facts",
+           "subject_rows", "unique_chunks"]

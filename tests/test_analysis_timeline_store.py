@@ -1,0 +1,103 @@
+"""State and actor timelines read from stored group timelines (``timeline_groups``): each
+response to each event kept apart, and the stored events kept in step with what is added,
+regrouped or computed concurrently."""
+
+from __future__ import annotations
+
+from cybertrack.analysis import actor_timeline
+from cybertrack.analysis.timeline import TimelineEvent, ensure_group_timelines, group_timelines
+from cybertrack.model import Extraction
+from cybertrack.reference import load_reference
+from cybertrack.resolve import link_all
+from cybertrack.resolve.groups import review
+from cybertrack.store import Store
+from kb_factory import MANDIANT, USA, Say, albania_reports, day, report, say
+
+
+def _attributed(n: int, *, published: str, when: str, targets: tuple[str, ...],
+                extra: tuple[Say, ...] = (), publisher: str = "Gulf Test") -> Extraction:
+    """A report of one incident that Mandiant attributes to Iran, with ``extra`` claims."""
+    return report(n, publisher=publisher, published=published, targets=targets, when=when,
+                  claims=(say("attribution", "Mandiant attributed it to Iran.", MANDIANT,
+                              attributed_state="IR"), *extra))
+
+
+def _sanctions(tl: tuple[TimelineEvent, ...]) -> list[str]:
+    return [e.date.iso() for e in tl if e.kind == "response" and "sanction" in e.text
+            and e.date is not None]
+
+
+def test_state_timeline_keeps_each_response_to_each_event(store: Store) -> None:
+    sanction = "The United States imposed sanctions on Iran."
+    store.bulk_add([
+        _attributed(201, published="2012-10-01", when="2012-08-15", targets=("SA",), extra=(
+            say("response", sanction, USA, action="sanction", actor_state="US",
+                target_state="IR", event_date=day("2012-09-20")),)),
+        _attributed(202, published="2022-10-01", when="2022-07-15", targets=("AL",), extra=(
+            say("response", sanction, USA, action="sanction", actor_state="US",
+                target_state="IR", event_date=day("2022-09-09")),)),
+        *albania_reports(),
+    ])
+    link_all(store)
+    events = actor_timeline(store, "Iran").events
+    # two sanctions, a decade apart, are two events (pooled, they were one dated by majority)
+    assert _sanctions(events) == ["2012-09-20", "2022-09-09"]
+    # one severance told by three reports of one attack: one event, the better-supported date
+    severances = [e for e in events if "severed diplomatic ties" in e.text]
+    assert len(severances) == 1 and severances[0].date is not None
+    assert severances[0].date.iso() == "2022-09-07"
+    assert len(severances[0].sources) == 3, severances[0].sources
+    # incidents on the word of those who attributed them to Iran
+    incident = next(e for e in events if e.kind == "incident" and "Saudi Arabia" in e.text)
+    assert incident.actor == "Iran" and incident.sources == ("Mandiant",)
+    assert incident.date is not None and incident.date.iso() == "2012-08-15"
+
+
+def test_timeline_follows_new_reports_and_regrouping(store: Store) -> None:
+    store.bulk_add(albania_reports())
+    link_all(store)
+    assert _sanctions(actor_timeline(store, "Iran").events) == []
+    assert ensure_group_timelines(store) == 0  # nothing changed since the timeline was read
+    root = albania_reports()[0].incidents[0].id
+    later = report(301, publisher="Late Wire Test", published="2022-09-12", claims=(
+        say("response", "Washington sanctioned Iran's intelligence ministry.", USA,
+            action="sanction", actor_state="US", target_state="IR",
+            event_date=day("2022-09-09"), incident_id=root),))
+    store.bulk_add([later])  # a response to an incident already grouped
+    assert _sanctions(actor_timeline(store, "Iran").events) == ["2022-09-09"]
+    # rejecting every link splits the group: each report's incident is its own event again
+    before = [e for e in actor_timeline(store, "Iran").events if e.kind == "incident"]
+    for link in store.links(kind="incident"):
+        review(store, link.id, "rejected")
+    after = [e for e in actor_timeline(store, "Iran").events if e.kind == "incident"]
+    assert len(before) == 1 and len(after) > 1
+
+
+def test_a_group_marked_while_computed_stays_marked(store: Store) -> None:
+    store.bulk_add(albania_reports())
+    link_all(store)
+    marks = store.stale_timeline_groups()
+    assert marks
+    computed = group_timelines(store, [g for g, _ in marks], load_reference())
+    # a writer adds a response to the group before the reader stores what it computed
+    root = albania_reports()[0].incidents[0].id
+    store.bulk_add([report(302, publisher="Race Wire Test", published="2022-09-12", claims=(
+        say("response", "The United States sanctioned Iran.", USA, action="sanction",
+            actor_state="US", target_state="IR", event_date=day("2022-09-09"),
+            incident_id=root),))])
+    store.write_group_timelines(marks, computed)
+    assert store.stale_timeline_groups()  # the writer's mark survives the stale computation
+    assert _sanctions(actor_timeline(store, "Iran").events) == ["2022-09-09"]
+
+
+def test_stored_fields_cannot_break_the_encoding(store: Store) -> None:
+    odd = "Odd\nPublisher\x1fTest\x1eX"
+    store.bulk_add([_attributed(401, published="2016-05-01", when="2016-04-20",
+                                targets=("IL",), publisher=odd, extra=(
+        say("response", "Israel condemned Iran.", None, action="condemn", actor_state="IL",
+            target_state="IR", event_date=day("2016-04-25")),))])
+    link_all(store)
+    events = actor_timeline(store, "Iran").events
+    response = next(e for e in events if e.kind == "response")
+    assert response.sources == ("Odd Publisher Test X, 2016-05-01",)
+    assert response.date is not None and response.date.iso() == "2016-04-25"
