@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cybertrack.analysis import actor_timeline
 from cybertrack.analysis.timeline import TimelineEvent, ensure_group_timelines, group_timelines
-from cybertrack.model import Extraction
+from cybertrack.model import Claimant, Extraction
 from cybertrack.reference import load_reference
 from cybertrack.resolve import link_all
 from cybertrack.resolve.groups import review
@@ -101,3 +101,14 @@ def test_stored_fields_cannot_break_the_encoding(store: Store) -> None:
     response = next(e for e in events if e.kind == "response")
     assert response.sources == ("Odd Publisher Test X, 2016-05-01",)
     assert response.date is not None and response.date.iso() == "2016-04-25"
+
+
+def test_a_government_source_is_named(store: Store) -> None:
+    # the extractor stores a government speaker under its country code
+    uk = Claimant("government", "GB", "GB", "country:GB", "third-party-government")
+    store.bulk_add([report(501, publisher="Wire Test", published="2022-09-08", claims=(
+        say("attribution", "The NCSC said Iran was responsible.", uk, attributed_state="IR"),
+    ))])
+    link_all(store)
+    incident = next(e for e in actor_timeline(store, "Iran").events if e.kind == "incident")
+    assert incident.sources == ("United Kingdom",)

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, cast
 from cybertrack.analysis.assessment import assess_case
 from cybertrack.analysis.case import load_case
 from cybertrack.analysis.dates import human
-from cybertrack.analysis.reach import ReachIncident, Subject, resolve_subject, subject_events
+from cybertrack.analysis.reach import Subject, resolve_subject
 from cybertrack.analysis.responses import chain, response_steps
 from cybertrack.analysis.sources import SourcedClaim, country_name, sourced
 from cybertrack.gcpause import paused_gc
@@ -90,23 +90,6 @@ def incident_timeline(store: Store, incident_id: str, ref: Reference | None = No
     return Timeline(f"Timeline of {case.title}", _sorted(events))
 
 
-def _incident_events(events: Sequence[ReachIncident], actor: str, ref: Reference
-                     ) -> list[TimelineEvent]:
-    """An event per incident group. Its text is worded once per (kinds, targets): a state's
-    thousands of events share a few hundred."""
-    texts: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
-    out = []
-    for e in events:
-        text = texts.get((e.kinds, e.targets))
-        if text is None:
-            kinds = ", ".join(e.kinds) or "cyber operation"
-            targets = ", ".join(country_name(t, ref) for t in e.targets) or "unknown targets"
-            text = texts[e.kinds, e.targets] = f"{kinds} against {targets}"
-        out.append(TimelineEvent(e.date, "incident", actor, text, e.sources, e.date is None,
-                                 e.incident_ids[0]))
-    return out
-
-
 def _merged(responses: Sequence[TimelineEvent]) -> list[TimelineEvent]:
     """Responses with one event apiece, each response to each incident group once: the United
     States sanctioning Iran in 2012 and again in 2022 stay two events. The same response told
@@ -126,7 +109,8 @@ def _merged(responses: Sequence[TimelineEvent]) -> list[TimelineEvent]:
 def _response_events(claims: Sequence[SourcedClaim], event_of: Mapping[str, str],
                      ref: Reference) -> list[TimelineEvent]:
     """Response claims as timeline events, dated by weighing their reports, per incident
-    group (``event_of`` maps an incident id to its group) as ``timeline_rows`` has them."""
+    group (``event_of`` maps an incident id to its group), as stored group timelines have
+    them."""
     by_event: dict[str, list[SourcedClaim]] = {}
     for s in claims:
         iid = s.claim.incident_id or ""
@@ -149,17 +133,9 @@ def actor_timeline(store: Store, name: str, ref: Reference | None = None) -> Tim
 
 
 def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline:
-    """``actor_timeline`` for an already resolved subject: the stored events of its groups
-    (brought up to date first), the incidents on the word of those who attributed them to it."""
-    ensure_groups(store)
-    ensure_group_timelines(store, ref)
-    who = (subject.states, subject.actor_ids, subject.actor_names)
+    """``actor_timeline`` for an already resolved subject."""
     with paused_gc():  # thousands of events for a whole state: see ``cybertrack.gcpause``
-        sources = store.subject_group_sources(*who)
-        incidents: list[TimelineEvent] = []
-        responses: list[TimelineEvent] = []
-        for gid, encoded in store.subject_group_timelines(*who):
-            _decode(encoded, subject.name, tuple(sources.get(gid, ())), incidents, responses)
+        incidents, responses = _stored_events(store, subject, ref)
         events = incidents + _merged(responses)
         # ``TimelineEvent.sort_key`` order, from keys built without a property call apiece
         keys = [(e.date is None, e.date.start if e.date else _NEVER, _KIND_ORDER[e.kind], e.text)
@@ -170,15 +146,13 @@ def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline
 
 def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) -> Timeline:
     """Between two states: incidents attributed to either against the other, and every
-    response one took against the other."""
+    response one took against the other (tied to an incident or not)."""
     ref = ref or load_reference()
     sa, sb = resolve_subject(store, a, ref), resolve_subject(store, b, ref)
-    ensure_groups(store)
     out: list[TimelineEvent] = []
     for src, dst in ((sa, sb), (sb, sa)):
-        if dst.home is None:
-            continue
-        out.extend(_incident_events(subject_events(store, src, target=dst.home), src.name, ref))
+        if dst.home is not None:
+            out.extend(_stored_events(store, src, ref, target=dst.home)[0])
     if sa.home and sb.home:
         claims = store.responses_between(sa.home, sb.home)
         docs = store.documents_info({c.document_id for c in claims})
@@ -186,6 +160,30 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
         event_of = {i: g.group_id for i, g in groups.items()}
         out.extend(_response_events(sourced(claims, docs, (), ref=ref), event_of, ref))
     return Timeline(f"Timeline of {sa.name} and {sb.name}", _sorted(out))
+
+
+def _stored_events(store: Store, subject: Subject, ref: Reference, *,
+                   target: str | None = None
+                   ) -> tuple[list[TimelineEvent], list[TimelineEvent]]:
+    """(incidents, responses) of the groups attributed to ``subject`` (and targeting
+    ``target``), from their stored timelines (brought up to date first): each incident on the
+    word of those who attributed it to the subject."""
+    ensure_groups(store)
+    ensure_group_timelines(store, ref)
+    who = (subject.states, subject.actor_ids, subject.actor_names)
+    named: dict[str, str] = {}  # a government speaks under its country code: name it
+    incidents: list[TimelineEvent] = []
+    responses: list[TimelineEvent] = []
+    for _, encoded, sources in store.subject_group_timelines(*who, target=target):
+        _decode(encoded, subject.name,
+                tuple(named.get(x) or named.setdefault(x, _source_name(x, ref))
+                      for x in sources), incidents, responses)
+    return incidents, responses
+
+
+def _source_name(source: str, ref: Reference) -> str:
+    """"Albania" for a source stored as "AL" (government claimants), else as stored."""
+    return country_name(source, ref) if len(source) == 2 and source.isupper() else source
 
 
 # --- stored group timelines --------------------------------------------------------------------

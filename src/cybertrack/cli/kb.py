@@ -31,12 +31,16 @@ def link_build_command(
 ) -> None:
     """Propose links between incidents of different documents that look like one event.
 
-    Existing links keep their status (accepted/rejected decisions are never undone)."""
+    Existing links keep their status (accepted/rejected decisions are never undone). The
+    incident groups they change are regrouped, and their stored timelines computed, so the
+    next report or timeline reads them ready."""
+    from cybertrack.analysis.timeline import ensure_group_timelines
     from cybertrack.resolve import link_all, link_new
     from cybertrack.store import Store
 
     with Store.open(resolve_db(db)) as store:
         done = link_new(store, document) if document else link_all(store)
+        ensure_group_timelines(store)
     console.print(f"incidents {done.incidents}  pairs compared {done.pairs_scored}  links "
                   f"found {done.links_found}  new {done.links_new}", highlight=False)
 
