@@ -51,6 +51,12 @@ def test_state_timeline_keeps_each_response_to_each_event(store: Store) -> None:
     incident = next(e for e in events if e.kind == "incident" and "Saudi Arabia" in e.text)
     assert incident.actor == "Iran" and incident.sources == ("Mandiant",)
     assert incident.date is not None and incident.date.iso() == "2012-08-15"
+    # a span of years: the incidents dated in it, and the responses to them
+    recent = actor_timeline(store, "Iran", since=2020)
+    assert recent.title == "Timeline of Iran, from 2020"
+    assert _sanctions(recent.events) == ["2022-09-09"]
+    assert all(e.date is not None and e.date.start.year >= 2022 for e in recent.events)
+    assert actor_timeline(store, "Iran", since=2012, until=2012).title.endswith(", 2012")
 
 
 def test_timeline_follows_new_reports_and_regrouping(store: Store) -> None:

@@ -105,6 +105,13 @@ def test_cli_incident_reach_timeline_firsts(kb_file: str, tmp_path: Path) -> Non
     assert any("severed diplomatic ties" in s for s in firsts["sever-relations"]["sentences"])
     result = run(app, ["timeline", "--db", kb_file])
     assert result.exit_code != 0 and "exactly one" in result.output
+    result = run(app, ["timeline", "--actor", "Iran", "--since", "2022", "--db", kb_file,
+                       "-f", "json"])
+    dates = [e["date"] for e in json.loads(result.output)["events"] if e["kind"] == "incident"]
+    assert dates and all(d and d >= "2022" for d in dates)
+    result = run(app, ["timeline", "--pair", "Iran", "Albania", "--since", "2022", "--db",
+                       kb_file])
+    assert result.exit_code != 0 and "--actor" in result.output
 
 
 def test_cli_link_review(kb_file: str) -> None:

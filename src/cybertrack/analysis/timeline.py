@@ -56,7 +56,6 @@ class TimelineEvent(NamedTuple):
 
 
 _KIND_ORDER = {"incident": 0, "attribution": 1, "denial": 2, "response": 3}
-_NEVER = dt.date.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,23 +124,37 @@ def _response_events(claims: Sequence[SourcedClaim], event_of: Mapping[str, str]
     return _merged(out)
 
 
-def actor_timeline(store: Store, name: str, ref: Reference | None = None) -> Timeline:
+def actor_timeline(store: Store, name: str, ref: Reference | None = None, *,
+                   since: int | None = None, until: int | None = None) -> Timeline:
     """Incidents attributed to a threat actor (or a state and the actors it sponsors), and the
-    responses to them."""
+    responses to them; only the incidents dated from year ``since`` to ``until`` (inclusive)
+    when either is given."""
     ref = ref or load_reference()
-    return subject_timeline(store, resolve_subject(store, name, ref), ref)
+    return subject_timeline(store, resolve_subject(store, name, ref), ref, since=since,
+                            until=until)
 
 
-def subject_timeline(store: Store, subject: Subject, ref: Reference) -> Timeline:
+def subject_timeline(store: Store, subject: Subject, ref: Reference, *,
+                     since: int | None = None, until: int | None = None) -> Timeline:
     """``actor_timeline`` for an already resolved subject."""
+    years = _years(since, until)
     with paused_gc():  # thousands of events for a whole state: see ``cybertrack.gcpause``
-        incidents, responses = _stored_events(store, subject, ref)
-        events = incidents + _merged(responses)
-        # ``TimelineEvent.sort_key`` order, from keys built without a property call apiece
-        keys = [(e.date is None, e.date.start if e.date else _NEVER, _KIND_ORDER[e.kind], e.text)
-                for e in events]
-        order = sorted(range(len(events)), key=keys.__getitem__)
-        return Timeline(f"Timeline of {subject.name}", tuple(events[i] for i in order))
+        events = _stored_events(store, subject, ref, years=years)
+        return Timeline(f"Timeline of {subject.name}{_span(years)}", events.in_order())
+
+
+def _years(since: int | None, until: int | None) -> tuple[int, int] | None:
+    if since is None and until is None:
+        return None
+    return (since if since is not None else 1, until if until is not None else 9999)
+
+
+def _span(years: tuple[int, int] | None) -> str:
+    if years is None:
+        return ""
+    lo, hi = years
+    return (f", {lo}" if lo == hi else f", {lo}-{hi}" if lo > 1 and hi < 9999
+            else f", from {lo}" if lo > 1 else f", until {hi}")
 
 
 def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) -> Timeline:
@@ -152,7 +165,7 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
     out: list[TimelineEvent] = []
     for src, dst in ((sa, sb), (sb, sa)):
         if dst.home is not None:
-            out.extend(_stored_events(store, src, ref, target=dst.home)[0])
+            out.extend(_stored_events(store, src, ref, target=dst.home).incidents)
     if sa.home and sb.home:
         claims = store.responses_between(sa.home, sb.home)
         docs = store.documents_info({c.document_id for c in claims})
@@ -163,22 +176,22 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
 
 
 def _stored_events(store: Store, subject: Subject, ref: Reference, *,
-                   target: str | None = None
-                   ) -> tuple[list[TimelineEvent], list[TimelineEvent]]:
-    """(incidents, responses) of the groups attributed to ``subject`` (and targeting
-    ``target``), from their stored timelines (brought up to date first): each incident on the
-    word of those who attributed it to the subject."""
+                   target: str | None = None, years: tuple[int, int] | None = None
+                   ) -> _Decoded:
+    """The events of the groups attributed to ``subject`` (and targeting ``target``, dated
+    within ``years``), from
+    their stored timelines (brought up to date first): each incident on the word of those who
+    attributed it to the subject."""
     ensure_groups(store)
     ensure_group_timelines(store, ref)
     who = (subject.states, subject.actor_ids, subject.actor_names)
     named: dict[str, str] = {}  # a government speaks under its country code: name it
-    incidents: list[TimelineEvent] = []
-    responses: list[TimelineEvent] = []
-    for _, encoded, sources in store.subject_group_timelines(*who, target=target):
-        _decode(encoded, subject.name,
-                tuple(named.get(x) or named.setdefault(x, _source_name(x, ref))
-                      for x in sources), incidents, responses)
-    return incidents, responses
+    out = _Decoded(subject.name)
+    for _, encoded, sources in store.subject_group_timelines(*who, target=target,
+                                                                   years=years):
+        out.add(encoded, tuple(named.get(x) or named.setdefault(x, _source_name(x, ref))
+                               for x in sources))
+    return out
 
 
 def _source_name(source: str, ref: Reference) -> str:
@@ -191,9 +204,10 @@ def _source_name(source: str, ref: Reference) -> str:
 #: Groups computed and written per transaction.
 BATCH = 2000
 #: Separators of the stored text: events by line, fields by unit separator, sources by record
-#: separator (none of them can appear in a field: ``_field`` blanks them).
-_LINE, _FIELD, _LIST = "\n", "\x1f", "\x1e"
-_BLANKED = str.maketrans({_LINE: " ", _FIELD: " ", _LIST: " "})
+#: separator, a date's parts by group separator (none of them can appear in a field: ``_field``
+#: blanks them).
+_LINE, _FIELD, _LIST, _DATE = "\n", "\x1f", "\x1e", "\x1d"
+_BLANKED = str.maketrans({_LINE: " ", _FIELD: " ", _LIST: " ", _DATE: " "})
 
 
 def ensure_group_timelines(store: Store, ref: Reference | None = None) -> int:
@@ -243,7 +257,7 @@ def _group_events(first: str, incidents: Sequence[Incident], responses: Sequence
         out.append(TimelineEvent(
             step.date, "response", step.actor, f"{step.actor} {step.what}",
             tuple(dict.fromkeys(s.source_label for s in step.claims)), step.approximate,
-            step.claims[0].claim.incident_id or first))
+            first))  # the group's incident, as its incident event names it
     return out
 
 
@@ -253,37 +267,62 @@ def _field(value: str) -> str:
 
 def _encode(e: TimelineEvent) -> str:
     d = e.date
-    return _FIELD.join((
-        e.kind, _field(e.actor), _field(e.text),
-        d.start.isoformat() if d else "", d.end.isoformat() if d else "",
-        _field(d.precision) if d else "", _field(d.text) if d else "",
-        "1" if e.approximate else "", _LIST.join(_field(x) for x in e.sources),
-        e.incident_id or ""))
+    when = _DATE.join((d.start.isoformat(), d.end.isoformat(), d.precision, _field(d.text))
+                      ) if d else ""
+    return _FIELD.join((e.kind, _field(e.actor), _field(e.text), when,
+                        "1" if e.approximate else "",
+                        _LIST.join(_field(x) for x in e.sources), e.incident_id or ""))
 
 
 @functools.lru_cache(maxsize=16384)
-def _date(start: str, end: str, precision: str, text: str) -> PartialDate | None:
+def _date(when: str) -> PartialDate | None:
     """A stored date (memoized: a state's timeline decodes thousands, most of them repeats)."""
-    if not start:
+    if not when:
         return None
+    start, end, precision, text = when.split(_DATE)
     return PartialDate(dt.date.fromisoformat(start), dt.date.fromisoformat(end),
                        cast(Precision, precision), text)
 
 
-def _decode(encoded: str, actor: str, sources: tuple[str, ...],
-            incidents: list[TimelineEvent], responses: list[TimelineEvent]) -> None:
-    """Append the events of one stored group timeline: its incident on the word of
-    ``sources`` (those attributing it to ``actor``, the subject), and its responses."""
-    event, date = TimelineEvent, _date
-    for line in encoded.split(_LINE):
-        kind, who, text, start, end, precision, dtext, approx, srcs, iid = line.split(_FIELD)
-        if kind == "incident":
-            incidents.append(event(date(start, end, precision, dtext), kind, actor, text,
-                                   sources, approx == "1", iid))
-        else:
-            responses.append(event(date(start, end, precision, dtext), kind, who, text,
-                                   tuple(srcs.split(_LIST)) if srcs else (), approx == "1",
-                                   iid or None))
+class _Decoded:
+    """Events decoded from stored group timelines, with their sort keys, responses merged as
+    ``_merged`` does. The keys are strings built from the stored fields ("2022-07-15", the
+    kind's rank, the text; "~" for undated, after every date), in ``TimelineEvent.sort_key``
+    order: comparing key tuples holding dates was a tenth of a state's timeline."""
+
+    def __init__(self, actor: str) -> None:
+        self.actor = actor
+        self.incidents: list[TimelineEvent] = []
+        self._keys: list[str] = []
+        self._responses: dict[tuple[str, str, str, str], tuple[str, TimelineEvent]] = {}
+
+    def add(self, encoded: str, sources: tuple[str, ...]) -> None:
+        """Add the events of one stored group timeline: its incident on the word of
+        ``sources`` (those attributing it to the subject), and its responses."""
+        # tuple.__new__: the named tuple's own __new__ is a Python call, a third of the cost
+        new, event, date, responses = tuple.__new__, TimelineEvent, _date, self._responses
+        for line in encoded.split(_LINE):
+            kind, who, text, when, approx, srcs, iid = line.split(_FIELD)
+            if kind == "incident":
+                self.incidents.append(new(event, (date(when), kind, self.actor, text, sources,
+                                                  approx == "1", iid)))
+                self._keys.append(f"{when[:10] or '~'}0{text}")
+                continue
+            same = (who, text, when[:21], approx)
+            seen = responses.get(same)
+            listed = tuple(srcs.split(_LIST)) if srcs else ()
+            if seen is None:
+                responses[same] = (f"{when[:10] or '~'}3{text}", new(event, (
+                    date(when), kind, who, text, listed, approx == "1", iid or None)))
+            else:
+                first = seen[1]
+                responses[same] = (seen[0], first._replace(
+                    sources=tuple(dict.fromkeys(first.sources + listed))))
+
+    def in_order(self) -> tuple[TimelineEvent, ...]:
+        events = self.incidents + [e for _, e in self._responses.values()]
+        keys = self._keys + [k for k, _ in self._responses.values()]
+        return tuple(events[i] for i in sorted(range(len(events)), key=keys.__getitem__))
 
 
 def describe(event: TimelineEvent) -> str:

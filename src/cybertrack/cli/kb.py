@@ -221,6 +221,12 @@ def timeline_command(
         show_default=False)] = None,
     pair: Annotated[tuple[str, str] | None, typer.Option(
         help="Timeline between two states: --pair Iran Albania.", show_default=False)] = None,
+    since: Annotated[int | None, typer.Option(
+        help="With --actor: only incidents dated in or after this year (and the responses "
+        "to them).", show_default=False)] = None,
+    until: Annotated[int | None, typer.Option(
+        help="With --actor: only incidents dated in or before this year.",
+        show_default=False)] = None,
     db: DbOption = None,
     format: FormatOption = "text",
     out: OutOption = None,
@@ -237,12 +243,14 @@ def timeline_command(
 
     if sum(x is not None for x in (incident, actor, pair)) != 1:
         fail("give exactly one of --incident ID, --actor NAME or --pair STATE STATE")
+    if (since is not None or until is not None) and actor is None:
+        fail("--since and --until select years of an --actor timeline")
     ref = load_reference()
     with Store.open(resolve_db(db)) as store:
         if incident is not None:
             tl = incident_timeline(store, find_incident(store, incident), ref)
         elif actor is not None:
-            tl = actor_timeline(store, actor, ref)
+            tl = actor_timeline(store, actor, ref, since=since, until=until)
         else:
             assert pair is not None
             tl = pair_timeline(store, pair[0], pair[1], ref)

@@ -275,6 +275,7 @@ timeline_groups = Table(
     metadata,
     Column("group_id", Text, primary_key=True),
     Column("events", Text, nullable=False),
+    Column("attributions", Text, nullable=False),
 )
 
 #: Groups whose ``timeline_groups`` row must be computed again, with the token of the write that

@@ -16,17 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import delete, insert, select, tuple_
 
 from cybertrack.store import schema as t
 from cybertrack.store.summary import CHUNK, subject_rows, unique_chunks
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection
-
-
-#: Joins a group's sources in one text (a control character: no source name holds it).
-SOURCE_SEPARATOR = "\x1e"
 
 
 class TimelineQueries:
@@ -58,42 +54,73 @@ class TimelineQueries:
     def write_group_timelines(self, marks: Sequence[tuple[str, str]],
                               timelines: Mapping[str, str]) -> None:
         """Replace the stored timelines of the marked groups by ``timelines`` (group id ->
-        encoded events; a marked group left out has none) and clear the marks that still
-        carry the token read, in one transaction."""
-        g, s = t.timeline_groups, t.timeline_stale
-        values = [{"group_id": gid, "events": events} for gid, events in timelines.items()]
+        encoded events; a marked group left out has none), each with who attributes it to
+        whom as ``attribution_facts`` has it now, and clear the marks that still carry the
+        token read, in one transaction."""
+        g, s, f = t.timeline_groups, t.timeline_stale, t.attribution_facts.c
         with self._write(f"cannot store the timelines of {len(marks)} incident groups") as conn:
             for chunk in unique_chunks(gid for gid, _ in marks):
                 conn.execute(delete(g).where(g.c.group_id.in_(chunk)))
-            for start in range(0, len(values), CHUNK):
-                conn.execute(insert(g), values[start:start + CHUNK])
+            for chunk in unique_chunks(timelines):
+                said: dict[str, list[str]] = {}
+                for gid, *fields in conn.execute(
+                        select(f.group_id, f.state, f.actor_id, f.actor_name, f.source)
+                        .where(f.group_id.in_(chunk)).distinct()):
+                    said.setdefault(gid, []).append(_FIELD.join(map(_blank, fields)))
+                conn.execute(insert(g), [
+                    {"group_id": gid, "events": timelines[gid],
+                     "attributions": _LINE.join(sorted(said.get(gid, ())))} for gid in chunk])
             for start in range(0, len(marks), CHUNK):
                 conn.execute(delete(s).where(tuple_(s.c.group_id, s.c.token).in_(
                     list(marks[start:start + CHUNK]))))
 
     def subject_group_timelines(self, states: Sequence[str] = (),
                                 actor_ids: Sequence[str] = (), actor_names: Sequence[str] = (),
-                                *, target: str | None = None
+                                *, target: str | None = None,
+                                years: tuple[int, int] | None = None,
                                 ) -> list[tuple[str, str, tuple[str, ...]]]:
         """(group id, encoded events, sources) of the groups attributed to the subject (and
-        targeting ``target`` if given); the sources are those attributing the group to the
-        subject, sorted. One statement: the database gathers each group's distinct sources
-        (reading them as rows, a state's thirty thousand, cost as much as the events)."""
+        targeting ``target``, and dated within ``years``, if given); the sources are those
+        attributing the group to the subject, sorted. The groups are found in
+        ``attribution_facts`` and their sources read from the stored attributions: reading a
+        state's thirty thousand fact rows back cost as much as its events."""
         f, g = t.attribution_facts.c, t.timeline_groups.c
-        facts = subject_rows((f.group_id, f.source), states, actor_ids, actor_names,
-                             _targeting(target))
-        if facts is None:
+        groups = subject_rows((f.group_id,), states, actor_ids, actor_names,
+                              _filters(target, years))
+        if groups is None:
             return []
-        pairs = select(facts.subquery()).distinct().subquery()
-        sources = (select(pairs.c.group_id,
-                          func.aggregate_strings(pairs.c.source, SOURCE_SEPARATOR)
-                          .label("sources"))
-                   .group_by(pairs.c.group_id).subquery())
-        q = select(g.group_id, g.events, sources.c.sources).join(
-            sources, sources.c.group_id == g.group_id)
-        return [(gid, events, tuple(sorted(joined.split(SOURCE_SEPARATOR))))
-                for gid, events, joined in self._tuples(q)]
+        who = (set(states), set(actor_ids), set(actor_names))
+        return [(gid, events, _sources(attributions, *who)) for gid, events, attributions
+                in self._tuples(select(g.group_id, g.events, g.attributions)
+                                .where(g.group_id.in_(groups)))]
 
 
-def _targeting(target: str | None) -> list[ColumnElement[bool]]:
-    return [] if target is None else [t.attribution_facts.c.country == target]
+#: Separators of the stored attributions: one per line, fields by unit separator.
+_LINE, _FIELD = "\n", "\x1f"
+_BLANKED = str.maketrans({_LINE: " ", _FIELD: " "})
+
+
+def _blank(value: str) -> str:
+    return value.translate(_BLANKED)
+
+
+def _sources(attributions: str, states: set[str], actor_ids: set[str], actor_names: set[str],
+             ) -> tuple[str, ...]:
+    """The sources of the stored ``attributions`` (sorted lines of state, actor id, actor
+    name and source) that name one of the states, actor ids or actor names."""
+    out: dict[str, None] = {}
+    for line in attributions.split(_LINE) if attributions else ():
+        state, actor_id, actor_name, source = line.split(_FIELD)
+        if state in states or actor_id in actor_ids or actor_name in actor_names:
+            out[source] = None
+    return tuple(sorted(out))
+
+
+def _filters(target: str | None, years: tuple[int, int] | None) -> list[ColumnElement[bool]]:
+    f = t.attribution_facts.c
+    out: list[ColumnElement[bool]] = []
+    if target is not None:
+        out.append(f.country == target)
+    if years is not None:
+        out += [f.group_year >= years[0], f.group_year <= years[1]]
+    return out

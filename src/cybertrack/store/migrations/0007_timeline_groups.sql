@@ -4,10 +4,12 @@
 --
 -- timeline_groups: per incident group, its events as a timeline shows them (the incident with
 -- the group's date, targets and kinds; each response to it with its actor, the date weighed
--- over its reports and their sources), worded and encoded by cybertrack.analysis.timeline_rows
+-- over its reports and their sources), worded and encoded by cybertrack.analysis.timeline
 -- (one text per group: a state's timeline reads thousands of groups, and decoding a dozen
--- columns per event cost more than the events are worth). Which groups a subject's timeline
--- lists, and on whose word, still comes from attribution_facts at read time.
+-- columns per event cost more than the events are worth), and who attributed the group to
+-- whom (state, actor id, actor name and source of each of its attribution_facts rows), so a
+-- subject's timeline finds its groups in attribution_facts and reads its sources here instead
+-- of reading every fact row back.
 --
 -- timeline_stale: groups whose rows must be computed again (a group row was written, or one
 -- of its incidents gained claims), marked by cybertrack.store in the transaction that changed
@@ -18,7 +20,8 @@
 
 CREATE TABLE timeline_groups (
     group_id TEXT NOT NULL PRIMARY KEY,
-    events TEXT NOT NULL
+    events TEXT NOT NULL,
+    attributions TEXT NOT NULL
 );
 
 CREATE TABLE timeline_stale (
