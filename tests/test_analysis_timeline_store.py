@@ -35,7 +35,10 @@ def test_state_timeline_keeps_each_response_to_each_event(store: Store) -> None:
                 target_state="IR", event_date=day("2012-09-20")),)),
         _attributed(202, published="2022-10-01", when="2022-07-15", targets=("AL",), extra=(
             say("response", sanction, USA, action="sanction", actor_state="US",
-                target_state="IR", event_date=day("2022-09-09")),)),
+                target_state="IR", event_date=day("2022-09-09")),
+            say("attribution", "Others blamed Russia.", USA, attributed_state="RU"),
+            say("response", "The United States condemned Russia.", USA, action="condemn",
+                actor_state="US", target_state="RU", event_date=day("2022-09-10")))),
         *albania_reports(),
     ])
     link_all(store)
@@ -51,6 +54,10 @@ def test_state_timeline_keeps_each_response_to_each_event(store: Store) -> None:
     incident = next(e for e in events if e.kind == "incident" and "Saudi Arabia" in e.text)
     assert incident.actor == "Iran" and incident.sources == ("Mandiant",)
     assert incident.date is not None and incident.date.iso() == "2012-08-15"
+    # a response against another state, to the same event, belongs to that state's timeline
+    assert not any(e.kind == "response" and "Russia" in e.text for e in events)
+    assert any("Russia" in e.text for e in actor_timeline(store, "Russia").events
+               if e.kind == "response")
     # a span of years: the incidents dated in it, and the responses to them
     recent = actor_timeline(store, "Iran", since=2020)
     assert recent.title == "Timeline of Iran, from 2020"

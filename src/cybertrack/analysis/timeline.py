@@ -127,7 +127,9 @@ def _response_events(claims: Sequence[SourcedClaim], event_of: Mapping[str, str]
 def actor_timeline(store: Store, name: str, ref: Reference | None = None, *,
                    since: int | None = None, until: int | None = None) -> Timeline:
     """Incidents attributed to a threat actor (or a state and the actors it sponsors), and the
-    responses to them; only the incidents dated from year ``since`` to ``until`` (inclusive)
+    responses to them taken against its state (the sponsor of an actor) or against no state
+    named: a response against another state accused of the same event belongs to that
+    state's timeline. Only the incidents dated from year ``since`` to ``until`` (inclusive)
     when either is given."""
     ref = ref or load_reference()
     return subject_timeline(store, resolve_subject(store, name, ref), ref, since=since,
@@ -186,7 +188,7 @@ def _stored_events(store: Store, subject: Subject, ref: Reference, *,
     ensure_group_timelines(store, ref)
     who = (subject.states, subject.actor_ids, subject.actor_names)
     named: dict[str, str] = {}  # a government speaks under its country code: name it
-    out = _Decoded(subject.name)
+    out = _Decoded(subject.name, subject.home)
     for _, encoded, sources in store.subject_group_timelines(*who, target=target,
                                                                    years=years):
         out.add(encoded, tuple(named.get(x) or named.setdefault(x, _source_name(x, ref))
@@ -203,6 +205,8 @@ def _source_name(source: str, ref: Reference) -> str:
 
 #: Groups computed and written per transaction.
 BATCH = 2000
+#: Stored texts are derived data read only here: a change to their layout ships with a
+#: migration that marks every group stale (as 0007 does), so none is read in an old layout.
 #: Separators of the stored text: events by line, fields by unit separator, sources by record
 #: separator, a date's parts by group separator (none of them can appear in a field: ``_field``
 #: blanks them).
@@ -236,28 +240,30 @@ def group_timelines(store: Store, group_ids: Sequence[str], ref: Reference
     by_incident: dict[str, list[Claim]] = {}
     for c in responses:
         by_incident.setdefault(c.incident_id or "", []).append(c)
-    return {gid: _LINE.join(_encode(e) for e in _group_events(
+    return {gid: _LINE.join(_encode(e, against) for e, against in _group_events(
                 mids[0], [incidents[i] for i in mids if i in incidents],
                 [c for i in mids for c in by_incident.get(i, ())], docs, ref))
             for gid, mids in members.items()}
 
 
 def _group_events(first: str, incidents: Sequence[Incident], responses: Sequence[Claim],
-                  docs: Mapping[str, DocumentInfo], ref: Reference) -> list[TimelineEvent]:
+                  docs: Mapping[str, DocumentInfo], ref: Reference
+                  ) -> list[tuple[TimelineEvent, str]]:
     """What a timeline shows of one group: its incident (no actor and no sources yet: those
     depend on the subject) dated by ``group_date`` (approximate when only a publication date
-    dates it), then the responses to it."""
+    dates it), then the responses to it, each with the state it was taken against ('' when
+    none is named)."""
     kinds = ", ".join(dict.fromkeys(k for i in incidents for k in i.kinds)) or "cyber operation"
     targets = ", ".join(country_name(t, ref) for t in dict.fromkeys(
         t for i in incidents for t in i.targets)) or "unknown targets"
     dated = any(i.time is not None for i in incidents)
-    out = [TimelineEvent(group_date(list(incidents), docs), "incident", "",
-                         f"{kinds} against {targets}", (), not dated, first)]
+    out = [(TimelineEvent(group_date(list(incidents), docs), "incident", "",
+                          f"{kinds} against {targets}", (), not dated, first), "")]
     for step in response_steps(sourced(responses, docs, (), ref=ref), None, ref):
-        out.append(TimelineEvent(
+        out.append((TimelineEvent(
             step.date, "response", step.actor, f"{step.actor} {step.what}",
             tuple(dict.fromkeys(s.source_label for s in step.claims)), step.approximate,
-            first))  # the group's incident, as its incident event names it
+            first), step.target_state or ""))  # the group's incident, as its event names it
     return out
 
 
@@ -265,13 +271,14 @@ def _field(value: str) -> str:
     return value.translate(_BLANKED)
 
 
-def _encode(e: TimelineEvent) -> str:
+def _encode(e: TimelineEvent, against: str) -> str:
     d = e.date
     when = _DATE.join((d.start.isoformat(), d.end.isoformat(), d.precision, _field(d.text))
                       ) if d else ""
     return _FIELD.join((e.kind, _field(e.actor), _field(e.text), when,
                         "1" if e.approximate else "",
-                        _LIST.join(_field(x) for x in e.sources), e.incident_id or ""))
+                        _LIST.join(_field(x) for x in e.sources), e.incident_id or "",
+                        _field(against)))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -290,19 +297,23 @@ class _Decoded:
     kind's rank, the text; "~" for undated, after every date), in ``TimelineEvent.sort_key``
     order: comparing key tuples holding dates was a tenth of a state's timeline."""
 
-    def __init__(self, actor: str) -> None:
-        self.actor = actor
+    def __init__(self, actor: str, home: str | None) -> None:
+        self.actor, self.home = actor, home
         self.incidents: list[TimelineEvent] = []
         self._keys: list[str] = []
         self._responses: dict[tuple[str, str, str, str], tuple[str, TimelineEvent]] = {}
 
     def add(self, encoded: str, sources: tuple[str, ...]) -> None:
         """Add the events of one stored group timeline: its incident on the word of
-        ``sources`` (those attributing it to the subject), and its responses."""
+        ``sources`` (those attributing it to the subject), and its responses against the
+        subject's home state or against no state named."""
         # tuple.__new__: the named tuple's own __new__ is a Python call, a third of the cost
         new, event, date, responses = tuple.__new__, TimelineEvent, _date, self._responses
+        home = self.home
         for line in encoded.split(_LINE):
-            kind, who, text, when, approx, srcs, iid = line.split(_FIELD)
+            kind, who, text, when, approx, srcs, iid, against = line.split(_FIELD)
+            if against and home and against != home:
+                continue
             if kind == "incident":
                 self.incidents.append(new(event, (date(when), kind, self.actor, text, sources,
                                                   approx == "1", iid)))
