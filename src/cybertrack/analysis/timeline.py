@@ -275,10 +275,10 @@ def _encode(e: TimelineEvent, against: str) -> str:
     d = e.date
     when = _DATE.join((d.start.isoformat(), d.end.isoformat(), d.precision, _field(d.text))
                       ) if d else ""
-    return _FIELD.join((e.kind, _field(e.actor), _field(e.text), when,
+    # the state it was taken against first: a timeline skips other states' lines unsplit
+    return _FIELD.join((_field(against), e.kind, _field(e.actor), _field(e.text), when,
                         "1" if e.approximate else "",
-                        _LIST.join(_field(x) for x in e.sources), e.incident_id or "",
-                        _field(against)))
+                        _LIST.join(_field(x) for x in e.sources), e.incident_id or ""))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -309,11 +309,11 @@ class _Decoded:
         subject's home state or against no state named."""
         # tuple.__new__: the named tuple's own __new__ is a Python call, a third of the cost
         new, event, date, responses = tuple.__new__, TimelineEvent, _date, self._responses
-        home = self.home
+        mine = self.home + _FIELD if self.home else ""
         for line in encoded.split(_LINE):
-            kind, who, text, when, approx, srcs, iid, against = line.split(_FIELD)
-            if against and home and against != home:
-                continue
+            if mine and line[0] != _FIELD and not line.startswith(mine):
+                continue  # a response against another state
+            _, kind, who, text, when, approx, srcs, iid = line.split(_FIELD)
             if kind == "incident":
                 self.incidents.append(new(event, (date(when), kind, self.actor, text, sources,
                                                   approx == "1", iid)))
