@@ -4,7 +4,7 @@ regrouped or computed concurrently."""
 
 from __future__ import annotations
 
-from cybertrack.analysis import actor_timeline
+from cybertrack.analysis import actor_timeline, reach
 from cybertrack.analysis.timeline import TimelineEvent, ensure_group_timelines, group_timelines
 from cybertrack.model import Claimant, Extraction
 from cybertrack.reference import load_reference
@@ -125,3 +125,6 @@ def test_a_government_source_is_named(store: Store) -> None:
     link_all(store)
     incident = next(e for e in actor_timeline(store, "Iran").events if e.kind == "incident")
     assert incident.sources == ("United Kingdom",)
+    r = reach(store, "Iran")  # reach names its sources alike
+    assert r.sources == ((2022, ("United Kingdom",)),)
+    assert [e.sources for e in r.incidents] == [("United Kingdom",)]

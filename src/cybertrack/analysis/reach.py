@@ -36,7 +36,7 @@ from cybertrack.analysis.regions import (
     in_region,
     region_members,
 )
-from cybertrack.analysis.sources import country_name
+from cybertrack.analysis.sources import country_name, source_name
 from cybertrack.errors import CybertrackError, UnknownEntityError
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
@@ -174,7 +174,8 @@ def _who(subject: Subject) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
 
 
 def subject_events(store: Store, subject: Subject, *, years: tuple[int, int] | None = None,
-                   target: str | None = None) -> list[ReachIncident]:
+                   target: str | None = None, ref: Reference | None = None
+                   ) -> list[ReachIncident]:
     """The events (incident groups) attributed to ``subject``, earliest first. One pass over
     the plain rows (one per incident and source, sorted by incident): a state's timeline has
     ten thousand of them, so each incident is decoded once, when its first row comes, and a
@@ -197,11 +198,13 @@ def subject_events(store: Store, subject: Subject, *, years: tuple[int, int] | N
             g[4].update(dict.fromkeys(codec.strings(kinds)))
         if source:
             g[5][source] = None
+    named: dict[str, str] = {}  # sources named once each (``source_name``)
     out = []
     for key, (year, incidents, times, tgts, knds, sources) in groups.items():
         date = min(times, key=_narrowest) if times else None
         out.append(ReachIncident(key, tuple(incidents), date, year, tuple(tgts), tuple(knds),
-                                 tuple(sources)))
+                                 tuple(named.get(x) or named.setdefault(x, source_name(x, ref))
+                                       for x in sources)))
     out.sort(key=_event_order)
     return out
 
@@ -253,13 +256,13 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
     last = until or years[-1].year
     first_recent = since or last
     first_all = baseline_from or years[0].year
-    recent_events = subject_events(store, subject, years=(first_recent, last))
+    recent_events = subject_events(store, subject, years=(first_recent, last), ref=ref)
     cells = summary.cells
     targets = _target_years(cells, recent_events, home, region, ref)
     sources: dict[int, list[tuple[int, str]]] = {}
     for year, source, n in summary.sources:
         if year is not None:
-            sources.setdefault(year, []).append((n, source))
+            sources.setdefault(year, []).append((n, source_name(source, ref)))
     by_year = tuple((y, tuple(s for _, s in sorted(v, key=lambda x: (-x[0], x[1]))))
                     for y, v in sorted(sources.items()))
     recent = _period(years, targets, first_recent, last)

@@ -98,6 +98,12 @@ def country_name(code: str | None, ref: Reference | None = None) -> str:
     return _country_name(ref or load_reference(), code)
 
 
+def source_name(source: str, ref: Reference | None = None) -> str:
+    """A source as ``attribution_facts`` stores it (the claimant's name, else the
+    publisher), for display: a government speaks under its country code ("AL" -> "Albania")."""
+    return country_name(source, ref) if len(source) == 2 and source.isupper() else source
+
+
 def basis_of(claim: Claim, targets: Iterable[str]) -> str:
     """The claimant basis of ``claim`` for an incident against ``targets`` (module rules)."""
     who = claim.claimant

@@ -27,7 +27,7 @@ from cybertrack.analysis.case import load_case
 from cybertrack.analysis.dates import human
 from cybertrack.analysis.reach import Subject, resolve_subject
 from cybertrack.analysis.responses import chain, response_steps
-from cybertrack.analysis.sources import SourcedClaim, country_name, sourced
+from cybertrack.analysis.sources import SourcedClaim, country_name, source_name, sourced
 from cybertrack.gcpause import paused_gc
 from cybertrack.model import Claim, Incident, PartialDate, Precision
 from cybertrack.reference import Reference, load_reference
@@ -191,14 +191,9 @@ def _stored_events(store: Store, subject: Subject, ref: Reference, *,
     out = _Decoded(subject.name, subject.home)
     for _, encoded, sources in store.subject_group_timelines(*who, target=target,
                                                                    years=years):
-        out.add(encoded, tuple(named.get(x) or named.setdefault(x, _source_name(x, ref))
+        out.add(encoded, tuple(named.get(x) or named.setdefault(x, source_name(x, ref))
                                for x in sources))
     return out
-
-
-def _source_name(source: str, ref: Reference) -> str:
-    """"Albania" for a source stored as "AL" (government claimants), else as stored."""
-    return country_name(source, ref) if len(source) == 2 and source.isupper() else source
 
 
 # --- stored group timelines --------------------------------------------------------------------
