@@ -62,14 +62,19 @@ class TimelineQueries:
             for chunk in unique_chunks(gid for gid, _ in marks):
                 conn.execute(delete(g).where(g.c.group_id.in_(chunk)))
             for chunk in unique_chunks(timelines):
-                said: dict[str, list[str]] = {}
-                for gid, *fields in conn.execute(
+                # group id -> (state, actor id, actor name) -> sources
+                said: dict[str, dict[tuple[str, ...], dict[str, None]]] = {}
+                for gid, state, actor_id, actor_name, source in conn.execute(
                         select(f.group_id, f.state, f.actor_id, f.actor_name, f.source)
-                        .where(f.group_id.in_(chunk)).distinct()):
-                    said.setdefault(gid, []).append(_FIELD.join(map(_blank, fields)))
+                        .where(f.group_id.in_(chunk))):
+                    key = (_blank(state), _blank(actor_id), _blank(actor_name))
+                    said.setdefault(gid, {}).setdefault(key, {})[_blank(source)] = None
                 conn.execute(insert(g), [
                     {"group_id": gid, "events": timelines[gid],
-                     "attributions": _LINE.join(sorted(said.get(gid, ())))} for gid in chunk])
+                     "attributions": _LINE.join(
+                         _FIELD.join((*key, _LIST.join(sorted(sources))))
+                         for key, sources in sorted(said.get(gid, {}).items()))}
+                    for gid in chunk])
             for start in range(0, len(marks), CHUNK):
                 conn.execute(delete(s).where(tuple_(s.c.group_id, s.c.token).in_(
                     list(marks[start:start + CHUNK]))))
@@ -95,9 +100,10 @@ class TimelineQueries:
                                 .where(g.group_id.in_(groups)))]
 
 
-#: Separators of the stored attributions: one per line, fields by unit separator.
-_LINE, _FIELD = "\n", "\x1f"
-_BLANKED = str.maketrans({_LINE: " ", _FIELD: " "})
+#: Separators of the stored attributions: one line per (state, actor id, actor name) a group is
+#: attributed to, its fields by unit separator, the line's sources by record separator.
+_LINE, _FIELD, _LIST = "\n", "\x1f", "\x1e"
+_BLANKED = str.maketrans({_LINE: " ", _FIELD: " ", _LIST: " "})
 
 
 def _blank(value: str) -> str:
@@ -106,14 +112,16 @@ def _blank(value: str) -> str:
 
 def _sources(attributions: str, states: set[str], actor_ids: set[str], actor_names: set[str],
              ) -> tuple[str, ...]:
-    """The sources of the stored ``attributions`` (sorted lines of state, actor id, actor
-    name and source) that name one of the states, actor ids or actor names."""
-    out: dict[str, None] = {}
-    for line in attributions.split(_LINE) if attributions else ():
-        state, actor_id, actor_name, source = line.split(_FIELD)
+    """The sources of the stored ``attributions`` (lines of state, actor id, actor name and
+    their sources) whose line names one of the states, actor ids or actor names, sorted."""
+    if not attributions:
+        return ()
+    out: list[str] = []
+    for line in attributions.split(_LINE):
+        state, actor_id, actor_name, sources = line.split(_FIELD)
         if state in states or actor_id in actor_ids or actor_name in actor_names:
-            out[source] = None
-    return tuple(sorted(out))
+            out += sources.split(_LIST)
+    return tuple(sorted(set(out))) if len(out) > 1 else tuple(out)
 
 
 def _filters(target: str | None, years: tuple[int, int] | None) -> list[ColumnElement[bool]]:

@@ -7,7 +7,8 @@
 -- over its reports and their sources), worded and encoded by cybertrack.analysis.timeline
 -- (one text per group: a state's timeline reads thousands of groups, and decoding a dozen
 -- columns per event cost more than the events are worth), and who attributed the group to
--- whom (state, actor id, actor name and source of each of its attribution_facts rows), so a
+-- whom (each state, actor id and actor name of its attribution_facts rows, with the sources
+-- that name them), so a
 -- subject's timeline finds its groups in attribution_facts and reads its sources here instead
 -- of reading every fact row back.
 --
