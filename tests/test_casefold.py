@@ -12,7 +12,10 @@ from cybertrack.extract.casefold import FoldedPattern, compile_ci, lower_in_plac
 from cybertrack.extract.prefilter import rule_patterns
 
 WORDS = ["Said", "said", "SAID", "Iran", "İran", "ıran", "ſaid", "by", "By", "the", "hack",
-         "Hackers", "U.S.", "ministry", "Straße", "ÉTAT", "cyber-attack", "\n", "  ", ",", "."]
+         "Hackers", "U.S.", "ministry", "Straße", "ÉTAT", "cyber-attack", "\n", "  ", ",", ".",
+         # the ASCII-mode search: non-ASCII punctuation keeps it, a non-ASCII letter or space
+         # and the separators Unicode counts as space do not
+         "“Iran’s", "—", "café", "\u00a0", "\x1c", "?"]
 
 
 def _spans(matches: object) -> list[tuple[tuple[int, int], str]]:

@@ -49,7 +49,7 @@ def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
         records.append(Mention(
             id=stable_id("mention", document.id, m.start, m.end),
             document_id=document.id, span=Span(m.start, m.end),
-            sentence=sent_span.get(si, Span(m.start, m.end)), text=m.text, label=m.kind,
+            sentence=sent_span.get(si) or Span(m.start, m.end), text=m.text, label=m.kind,
             entity_id=entity.id if entity else None,
         ))
 

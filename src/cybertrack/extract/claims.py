@@ -16,6 +16,7 @@ from dataclasses import replace
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.incidents import DatedSpan, nearest_date
+from cybertrack.extract.kinds import is_speculative, speculative
 from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import attacker_mentions, tool_maker
 from cybertrack.extract.speakers import (
@@ -68,13 +69,15 @@ def sentence_claims(
     prior: Sequence[ClaimDraft],
 ) -> list[ClaimDraft]:
     """All claims of one sentence (attribution, self-claim, denial, responses)."""
+    if not sent.mentions:
+        return []  # every claim needs a named claimant, actor or state in its sentence
     out: list[ClaimDraft] = []
     text = sent.text
     g = gate(text)
-    speculative = bool(g.search(lx.SPECULATIVE_RE, text))
+    is_hypothesis = speculative(text)
     claimant, claimant_idx = claimant_of(sent)
     targets = set(incidents[incident].targets) if incident is not None else set()
-    speech_pos = _speech_positions(text)
+    speech_pos = speech_starts(text)
     claim_date = nearest_date(speech_pos[0], [], [d for d in dates if not _names_event(sent, d)],
                               sent) if speech_pos else None
 
@@ -102,7 +105,7 @@ def sentence_claims(
                                   claimant=who, cue=denial.group(0), claim_date=claim_date))
         return out
 
-    attribution = _attribution(sent, claimant, claimant_idx, targets, speculative)
+    attribution = _attribution(sent, claimant, claimant_idx, targets, is_hypothesis)
     if attribution is not None:
         state, actor, cue_pos = attribution
         level, term, hedge = confidence_of(text)
@@ -122,10 +125,6 @@ def sentence_claims(
         ))
     out.extend(_responses(sent, incident, dates, [*prior, *out]))
     return out
-
-
-def _speech_positions(text: str) -> list[int]:
-    return list(speech_starts(text))
 
 
 def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
@@ -202,7 +201,7 @@ def _speculative_near(sent: Sentence, attackers: AbstractSet[int]) -> bool:
     # clause after the operator qualifies something else
     g = gate(sent.text)
     rel = _RELATIVE_RE.search(sent.text, first) if g.may(_RELATIVE_RE) else None
-    return bool(g.search(lx.SPECULATIVE_RE, sent.text[clause_start : rel.start() if rel else None]))
+    return is_speculative(sent.text[clause_start : rel.start() if rel else None], g)
 
 
 _RELATIVE_RE = compile_ci(r"\b(?:that|which|who)\s+(?:might|could|would|may)\b")
@@ -262,7 +261,7 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
     response_dates = [d for d in dates if not _names_event(sent, d)]
     for action, m in cues:
         if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
-                not re.match(r"condemn(?:ed|s|ing)?$|denounc\w+|deplor\w+", m.group(0), re.I):
+                not _CONDEMN_RE.match(m.group(0)):
             continue
         if g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]):
             continue  # "Lazarus was accused of ...": the subject is not the one who accuses
@@ -307,11 +306,16 @@ def _nominal_actor(sent: Sentence, cue: int) -> tuple[EntityMention, int] | None
     """"US sanctions", "Albania's expulsion of": a state right before a response noun acts."""
     for i, m in enumerate(sent.mentions):
         end = m.end - sent.start
-        if m.state and end <= cue and re.fullmatch(r"(?:['’]s)?\s*", sent.text[end:cue]):
+        if m.state and end <= cue and _POSSESSIVE_GAP_RE.fullmatch(sent.text[end:cue]):
             return m, i
     return None
 
 
+#: Patterns compiled once here rather than looked up in ``re``'s cache on every call.
+_CONDEMN_RE = re.compile(r"condemn(?:ed|s|ing)?$|denounc\w+|deplor\w+", re.I)
+_POSSESSIVE_GAP_RE = re.compile(r"(?:['’]s)?\s*")
+_EVENT_NOUN_AFTER_RE = re.compile(
+    r"\s*(?:cyber[- ]?)?(?:attacks?|hacks?|operations?|incidents?|breach)", re.IGNORECASE)
 _PASSIVE_BEFORE_RE = compile_ci(
     r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:also|later|publicly|formally|widely)\s+)?$")
 _CLAUSE_END_RE = compile_ci(r",\s*(?:and|but|while|whereas)\b|;|\b(?:that|which)\b")
@@ -322,8 +326,7 @@ def _names_event(sent: Sentence, d: DatedSpan) -> bool:
     """A date of the event, not of what was said or done about it: 'the July attack', 'the
     attack on 15 July', 'the attacks that began on 15 July'."""
     after = sent.text[d.end - sent.start : d.end - sent.start + 30]
-    if re.match(r"\s*(?:cyber[- ]?)?(?:attacks?|hacks?|operations?|incidents?|breach)",
-                after, re.IGNORECASE):
+    if _EVENT_NOUN_AFTER_RE.match(after):
         return True
     before = sent.text[max(0, d.start - sent.start - 60) : d.start - sent.start]
     return bool(_EVENT_DATE_BEFORE_RE.search(before))

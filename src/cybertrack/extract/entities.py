@@ -18,7 +18,15 @@ from typing import Any
 
 import ahocorasick
 
-from cybertrack.extract.casefold import Pattern, compile_ci, lower_in_place, lower_pattern
+from cybertrack.extract.casefold import (
+    Pattern,
+    ascii_pattern,
+    ascii_safe,
+    compile_ci,
+    factor_alternations,
+    lower_in_place,
+    lower_pattern,
+)
 from cybertrack.extract.types import EntityMention
 from cybertrack.reference import RefEntry, Reference
 
@@ -55,7 +63,12 @@ _MINISTRY_RE = re.compile(
 #: ``_MINISTRY_RE`` lower-cased, searched on lower-cased text: it matches wherever the original
 #: does (the original's classes only allow either case of a letter), so no original match lies
 #: before the first place it finds, and it finds it without ``re`` trying every position.
-_MINISTRY_LOW = re.compile(lower_pattern(_MINISTRY_RE.pattern) or _MINISTRY_RE.pattern)
+_MINISTRY_LOW_SOURCE = factor_alternations(lower_pattern(_MINISTRY_RE.pattern) or
+                                           _MINISTRY_RE.pattern)
+_MINISTRY_LOW = re.compile(_MINISTRY_LOW_SOURCE)
+#: ``_MINISTRY_LOW`` for text ``ascii_safe`` says ASCII mode reads as Unicode mode does.
+_MINISTRY_LOW_ASCII = re.compile(ascii_pattern(_MINISTRY_LOW_SOURCE) or _MINISTRY_LOW_SOURCE,
+                                 re.ASCII)
 
 
 def ministry_matches(text: str) -> Iterator[re.Match[str]]:
@@ -64,8 +77,9 @@ def ministry_matches(text: str) -> Iterator[re.Match[str]]:
     if low is None:
         yield from _MINISTRY_RE.finditer(text)
         return
+    scan = _MINISTRY_LOW_ASCII if ascii_safe(low) else _MINISTRY_LOW
     pos = 0
-    while (hint := _MINISTRY_LOW.search(low, pos)) is not None:
+    while (hint := scan.search(low, pos)) is not None:
         m = _MINISTRY_RE.search(text, hint.start())
         if m is None:
             return
@@ -73,7 +87,10 @@ def ministry_matches(text: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
-_APT_RE = re.compile(r"\bAPT[\s-]?(\d{1,3})\b")
+#: "APT 10", "APT-10", "APT10". The word boundary before "APT" is checked after it (as "no word
+#: character before it"), so that ``re`` skips ahead to the literal instead of trying every
+#: position.
+_APT_RE = re.compile(r"APT(?<!\wAPT)[\s-]?(\d{1,3})\b")
 
 
 def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:

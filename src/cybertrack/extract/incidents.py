@@ -16,8 +16,15 @@ from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import Pattern, compile_ci
-from cybertrack.extract.kinds import STRONG_KINDS, add_kinds, add_sectors, realis_kind, settle_kinds
-from cybertrack.extract.prefilter import gate, per_document
+from cybertrack.extract.kinds import (
+    STRONG_KINDS,
+    add_kinds,
+    add_sectors,
+    realis_kind,
+    settle_kinds,
+    speculative,
+)
+from cybertrack.extract.prefilter import Gate, gate, per_document
 from cybertrack.extract.roles import LIST_JOIN_RE, attacker_mentions, target_mentions
 from cybertrack.extract.speakers import answered, claimant_of, response_cues, subject_state
 from cybertrack.extract.types import IncidentDraft, Sentence
@@ -70,7 +77,8 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
     if (m := g.match(_TITLE_EVENT_RE, text)) is not None:
         out.append(Anchor(m.start(), m.end(), m.group(0).strip(), "indefinite", False))
     for m in g.finditer(lx.EVENT_NOUN_RE, text):
-        out.append(_noun_anchor(text, m.start("noun"), m.end(), m.group(0), bool(m.group("plural")),
+        out.append(_noun_anchor(g, text, m.start("noun"), m.end(), m.group(0),
+                                bool(m.group("plural")),
                                 generic="attack" in m.group("noun").lower()))
     if cyber_sentence:
         for m in g.finditer(lx.GENERIC_NOUN_RE, text):
@@ -78,7 +86,7 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
                 continue
             if _NOUN_COMPLEMENT_RE.match(text, m.end()) or \
                     _determiner(text, m.start()):
-                out.append(_noun_anchor(text, m.start(), m.end(), m.group(0),
+                out.append(_noun_anchor(g, text, m.start(), m.end(), m.group(0),
                                         bool(m.group("plural")), generic=True))
         verbs = list(g.finditer(lx.EVENT_VERB_RE, text))
         if g.search(lx.STRICT_CYBER_RE, text):
@@ -91,6 +99,7 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
     return out
 
 
+_WORD_RE = re.compile(r"[\w'’-]+")
 _DETERMINERS = frozenset(
     ("the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our",
      "another", "such"))
@@ -98,23 +107,24 @@ _DETERMINERS = frozenset(
 
 def _determiner(text: str, pos: int) -> str | None:
     """The determiner of the noun phrase ending at ``pos`` ("an alleged major" -> "an")."""
-    words = re.findall(r"[\w'’-]+", text[max(0, pos - 40) : pos])[-3:]
+    words = _WORD_RE.findall(text[max(0, pos - 40) : pos])[-3:]
     for word in reversed(words):
         if word.lower() in _DETERMINERS:
             return word.lower()
     return None
 
 
-def _noun_anchor(text: str, start: int, end: int, phrase: str, plural: bool,
+def _noun_anchor(g: Gate, text: str, start: int, end: int, phrase: str, plural: bool,
                  generic: bool) -> Anchor:
+    """How the event noun at ``start`` refers; ``g`` is the gate of the sentence ``text``."""
     window = text[max(0, start - 40) : end]
-    if (o := lx.ORDINAL_RE.search(text[max(0, start - 40) : end + 2])) is not None:
+    if (o := g.search(lx.ORDINAL_RE, text[max(0, start - 40) : end + 2])) is not None:
         word = o.group(1).lower()
         return Anchor(start, end, phrase, f"ordinal:{lx.ORDINALS[word]}", generic)
-    if (mo := _MONTH_REF_RE.search(text[max(0, start - 30) : end + 2])) is not None:
+    if (mo := g.search(_MONTH_REF_RE, text[max(0, start - 30) : end + 2])) is not None:
         month = _MONTHS.index(mo.group(1).lower()) + 1
         return Anchor(start, end, phrase, f"month:{month}", generic)
-    if lx.NEW_INCIDENT_RE.search(window[-60:]):
+    if g.search(lx.NEW_INCIDENT_RE, window[-60:]):
         return Anchor(start, end, phrase, "new", generic)
     det = _determiner(text, start)
     if det and _DEFINITE_RE.match(det):
@@ -220,7 +230,7 @@ def _cyber_event_headline(text: str) -> bool:
     no plan, hypothesis, denial or patch ("Update patches Safari ransom exploit")."""
     g = gate(text)
     return bool(g.search(lx.STRICT_CYBER_RE, text) or realis_kind(text)) and not (
-        g.search(lx.SPECULATIVE_RE, text) or g.search(lx.DENIAL_RE, text)
+        speculative(text) or g.search(lx.DENIAL_RE, text)
         or _PATCH_RE.search(text))
 
 
@@ -307,7 +317,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         dates = [d for d in dates if not d.relative]
     when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent, own)
     g = gate(sent.text)
-    irrealis = bool(g.search(lx.SPECULATIVE_RE, sent.text)) or _denied_here(
+    irrealis = speculative(sent.text) or _denied_here(
         g.search(lx.DENIAL_RE, sent.text), anchor, sent.text)
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
         a.reference != "verb" for a in anchors)

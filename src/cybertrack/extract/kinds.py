@@ -58,6 +58,19 @@ def _realis(text: str, pos: int) -> bool:
     return not gate(text).search(lx.IRREALIS_BEFORE_VERB_RE, text[max(0, pos - 25) : pos])
 
 
+def is_speculative(text: str, g: Gate) -> bool:
+    """A hypothesis, motive or question rather than a report ("could", "why", "...?");
+    ``text`` is the text of the gate ``g`` or a part of it."""
+    return g.search(lx.SPECULATIVE_WORD_RE, text) is not None or (
+        "?" in text and g.search(lx.QUESTION_END_RE, text) is not None)
+
+
+@per_document
+def speculative(text: str) -> bool:
+    """``is_speculative`` of a sentence, worked out once per sentence."""
+    return is_speculative(text, gate(text))
+
+
 @per_document
 def realis_kind(text: str) -> bool:
     """A kind cue in the sentence that reports an act."""

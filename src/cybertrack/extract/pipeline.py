@@ -66,7 +66,12 @@ def _register_extensions() -> None:
             Doc.set_extension(name, default=None)
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)\]]*\s+|\s*\n\s*")
+#: A sentence end: end punctuation, closing quotes and space; or a run of space holding a line
+#: break (the whole run). Written to start with one character class, so that ``re`` skips
+#: ahead to candidates; it matches what ``[.!?…]["”’)\]]*\s+|\s*\n\s*`` does: after the class,
+#: each branch checks which kind of character it took.
+_SENTENCE_END_RE = re.compile(
+    r"[.!?…\s](?:(?<=[.!?…])[\"”’)\]]*\s+|(?<=\n)\s*|(?<=\s)\s*\n\s*)")
 _ABBREVIATIONS = frozenset(("mr", "ms", "mrs", "dr", "st", "vs", "gen", "col", "sen", "rep",
                             "lt", "jr", "sr", "approx", "etc", "inc", "corp", "co", "ltd",
                             "dept", "gov", "u.s", "u.k", "e.g", "i.e"))
@@ -133,10 +138,12 @@ def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 
 def token_starts(doc: Doc) -> list[int]:
-    """Character offsets of the tokens, read from the Doc once."""
-    if doc._.ct_token_starts is None:
-        doc._.ct_token_starts = doc.to_array("IDX").tolist()
-    return list(doc._.ct_token_starts)
+    """Character offsets of the tokens, read from the Doc once (the list is shared: read it,
+    do not change it)."""
+    starts = doc._.ct_token_starts
+    if starts is None:
+        starts = doc._.ct_token_starts = doc.to_array("IDX").tolist()
+    return cast(list[int], starts)
 
 
 def token_spans(doc: Doc, mentions: Sequence[EntityMention]) -> list[Span]:

@@ -234,9 +234,14 @@ def rule_patterns() -> list[Pattern]:
 
 
 def default_prefilter() -> Prefilter:
-    """The prefilter over the rule modules' patterns (built on first use)."""
+    """The prefilter over the rule modules' case-insensitive patterns (built on first use).
+
+    The few case-sensitive ones ("to$", ", and") are matched in short gaps directly, never
+    through a gate: registering them would cost a second automaton pass per sentence for
+    nothing (an unregistered pattern is one a gate never rules out).
+    """
     if not _default:
-        _default.append(Prefilter(rule_patterns()))
+        _default.append(Prefilter(rx for rx in rule_patterns() if rx.flags & re.IGNORECASE))
     return _default[0]
 
 

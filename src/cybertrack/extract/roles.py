@@ -77,7 +77,7 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
             # body acting, or heading an operator phrase ("Chinese government threat actors")
             out.add(i)
         elif g.match(_HELD_RESPONSIBLE_AFTER_RE, after) or (
-                g.search(_ACCUSED_BEFORE_RE, before) and re.match(r"^[^.;]{0,60}?\bof\b", after)):
+                g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)):
             # "China is behind the hack", "Iran was accused of ...", "accused the NSA of ..."
             out.add(i)
         elif g.search(_ALLEGED_APPOSITION_RE, before):
@@ -148,8 +148,13 @@ def tool_maker(sent: Sentence, m: EntityMention) -> bool:
     if g.match(_MAKER_AFTER_RE, after) or g.search(_MAKER_BEFORE_RE, sent.text[max(0, s - 50) : s]):
         return True
     nxt = next((x for x in sent.mentions if x.start >= m.end), None)
-    return bool(nxt is not None and nxt.kind == "malware" and re.fullmatch(
-        r"(?:['’]s?|\?\?)\s+", sent.text[e : nxt.start - sent.start]))
+    return bool(nxt is not None and nxt.kind == "malware" and _POSSESSIVE_SPACE_RE.fullmatch(
+        sent.text[e : nxt.start - sent.start]))
+
+
+#: Patterns compiled once here rather than looked up in ``re``'s cache on every call.
+_OF_AFTER_RE = re.compile(r"^[^.;]{0,60}?\bof\b")
+_POSSESSIVE_SPACE_RE = re.compile(r"(?:['’]s?|\?\?)\s+")
 
 
 #: "Iran launched an espionage campaign", "Russia hacked ...": a state as subject of the act.

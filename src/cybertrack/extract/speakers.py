@@ -36,6 +36,8 @@ def claimant_of(sent: Sentence,
     ``before_pos`` limits the search to speakers before that offset (the claim's cue).
     Returns the claimant and the index of its mention.
     """
+    if not sent.mentions:
+        return None, None  # the claimant is always one of the sentence's mentions
     cited = _cited_source(sent)
     if cited is not None:
         return cited
@@ -89,8 +91,11 @@ def _speech_verbs(sent: Sentence) -> tuple[int, ...]:
                       None)
         if before is not None and _SUBJECT_GAP_RE.match(text[before.end - sent.start:v.start()]):
             out.append(v.start())
-    return tuple(sorted(p for p in set(out) if not any(
-        m.start <= p + sent.start < m.end for m in sent.mentions)))  # "Federated States of ..."
+    if not out:
+        return ()
+    # a verb inside a name is none ("Federated States of ..."); offsets are sentence-relative
+    names = [(m.start - sent.start, m.end - sent.start) for m in sent.mentions]
+    return tuple(sorted(p for p in set(out) if not any(s <= p < e for s, e in names)))
 
 
 _ADVERB_PASSIVE_RE = compile_ci(r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:\w+ly|also|"
@@ -139,7 +144,7 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
             best = i
     if best is not None:
         gap = text[sent.mentions[best].end - sent.start : verb]
-        if len(gap) < 120 and not re.search(r"\b(?:that|which|who|because)\b|,\s*and\b", gap):
+        if len(gap) < 120 and not _SPEAKER_GAP_STOP_RE.search(gap):
             return best
     return None
 
@@ -162,9 +167,14 @@ _BELIEVED_BY_RE = compile_ci(
 def _is_subject_demonym(text: str, m: EntityMention, sent: Sentence) -> bool:
     """'Iranian officials said': a demonym heading the subject speaks for its state."""
     after = text[m.end - sent.start : m.end - sent.start + 40]
-    return bool(re.match(r"^\s+(?:[\w-]+\s+)?(?:officials?|government|authorities|ministry|"
-                         r"spokes\w+|diplomats?|media|state media|leaders?|president|response)",
-                         after, re.IGNORECASE))
+    return bool(_SUBJECT_HEAD_RE.match(after))
+
+
+#: Patterns compiled once here rather than looked up in ``re``'s cache on every call.
+_SPEAKER_GAP_STOP_RE = re.compile(r"\b(?:that|which|who|because)\b|,\s*and\b")
+_SUBJECT_HEAD_RE = re.compile(
+    r"^\s+(?:[\w-]+\s+)?(?:officials?|government|authorities|ministry|"
+    r"spokes\w+|diplomats?|media|state media|leaders?|president|response)", re.IGNORECASE)
 
 
 def claimant_from(m: EntityMention) -> Claimant:

@@ -48,6 +48,12 @@ class Sentence(NamedTuple):
     text: str
     mentions: tuple[EntityMention, ...]
 
+    def __hash__(self) -> int:
+        """Hash by position only: the rules memoize per sentence (``per_document``), and the
+        default tuple hash would walk every mention and its aliases on each lookup. Equal
+        sentences have equal positions, so this agrees with ``==``."""
+        return hash((self.start, self.end))
+
 
 @dataclass
 class IncidentDraft:

@@ -8,9 +8,8 @@
 -- (one text per group: a state's timeline reads thousands of groups, and decoding a dozen
 -- columns per event cost more than the events are worth), and who attributed the group to
 -- whom (each state, actor id and actor name of its attribution_facts rows, with the sources
--- that name them), so a
--- subject's timeline finds its groups in attribution_facts and reads its sources here instead
--- of reading every fact row back.
+-- that name them), so a subject's timeline finds its groups in attribution_facts and reads
+-- their sources here instead of reading every fact row back.
 --
 -- timeline_stale: groups whose rows must be computed again (a group row was written, or one
 -- of its incidents gained claims), marked by cybertrack.store in the transaction that changed
