@@ -217,7 +217,8 @@ def timeline_command(
     incident: Annotated[str | None, typer.Option(
         help="Timeline of one incident (id or unique prefix).", show_default=False)] = None,
     actor: Annotated[str | None, typer.Option(
-        help="Timeline of a threat actor, or of a state and the actors it sponsors.",
+        help="Timeline of a threat actor, or of a state and the actors it sponsors: the "
+        "incidents attributed to it and the responses taken against its state.",
         show_default=False)] = None,
     pair: Annotated[tuple[str, str] | None, typer.Option(
         help="Timeline between two states: --pair Iran Albania.", show_default=False)] = None,
