@@ -10,8 +10,10 @@ asks. So what a timeline shows of each incident group (the incident with the gro
 targets and kinds; each response to any of its incidents, one per actor, action and target,
 dated by weighing its reports as an incident's chain does) is computed once when the group is
 first read after it changed, and stored as one text per group (``timeline_groups``: the store
-marks a group when its membership changes or its incidents gain claims). A subject's timeline
-reads its groups' texts and adds who attributed each group to it (``attribution_facts``).
+marks a group when its membership changes or its incidents gain claims), with who attributed
+the group to whom. A subject's timeline finds its groups in ``attribution_facts``, reads their
+texts, names the sources that attribute each to the subject, and keeps the responses taken
+against the subject's state (or against no state named).
 """
 
 from __future__ import annotations
