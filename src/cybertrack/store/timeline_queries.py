@@ -12,6 +12,7 @@ compute the marked groups first.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -118,10 +119,18 @@ def _sources(attributions: str, states: set[str], actor_ids: set[str], actor_nam
         return ()
     out: list[str] = []
     for line in attributions.split(_LINE):
-        state, actor_id, actor_name, sources = line.split(_FIELD)
+        state, actor_id, actor_name, sources = _attribution(line)
         if state in states or actor_id in actor_ids or actor_name in actor_names:
-            out += sources.split(_LIST)
+            out += sources
     return tuple(sorted(set(out))) if len(out) > 1 else tuple(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _attribution(line: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """One stored attribution line, split (memoized: the same state, actor and sources recur
+    across a state's thousands of groups)."""
+    state, actor_id, actor_name, sources = line.split(_FIELD)
+    return state, actor_id, actor_name, tuple(sources.split(_LIST))
 
 
 def _filters(target: str | None, years: tuple[int, int] | None) -> list[ColumnElement[bool]]:
