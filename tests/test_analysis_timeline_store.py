@@ -4,6 +4,11 @@ regrouped or computed concurrently."""
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
+
 from cybertrack.analysis import actor_timeline, reach
 from cybertrack.analysis.timeline import TimelineEvent, ensure_group_timelines, group_timelines
 from cybertrack.model import Claimant, Extraction
@@ -11,6 +16,8 @@ from cybertrack.reference import load_reference
 from cybertrack.resolve import link_all
 from cybertrack.resolve.groups import review
 from cybertrack.store import Store
+from cybertrack.store.engine import create_store_engine, resolve_url
+from cybertrack.store.summary import mark_timeline_stale
 from kb_factory import MANDIANT, USA, Say, albania_reports, day, report, say
 
 
@@ -128,3 +135,38 @@ def test_a_government_source_is_named(store: Store) -> None:
     r = reach(store, "Iran")  # reach names its sources alike
     assert r.sources == ((2022, ("United Kingdom",)),)
     assert [e.sources for e in r.incidents] == [("United Kingdom",)]
+
+
+def test_two_writers_mark_one_group_at_once(db_url: str) -> None:
+    """Concurrent ingests marking the same group must both commit: a mark is an upsert (a
+    delete then insert made the second writer fail on the first one's new row)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time: the race needs PostgreSQL")
+    with Store.open(db_url) as store:
+        store.bulk_add(albania_reports())
+        link_all(store)
+    root = albania_reports()[0].incidents[0].id
+    engine = create_store_engine(resolve_url(db_url))
+    errors: list[BaseException] = []
+    try:
+        with engine.connect() as first, engine.connect() as second:
+            tx = first.begin()
+            mark_timeline_stale(first, incident_ids=[root])
+
+            def other() -> None:
+                try:
+                    with second.begin():  # waits for the first writer's lock on the mark
+                        mark_timeline_stale(second, incident_ids=[root])
+                except BaseException as exc:  # noqa: BLE001  (reported by the assertion)
+                    errors.append(exc)
+
+            thread = threading.Thread(target=other)
+            thread.start()
+            time.sleep(0.3)
+            tx.commit()
+            thread.join(timeout=30)
+    finally:
+        engine.dispose()
+    assert not errors, errors
+    with Store.open(db_url) as store:
+        assert len(store.stale_timeline_groups()) == 1

@@ -33,14 +33,17 @@ from sqlalchemy import (
     CompoundSelect,
     Connection,
     Select,
+    Table,
     case,
     delete,
     func,
     insert,
     literal,
     select,
+    true,
     union_all,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from cybertrack.store import schema as t
 
@@ -144,24 +147,36 @@ def mark_timeline_stale(conn: Connection, *, incident_ids: Iterable[str] = (),
     """Mark for recomputation the ``timeline_groups`` row of ``group_ids``, of the current
     groups of ``incident_ids``, or (``every_group``) of every group, dropping the rows of all
     groups first. Each call marks with a fresh token: a reader computing a group meanwhile
-    clears only the token it read, so this mark survives it."""
+    clears only the token it read, so this mark survives it. A mark already there takes the
+    new token (an upsert: two writers marking one group at once must both succeed)."""
     s, g = t.timeline_stale, t.incident_groups.c
     token = uuid.uuid4().hex
     if every_group:
         conn.execute(delete(t.timeline_groups))
         conn.execute(delete(s))
-        conn.execute(insert(s).from_select(
-            ["group_id", "token"], select(g.group_id, literal(token)).distinct()))
+        conn.execute(upsert(conn, s, ("token",)).from_select(
+            ["group_id", "token"],
+            select(g.group_id, literal(token)).where(true()).distinct()))
         return
     for chunk in unique_chunks(incident_ids):
-        of_chunk = select(g.group_id).where(g.incident_id.in_(chunk)).distinct()
-        conn.execute(delete(s).where(s.c.group_id.in_(of_chunk)))
-        conn.execute(insert(s).from_select(
-            ["group_id", "token"], select(of_chunk.subquery().c.group_id, literal(token))))
+        of_chunk = (select(g.group_id, literal(token)).where(g.incident_id.in_(chunk))
+                    .distinct())
+        conn.execute(upsert(conn, s, ("token",)).from_select(["group_id", "token"], of_chunk))
     for chunk in unique_chunks(group_ids):
-        conn.execute(delete(s).where(s.c.group_id.in_(chunk)))
-        conn.execute(insert(s), [{"group_id": gid, "token": token} for gid in chunk])
+        conn.execute(upsert(conn, s, ("token",)),
+                     [{"group_id": gid, "token": token} for gid in chunk])
+
+
+def upsert(conn: Connection, table: Table, update: Sequence[str]) -> Any:
+    """``INSERT INTO table ... ON CONFLICT (primary key) DO UPDATE SET`` the ``update``
+    columns to the new row's: the same statement on SQLite and PostgreSQL. (An INSERT ...
+    SELECT given to it needs a WHERE clause: SQLite would read ON CONFLICT as a join's ON.)"""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={name: stmt.excluded[name] for name in update})
 
 
 __all__ = ["ATTRIBUTING", "add_response_dates", "mark_timeline_stale", "refresh_facts",
-           "subject_rows", "unique_chunks"]
+           "subject_rows", "unique_chunks", "upsert"]

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, select, tuple_
 
 from cybertrack.store import schema as t
-from cybertrack.store.summary import CHUNK, subject_rows, unique_chunks
+from cybertrack.store.summary import CHUNK, subject_rows, unique_chunks, upsert
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection
@@ -62,6 +62,7 @@ class TimelineQueries:
         with self._write(f"cannot store the timelines of {len(marks)} incident groups") as conn:
             for chunk in unique_chunks(gid for gid, _ in marks):
                 conn.execute(delete(g).where(g.c.group_id.in_(chunk)))
+            # an upsert: another reader may have stored the same group since the delete
             for chunk in unique_chunks(timelines):
                 # group id -> (state, actor id, actor name) -> sources
                 said: dict[str, dict[tuple[str, ...], dict[str, None]]] = {}
@@ -70,7 +71,7 @@ class TimelineQueries:
                         .where(f.group_id.in_(chunk))):
                     key = (_blank(state), _blank(actor_id), _blank(actor_name))
                     said.setdefault(gid, {}).setdefault(key, {})[_blank(source)] = None
-                conn.execute(insert(g), [
+                conn.execute(upsert(conn, g, ("events", "attributions")), [
                     {"group_id": gid, "events": timelines[gid],
                      "attributions": _LINE.join(
                          _FIELD.join((*key, _LIST.join(sorted(sources))))
