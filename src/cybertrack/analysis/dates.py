@@ -65,8 +65,12 @@ class DatedFact:
     wording (wording them all was a third of its time)."""
 
     variants: tuple[DateVariant, ...]
-    conflict: bool
     what: str = "it"
+
+    @property
+    def conflict(self) -> bool:
+        """Whether a source gives a date that neither contains nor falls within the best."""
+        return bool(self.variants) and bool(_rivals(self.variants))
 
     @property
     def best(self) -> DateVariant | None:
@@ -83,9 +87,9 @@ class DatedFact:
         if not self.variants:
             return f"no source dates {what}"
         best = self.variants[0]
-        if not self.conflict:
-            return f"{what} dated {human(best.date)} by {_n(best.support)}"
         rivals = _rivals(self.variants)
+        if not rivals:
+            return f"{what} dated {human(best.date)} by {_n(best.support)}"
         others = "; ".join(f"{human(v.date)} ({_n(v.support)}: {', '.join(v.sources)})"
                            for v in rivals)
         if best.support == rivals[0].support:
@@ -110,7 +114,7 @@ def weigh_dates(items: Iterable[tuple[PartialDate, SourcedClaim]], what: str = "
     for date, claim in items:
         by_key.setdefault((date.start, date.end), []).append((date, claim))
     if not by_key:
-        return DatedFact((), False, what)
+        return DatedFact((), what)
     direct = {k: {c.claim.document_id for _, c in v} for k, v in by_key.items()}
     dates = {k: v[0][0] for k, v in by_key.items()}
     variants = []
@@ -130,8 +134,7 @@ def weigh_dates(items: Iterable[tuple[PartialDate, SourcedClaim]], what: str = "
 
     if len(variants) > 1:
         variants.sort(key=rank)
-    ranked = tuple(variants)
-    return DatedFact(ranked, bool(_rivals(ranked)), what)
+    return DatedFact(tuple(variants), what)
 
 
 def _n(count: int) -> str:

@@ -174,18 +174,17 @@ def _who(subject: Subject) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
 
 
 def subject_events(store: Store, subject: Subject, *, years: tuple[int, int] | None = None,
-                   target: str | None = None, ref: Reference | None = None
-                   ) -> list[ReachIncident]:
+                   ref: Reference | None = None) -> list[ReachIncident]:
     """The events (incident groups) attributed to ``subject``, earliest first. One pass over
-    the plain rows (one per incident and source, sorted by incident): a state's timeline has
-    ten thousand of them, so each incident is decoded once, when its first row comes, and a
+    the plain rows (one per incident and source, sorted by incident): a heavy state's recent
+    years have thousands of them, so each incident is decoded once, when its first row comes, and a
     group gathers into lists and dicts, not objects (building an object per row, then one
     per group, was most of a state's timeline, a good part of it in garbage collection)."""
     # group id -> [year, incident ids, times, targets, kinds, sources] (first seen first)
     groups: dict[str, list[Any]] = {}
     last = None
     for (iid, _, source, gid, gyear, targets, kinds, start, end, precision,
-         text) in store.subject_event_rows(*_who(subject), years=years, target=target):
+         text) in store.subject_event_rows(*_who(subject), years=years):
         g = groups.get(gid)
         if g is None:
             g = groups[gid] = [gyear, [], [], {}, {}, {}]

@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from cybertrack.analysis.assessment import assess_case
 from cybertrack.analysis.case import load_case
@@ -31,11 +31,12 @@ from cybertrack.analysis.reach import Subject, resolve_subject
 from cybertrack.analysis.responses import chain, response_steps
 from cybertrack.analysis.sources import SourcedClaim, country_name, source_name, sourced
 from cybertrack.gcpause import paused_gc
-from cybertrack.model import Claim, Incident, PartialDate, Precision
+from cybertrack.model import Claim, Incident, PartialDate
 from cybertrack.reference import Reference, load_reference
 from cybertrack.resolve.groups import ensure_groups, group_date
 from cybertrack.store import Store
 from cybertrack.store.analytics import DocumentInfo
+from cybertrack.store.group_queries import partial_date
 
 
 class TimelineEvent(NamedTuple):
@@ -142,6 +143,7 @@ def subject_timeline(store: Store, subject: Subject, ref: Reference, *,
                      since: int | None = None, until: int | None = None) -> Timeline:
     """``actor_timeline`` for an already resolved subject."""
     years = _years(since, until)
+    _bring_up_to_date(store, ref)
     with paused_gc():  # thousands of events for a whole state: see ``cybertrack.gcpause``
         events = _stored_events(store, subject, ref, years=years)
         return Timeline(f"Timeline of {subject.name}{_span(years)}", events.in_order())
@@ -166,6 +168,7 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
     response one took against the other (tied to an incident or not)."""
     ref = ref or load_reference()
     sa, sb = resolve_subject(store, a, ref), resolve_subject(store, b, ref)
+    _bring_up_to_date(store, ref)
     out: list[TimelineEvent] = []
     for src, dst in ((sa, sb), (sb, sa)):
         if dst.home is not None:
@@ -179,15 +182,18 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
     return Timeline(f"Timeline of {sa.name} and {sb.name}", _sorted(out))
 
 
+def _bring_up_to_date(store: Store, ref: Reference) -> None:
+    """Group the incidents stored since, and compute the stored timelines of changed groups."""
+    ensure_groups(store)
+    ensure_group_timelines(store, ref)
+
+
 def _stored_events(store: Store, subject: Subject, ref: Reference, *,
                    target: str | None = None, years: tuple[int, int] | None = None
                    ) -> _Decoded:
     """The events of the groups attributed to ``subject`` (and targeting ``target``, dated
-    within ``years``), from
-    their stored timelines (brought up to date first): each incident on the word of those who
-    attributed it to the subject."""
-    ensure_groups(store)
-    ensure_group_timelines(store, ref)
+    within ``years``), from their stored timelines (``_bring_up_to_date`` first): each incident
+    on the word of those who attributed it to the subject."""
     who = (subject.states, subject.actor_ids, subject.actor_names)
     named: dict[str, str] = {}  # a government speaks under its country code: name it
     out = _Decoded(subject.name, subject.home)
@@ -280,12 +286,9 @@ def _encode(e: TimelineEvent, against: str) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def _date(when: str) -> PartialDate | None:
-    """A stored date (memoized: a state's timeline decodes thousands, most of them repeats)."""
-    if not when:
-        return None
-    start, end, precision, text = when.split(_DATE)
-    return PartialDate(dt.date.fromisoformat(start), dt.date.fromisoformat(end),
-                       cast(Precision, precision), text)
+    """A stored date (memoized on its one field: a state's timeline decodes thousands, most
+    of them repeats)."""
+    return partial_date(*when.split(_DATE)) if when else None
 
 
 class _Decoded:

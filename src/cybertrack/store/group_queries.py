@@ -170,9 +170,20 @@ class GroupQueries:
         return out
 
     def group_member_ids(self, group_id: str) -> list[str]:
+        return self.group_members([group_id]).get(group_id, [])
+
+    def group_members(self, group_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The member incident ids of each group, in id order (a group without members,
+        one that linking dissolved, is absent)."""
         g = t.incident_groups.c
-        return [r["incident_id"] for r in self._all(
-            select(g.incident_id).where(g.group_id == group_id).order_by(g.incident_id))]
+        out: dict[str, list[str]] = {}
+        for chunk in unique_chunks(group_ids):
+            for gid, iid in self._tuples(select(g.group_id, g.incident_id)
+                                         .where(g.group_id.in_(chunk))):
+                out.setdefault(gid, []).append(iid)
+        for members in out.values():
+            members.sort()
+        return out
 
     def incidents_without_group(self) -> list[str]:
         """Incidents stored since groups were last refreshed (empty when in step). Counting
@@ -278,19 +289,16 @@ class GroupQueries:
 
     def subject_event_rows(self, states: Sequence[str] = (), actor_ids: Sequence[str] = (),
                            actor_names: Sequence[str] = (), *,
-                           years: tuple[int, int] | None = None, target: str | None = None,
-                           ) -> list[EventRow]:
-        """What a timeline lists of the subject's events, one plain tuple per member incident
-        and source, undecoded (``reach_events`` less the group's date and destructive flag, in
-        the same order). A whole state's timeline reads ten thousand of these: a NamedTuple
-        and decoded dates per row cost more than the query (``analysis.reach.subject_events``
-        decodes each incident once)."""
+                           years: tuple[int, int] | None = None) -> list[EventRow]:
+        """What reach lists of the subject's events, one plain tuple per member incident and
+        source, undecoded (``reach_events`` less the group's date and destructive flag, in the
+        same order). A heavy state's years read thousands of these: a NamedTuple and decoded
+        dates per row cost more than the query (``analysis.reach.subject_events`` decodes each
+        incident once)."""
         f = t.attribution_facts.c
         where: list[ColumnElement[bool]] = []
         if years is not None:
             where += [f.group_year >= years[0], f.group_year <= years[1]]
-        if target is not None:
-            where.append(f.country == target)
         q = subject_rows((f.incident_id, f.by_claimant, f.source, f.group_id, f.group_year,
                           f.targets, f.kinds, type_coerce(f.time_start, Text),
                           type_coerce(f.time_end, Text), f.time_precision, f.time_text),

@@ -13,7 +13,7 @@ compute the marked groups first.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -38,19 +38,6 @@ class TimelineQueries:
         s = t.timeline_stale.c
         return [(r[0], r[1]) for r in self._tuples(
             select(s.group_id, s.token).order_by(s.group_id))]
-
-    def group_members(self, group_ids: Iterable[str]) -> dict[str, list[str]]:
-        """The member incident ids of each group, in id order (a group without members,
-        one that linking dissolved, is absent)."""
-        g = t.incident_groups.c
-        out: dict[str, list[str]] = {}
-        for chunk in unique_chunks(group_ids):
-            for gid, iid in self._tuples(select(g.group_id, g.incident_id)
-                                         .where(g.group_id.in_(chunk))):
-                out.setdefault(gid, []).append(iid)
-        for members in out.values():
-            members.sort()
-        return out
 
     def write_group_timelines(self, marks: Sequence[tuple[str, str]],
                               timelines: Mapping[str, str]) -> None:
