@@ -3,7 +3,8 @@
     ct_sentences -> [ner] -> ct_entities -> ct_dates -> ct_incidents -> ct_claims
 
 Components hand their results to the next through ``Doc._`` extensions (lists of the records in
-``extract/types.py``). The default pipeline is ``spacy.blank("en")`` plus these rules; with
+``extract/types.py``). The default pipeline is ``spacy.blank("en")`` with a one-regex tokenizer
+(``extract/tokenizer.py``: no rule reads tokens) plus these rules; with
 ``ner=True`` the pinned ``en_core_web_sm`` re-upload adds PERSON spans (DESIGN.md: the only
 statistical model allowed, installed as an extra).
 """
@@ -39,6 +40,7 @@ from cybertrack.extract.entities import (
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
 from cybertrack.extract.prefilter import reset_memos
 from cybertrack.extract.speakers import response_cues, speech_starts
+from cybertrack.extract.tokenizer import TOKENIZER
 from cybertrack.extract.types import EntityMention, Sentence
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
@@ -336,7 +338,7 @@ def build_pipeline(ner: bool = False, reference_path: str | None = None) -> Lang
             ) from exc
         nlp.add_pipe("ct_sentences", first=True)
     else:
-        nlp = spacy.blank("en")
+        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
         nlp.add_pipe("ct_sentences")
     nlp.add_pipe("ct_entities", config={"reference_path": reference_path})
     nlp.add_pipe("ct_dates")

@@ -1,0 +1,65 @@
+"""The default pipeline's tokenizer: one regular expression over the text.
+
+No rule of the default pipeline reads tokens: entities, dates, incidents and claims are found
+on the characters of each sentence. Tokens only carry what spaCy users look at (sentence starts,
+the ``ct_entities`` spans), so they need to be sensible, not linguistically exact. spaCy's
+English tokenizer spends most of its time on its special cases ("don't", "Va.") and, on text it
+has not seen, on prefix, suffix and infix searches per chunk: about 4x the time of everything
+else before the rules start, for tokens nothing reads. This tokenizer costs one ``findall``.
+
+The statistical NER keeps its model's own tokenizer: it was trained on those tokens.
+
+Tokens: URLs; initialisms ("U.S."); numbers with separators ("1,000", "3.5", "9/11"); words,
+hyphenated or joined by "&"; clitics ("'s", "'ve"); any other single character. One ASCII
+space after a token is its trailing whitespace, as in spaCy; any other run of whitespace
+(line breaks, double spaces) is a token of its own. The Doc's text is the input, character for
+character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import spacy
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+TOKENIZER = "cybertrack.regex_tokenizer.v1"
+
+_TOKEN = re.compile(
+    r"""
+    (   https?://[^\s<>"]*[^\s<>".,;:!?')\]]   # a URL, without the punctuation after it
+      | (?:[^\W\d_]\.){2,}                      # an initialism: U.S. U.N.
+      | \d+(?:[.,:/]\d+)+                       # a number with separators: 1,000 3.5 9/11
+      | ['’](?:[sSdDmMtT]|re|RE|ve|VE|ll|LL)\b    # a clitic: 's 've 'll 't
+      | \w+(?:[-&]\w+)*                         # a word, hyphenated or joined by '&'
+      | [^\w\s]                                 # any other character
+    )(\x20?)
+    | (\s+)                                     # whitespace that is not a token's trailing space
+    """,
+    re.VERBOSE,
+)
+
+
+class RegexTokenizer:
+    """Text -> Doc with the tokens above (``Doc(vocab, words, spaces)``)."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        found = _TOKEN.findall(text)
+        words = [token or space for token, _trailing, space in found]
+        spaces = [trailing == " " for _token, trailing, _space in found]
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+@spacy.registry.tokenizers(TOKENIZER)
+def create_tokenizer() -> Callable[[spacy.Language], RegexTokenizer]:
+    """spaCy's registry entry: ``[nlp.tokenizer] @tokenizers = "cybertrack.regex_tokenizer.v1"``."""
+
+    def create(nlp: spacy.Language) -> RegexTokenizer:
+        return RegexTokenizer(nlp.vocab)
+
+    return create
