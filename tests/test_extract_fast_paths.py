@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import (
     FoldedPattern,
     ascii_pattern,
@@ -14,11 +15,20 @@ from cybertrack.extract.casefold import (
     factor_alternations,
     lower_pattern,
 )
+from cybertrack.extract.claims import _QUALIFIER_SUBJECT_RE, _carry_confidence, confidence_of
 from cybertrack.extract.entities import _APT_RE
+from cybertrack.extract.incidents import (
+    Anchor,
+    _at_least_two,
+    _denied_here,
+    _Irrealis,
+    event_nouns,
+)
 from cybertrack.extract.kinds import speculative
-from cybertrack.extract.pipeline import _SENTENCE_END_RE
-from cybertrack.extract.prefilter import rule_patterns
-from cybertrack.extract.types import EntityMention, Sentence
+from cybertrack.extract.pipeline import _SENTENCE_END_RE, _CuesBySentence, _other_cues
+from cybertrack.extract.prefilter import gate, reset_memos, rule_patterns
+from cybertrack.extract.types import ClaimDraft, EntityMention, Sentence
+from cybertrack.model import Claimant
 
 TEXT_WORDS = ["said", "says", "claims", "claimed", "the", "attack", "attacks", "on", "cut",
               "ties", "denial-of-service", "was", "reported", "by", "hackers", "linked", "to",
@@ -108,3 +118,89 @@ def test_apt_pattern_matches_the_plain_form() -> None:
     for text in ("APT10 and APT 28, APT-29", "xAPT10 _APT3 APT3_ (APT41) APT1234", "APT"):
         assert [(m.span(), m.groups()) for m in _APT_RE.finditer(text)] == \
             [(m.span(), m.groups()) for m in plain.finditer(text)], text
+
+
+# --- work skipped where its result decides nothing ------------------------------------------
+
+SENTENCE_WORDS = ["The", "company", "said", "it", "assessed", "with", "moderate", "high",
+                  "confidence", "that", "Iran", "was", "behind", "the", "attack", "could",
+                  "denied", "any", "involvement", "likely", "DDoS", "in", "July", "2022", ","]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=12))
+def test_at_least_two_is_sum_at_least_two(flags: list[bool]) -> None:
+    assert _at_least_two(iter(flags)) == (sum(flags) >= 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_WORDS), max_size=16))
+def test_event_nouns_are_the_gated_matches(words: list[str]) -> None:
+    text = " ".join(words) + " a cyberattack and the breaches"
+    reset_memos()
+    assert [m.span() for m in event_nouns(text)] == _spans(lx.EVENT_NOUN_RE._rx, text)
+
+
+def _claim_draft(kind: str, sentence: int, confidence: str | None, with_claimant: bool
+                 ) -> ClaimDraft:
+    claimant = Claimant("government", "Albania", "AL") if with_claimant else None
+    return ClaimDraft(kind=kind, sentence=sentence, incident=None, claimant=claimant,
+                      confidence=confidence)
+
+
+def _carry_confidence_plain(sent: Sentence, claims: list[ClaimDraft]) -> None:
+    """``_carry_confidence`` as it was written before it skipped sentences early."""
+    level = confidence_of(sent.text)[0]
+    if level is None or not _QUALIFIER_SUBJECT_RE.match(sent.text):
+        return
+    for c in reversed(claims):
+        if c.sentence < sent.index - 1:
+            break
+        if c.kind == "attribution" and c.confidence is None and c.claimant is not None:
+            c.confidence = level
+            hedge = lx.CONFIDENCE_RE.search(sent.text)
+            if hedge is not None:
+                c.hedge = "; ".join(x for x in (c.hedge, hedge.group(0)) if x)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["attribution", "denial", "response"]),
+                          st.integers(0, 4), st.sampled_from([None, "high"]), st.booleans()),
+                max_size=6),
+       st.sampled_from(["The company stated it with moderate confidence.",
+                        "It said so with high confidence, likely.", "Iran denied it.",
+                        "The agency assessed with low-confidence that it was Iran."]),
+       st.integers(0, 5))
+def test_carry_confidence_agrees_with_the_plain_form(
+        rows: list[tuple[str, int, str | None, bool]], text: str, index: int) -> None:
+    rows = sorted(rows, key=lambda r: r[1])
+    fast = [_claim_draft(*r) for r in rows]
+    plain = [_claim_draft(*r) for r in rows]
+    sent = Sentence(index, 0, len(text), text, ())
+    reset_memos()
+    _carry_confidence(sent, fast)
+    _carry_confidence_plain(sent, plain)
+    assert fast == plain
+
+
+def test_cues_by_sentence_is_the_mapping_it_replaces() -> None:
+    texts = ["Albania cut ties with Iran on 7 September, officials said.", "No cue here.",
+             "The US imposed sanctions on Iran in 2022."]
+    sentences = [Sentence(i, 0, len(t), t, ()) for i, t in enumerate(texts)]
+    dated = {0: [], 2: []}
+    reset_memos()
+    lazy = _CuesBySentence(sentences, dated)
+    eager = {s.index: _other_cues(s.text) for s in sentences if s.index in dated}
+    assert dict(lazy) == eager and len(lazy) == len(eager)
+    assert lazy.get(1, ()) == () and lazy.get(2, ()) == eager[2]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_WORDS), max_size=16), st.integers(0, 80))
+def test_lazy_irrealis_agrees_with_the_eager_form(words: list[str], at: int) -> None:
+    text = " ".join(words)
+    anchor = Anchor(min(at, len(text)), min(at, len(text)) + 3, "x", "definite", False)
+    reset_memos()
+    eager = speculative(text) or _denied_here(gate(text).search(lx.DENIAL_RE, text), anchor,
+                                              text)
+    assert _Irrealis(text, anchor)() == eager

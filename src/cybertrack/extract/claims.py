@@ -9,13 +9,13 @@ The incident is the one the sentence names, else the one in focus.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
-from cybertrack.extract.incidents import DatedSpan, nearest_date
+from cybertrack.extract.incidents import DatedSpan, event_nouns, nearest_date
 from cybertrack.extract.kinds import is_speculative, speculative
 from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import attacker_mentions, tool_maker
@@ -29,7 +29,7 @@ from cybertrack.extract.speakers import (
     subject_state,
 )
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
-from cybertrack.model import Claimant
+from cybertrack.model import Claimant, PartialDate
 from cybertrack.vocab import CONFIDENCE_SYNONYMS, LIKELIHOOD_SYNONYMS
 
 _STRONG_ATTRIBUTION_RE = compile_ci(
@@ -74,12 +74,8 @@ def sentence_claims(
     out: list[ClaimDraft] = []
     text = sent.text
     g = gate(text)
-    is_hypothesis = speculative(text)
     claimant, claimant_idx = claimant_of(sent)
     targets = set(incidents[incident].targets) if incident is not None else set()
-    speech_pos = speech_starts(text)
-    claim_date = nearest_date(speech_pos[0], [], [d for d in dates if not _names_event(sent, d)],
-                              sent) if speech_pos else None
 
     if g.search(lx.SELF_CLAIM_RE, text):
         for m, _i in _actors(sent):
@@ -102,10 +98,11 @@ def sentence_claims(
                 who = claimant_from(subj[0])
         if who is not None:
             out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
-                                  claimant=who, cue=denial.group(0), claim_date=claim_date))
+                                  claimant=who, cue=denial.group(0),
+                                  claim_date=_claim_date(sent, dates)))
         return out
 
-    attribution = _attribution(sent, claimant, claimant_idx, targets, is_hypothesis)
+    attribution = _attribution(sent, claimant, claimant_idx, targets)
     if attribution is not None:
         state, actor, cue_pos = attribution
         level, term, hedge = confidence_of(text)
@@ -121,10 +118,19 @@ def sentence_claims(
             attributed_state=state, attributed_actor=_as_written(actor) if actor else None,
             attributed_actor_id=actor.entity_id if actor else None,
             attributed_sponsor=actor.sponsor if actor else None, confidence=level,
-            likelihood=term, hedge=hedge, claim_date=claim_date,
+            likelihood=term, hedge=hedge, claim_date=_claim_date(sent, dates),
         ))
     out.extend(_responses(sent, incident, dates, [*prior, *out]))
     return out
+
+
+def _claim_date(sent: Sentence, dates: Sequence[DatedSpan]) -> PartialDate | None:
+    """When the claim was made: the date nearest the sentence's first speech verb that does not
+    name the event. Worked out only for a sentence that makes a claim (most make none)."""
+    speech_pos = speech_starts(sent.text)
+    if not speech_pos:
+        return None
+    return nearest_date(speech_pos[0], [], [d for d in dates if not _names_event(sent, d)], sent)
 
 
 def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
@@ -133,13 +139,16 @@ def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
 
 
 def _attribution(
-    sent: Sentence, claimant: object, claimant_idx: int | None, targets: set[str], speculative: bool
+    sent: Sentence, claimant: object, claimant_idx: int | None, targets: set[str]
 ) -> tuple[str | None, EntityMention | None, int] | None:
-    """(state, actor, position of the attribution) the sentence holds responsible, or None."""
+    """(state, actor, position of the attribution) the sentence holds responsible, or None.
+
+    The hedge and the strong cue are searched only where they decide something (a sentence
+    with no claimant, one with a claimant and no state cast as operator).
+    """
     attackers = attacker_mentions(sent)
     g = gate(sent.text)
-    strong = g.search(_STRONG_ATTRIBUTION_RE, sent.text)
-    if speculative and claimant is None and _speculative_near(sent, attackers):
+    if claimant is None and speculative(sent.text) and _speculative_near(sent, attackers):
         return None
     actor_i = next((i for i in sorted(attackers) if sent.mentions[i].kind == "threat-actor"),
                    None)
@@ -167,7 +176,9 @@ def _attribution(
                     g.search(_WORKS_FOR_RE, sent.text[max(0, s - 40) : s]):
                 state, pos = m.state or m.country, s
                 break
-    if state is None and strong and claimant is not None:
+    strong = g.search(_STRONG_ATTRIBUTION_RE, sent.text) \
+        if state is None and claimant is not None else None
+    if strong:
         own = sent.mentions[claimant_idx].country if claimant_idx is not None else None
         verbal = _VERBAL_BLAME_RE.fullmatch(strong.group(0))
         for i, m in enumerate(sent.mentions):
@@ -257,7 +268,7 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
     if not cues:
         return out
     # dates closer to an event phrase ("the July attack") belong to the event, not the response
-    event_positions = [m.start("noun") for m in g.finditer(lx.EVENT_NOUN_RE, sent.text)]
+    event_positions = [m.start("noun") for m in event_nouns(sent.text)]
     response_dates = [d for d in dates if not _names_event(sent, d)]
     for action, m in cues:
         if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
@@ -464,18 +475,41 @@ _QUALIFIER_SUBJECT_RE = compile_ci(
 
 def _carry_confidence(sent: Sentence, claims: Sequence[ClaimDraft]) -> None:
     """A confidence stated in the next sentence about the claim before ("The company stated
-    its assessment with moderate confidence") belongs to that claim."""
-    level = confidence_of(sent.text)[0]
-    if level is None or not _QUALIFIER_SUBJECT_RE.match(sent.text):
+    its assessment with moderate confidence") belongs to that claim.
+
+    Most sentences follow no claim that could take a confidence: they are let go before the
+    sentence is searched (the search changes nothing then), and only the confidence level is
+    read (``confidence_of`` would also search the likelihood, which is not carried).
+    """
+    if not any(_takes_confidence(c) for c in _recent_claims(sent, claims)):
         return
-    for c in reversed(claims):
-        if c.sentence < sent.index - 1:
-            break
-        if c.kind == "attribution" and c.confidence is None and c.claimant is not None:
+    if not _QUALIFIER_SUBJECT_RE.match(sent.text):
+        return
+    g = gate(sent.text)
+    conf = g.search(lx.CONFIDENCE_RE, sent.text)
+    level = CONFIDENCE_SYNONYMS.get(conf.group("level").lower()) if conf else None
+    if level is None:
+        return
+    for c in _recent_claims(sent, claims):
+        if _takes_confidence(c):
             c.confidence = level
             hedge = lx.CONFIDENCE_RE.search(sent.text)
             if hedge is not None:
                 c.hedge = "; ".join(x for x in (c.hedge, hedge.group(0)) if x)
+
+
+def _recent_claims(sent: Sentence, claims: Sequence[ClaimDraft]) -> Iterator[ClaimDraft]:
+    """The claims of the sentence before ``sent`` and of ``sent`` itself, latest first (the
+    ones ``_carry_confidence`` may qualify)."""
+    for c in reversed(claims):
+        if c.sentence < sent.index - 1:
+            return
+        yield c
+
+
+def _takes_confidence(c: ClaimDraft) -> bool:
+    """An attribution with a claimant and no confidence of its own yet."""
+    return c.kind == "attribution" and c.confidence is None and c.claimant is not None
 
 
 #: "This threat actor targets...", "the group compromised...": the actor last named acting.

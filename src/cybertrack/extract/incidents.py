@@ -11,7 +11,7 @@ hypotheses and denials never create incidents.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
@@ -68,15 +68,22 @@ class Anchor(NamedTuple):
 _NOUN_COMPLEMENT_RE = re.compile(r"\s*(?:of|against|on|that|which|targeting|by)\b")
 
 
+@per_document
+def event_nouns(text: str) -> tuple[re.Match[str], ...]:
+    """The event nouns of a sentence (``lx.EVENT_NOUN_RE``), found once: anchors and the dates
+    of responses both read them."""
+    return tuple(gate(text).finditer(lx.EVENT_NOUN_RE, text))
+
+
 def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
     """The phrases in a sentence that name a cyber event, with how they refer."""
     text = sent.text
     g = gate(text)
     out: list[Anchor] = []
-    cyber_sentence = _cyber(text) or cyber_doc
+    cyber_sentence = cyber_doc or _cyber(text)
     if (m := g.match(_TITLE_EVENT_RE, text)) is not None:
         out.append(Anchor(m.start(), m.end(), m.group(0).strip(), "indefinite", False))
-    for m in g.finditer(lx.EVENT_NOUN_RE, text):
+    for m in event_nouns(text):
         out.append(_noun_anchor(g, text, m.start("noun"), m.end(), m.group(0),
                                 bool(m.group("plural")),
                                 generic="attack" in m.group("noun").lower()))
@@ -179,7 +186,7 @@ def detect_incidents(
     response and speech cues (so that "On September 6th Albania cut ties" gives its date to the
     severance, not to the attack named later in the sentence).
     """
-    cyber_doc = sum(_cyber(s.text) for s in sentences) >= 2
+    cyber_doc = _at_least_two(_cyber(s.text) for s in sentences)
     incidents: list[IncidentDraft] = []
     named: list[int | None] = [None] * len(sentences)
     focus: list[int | None] = [None] * len(sentences)
@@ -218,6 +225,18 @@ def detect_incidents(
         settle_kinds(inc, " ".join(sentences[i].text for i in inc.sentences
                                     if i < len(sentences)))
     return incidents, named, focus
+
+
+def _at_least_two(flags: Iterable[bool]) -> bool:
+    """``sum(flags) >= 2``, stopping at the second true flag (the rest need not be worked
+    out: a sentence of a cyber document is searched as cyber anyway)."""
+    seen = 0
+    for flag in flags:
+        if flag:
+            seen += 1
+            if seen >= 2:
+                return True
+    return False
 
 
 #: Kinds that name how an operation disrupted: "disruption" beside them says nothing more.
@@ -316,14 +335,12 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if anchor.reference not in ("new", "indefinite", "verb", "plural"):
         dates = [d for d in dates if not d.relative]
     when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent, own)
-    g = gate(sent.text)
-    irrealis = speculative(sent.text) or _denied_here(
-        g.search(lx.DENIAL_RE, sent.text), anchor, sent.text)
+    irrealis = _Irrealis(sent.text, anchor)
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
         a.reference != "verb" for a in anchors)
     first_named = anchor.reference in ("definite", "indefinite", "plural") or \
         anchor.reference.startswith("month:")
-    if not incidents and not targets and not irrealis and first_named and (
+    if not incidents and not targets and first_named and not irrealis() and (
             when is not None or realis_kind(sent.text)):
         # "Albania cut ties with Iran, blaming Tehran for the cyberattack that crippled
         # government services in July": the first event named, with a date or a kind, is an
@@ -336,16 +353,16 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         n = int(ref.split(":")[1])
         if incidents and (n < len(incidents) or n == -1):
             target_inc = incidents[n].index
-        elif n >= len(incidents) and not irrealis and incidents:
+        elif n >= len(incidents) and incidents and not irrealis():
             target_inc = _new(incidents, sent, anchor, generic)
     elif ref.startswith("month:"):
         month = int(ref.split(":")[1])
         target_inc = next((i.index for i in incidents
                            if i.time and i.time.start.month == month), salient)
-        if target_inc is None and not incidents and targets and not irrealis:
+        if target_inc is None and not incidents and targets and not irrealis():
             target_inc = _new(incidents, sent, anchor, generic)  # "the July attack", first named
     elif ref == "new":
-        if not irrealis and (targets or when):
+        if (targets or when) and not irrealis():
             target_inc = _new(incidents, sent, anchor, generic)
             if not targets:
                 targets = _fallback_targets(sent, attackers, incidents)
@@ -354,7 +371,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         # dates founds its incident, even with no state named as its victim
         target_inc = salient if salient is not None else (
             _new(incidents, sent, anchor, generic)
-            if not irrealis and (targets or (when and not incidents)) else None)
+            if (targets or (when and not incidents)) and not irrealis() else None)
     elif ref == "plural" and not (targets and when):
         target_inc = salient
     else:  # indefinite, verb, plural with detail
@@ -362,7 +379,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
             return salient if ref != "indefinite" else None
         target_inc = _compatible(incidents, targets, when)
         if target_inc is None:
-            if irrealis or not (targets or (when and not incidents and ref == "indefinite")):
+            if not (targets or (when and not incidents and ref == "indefinite")) or irrealis():
                 return salient
             # "a cyberattack in mid-July forced officials to ...": the first dated event of a
             # report founds its incident even before its victim is named
@@ -379,6 +396,25 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if when is not None:
         inc.time = _refine(inc.time, when)
     return target_inc
+
+
+class _Irrealis:
+    """Whether a sentence's event phrase is a hypothesis or denied in its own clause, searched
+    on first use and then remembered: most sentences are resolved without asking."""
+
+    __slots__ = ("_text", "_anchor", "_value")
+
+    def __init__(self, text: str, anchor: Anchor) -> None:
+        self._text = text
+        self._anchor = anchor
+        self._value: bool | None = None
+
+    def __call__(self) -> bool:
+        if self._value is None:
+            text = self._text
+            self._value = speculative(text) or _denied_here(
+                gate(text).search(lx.DENIAL_RE, text), self._anchor, text)
+        return self._value
 
 
 _CLAUSE_BREAK_RE = re.compile(r"\b(?:that|which|whereas|while|because|although)\b|[;:–—]")

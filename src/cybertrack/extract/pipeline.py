@@ -15,7 +15,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -246,7 +246,7 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Call
     def ct_incidents(doc: Doc) -> Doc:
         sentences = _sentences(doc)
         by_sentence = _dates_by_sentence(doc, sentences)
-        cues = {s.index: _other_cues(s.text) for s in sentences if s.index in by_sentence}
+        cues = _CuesBySentence(sentences, by_sentence)
         incidents, named, focus = detect_incidents(sentences, by_sentence, cues, sector_res)
         doc._.ct_sentences = sentences
         doc._.ct_incidents = incidents
@@ -270,6 +270,28 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         return doc
 
     return ct_claims
+
+
+class _CuesBySentence(Mapping[int, list[int]]):
+    """``_other_cues`` of each dated sentence, by sentence index, worked out when first read:
+    only a sentence that names an event asks (most dated sentences name none, and their cues
+    would be searched for nothing)."""
+
+    def __init__(self, sentences: Sequence[Sentence], dated: Mapping[int, object]) -> None:
+        self._texts = {s.index: s.text for s in sentences if s.index in dated}
+        self._found: dict[int, list[int]] = {}
+
+    def __getitem__(self, index: int) -> list[int]:
+        found = self._found.get(index)
+        if found is None:
+            found = self._found[index] = _other_cues(self._texts[index])
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def _other_cues(text: str) -> list[int]:

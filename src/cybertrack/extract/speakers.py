@@ -50,8 +50,10 @@ def claimant_of(sent: Sentence,
     return None, None
 
 
+@per_document
 def _cited_source(sent: Sentence) -> tuple[Claimant, int] | None:
-    """The source a sentence cites ("according to X", "believed by X") and its mention index."""
+    """The source a sentence cites ("according to X", "believed by X") and its mention index
+    (memoized: ``claimant_of`` and ``clause_speaker`` both ask, each per mention window)."""
     text = sent.text
     g = gate(text)
     if g.may(lx.ACCORDING_TO_RE) or g.may(_BELIEVED_BY_RE):
