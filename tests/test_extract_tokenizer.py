@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import spacy
 from hypothesis import given
 from hypothesis import strategies as st
@@ -67,3 +69,13 @@ def test_no_rule_reads_tokens_extraction_matches_spacys_tokenizer() -> None:
     a = [repr(x) for x in extract_documents(docs, ours)]
     b = [repr(x) for x in extract_documents(docs, theirs)]
     assert a == b and len(a) == len(docs) > 10
+
+
+def test_a_pipeline_with_it_serializes_like_any_spacy_pipeline(tmp_path: Path) -> None:
+    nlp = build_pipeline()
+    nlp.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "tokenizer").exists()
+    data = nlp.to_bytes()
+    again = build_pipeline().from_bytes(data)
+    text = "Albania's PM said the U.S. agreed."
+    assert [t.text for t in again.make_doc(text)] == [t.text for t in nlp.make_doc(text)]

@@ -19,7 +19,8 @@ character.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc
@@ -53,6 +54,20 @@ class RegexTokenizer:
         words = [token or space for token, _trailing, space in found]
         spaces = [trailing == " " for _token, trailing, _space in found]
         return Doc(self.vocab, words=words, spaces=spaces)
+
+    # spaCy serializes a pipeline's tokenizer with it (``nlp.to_bytes``, ``nlp.to_disk``); this
+    # one has no settings of its own: its pattern is code, so there is nothing to save or load.
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RegexTokenizer:
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).write_bytes(b"")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RegexTokenizer:
+        return self
 
 
 @spacy.registry.tokenizers(TOKENIZER)
