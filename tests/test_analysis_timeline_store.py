@@ -10,8 +10,16 @@ import time
 import pytest
 
 from cybertrack.analysis import actor_timeline, reach
-from cybertrack.analysis.timeline import TimelineEvent, ensure_group_timelines, group_timelines
-from cybertrack.model import Claimant, Extraction
+from cybertrack.analysis.reach import resolve_subject
+from cybertrack.analysis.timeline import (
+    TimelineEvent,
+    _encode,
+    _stored_events,
+    ensure_group_timelines,
+    group_timelines,
+    subject_key,
+)
+from cybertrack.model import Claimant, Extraction, PartialDate
 from cybertrack.reference import load_reference
 from cybertrack.resolve import link_all
 from cybertrack.resolve.groups import review
@@ -170,3 +178,53 @@ def test_two_writers_mark_one_group_at_once(db_url: str) -> None:
     assert not errors, errors
     with Store.open(db_url) as store:
         assert len(store.stale_timeline_groups()) == 1
+
+
+def _iran_key(store: Store) -> str:
+    return subject_key(resolve_subject(store, "Iran", load_reference()))
+
+
+def _stored_event(text: str) -> TimelineEvent:
+    return TimelineEvent(PartialDate.parse("2001-02-03"), "incident", "Iran", text, ("Src",),
+                         False, "incident--x")
+
+
+def test_a_whole_timeline_is_stored_and_read_back_as_worked_out(store: Store) -> None:
+    store.bulk_add(albania_reports())
+    link_all(store)
+    first = actor_timeline(store, "Iran").events
+    generation, stored = store.stored_subject_timeline(_iran_key(store))
+    assert stored is not None and first
+    assert actor_timeline(store, "Iran").events == first  # read back, decoded alike
+    ref = load_reference()
+    events, encoded = _stored_events(store, resolve_subject(store, "Iran", ref), ref,
+                                     encode=True).in_order_encoded()
+    assert events == first  # as worked out, and written as ``_encode`` writes each event
+    assert encoded == "\n".join(_encode(e, "") for e in events)
+    # what is stored at the current generation is what a read returns
+    store.write_subject_timeline(_iran_key(store), generation,
+                                 _encode(_stored_event("kept ready"), ""))
+    assert actor_timeline(store, "Iran").events == (_stored_event("kept ready"),)
+    # bounded by years, a timeline is worked out from the group timelines
+    assert actor_timeline(store, "Iran", since=2000).events == first
+
+
+def test_a_stored_whole_timeline_is_dropped_when_groups_change(store: Store) -> None:
+    store.bulk_add(albania_reports())
+    link_all(store)
+    actor_timeline(store, "Iran")
+    generation, _ = store.stored_subject_timeline(_iran_key(store))
+    # a reader that worked the timeline out before this write stores it afterwards, at the
+    # generation it read: the next read must not take it
+    root = albania_reports()[0].incidents[0].id
+    store.bulk_add([report(303, publisher="Late Wire Test", published="2022-09-12", claims=(
+        say("response", "The United States imposed sanctions on Iran.", USA,
+            action="sanction", actor_state="US", target_state="IR",
+            event_date=day("2022-09-09"), incident_id=root),))])
+    assert ensure_group_timelines(store) > 0
+    assert store.stored_subject_timeline(_iran_key(store)) == (generation + 1, None)
+    store.write_subject_timeline(_iran_key(store), generation,
+                                 _encode(_stored_event("outdated"), ""))
+    events = actor_timeline(store, "Iran").events
+    assert _sanctions(events) == ["2022-09-09"]
+    assert _stored_event("outdated") not in events

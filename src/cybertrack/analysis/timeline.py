@@ -13,7 +13,9 @@ first read after it changed, and stored as one text per group (``timeline_groups
 marks a group when its membership changes or its incidents gain claims), with who attributed
 the group to whom. A subject's timeline finds its groups in ``attribution_facts``, reads their
 texts, names the sources that attribute each to the subject, and keeps the responses taken
-against the subject's state (or against no state named).
+against the subject's state (or against no state named). A whole timeline (no year bounds),
+once worked out, is stored too (``timeline_subjects``) and read back until the store next
+rewrites a group timeline.
 """
 
 from __future__ import annotations
@@ -145,8 +147,48 @@ def subject_timeline(store: Store, subject: Subject, ref: Reference, *,
     years = _years(since, until)
     _bring_up_to_date(store, ref)
     with paused_gc():  # thousands of events for a whole state: see ``cybertrack.gcpause``
+        if years is None:
+            return Timeline(f"Timeline of {subject.name}", _whole_timeline(store, subject, ref))
         events = _stored_events(store, subject, ref, years=years)
         return Timeline(f"Timeline of {subject.name}{_span(years)}", events.in_order())
+
+
+def _whole_timeline(store: Store, subject: Subject, ref: Reference
+                    ) -> tuple[TimelineEvent, ...]:
+    """Every event of ``subject``: as stored in ``timeline_subjects`` when no group timeline
+    was rewritten since it was worked out, else worked out from the group timelines and
+    stored. Merging, naming and sorting a whole state's thousands of events cost twice what
+    reading them back does."""
+    key = subject_key(subject)
+    generation, stored = store.stored_subject_timeline(key)
+    if stored is not None:
+        return _decoded_events(stored)
+    events, encoded = _stored_events(store, subject, ref, encode=True).in_order_encoded()
+    store.write_subject_timeline(key, generation, encoded)
+    return events
+
+
+def subject_key(subject: Subject) -> str:
+    """The key of a subject's stored whole timeline: its name, home state, states, actor ids
+    and actor names (what decides which events it lists and how they read)."""
+    return _FIELD.join((_field(subject.name), subject.home or "",
+                        *(_LIST.join(sorted(_field(x) for x in values)) for values in
+                          (subject.states, subject.actor_ids, subject.actor_names))))
+
+
+def _decoded_events(stored: str) -> tuple[TimelineEvent, ...]:
+    """The events of a stored whole timeline (``_encode`` lines, in order): an incident keeps
+    its group's first member id, a response its id or None (as ``_Decoded`` gives them)."""
+    if not stored:
+        return ()
+    new, event, date = tuple.__new__, TimelineEvent, _date
+    out = []
+    for line in stored.split(_LINE):
+        _, kind, who, text, when, approx, srcs, iid = line.split(_FIELD)
+        out.append(new(event, (date(when), kind, who, text,
+                               tuple(srcs.split(_LIST)) if srcs else (), approx == "1",
+                               iid if kind == "incident" else iid or None)))
+    return tuple(out)
 
 
 def _years(since: int | None, until: int | None) -> tuple[int, int] | None:
@@ -189,14 +231,14 @@ def _bring_up_to_date(store: Store, ref: Reference) -> None:
 
 
 def _stored_events(store: Store, subject: Subject, ref: Reference, *,
-                   target: str | None = None, years: tuple[int, int] | None = None
-                   ) -> _Decoded:
+                   target: str | None = None, years: tuple[int, int] | None = None,
+                   encode: bool = False) -> _Decoded:
     """The events of the groups attributed to ``subject`` (and targeting ``target``, dated
     within ``years``), from their stored timelines (``_bring_up_to_date`` first): each incident
-    on the word of those who attributed it to the subject."""
+    on the word of those who attributed it to the subject (``encode``: ready to be stored)."""
     who = (subject.states, subject.actor_ids, subject.actor_names)
     named: dict[str, str] = {}  # a government speaks under its country code: name it
-    out = _Decoded(subject.name, subject.home)
+    out = _Decoded(subject.name, subject.home, encode=encode)
     for _, encoded, sources in store.subject_group_timelines(*who, target=target,
                                                                    years=years):
         out.add(encoded, tuple(named.get(x) or named.setdefault(x, source_name(x, ref))
@@ -297,11 +339,15 @@ class _Decoded:
     kind's rank, the text; "~" for undated, after every date), in ``TimelineEvent.sort_key``
     order: comparing key tuples holding dates was a tenth of a state's timeline."""
 
-    def __init__(self, actor: str, home: str | None) -> None:
+    def __init__(self, actor: str, home: str | None, *, encode: bool = False) -> None:
         self.actor, self.home = actor, home
         self.incidents: list[TimelineEvent] = []
         self._keys: list[str] = []
-        self._responses: dict[tuple[str, str, str, str], tuple[str, TimelineEvent]] = {}
+        # with ``encode``, each incident as ``_encode`` writes it (for ``in_order_encoded``)
+        self._lines: list[str] | None = [] if encode else None
+        self._actor_field = _field(actor)
+        # (actor, text, date, approximate) -> (sort key, event, stored date field)
+        self._responses: dict[tuple[str, str, str, str], tuple[str, TimelineEvent, str]] = {}
 
     def add(self, encoded: str, sources: tuple[str, ...]) -> None:
         """Add the events of one stored group timeline: its incident on the word of
@@ -310,6 +356,7 @@ class _Decoded:
         # tuple.__new__: the named tuple's own __new__ is a Python call, a third of the cost
         new, event, date, responses = tuple.__new__, TimelineEvent, _date, self._responses
         mine = self.home + _FIELD if self.home else ""
+        lines, named, actor = self._lines, _LIST.join(sources), self._actor_field
         for line in encoded.split(_LINE):
             if mine and line[0] != _FIELD and not line.startswith(mine):
                 continue  # a response against another state
@@ -318,22 +365,46 @@ class _Decoded:
                 self.incidents.append(new(event, (date(when), kind, self.actor, text, sources,
                                                   approx == "1", iid)))
                 self._keys.append(f"{when[:10] or '~'}0{text}")
+                if lines is not None:
+                    lines.append(f"{_FIELD}incident{_FIELD}{actor}{_FIELD}{text}{_FIELD}{when}"
+                                 f"{_FIELD}{approx}{_FIELD}{named}{_FIELD}{iid}")
                 continue
             same = (who, text, when[:21], approx)
             seen = responses.get(same)
             listed = tuple(srcs.split(_LIST)) if srcs else ()
             if seen is None:
                 responses[same] = (f"{when[:10] or '~'}3{text}", new(event, (
-                    date(when), kind, who, text, listed, approx == "1", iid or None)))
+                    date(when), kind, who, text, listed, approx == "1", iid or None)), when)
             else:
                 first = seen[1]
                 responses[same] = (seen[0], first._replace(
-                    sources=tuple(dict.fromkeys(first.sources + listed))))
+                    sources=tuple(dict.fromkeys(first.sources + listed))), seen[2])
 
     def in_order(self) -> tuple[TimelineEvent, ...]:
-        events = self.incidents + [e for _, e in self._responses.values()]
-        keys = self._keys + [k for k, _ in self._responses.values()]
-        return tuple(events[i] for i in sorted(range(len(events)), key=keys.__getitem__))
+        events, order = self._ordered()
+        return tuple(events[i] for i in order)
+
+    def in_order_encoded(self) -> tuple[tuple[TimelineEvent, ...], str]:
+        """``in_order``, and the same events as ``_encode`` lines, written from the stored
+        fields (encoding each event anew, dates and all, cost half of working them out). The
+        fields are blanked already, and the sources are names from the reference or stored
+        fields, so only the subject's own name needs blanking."""
+        if self._lines is None:
+            raise ValueError("in_order_encoded needs _Decoded(..., encode=True)")
+        events, order = self._ordered()
+        field, listed = _FIELD.join, _LIST.join
+        lines = self._lines + [
+            field(("", e.kind, e.actor, e.text, when, "1" if e.approximate else "",
+                   listed(e.sources), e.incident_id or ""))
+            for _, e, when in self._responses.values()]
+        return tuple(events[i] for i in order), _LINE.join([lines[i] for i in order])
+
+    def _ordered(self) -> tuple[list[TimelineEvent], list[int]]:
+        """The events (incidents, then responses) and the order of their sort keys."""
+        responses = self._responses.values()
+        events = self.incidents + [e for _, e, _ in responses]
+        keys = self._keys + [k for k, _, _ in responses]
+        return events, sorted(range(len(events)), key=keys.__getitem__)
 
 
 def describe(event: TimelineEvent) -> str:

@@ -268,7 +268,7 @@ response_dates = Table(
     Index("ix_response_dates_action", "action", "response_date"),
 )
 
-#: What a timeline shows of each incident group, encoded by ``cybertrack.analysis.timeline_rows``
+#: What a timeline shows of each incident group, encoded by ``cybertrack.analysis.timeline``
 #: (migration 0007; read per subject).
 timeline_groups = Table(
     "timeline_groups",
@@ -285,6 +285,25 @@ timeline_stale = Table(
     metadata,
     Column("group_id", Text, primary_key=True),
     Column("token", Text, nullable=False),
+)
+
+#: How many times ``timeline_groups`` was rewritten (one row): a stored subject timeline is
+#: read only at the generation it was worked out at.
+timeline_generation = Table(
+    "timeline_generation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+)
+
+#: A subject's whole timeline, encoded by ``cybertrack.analysis.timeline``, with the
+#: generation of ``timeline_groups`` it was worked out from (derived data).
+timeline_subjects = Table(
+    "timeline_subjects",
+    metadata,
+    Column("subject", Text, primary_key=True),
+    Column("generation", Integer, nullable=False),
+    Column("events", Text, nullable=False),
 )
 
 #: Tables that ``Store.counts()`` reports, by the name it reports them under.

@@ -3,11 +3,12 @@
 
 A state's timeline lists thousands of events: reading and weighing every report of every
 response at read time took most of a second at 50,000 documents. What a timeline shows of one
-incident group does not depend on who asks, so ``cybertrack.analysis.timeline_rows`` computes
+incident group does not depend on who asks, so ``cybertrack.analysis.timeline`` computes
 it once per group and stores it here as one text (the store does not read it); a subject's
 timeline then reads its groups' texts and, from ``attribution_facts``, who attributed each
 group to it. Writes that change a group mark it (``summary.mark_timeline_stale``); readers
-compute the marked groups first.
+compute the marked groups first. A subject's whole timeline, once worked out, is kept in
+``timeline_subjects`` (migration 0008) until group timelines are next rewritten.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import and_, delete, select, text, tuple_, update
 
 from cybertrack.store import schema as t
 from cybertrack.store.summary import CHUNK, subject_rows, unique_chunks, upsert
@@ -67,6 +68,9 @@ class TimelineQueries:
             for start in range(0, len(marks), CHUNK):
                 conn.execute(delete(s).where(tuple_(s.c.group_id, s.c.token).in_(
                     list(marks[start:start + CHUNK]))))
+            # every stored subject timeline may include these groups: a new generation
+            conn.execute(update(t.timeline_generation).values(n=t.timeline_generation.c.n + 1))
+            conn.execute(delete(t.timeline_subjects))
 
     def subject_group_timelines(self, states: Sequence[str] = (),
                                 actor_ids: Sequence[str] = (), actor_names: Sequence[str] = (),
@@ -87,6 +91,28 @@ class TimelineQueries:
         return [(gid, events, _sources(attributions, *who)) for gid, events, attributions
                 in self._tuples(select(g.group_id, g.events, g.attributions)
                                 .where(g.group_id.in_(groups)))]
+
+    def stored_subject_timeline(self, subject: str) -> tuple[int, str | None]:
+        """The current generation of the stored group timelines, and ``subject``'s stored
+        whole timeline if it was worked out at that generation (else None)."""
+        gen, sub = t.timeline_generation, t.timeline_subjects
+        rows = self._tuples(select(gen.c.n, sub.c.events).select_from(gen.outerjoin(
+            sub, and_(sub.c.subject == subject, sub.c.generation == gen.c.n))))
+        return (int(rows[0][0]), rows[0][1]) if rows else (0, None)
+
+    def write_subject_timeline(self, subject: str, generation: int, events: str) -> None:
+        """Store ``subject``'s whole timeline as worked out at ``generation`` (replacing the
+        one stored; read only while the generation is current)."""
+        with self._write(f"cannot store the timeline of {subject!r}") as conn:
+            if conn.dialect.name == "postgresql":
+                # a whole state's timeline is megabytes of text: PostgreSQL's default pglz
+                # compression took 45 of its 60 ms; lz4, where the server has it, a few
+                conn.execute(text(
+                    "SELECT set_config('default_toast_compression', 'lz4', true) "
+                    "FROM pg_settings WHERE name = 'default_toast_compression' "
+                    "AND 'lz4' = ANY(enumvals)"))
+            conn.execute(upsert(conn, t.timeline_subjects, ("generation", "events")),
+                         [{"subject": subject, "generation": generation, "events": events}])
 
 
 #: Separators of the stored attributions: one line per (state, actor id, actor name) a group is
