@@ -228,3 +228,22 @@ def test_a_stored_whole_timeline_is_dropped_when_groups_change(store: Store) -> 
     events = actor_timeline(store, "Iran").events
     assert _sanctions(events) == ["2022-09-09"]
     assert _stored_event("outdated") not in events
+
+
+def test_marking_every_group_drops_stored_subject_timelines(db_url: str) -> None:
+    """Marking every group (regrouping from scratch) drops what was stored even where no group
+    is left to be computed again."""
+    with Store.open(db_url) as store:
+        store.bulk_add(albania_reports())
+        link_all(store)
+        actor_timeline(store, "Iran")
+        generation, stored = store.stored_subject_timeline(_iran_key(store))
+        assert stored is not None
+    engine = create_store_engine(resolve_url(db_url))
+    try:
+        with engine.begin() as conn:
+            mark_timeline_stale(conn, every_group=True)
+    finally:
+        engine.dispose()
+    with Store.open(db_url) as store:
+        assert store.stored_subject_timeline(_iran_key(store)) == (generation + 1, None)

@@ -42,6 +42,7 @@ from sqlalchemy import (
     select,
     true,
     union_all,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -154,6 +155,7 @@ def mark_timeline_stale(conn: Connection, *, incident_ids: Iterable[str] = (),
     if every_group:
         conn.execute(delete(t.timeline_groups))
         conn.execute(delete(s))
+        drop_subject_timelines(conn)  # with no group left, no recomputation would drop them
         conn.execute(upsert(conn, s, ("token",)).from_select(
             ["group_id", "token"],
             select(g.group_id, literal(token)).where(true()).distinct()))
@@ -167,6 +169,15 @@ def mark_timeline_stale(conn: Connection, *, incident_ids: Iterable[str] = (),
                      [{"group_id": gid, "token": token} for gid in chunk])
 
 
+def drop_subject_timelines(conn: Connection) -> None:
+    """Start a new generation of stored group timelines: every stored subject timeline
+    (``timeline_subjects``) is dropped, and one a reader worked out before this write and
+    stores afterwards carries a past generation, which is never read."""
+    gen = t.timeline_generation
+    conn.execute(update(gen).values(n=gen.c.n + 1))
+    conn.execute(delete(t.timeline_subjects))
+
+
 def upsert(conn: Connection, table: Table, update: Sequence[str]) -> Any:
     """``INSERT INTO table ... ON CONFLICT (primary key) DO UPDATE SET`` the ``update``
     columns to the new row's: the same statement on SQLite and PostgreSQL. (An INSERT ...
@@ -178,5 +189,5 @@ def upsert(conn: Connection, table: Table, update: Sequence[str]) -> Any:
         set_={name: stmt.excluded[name] for name in update})
 
 
-__all__ = ["ATTRIBUTING", "add_response_dates", "mark_timeline_stale", "refresh_facts",
-           "subject_rows", "unique_chunks", "upsert"]
+__all__ = ["ATTRIBUTING", "add_response_dates", "drop_subject_timelines", "mark_timeline_stale",
+           "refresh_facts", "subject_rows", "unique_chunks", "upsert"]

@@ -18,10 +18,16 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, select, text, tuple_, update
+from sqlalchemy import and_, delete, select, text, tuple_
 
 from cybertrack.store import schema as t
-from cybertrack.store.summary import CHUNK, subject_rows, unique_chunks, upsert
+from cybertrack.store.summary import (
+    CHUNK,
+    drop_subject_timelines,
+    subject_rows,
+    unique_chunks,
+    upsert,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection
@@ -68,9 +74,7 @@ class TimelineQueries:
             for start in range(0, len(marks), CHUNK):
                 conn.execute(delete(s).where(tuple_(s.c.group_id, s.c.token).in_(
                     list(marks[start:start + CHUNK]))))
-            # every stored subject timeline may include these groups: a new generation
-            conn.execute(update(t.timeline_generation).values(n=t.timeline_generation.c.n + 1))
-            conn.execute(delete(t.timeline_subjects))
+            drop_subject_timelines(conn)  # any stored subject timeline may hold these groups
 
     def subject_group_timelines(self, states: Sequence[str] = (),
                                 actor_ids: Sequence[str] = (), actor_names: Sequence[str] = (),
