@@ -162,6 +162,7 @@ def run(url: str, repeat: int) -> list[tuple[str, float, float, str]]:
             ("firsts", lambda: firsts(kb, ref)),
         ]
         iran = subject_key(resolve_subject(kb, "Iran", ref))
+        worked_out_ms: list[float] = []
 
         def worked_out() -> object:
             """Iran's timeline as the first read after a change pays for it: the stored whole
@@ -172,7 +173,6 @@ def run(url: str, repeat: int) -> list[tuple[str, float, float, str]]:
             worked_out_ms.append((time.perf_counter() - t0) * 1000)
             return result
 
-        worked_out_ms: list[float] = []
         for label, fn in queries:
             med, worst, result = timed(fn, repeat)
             rows.append((label, med, worst, describe(result)))

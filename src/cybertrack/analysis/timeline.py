@@ -320,10 +320,16 @@ def _encode(e: TimelineEvent, against: str) -> str:
     d = e.date
     when = _DATE.join((d.start.isoformat(), d.end.isoformat(), d.precision, _field(d.text))
                       ) if d else ""
-    # the state it was taken against first: a timeline skips other states' lines unsplit
-    return _FIELD.join((_field(against), e.kind, _field(e.actor), _field(e.text), when,
-                        "1" if e.approximate else "",
-                        _LIST.join(_field(x) for x in e.sources), e.incident_id or ""))
+    return _line(_field(against), e.kind, _field(e.actor), _field(e.text), when,
+                 "1" if e.approximate else "", _LIST.join(_field(x) for x in e.sources),
+                 e.incident_id or "")
+
+
+def _line(against: str, kind: str, actor: str, text: str, when: str, approx: str,
+          sources: str, incident_id: str) -> str:
+    """One stored event, its fields blanked and encoded already. The state it was taken
+    against comes first: a timeline skips other states' lines unsplit."""
+    return _FIELD.join((against, kind, actor, text, when, approx, sources, incident_id))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -366,8 +372,7 @@ class _Decoded:
                                                   approx == "1", iid)))
                 self._keys.append(f"{when[:10] or '~'}0{text}")
                 if lines is not None:
-                    lines.append(f"{_FIELD}incident{_FIELD}{actor}{_FIELD}{text}{_FIELD}{when}"
-                                 f"{_FIELD}{approx}{_FIELD}{named}{_FIELD}{iid}")
+                    lines.append(_line("", kind, actor, text, when, approx, named, iid))
                 continue
             same = (who, text, when[:21], approx)
             seen = responses.get(same)
@@ -392,10 +397,9 @@ class _Decoded:
         if self._lines is None:
             raise ValueError("in_order_encoded needs _Decoded(..., encode=True)")
         events, order = self._ordered()
-        field, listed = _FIELD.join, _LIST.join
         lines = self._lines + [
-            field(("", e.kind, e.actor, e.text, when, "1" if e.approximate else "",
-                   listed(e.sources), e.incident_id or ""))
+            _line("", e.kind, e.actor, e.text, when, "1" if e.approximate else "",
+                  _LIST.join(e.sources), e.incident_id or "")
             for _, e, when in self._responses.values()]
         return tuple(events[i] for i in order), _LINE.join([lines[i] for i in order])
 
