@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cybertrack.extract import extract_document
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import (
     FoldedPattern,
@@ -28,7 +29,7 @@ from cybertrack.extract.kinds import speculative
 from cybertrack.extract.pipeline import _SENTENCE_END_RE, _CuesBySentence, _other_cues
 from cybertrack.extract.prefilter import gate, reset_memos, rule_patterns
 from cybertrack.extract.types import ClaimDraft, EntityMention, Sentence
-from cybertrack.model import Claimant
+from cybertrack.model import Claimant, Document, PartialDate, stable_id, stable_ids
 
 TEXT_WORDS = ["said", "says", "claims", "claimed", "the", "attack", "attacks", "on", "cut",
               "ties", "denial-of-service", "was", "reported", "by", "hackers", "linked", "to",
@@ -204,3 +205,25 @@ def test_lazy_irrealis_agrees_with_the_eager_form(words: list[str], at: int) -> 
     eager = speculative(text) or _denied_here(gate(text).search(lx.DENIAL_RE, text), anchor,
                                               text)
     assert _Irrealis(text, anchor)() == eager
+
+
+_ID_PARTS = st.one_of(st.none(), st.integers(-5, 10_000), st.text(max_size=8))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ID_PARTS, max_size=3), st.lists(_ID_PARTS, max_size=3))
+def test_stable_ids_are_stable_id(first: list[object], rest: list[object]) -> None:
+    assert stable_ids("mention", *first)(*rest) == stable_id("mention", *first, *rest)
+
+
+def test_mention_records_carry_their_sentence_and_position_id() -> None:
+    text = ("Iran denied it. Albania cut ties with Iran on 7 September.\n\n"
+            "Microsoft said Iranian actors hit Albania. NATO condemned Iran.")
+    doc = Document.from_text(text, "t", published=PartialDate.parse("2022-09-10"))
+    out = extract_document(doc)
+    assert len(out.mentions) >= 6
+    starts = [m.start() for m in re.finditer(r"(?:^|(?<=\. )|(?<=\n\n))\S", text)]
+    for m in out.mentions:
+        holder = max(s for s in starts if s <= m.span.start)
+        assert m.sentence.start == holder and m.span.end <= m.sentence.end
+        assert m.id == stable_id("mention", doc.id, m.span.start, m.span.end)

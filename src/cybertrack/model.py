@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,10 +21,30 @@ from cybertrack.vocab import ClaimantKind, ClaimKind
 Precision = Literal["year", "month", "day", "range"]
 
 
+def _id_text(parts: tuple[object, ...]) -> str:
+    return "\x1f".join(["" if p is None else str(p) for p in parts])
+
+
 def stable_id(prefix: str, *parts: object) -> str:
     """A short deterministic id: ``prefix--`` plus 20 hex digits of a SHA-256 of the parts."""
-    h = hashlib.sha256("\x1f".join(["" if p is None else str(p) for p in parts]).encode("utf-8"))
+    h = hashlib.sha256(_id_text(parts).encode("utf-8"))
     return f"{prefix}--{h.hexdigest()[:20]}"
+
+
+def stable_ids(prefix: str, *first: object) -> Callable[..., str]:
+    """``stable_id(prefix, *first, *rest)`` as a function of ``rest`` (one part or more), for
+    many ids that share their first parts (every mention of a document): the shared parts are
+    hashed once and the hash copied, so each id hashes only its own parts."""
+    shared = hashlib.sha256((_id_text(first) + "\x1f").encode("utf-8"))
+
+    def make(*rest: object) -> str:
+        if not rest or not first:
+            return stable_id(prefix, *first, *rest)
+        h = shared.copy()
+        h.update(_id_text(rest).encode("utf-8"))
+        return f"{prefix}--{h.hexdigest()[:20]}"
+
+    return make
 
 
 def normalize_text(text: str) -> str:

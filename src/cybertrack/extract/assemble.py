@@ -12,7 +12,6 @@ from typing import Any
 from spacy.tokens import Doc
 
 from cybertrack.errors import ReferenceDataError
-from cybertrack.extract.pipeline import sentence_finder
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
 from cybertrack.model import (
     Claim,
@@ -24,6 +23,7 @@ from cybertrack.model import (
     Mention,
     Span,
     stable_id,
+    stable_ids,
 )
 from cybertrack.reference import Reference
 
@@ -34,29 +34,36 @@ def incident_key(index: int) -> str:
 
 def to_extraction(doc: Doc, document: Document, ref: Reference) -> Extraction:
     """Records for one document: mentions, the entities they link to, incidents and claims."""
-    sentences: list[Sentence] = doc._.ct_sentences or []
-    mentions: list[EntityMention] = doc._.ct_mentions or []
-    sent_span = {s.index: Span(s.start, s.end) for s in sentences}
-    sent_of = sentence_finder([s.start for s in sentences])
+    ext = doc._
+    sentences: list[Sentence] = ext.ct_sentences or []
+    mentions: list[EntityMention] = ext.ct_mentions or []
+    mention_id = stable_ids("mention", document.id)
 
     entities: dict[str, Entity] = {}
     records: list[Mention] = []
+    # mentions (``merge_mentions`` sorts them) and sentences are both in text order: walk
+    # them together; a mention belongs to the last sentence starting at or before it
+    si, last = 0, len(sentences) - 1
+    sentence = Span(sentences[0].start, sentences[0].end) if sentences else None
     for m in mentions:
         entity = _entity_cached(m, ref)
         if entity is not None:
             entities.setdefault(entity.id, entity)
-        si = sent_of(m.start)
+        span = Span(m.start, m.end)
+        if si < last and m.start >= sentences[si + 1].start:
+            while si < last and m.start >= sentences[si + 1].start:
+                si += 1
+            sentence = Span(sentences[si].start, sentences[si].end)
         records.append(Mention(
-            id=stable_id("mention", document.id, m.start, m.end),
-            document_id=document.id, span=Span(m.start, m.end),
-            sentence=sent_span.get(si) or Span(m.start, m.end), text=m.text, label=m.kind,
+            id=mention_id(m.start, m.end), document_id=document.id, span=span,
+            sentence=sentence or span, text=m.text, label=m.kind,
             entity_id=entity.id if entity else None,
         ))
 
-    drafts: list[IncidentDraft] = doc._.ct_incidents or []
+    drafts: list[IncidentDraft] = ext.ct_incidents or []
     incidents = [_incident(d, document, sentences) for d in drafts]
     ids = [i.id for i in incidents]
-    claims = [_claim(c, document, sentences, ids, ref) for c in (doc._.ct_claims or [])]
+    claims = [_claim(c, document, sentences, ids, ref) for c in (ext.ct_claims or [])]
     claims.extend(_incident_reports(drafts, incidents, document, sentences, doc))
     return Extraction(document=document, mentions=tuple(records),
                       entities=tuple(entities.values()), incidents=tuple(incidents),

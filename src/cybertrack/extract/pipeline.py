@@ -56,9 +56,10 @@ _EXTENSIONS = ("published", "ct_text", "ct_content_end", "ct_token_starts", "ct_
 
 def doc_text(doc: Doc) -> str:
     """The document's text, read once (spaCy rebuilds ``doc.text`` from tokens on each access)."""
-    if doc._.ct_text is None:
-        doc._.ct_text = doc.text
-    return str(doc._.ct_text)
+    ext = doc._  # each ``doc._`` builds an accessor object: take one
+    if ext.ct_text is None:
+        ext.ct_text = doc.text
+    return str(ext.ct_text)
 
 
 def _register_extensions() -> None:
@@ -142,9 +143,10 @@ def make_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 def token_starts(doc: Doc) -> list[int]:
     """Character offsets of the tokens, read from the Doc once (the list is shared: read it,
     do not change it)."""
-    starts = doc._.ct_token_starts
+    ext = doc._
+    starts = ext.ct_token_starts
     if starts is None:
-        starts = doc._.ct_token_starts = doc.to_array("IDX").tolist()
+        starts = ext.ct_token_starts = doc.to_array("IDX").tolist()
     return cast(list[int], starts)
 
 
@@ -248,10 +250,11 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Call
         by_sentence = _dates_by_sentence(doc, sentences)
         cues = _CuesBySentence(sentences, by_sentence)
         incidents, named, focus = detect_incidents(sentences, by_sentence, cues, sector_res)
-        doc._.ct_sentences = sentences
-        doc._.ct_incidents = incidents
-        doc._.ct_named = named
-        doc._.ct_focus = focus
+        ext = doc._
+        ext.ct_sentences = sentences
+        ext.ct_incidents = incidents
+        ext.ct_named = named
+        ext.ct_focus = focus
         return doc
 
     return ct_incidents
@@ -263,10 +266,11 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     _register_extensions()
 
     def ct_claims(doc: Doc) -> Doc:
-        sentences = doc._.ct_sentences
+        ext = doc._
+        sentences = ext.ct_sentences
         by_sentence = _dates_by_sentence(doc, sentences)
-        doc._.ct_claims = extract_claims(sentences, doc._.ct_incidents, doc._.ct_named,
-                                         doc._.ct_focus, by_sentence)
+        ext.ct_claims = extract_claims(sentences, ext.ct_incidents, ext.ct_named, ext.ct_focus,
+                                       by_sentence)
         return doc
 
     return ct_claims
@@ -301,9 +305,10 @@ def _other_cues(text: str) -> list[int]:
 
 def doc_content_end(doc: Doc) -> int:
     """``content_end`` of the document's text, worked out once."""
-    if doc._.ct_content_end is None:
-        doc._.ct_content_end = content_end(doc_text(doc))
-    return int(doc._.ct_content_end)
+    ext = doc._
+    if ext.ct_content_end is None:
+        ext.ct_content_end = content_end(doc_text(doc))
+    return int(ext.ct_content_end)
 
 
 def content_end(text: str) -> int:
@@ -315,12 +320,13 @@ def content_end(text: str) -> int:
 
 
 def _sentences(doc: Doc) -> list[Sentence]:
-    mentions = doc._.ct_mentions or []
+    ext = doc._
+    mentions = ext.ct_mentions or []
     out: list[Sentence] = []
     j = 0
     text = doc_text(doc)
     end_of_content = doc_content_end(doc)
-    for i, (s, e) in enumerate(doc._.ct_bounds):
+    for i, (s, e) in enumerate(ext.ct_bounds):
         if s >= end_of_content:
             break
         inside = []
@@ -380,6 +386,7 @@ def make_doc(nlp: Language, text: str, published: dt.date | None) -> Doc:
     """A Doc carrying its publication date, ready for ``nlp(doc)``."""
     _register_extensions()
     doc = nlp.make_doc(text)
-    doc._.published = published
-    doc._.ct_text = text
+    ext = doc._
+    ext.published = published
+    ext.ct_text = text
     return doc

@@ -187,13 +187,12 @@ def per_document(fn: _F) -> _F:
     _CACHES.append(cache)
 
     def wrapper(*args: Any) -> Any:
-        try:
-            return cache[args]
-        except KeyError:
+        value = cache.get(args, _MISSING)  # most calls are first calls: no KeyError to raise
+        if value is _MISSING:
             if len(cache) > _MAX_MEMO:  # called outside the pipeline: stay bounded
                 cache.clear()
             value = cache[args] = fn(*args)
-            return value
+        return value
 
     wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
     wrapper.__doc__ = fn.__doc__
@@ -203,6 +202,7 @@ def per_document(fn: _F) -> _F:
 
 _CACHES: list[dict[Any, Any]] = []
 _MAX_MEMO = 20_000
+_MISSING = object()
 
 
 def reset_memos() -> None:
