@@ -86,3 +86,13 @@ def test_response_precheck_agrees_with_every_action_pattern() -> None:
         found = {(a, m.span()) for a, rx in lx.RESPONSE_RES.items() for m in rx.finditer(text)}
         assert {(a, m.span()) for a, m in response_cues(text)} == found, text
     assert response_cues("The country cut diplomatic ties with Iran.")
+
+
+def test_gate_agrees_with_absent_and_passes_unregistered_patterns() -> None:
+    pf = default_prefilter()
+    stranger = re.compile(r"\bquiet\b", re.I)  # never registered: never ruled out
+    for text in SENTENCES:
+        gate, absent = Gate(pf, text), pf.absent(text)
+        assert gate.may(stranger)
+        assert absent == {id(rx) for rx in rule_patterns() if not gate.may(rx)}
+        assert pf.present(text) == pf.ids - absent
