@@ -189,6 +189,36 @@ def states(out: dict) -> set[str | None]:
             for a in out["attributions"]}
 
 
+# --- operators named together --------------------------------------------------------------
+
+def test_states_listed_as_operators_each_get_an_attribution() -> None:
+    out = run("Chinese and Russian hackers broke into the election commission's servers in "
+              "Chile, officials said.")
+    assert {"CN", "RU"} <= states(out)
+    out = run("Government operators from Egypt and Bahrain used spyware to infect the phones of "
+              "journalists in Lebanon in 2021.")
+    assert {"EG", "BH"} <= states(out)
+    assert out["incidents"][0]["targets"] == ["LB"]
+
+
+def test_a_possessive_after_the_phrase_keeps_the_operator() -> None:
+    # the possessive belongs to the object ("the commission's servers"), not to "hackers"
+    out = run("Russian hackers broke into the election commission's servers in Chile in 2020.")
+    assert "RU" in states(out)
+    assert out["incidents"][0]["targets"] == ["CL"]
+
+
+def test_a_comma_between_a_source_and_an_operator_makes_no_list() -> None:
+    out = run("According to Germany, Russian hackers breached servers of the Bundestag in 2015.")
+    assert states(out) == {"RU"}
+
+
+def test_a_country_named_before_hackers_is_their_state() -> None:
+    out = run("U.S. hackers disrupted the servers of a ransomware gang in Romania in 2021.")
+    assert "US" in states(out)
+    assert out["incidents"][0]["targets"] == ["RO"]
+
+
 # --- incident kinds --------------------------------------------------------------------------
 
 def test_stealing_information_is_espionage_and_stealing_money_is_financial_theft() -> None:

@@ -18,7 +18,7 @@ from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.incidents import DatedSpan, event_nouns, nearest_date
 from cybertrack.extract.kinds import is_speculative, speculative
 from cybertrack.extract.prefilter import gate
-from cybertrack.extract.roles import attacker_mentions, tool_maker
+from cybertrack.extract.roles import LIST_JOIN_RE, attacker_mentions, tool_maker
 from cybertrack.extract.speakers import (
     claimant_from,
     claimant_of,
@@ -104,7 +104,7 @@ def sentence_claims(
 
     attribution = _attribution(sent, claimant, claimant_idx, targets)
     if attribution is not None:
-        state, actor, cue_pos = attribution
+        state, actor, cue_pos, joint = attribution
         level, term, hedge = confidence_of(text)
         who = (clause_speaker(sent, cue_pos)[0] if claimant is not None else None) or \
             claimant or _response_subject(sent)
@@ -113,13 +113,16 @@ def sentence_claims(
             # "NSO Group denied knowledge of ...": an actor speaking of itself attributes
             # nothing (a claim of its own act is a self-claim, found above)
             return [*out, *_responses(sent, incident, dates, [*prior, *out])]
-        out.append(ClaimDraft(
+        claim = ClaimDraft(
             kind="attribution", sentence=sent.index, incident=incident, claimant=who,
             attributed_state=state, attributed_actor=_as_written(actor) if actor else None,
             attributed_actor_id=actor.entity_id if actor else None,
             attributed_sponsor=actor.sponsor if actor else None, confidence=level,
             likelihood=term, hedge=hedge, claim_date=_claim_date(sent, dates),
-        ))
+        )
+        out.append(claim)
+        # "operators from Saudi Arabia and the United Arab Emirates": one claim per state
+        out.extend(replace(claim, attributed_state=other) for other in joint)
     out.extend(_responses(sent, incident, dates, [*prior, *out]))
     return out
 
@@ -140,8 +143,9 @@ def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
 
 def _attribution(
     sent: Sentence, claimant: object, claimant_idx: int | None, targets: set[str]
-) -> tuple[str | None, EntityMention | None, int] | None:
-    """(state, actor, position of the attribution) the sentence holds responsible, or None.
+) -> tuple[str | None, EntityMention | None, int, list[str]] | None:
+    """(state, actor, position of the attribution, states listed with the state) the sentence
+    holds responsible, or None.
 
     The hedge and the strong cue are searched only where they decide something (a sentence
     with no claimant, one with a claimant and no state cast as operator).
@@ -194,7 +198,33 @@ def _attribution(
                 break
     if state is None and actor is None:
         return None
-    return state, actor, pos
+    return state, actor, pos, _listed_with(sent, attackers, pos, state)
+
+
+def _listed_with(sent: Sentence, attackers: AbstractSet[int], pos: int,
+                 state: str | None) -> list[str]:
+    """The other states of the operator list holding the state at ``pos`` ("Chinese and
+    Russian hackers"): ``attacker_mentions`` casts a whole list as operators."""
+    if state is None:
+        return []
+    at = next((i for i in attackers if sent.mentions[i].start - sent.start == pos), None)
+    if at is None:
+        return []
+    out: list[str] = []
+    for step in (-1, 1):
+        i = at
+        while 0 <= i + step < len(sent.mentions) and (i + step) in attackers:
+            a, b = sorted((i, i + step))
+            first, second = sent.mentions[a], sent.mentions[b]
+            if not LIST_JOIN_RE.match(sent.text[first.end - sent.start:second.start - sent.start]):
+                break
+            i += step
+            other = sent.mentions[i].state
+            if other is None:
+                break
+            if other != state and other not in out:
+                out.append(other)
+    return out
 
 
 _ACCUSED_OBJECT_RE = compile_ci(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$")

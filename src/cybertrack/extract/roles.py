@@ -84,13 +84,61 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
             # "the threat actor, allegedly the Indonesian government, used ..."
             out.add(i)
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and (
-                g.match(_SUBJECT_OF_EVENT_RE, after) or (
+                g.match(_SUBJECT_OF_EVENT_RE, after) or g.match(_NATION_ATTACKER_RE, after) or (
                     (gm := g.match(_OWN_GOVERNMENT_RE, after))
                     and g.match(_ACT_AFTER_RE, after[gm.end():]))
         ) and not g.search(lx.TARGET_CUE_RE, before[-30:]):
-            # "Iran launched ...", "Morocco's government used Pegasus to ..."
+            # "Iran launched ...", "U.S. hackers targeted ...", "Morocco's government used
+            # Pegasus to ..."
             out.add(i)
+    if out:
+        _join_lists(sent, out)
     return frozenset(out)
+
+
+#: After a country's name used as a modifier: the hackers it names ("U.S. hackers").
+_NATION_ATTACKER_RE = compile_ci(
+    r"^\s+(?:state[- ](?:sponsored|backed)\s+|government\s+)?(?:hackers?|hacktivists|"
+    r"cybercriminals|threat actors?)\b")
+#: Between two items of a list that ends "... and Z" / "... or Z" (a bare comma parts clauses
+#: as often as list items: "According to the FBI, APT41 ...").
+_AND_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
+                          r"(?:the\s+)?$")
+
+
+def _join_lists(sent: Sentence, out: set[int]) -> None:
+    """States listed with an operator state share its part: "Saudi Arabia and the United Arab
+    Emirates used Pegasus", "Chinese and Russian hackers", "tied to China, Russia and Ukraine"
+    (both ways along the list)."""
+    for run in _state_lists(sent):
+        if any(i in out for i in run):
+            out.update(run)
+
+
+def _state_lists(sent: Sentence) -> list[list[int]]:
+    """Runs of state mentions joined as one list ("X and Y", "X, Y and Z"), by index."""
+    text, mentions = sent.text, sent.mentions
+    runs: list[list[int]] = []
+    run: list[int] = []
+    closed = False  # the run has its "and"
+    for i in range(1, len(mentions) + 1):
+        gap = text[mentions[i - 1].end - sent.start : mentions[i].start - sent.start] \
+            if i < len(mentions) else ""
+        joined = i < len(mentions) and mentions[i].state is not None and \
+            mentions[i - 1].state is not None and not closed
+        if joined and _AND_JOIN_RE.match(gap):
+            run = run or [i - 1]
+            run.append(i)
+            closed = True
+            continue
+        if joined and LIST_JOIN_RE.match(gap):
+            run = run or [i - 1]
+            run.append(i)
+            continue
+        if closed:
+            runs.append(run)
+        run, closed = [], False
+    return runs
 
 
 #: "pretended to be from", "posing as": who the operator impersonates is not the operator.
@@ -197,25 +245,14 @@ def _head_role(after: str, before: str) -> str | None:
     The head is the last word before a stop word; "government"/"military" as head are the
     operator unless the phrase sits after a target cue ("against the Albanian government").
     """
-    m = _PHRASE_RE.match(after)
-    if not m:
-        return None
-    words: list[str] = []
-    for w in m.group(1).split():
-        low = w.lower()
-        if low in _PHRASE_STOP or len(words) >= 4 or low in _VERBS or (
-                low.endswith("ed") and "-" not in low and low not in _ED_ADJECTIVES):
-            break
-        words.append(low)
-        if low in _CLEAR_ATTACKER_HEADS:
-            break  # "Iranian hackers sought to ...": the verb is not in our lists
+    words, end = _phrase_words(after)
     if not words:
         return None
     head = words[-1]
     if head in ("service", "services") and not {"intelligence", "security", "secret",
                                                  "special"} & set(words):
         return "victim"  # "government services" are a victim; "intelligence services" act
-    if _possessed(after):
+    if end is not None and _POSSESSIVE_RE.match(after, end):
         return "victim"
     if head in _ATTACKER_HEADS or head.startswith("apt"):
         return "attacker"
@@ -231,11 +268,33 @@ def _head_role(after: str, before: str) -> str | None:
     return "victim" if head.rstrip("'’") in _VICTIM_HEADS else None
 
 
+def _phrase_words(after: str) -> tuple[list[str], int | None]:
+    """The words of the noun phrase a demonym opens (up to a stop word, a verb or a clear
+    attacker head), lower-cased, and where the phrase ends when its words are all of
+    ``_PHRASE_RE``'s run (else None): only then does what follows the run follow the phrase
+    ("Chinese espionage groups' systems", not "Chinese hackers broke into the commission's
+    servers")."""
+    m = _PHRASE_RE.match(after)
+    if not m:
+        return [], None
+    run = m.group(1).split()
+    words: list[str] = []
+    for w in run:
+        low = w.lower()
+        if low in _PHRASE_STOP or len(words) >= 4 or low in _VERBS or (
+                low.endswith("ed") and "-" not in low and low not in _ED_ADJECTIVES):
+            break
+        words.append(low)
+        if low in _CLEAR_ATTACKER_HEADS:
+            break  # "Iranian hackers sought to ...": the verb is not in our lists
+    return words, m.end() if len(words) == len(run) else None
+
+
 def _possessed(after: str) -> bool:
     """"Chinese cyber espionage groups' systems": the phrase after a demonym is a possessor,
     its head the thing possessed."""
-    m = _PHRASE_RE.match(after)
-    return bool(m and _POSSESSIVE_RE.match(after, m.end()))
+    _words, end = _phrase_words(after)
+    return end is not None and _POSSESSIVE_RE.match(after, end) is not None
 
 
 _POSSESSIVE_RE = re.compile(r"['’](?:s\b)?(?!\w)")
