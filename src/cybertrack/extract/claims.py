@@ -18,7 +18,7 @@ from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.incidents import DatedSpan, event_nouns, nearest_date
 from cybertrack.extract.kinds import is_speculative, speculative
 from cybertrack.extract.prefilter import gate
-from cybertrack.extract.roles import LIST_JOIN_RE, attacker_mentions, tool_maker
+from cybertrack.extract.roles import attacker_mentions, state_lists, tool_maker
 from cybertrack.extract.speakers import (
     claimant_from,
     claimant_of,
@@ -207,24 +207,10 @@ def _listed_with(sent: Sentence, attackers: AbstractSet[int], pos: int,
     Russian hackers"): ``attacker_mentions`` casts a whole list as operators."""
     if state is None:
         return []
-    at = next((i for i in attackers if sent.mentions[i].start - sent.start == pos), None)
-    if at is None:
-        return []
-    out: list[str] = []
-    for step in (-1, 1):
-        i = at
-        while 0 <= i + step < len(sent.mentions) and (i + step) in attackers:
-            a, b = sorted((i, i + step))
-            first, second = sent.mentions[a], sent.mentions[b]
-            if not LIST_JOIN_RE.match(sent.text[first.end - sent.start:second.start - sent.start]):
-                break
-            i += step
-            other = sent.mentions[i].state
-            if other is None:
-                break
-            if other != state and other not in out:
-                out.append(other)
-    return out
+    run = next((r for r in state_lists(sent)
+                if any(sent.mentions[i].start - sent.start == pos for i in r)), [])
+    others = (sent.mentions[i].state for i in run if i in attackers)
+    return list(dict.fromkeys(x for x in others if x is not None and x != state))
 
 
 _ACCUSED_OBJECT_RE = compile_ci(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$")

@@ -110,12 +110,13 @@ def _join_lists(sent: Sentence, out: set[int]) -> None:
     """States listed with an operator state share its part: "Saudi Arabia and the United Arab
     Emirates used Pegasus", "Chinese and Russian hackers", "tied to China, Russia and Ukraine"
     (both ways along the list)."""
-    for run in _state_lists(sent):
+    for run in state_lists(sent):
         if any(i in out for i in run):
             out.update(run)
 
 
-def _state_lists(sent: Sentence) -> list[list[int]]:
+@per_document
+def state_lists(sent: Sentence) -> list[list[int]]:
     """Runs of state mentions joined as one list ("X and Y", "X, Y and Z"), by index."""
     text, mentions = sent.text, sent.mentions
     runs: list[list[int]] = []
