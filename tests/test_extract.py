@@ -208,6 +208,17 @@ def test_a_possessive_after_the_phrase_keeps_the_operator() -> None:
     assert out["incidents"][0]["targets"] == ["CL"]
 
 
+def test_an_aside_between_the_operator_and_its_act_is_read_past() -> None:
+    out = run("The Iranian intelligence agency, known as MOIS, hacked the servers of Albanian "
+              "ministries in July 2022.")
+    assert "IR" in states(out)
+    assert out["incidents"][0]["targets"] == ["AL"]
+    out = run("Egypt, using spyware bought abroad, hacked the phones of journalists in Lebanon "
+              "in 2020.")
+    assert "EG" in states(out)
+    assert out["incidents"][0]["targets"] == ["LB"]
+
+
 def test_a_comma_between_a_source_and_an_operator_makes_no_list() -> None:
     out = run("According to Germany, Russian hackers breached servers of the Bundestag in 2015.")
     assert states(out) == {"RU"}

@@ -71,10 +71,12 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
             # "hackers from Russia", not "files from Canadian organizations"
             out.add(i)
         elif m.is_government and m.kind != "country" and not g.search(
-                lx.TARGET_CUE_RE, before[-30:]) and (g.match(_ACT_AFTER_RE, after)
-                                   or _head_role(after, before) == "attacker"):
-            # "the Egyptian government installed apps on ...", "GRU hackers": a government
-            # body acting, or heading an operator phrase ("Chinese government threat actors")
+                lx.TARGET_CUE_RE, before[-30:]) and (
+                    g.match(_ACT_AFTER_RE, _past_aside(after, before))
+                    or _head_role(after, before) == "attacker"):
+            # "the Egyptian government installed apps on ...", "(the GRU) used ...", "GRU
+            # hackers": a government body acting, or heading an operator phrase ("Chinese
+            # government threat actors")
             out.add(i)
         elif g.match(_HELD_RESPONSIBLE_AFTER_RE, after) or (
                 g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)):
@@ -84,7 +86,8 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
             # "the threat actor, allegedly the Indonesian government, used ..."
             out.add(i)
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and (
-                g.match(_SUBJECT_OF_EVENT_RE, after) or g.match(_NATION_ATTACKER_RE, after) or (
+                g.match(_SUBJECT_OF_EVENT_RE, _past_aside(after))
+                or g.match(_NATION_ATTACKER_RE, after) or (
                     (gm := g.match(_OWN_GOVERNMENT_RE, after))
                     and g.match(_ACT_AFTER_RE, after[gm.end():]))
         ) and not g.search(lx.TARGET_CUE_RE, before[-30:]):
@@ -257,14 +260,15 @@ def _head_role(after: str, before: str) -> str | None:
         return "victim"
     if head in _ATTACKER_HEADS or head.startswith("apt"):
         return "attacker"
+    end_of_head = after.lower().find(head) + len(head)
     if head in _AMBIGUOUS_HEADS:
         # "the Mexican government used Pegasus": the operator only as the subject of the act
         if lx.TARGET_CUE_RE.search(before[-40:]):
             return "victim"
-        return "attacker" if _ACT_AFTER_RE.match(after[after.lower().find(head) + len(head):]) \
+        return "attacker" if _ACT_AFTER_RE.match(_past_aside(after[end_of_head:])) \
             else None
     if head in _ACTING_VICTIM_HEADS and not lx.TARGET_CUE_RE.search(before[-40:]) and \
-            _ACT_AFTER_RE.match(after[after.lower().find(head) + len(head):]):
+            _ACT_AFTER_RE.match(_past_aside(after[end_of_head:])):
         return "attacker"
     return "victim" if head.rstrip("'’") in _VICTIM_HEADS else None
 
@@ -299,6 +303,26 @@ def _possessed(after: str) -> bool:
 
 
 _POSSESSIVE_RE = re.compile(r"['’](?:s\b)?(?!\w)")
+
+
+#: An aside between a subject and its verb: ", known as GRU,", ", using hired hackers,", or the
+#: end of a parenthesis the subject stands in ("(the GRU) used").
+_ASIDE_RE = compile_ci(
+    r"^(?:\s*,\s*(?:(?:also\s+)?known as|dubbed|called|nicknamed|using|through|via|"
+    r"with the help of)\b[^,;()]{1,60},|\))")
+
+
+#: The opening of an aside that names what came before it: "the agency, known as GRU, ...".
+_ASIDE_OPEN_RE = compile_ci(r",\s*(?:also\s+)?(?:known as|dubbed|called|nicknamed)\s+(?:the\s+)?$")
+
+
+def _past_aside(after: str, before: str = "") -> str:
+    """``after`` from where an aside ends: one right at its start, or the one the mention itself
+    stands in (``before`` opens it: "..., known as GRU, targeted"); all of it where none is."""
+    if after[:1] in (",", ")") and _ASIDE_OPEN_RE.search(before[-40:]):
+        return after[1:]
+    m = _ASIDE_RE.match(after)
+    return after[m.end():] if m else after
 
 
 _ACT_AFTER_RE = compile_ci(
