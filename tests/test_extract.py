@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cybertrack.batch import prepare
 from cybertrack.extract import extract_document, to_gold
+from cybertrack.extract.pipeline import MAX_SENTENCE, sentence_bounds
 from cybertrack.model import Document, PartialDate
 
 
@@ -554,3 +557,29 @@ def test_passive_accusation_has_no_accuser() -> None:
     assert [i["targets"] for i in out["incidents"]] == [["CL"]]
     assert {"actor": "Lazarus Group", "sponsor": "KP"} in [
         a["attributed_to"] for a in out["attributions"]]
+
+
+# --- text without sentence ends ---------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["Iran", "hacked", "Albania", "said", ".", "\n", "x" * 300,
+                                 "  "]), max_size=60), st.integers(1, 40))
+def test_sentences_cover_the_text_once_and_stay_short(words: list[str], times: int) -> None:
+    text = " ".join(words * times)
+    bounds = sentence_bounds(text)
+    assert "".join(text[s:e] for s, e in bounds) == text
+    assert all(s < e <= s + MAX_SENTENCE for s, e in bounds) or bounds == [(0, 0)] == [
+        (0, len(text))]
+    assert all(b[1] == c[0] for b, c in zip(bounds, bounds[1:], strict=False))
+
+
+def test_a_long_run_without_sentence_ends_is_cut_after_spaces() -> None:
+    text = "Iranian hackers attacked Albanian government websites in July 2022 and " * 400
+    bounds = sentence_bounds(text)
+    assert len(bounds) >= len(text) // MAX_SENTENCE
+    assert all(text[e - 1] == " " for _s, e in bounds[:-1])
+    assert sentence_bounds("x" * (MAX_SENTENCE + 5)) == [(0, MAX_SENTENCE),
+                                                         (MAX_SENTENCE, MAX_SENTENCE + 5)]
+    out = run(text)  # each cut is read as a sentence of its own
+    assert {"IR"} == states(out)
+    assert all(i["targets"] == ["AL"] for i in out["incidents"])

@@ -1,0 +1,55 @@
+"""Extraction of text with no sentence ends, against the same words as written.
+
+    .venv/bin/python bench/extract_flat_text.py [--words 150000]
+
+A table, a PDF flattened into one line or scraped navigation can reach extraction as a long run
+of words with no end punctuation and no line breaks. The rules read a sentence at a time, and
+some compare each event phrase or mention of a sentence with the others, so one megabyte read as
+one sentence took minutes. ``sentence_bounds`` now cuts such a run every ``MAX_SENTENCE``
+characters. The bench times one document made of the bundled sample articles repeated, once as
+written and once with every sentence end removed, in the same process, and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import re
+import time
+
+from cybertrack.batch import prepare
+from cybertrack.demo import sample_paths
+from cybertrack.extract import extract_document
+from cybertrack.ingest import read_all
+from cybertrack.model import Document, PartialDate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=int, default=150_000)
+    args = parser.parse_args()
+    samples = [prepare(r.document).text for r in read_all(sample_paths()) if r.document]
+    words: list[str] = []
+    while len(words) < args.words:
+        for text in samples:
+            words.extend(text.split())
+    written = " ".join(words[: args.words])
+    flat = re.sub(r"[.!?…]+(?=\s|$)", "", written).replace("\n", " ")
+    published = PartialDate.parse("2022-10-01")
+    timings: dict[str, float] = {}
+    for name, text in (("as written", written), ("no sentence ends", flat)):
+        doc = Document.from_text(text, name, published=published)
+        start = time.perf_counter()
+        extract_document(doc)
+        timings[name] = time.perf_counter() - start
+    print(f"machine: {platform.machine()} {platform.processor() or ''}, "
+          f"python {platform.python_version()}")
+    print(f"{args.words:,} words in one document ({len(written) / 1e6:.1f} MB)")
+    for name, seconds in timings.items():
+        print(f"{name:18s} {seconds:7.2f} s")
+    ratio = timings["no sentence ends"] / timings["as written"]
+    print(f"no sentence ends / as written: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
