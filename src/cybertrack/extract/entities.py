@@ -197,14 +197,16 @@ def government_bodies(text: str, mentions: Sequence[EntityMention]) -> list[Enti
         s, e = match.span()
         owner = None
         # only states ending shortly before the phrase or starting shortly after can own it
-        near = states[max(0, bisect.bisect_left(ends, s - _OWNER_REACH)) :]
-        for m in near:  # "<Country>'s X" / "<Demonym> X" right before
+        first = bisect.bisect_left(ends, s - _OWNER_REACH)
+        for k in range(first, len(states)):  # "<Country>'s X" / "<Demonym> X" right before
+            m = states[k]
             if m.end > s:
                 break
             if _OWNER_BEFORE_RE.fullmatch(text, m.end, s):
                 owner, s = m, m.start
         if owner is None:
-            for m in near:  # "X of <Country>" right after
+            for k in range(first, len(states)):  # "X of <Country>" right after
+                m = states[k]
                 if m.start > e + _OWNER_REACH:
                     break
                 if m.start >= e and _OWNER_AFTER_RE.fullmatch(text, e, m.start):
@@ -232,6 +234,7 @@ def people(
     """People named next to a title, or found by the NER, with role and country when stated."""
     title_re, title_words = _titles(tuple(titles))
     title_at = _title_spans(tuple(titles), text)
+    ordered = _Ordered(mentions)
     taken = _Spans([(m.start, m.end) for m in mentions])
     found: dict[tuple[int, int], EntityMention] = {}
     # a capitalised run is a person only next to a title (or where the NER says so, below):
@@ -256,7 +259,7 @@ def people(
         if not (adjacent or (is_ner and len(words) >= 2)):
             continue
         role = titles_before[-1].group(1) if adjacent else None
-        country = _country_before(mentions, text, window_start, s) if role else None
+        country = _country_before(ordered, window_start, s) if role else None
         found[(s, e)] = EntityMention(
             start=s, end=e, text=name, kind="person", form="title-person" if role else "ner",
             entity_id="person:" + re.sub(r"\W+", "-", name.lower()).strip("-"), name=name,
@@ -342,12 +345,22 @@ def _strip_leading(text: str, s: int, e: int, taken: _Spans,
     return (s, e) if s < e else None
 
 
-def _country_before(
-    mentions: Sequence[EntityMention], text: str, lo: int, hi: int
-) -> str | None:
+class _Ordered:
+    """Mentions sorted once, with their starts, to find those inside a window by bisection."""
+
+    def __init__(self, mentions: Sequence[EntityMention]) -> None:
+        self.mentions = sorted(mentions)
+        self.starts = [m.start for m in self.mentions]
+
+
+def _country_before(ordered: _Ordered, lo: int, hi: int) -> str | None:
     """The state named in a person's title phrase: the first country or government body in it."""
-    for m in sorted(mentions):
-        if lo <= m.start and m.end <= hi and m.country and (m.kind == "country" or m.is_government):
+    mentions = ordered.mentions
+    for k in range(bisect.bisect_left(ordered.starts, lo), len(mentions)):
+        m = mentions[k]
+        if m.start >= hi:
+            break
+        if m.end <= hi and m.country and (m.kind == "country" or m.is_government):
             return m.country
     return None
 

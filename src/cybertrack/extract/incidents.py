@@ -199,7 +199,7 @@ def detect_incidents(
                               other_cues.get(sent.index, ()))
         if chosen is not None:
             inc = incidents[chosen]
-            if sent.index not in inc.sentences:
+            if not inc.sentences or inc.sentences[-1] != sent.index:  # sentences come in order
                 inc.sentences.append(sent.index)
             add_kinds(inc, sent.text)
             add_sectors(inc, sent.text, sector_res)
