@@ -222,6 +222,14 @@ def test_an_aside_between_the_operator_and_its_act_is_read_past() -> None:
     assert out["incidents"][0]["targets"] == ["LB"]
 
 
+def test_a_long_list_of_objects_keeps_the_victims_after_it() -> None:
+    # 134 characters from "used" to "Peru"
+    out = run("Chinese hackers breached the foreign ministry of Chile in March 2021. They used a "
+              "custom backdoor to reach telecommunications providers, government systems, postal "
+              "services, water utilities and logistics firms in Peru, Brazil and Argentina.")
+    assert {"CL", "PE", "BR", "AR"} <= {t for i in out["incidents"] for t in i["targets"]}
+
+
 def test_a_comma_between_a_source_and_an_operator_makes_no_list() -> None:
     out = run("According to Germany, Russian hackers breached servers of the Bundestag in 2015.")
     assert states(out) == {"RU"}

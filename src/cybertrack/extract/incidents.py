@@ -427,6 +427,12 @@ _VICTIM_VERB_RE = compile_ci(
 _RELATIVE_OPENING_RE = compile_ci(r"^\s*(?:that|which)\b")
 
 
+#: How far (characters) a target may stand from its event phrase: far enough for a list of
+#: objects before it ("used a backdoor to reach telecoms providers, government systems, postal
+#: services ... in Peru"); 120 cut such lists off.
+_CLAUSE_REACH = 160
+
+
 def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
     """A target belongs to an event phrase of its own clause, not to one across 'that'/';'.
 
@@ -439,7 +445,7 @@ def _same_clause(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
         if pos >= a.end:
             # "the attack that took Albanian services offline": a relative clause of the event
             between = _RELATIVE_OPENING_RE.sub("", between, count=1)
-        if hi - lo > 120 or _CLAUSE_BREAK_RE.search(between):
+        if hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK_RE.search(between):
             continue
         if pos < a.start and a.reference != "verb" and not gate(sent.text).search(
                 _VICTIM_VERB_RE, sent.text[lo:hi]):
