@@ -230,6 +230,27 @@ def test_a_long_list_of_objects_keeps_the_victims_after_it() -> None:
     assert {"CL", "PE", "BR", "AR"} <= {t for i in out["incidents"] for t in i["targets"]}
 
 
+def test_states_listed_as_the_subject_of_a_response_each_respond() -> None:
+    out = run("Iranian hackers attacked Albanian government websites in July 2022. The United "
+              "States, Canada, and the United Kingdom condemned Iran for the attack.")
+    assert {(r["actor"], r["target"], r["action"]) for r in out["responses"]} == {
+        ("US", "IR", "condemn"), ("CA", "IR", "condemn"), ("GB", "IR", "condemn")}
+
+
+def test_a_list_after_a_preposition_responds_to_nothing() -> None:
+    out = run("North Korean hackers targeted think tanks in the United States, Japan, and South "
+              "Korea working on nuclear policy and sanctions in 2020.")
+    assert out["responses"] == []
+
+
+def test_comma_and_between_two_states_joins_clauses() -> None:
+    out = run("Russian hackers hit the OPCW in 2018. Britain attributed the campaign to Russia, "
+              "and the United States indicted seven officers of Russia's GRU.")
+    assert ("US", "RU", "indict") in {(r["actor"], r["target"], r["action"])
+                                      for r in out["responses"]}
+    assert "US" not in states(out)
+
+
 def test_a_comma_between_a_source_and_an_operator_makes_no_list() -> None:
     out = run("According to Germany, Russian hackers breached servers of the Bundestag in 2015.")
     assert states(out) == {"RU"}

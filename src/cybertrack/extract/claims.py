@@ -20,6 +20,7 @@ from cybertrack.extract.kinds import is_speculative, speculative
 from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import attacker_mentions, state_lists, tool_maker
 from cybertrack.extract.speakers import (
+    OBJECT_BEFORE_RE,
     claimant_from,
     claimant_of,
     clause_speaker,
@@ -295,38 +296,57 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
         subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
         if subj is None:
             continue
-        actor_m = subj[0]
-        actor = actor_m.country if actor_m.kind == "person" else actor_m.state
-        target = None
-        if _ACCOUNTABLE_RE.search(m.group(0)):
-            # "calls for Iran to be held accountable": the target comes before the cue
-            before = [x for x in sent.mentions if x.state and x.end - sent.start <= m.start()
-                      and m.start() - (x.end - sent.start) < 30]
-            target = before[-1].state if before else None
-        else:
-            # the target is in the cue's own clause ("condemned any use of cyberspace, and it
-            # blamed ... Tirana" condemns no one); "blamed X": X right after the verb
-            clause = _CLAUSE_END_RE.search(sent.text, m.end())
-            limit = min(80, (clause.start() if clause else len(sent.text)) - m.end())
-            verbal = _VERBAL_BLAME_RE.fullmatch(m.group(0))
-            for tm, _i in states_after(sent, m.end(), limit):
-                if verbal and not _OBJECT_GAP_RE.match(
-                        sent.text[m.end() : tm.start - sent.start]):
-                    break
-                if tm.state and tm.state != actor:
-                    target = tm.state
-                    break
-        if target is None:
-            target = _accused_state(prior, incident, actor)
-        if actor is None or target is None or actor == target:
-            continue
-        when = nearest_date(m.start(), event_positions, response_dates, sent)
-        out.append(ClaimDraft(
-            kind="response", sentence=sent.index, incident=incident,
-            claimant=claimant_from(actor_m), action=action, actor_state=actor,
-            target_state=target, event_date=when, cue=m.group(0),
-        ))
+        for actor_m in _with_listed(sent, subj):
+            response = _response(sent, m, action, actor_m, incident, prior)
+            if response is not None:
+                response.event_date = nearest_date(m.start(), event_positions, response_dates,
+                                                   sent)
+                out.append(response)
     return out
+
+
+def _with_listed(sent: Sentence, subj: tuple[EntityMention, int]) -> list[EntityMention]:
+    """The subject of a response and the states listed with it ("The United States and the
+    United Kingdom condemned ...": each of them responds); none where the list is the object
+    of a preposition ("think tanks in the United States, Japan, and South Korea working on
+    sanctions")."""
+    run = next((r for r in state_lists(sent) if subj[1] in r), [subj[1]])
+    head = sent.mentions[run[0]].start - sent.start
+    if run[0] != subj[1] and gate(sent.text).search(OBJECT_BEFORE_RE,
+                                                     sent.text[max(0, head - 25) : head]):
+        return []
+    return [subj[0], *(sent.mentions[i] for i in run if i != subj[1])]
+
+
+def _response(sent: Sentence, m: re.Match[str], action: str, actor_m: EntityMention,
+              incident: int | None, prior: Sequence[ClaimDraft]) -> ClaimDraft | None:
+    """The response of ``actor_m`` named by the cue ``m``, or None where it has no target."""
+    actor = actor_m.country if actor_m.kind == "person" else actor_m.state
+    target = None
+    if _ACCOUNTABLE_RE.search(m.group(0)):
+        # "calls for Iran to be held accountable": the target comes before the cue
+        before = [x for x in sent.mentions if x.state and x.end - sent.start <= m.start()
+                  and m.start() - (x.end - sent.start) < 30]
+        target = before[-1].state if before else None
+    else:
+        # the target is in the cue's own clause ("condemned any use of cyberspace, and it
+        # blamed ... Tirana" condemns no one); "blamed X": X right after the verb
+        clause = _CLAUSE_END_RE.search(sent.text, m.end())
+        limit = min(80, (clause.start() if clause else len(sent.text)) - m.end())
+        verbal = _VERBAL_BLAME_RE.fullmatch(m.group(0))
+        for tm, _i in states_after(sent, m.end(), limit):
+            if verbal and not _OBJECT_GAP_RE.match(sent.text[m.end() : tm.start - sent.start]):
+                break
+            if tm.state and tm.state != actor:
+                target = tm.state
+                break
+    if target is None:
+        target = _accused_state(prior, incident, actor)
+    if actor is None or target is None or actor == target:
+        return None
+    return ClaimDraft(kind="response", sentence=sent.index, incident=incident,
+                      claimant=claimant_from(actor_m), action=action, actor_state=actor,
+                      target_state=target, cue=m.group(0))
 
 
 def _nominal_actor(sent: Sentence, cue: int) -> tuple[EntityMention, int] | None:

@@ -120,7 +120,8 @@ def _join_lists(sent: Sentence, out: set[int]) -> None:
 
 @per_document
 def state_lists(sent: Sentence) -> list[list[int]]:
-    """Runs of state mentions joined as one list ("X and Y", "X, Y and Z"), by index."""
+    """Runs of state mentions joined as one list ("X and Y", "X, Y and Z", "X, Y, and Z"), by
+    index."""
     text, mentions = sent.text, sent.mentions
     runs: list[list[int]] = []
     run: list[int] = []
@@ -130,7 +131,9 @@ def state_lists(sent: Sentence) -> list[list[int]]:
             if i < len(mentions) else ""
         joined = i < len(mentions) and mentions[i].state is not None and \
             mentions[i - 1].state is not None and not closed
-        if joined and _AND_JOIN_RE.match(gap):
+        # ", and" closes a list only after a comma joined two items before it ("A, B, and
+        # C"); alone it joins clauses ("... to the GRU, and the US Justice Department ...")
+        if joined and _AND_JOIN_RE.match(gap) and (len(run) >= 2 or "," not in gap):
             run = run or [i - 1]
             run.append(i)
             closed = True

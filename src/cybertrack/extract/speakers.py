@@ -155,9 +155,13 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
 _CLAUSE_AND_RE = compile_ci(r",\s+and\s+(?:the\s+)?$")
 
 
-_PREP_BEFORE_RE = compile_ci(
-    r"\b(?:of|with|from|against|on|to|for|by|in|into|at|about|over|between|toward|towards|"
-    r"targeting|expelling|and)\s+(?:the\s+)?$")
+#: Words after which a state is the object of something, not a subject ("of", "against").
+_OBJECT_WORDS = ("of|with|from|against|on|to|for|by|in|into|at|about|over|between|toward|"
+                 "towards|targeting|expelling")
+#: Before a mention: it is an object, or joined to one ("and"), so no subject.
+_PREP_BEFORE_RE = compile_ci(rf"\b(?:{_OBJECT_WORDS}|and)\s+(?:the\s+)?$")
+#: Before a mention: it is an object (a list it heads is one too).
+OBJECT_BEFORE_RE = compile_ci(rf"\b(?:{_OBJECT_WORDS})\s+(?:the\s+)?$")
 
 
 #: "hackers believed by Australian officials to be ...": the source in a passive report.
