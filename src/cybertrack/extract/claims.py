@@ -296,12 +296,11 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
         subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
         if subj is None:
             continue
-        for actor_m in _with_listed(sent, subj):
-            response = _response(sent, m, action, actor_m, incident, prior)
-            if response is not None:
-                response.event_date = nearest_date(m.start(), event_positions, response_dates,
-                                                   sent)
-                out.append(response)
+        responses = [r for a in _with_listed(sent, subj)
+                     if (r := _response(sent, m, action, a, incident, prior)) is not None]
+        when = nearest_date(m.start(), event_positions, response_dates, sent) \
+            if responses else None
+        out.extend(replace(r, event_date=when) for r in responses)
     return out
 
 
