@@ -237,10 +237,43 @@ def test_states_listed_as_the_subject_of_a_response_each_respond() -> None:
         ("US", "IR", "condemn"), ("CA", "IR", "condemn"), ("GB", "IR", "condemn")}
 
 
-def test_a_list_after_a_preposition_responds_to_nothing() -> None:
-    out = run("North Korean hackers targeted think tanks in the United States, Japan, and South "
-              "Korea working on nuclear policy and sanctions in 2020.")
-    assert out["responses"] == []
+def test_the_object_of_an_earlier_clause_does_not_respond() -> None:
+    out = run("Iranian hackers attacked Albania and the United States condemned Iran.")
+    assert [(r["actor"], r["target"], r["action"]) for r in out["responses"]] == [
+        ("US", "IR", "condemn")]
+
+
+def test_a_comma_and_after_one_state_ends_the_list() -> None:
+    out = run("The attack was blamed on Russia, and the United States and Britain imposed "
+              "sanctions.")
+    assert states(out) == {"RU"}
+
+
+def test_a_source_set_apart_before_a_list_is_no_operator() -> None:
+    out = run("According to the United States, Russia and Iran were behind the attacks on the "
+              "election.")
+    assert states(out) == {"RU", "IR"}
+    out = run("According to Kyiv, Russian and Belarusian hackers attacked the ministry.")
+    assert states(out) == {"RU", "BY"}
+
+
+def test_a_victim_listed_before_operators_stays_a_victim() -> None:
+    out = run("The attack hit Ukraine and Russian hackers were blamed.")
+    assert states(out) == {"RU"}
+    assert out["incidents"][0]["targets"] == ["UA"]
+
+
+def test_alternative_operators_make_one_claim() -> None:
+    out = run("Officials said Russian or Chinese hackers were behind the hack.")
+    assert len(out["attributions"]) == 1
+
+
+def test_an_aside_naming_an_object_or_a_tool_owner_is_no_operator() -> None:
+    assert states(run("Hackers attacked the State Service of Special Communications (SSSCIP) "
+                      "using a wiper.")) == set()
+    assert states(run("Investigators traced the intrusion to a server in Ukraine (Kyiv) used "
+                      "by the gang.")) == set()
+    assert "CN" not in states(run("Anti-China hackers leaked the documents."))
 
 
 def test_comma_and_between_two_states_joins_clauses() -> None:

@@ -199,19 +199,24 @@ def _attribution(
                 break
     if state is None and actor is None:
         return None
-    return state, actor, pos, _listed_with(sent, attackers, pos, state)
+    return state, actor, pos, _listed_with(sent, attackers, pos, state, claimant_idx)
 
 
-def _listed_with(sent: Sentence, attackers: AbstractSet[int], pos: int,
-                 state: str | None) -> list[str]:
+def _listed_with(sent: Sentence, attackers: AbstractSet[int], pos: int, state: str | None,
+                 claimant_idx: int | None) -> list[str]:
     """The other states of the operator list holding the state at ``pos`` ("Chinese and
-    Russian hackers"): ``attacker_mentions`` casts a whole list as operators."""
+    Russian hackers"): ``attacker_mentions`` casts a whole list as operators. "Russian or
+    Chinese hackers" names one operator, not both; the claimant is never one of them."""
     if state is None:
         return []
-    run = next((r for r in state_lists(sent)
-                if any(sent.mentions[i].start - sent.start == pos for i in r)), [])
-    others = (sent.mentions[i].state for i in run if i in attackers)
-    return list(dict.fromkeys(x for x in others if x is not None and x != state))
+    listed = next((lst for lst in state_lists(sent)
+                   if any(sent.mentions[i].start - sent.start == pos for i in lst.items)), None)
+    if listed is None or listed.either:
+        return []
+    own = sent.mentions[claimant_idx].state if claimant_idx is not None else None
+    others = (sent.mentions[i].state for i in listed.items
+              if i in attackers and i != claimant_idx)
+    return list(dict.fromkeys(x for x in others if x is not None and x not in (state, own)))
 
 
 _ACCUSED_OBJECT_RE = compile_ci(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$")
@@ -306,15 +311,18 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
 
 def _with_listed(sent: Sentence, subj: tuple[EntityMention, int]) -> list[EntityMention]:
     """The subject of a response and the states listed with it ("The United States and the
-    United Kingdom condemned ...": each of them responds); none where the list is the object
-    of a preposition ("think tanks in the United States, Japan, and South Korea working on
-    sanctions")."""
-    run = next((r for r in state_lists(sent) if subj[1] in r), [subj[1]])
-    head = sent.mentions[run[0]].start - sent.start
-    if run[0] != subj[1] and gate(sent.text).search(OBJECT_BEFORE_RE,
-                                                     sent.text[max(0, head - 25) : head]):
-        return []
-    return [subj[0], *(sent.mentions[i] for i in run if i != subj[1])]
+    United Kingdom condemned ...": each of them responds). A list that is an object ("think
+    tanks in the United States, Japan, and South Korea", "Iranian hackers attacked Albania and
+    the United States condemned ...") or names alternatives adds no one."""
+    listed = next((lst for lst in state_lists(sent) if subj[1] in lst.items), None)
+    if listed is None or listed.either:
+        return [subj[0]]
+    head = sent.mentions[listed.items[0]].start - sent.start
+    before = sent.text[max(0, head - 30) : head]
+    g = gate(sent.text)
+    if g.search(OBJECT_BEFORE_RE, before) or g.search(lx.TARGET_CUE_RE, before):
+        return [subj[0]]
+    return [subj[0], *(sent.mentions[i] for i in listed.items if i != subj[1])]
 
 
 def _response(sent: Sentence, m: re.Match[str], action: str, actor_m: EntityMention,

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
-from cybertrack.extract.prefilter import gate, per_document
+from cybertrack.extract.prefilter import Gate, gate, per_document
 from cybertrack.extract.speakers import answered
 from cybertrack.extract.types import EntityMention, Sentence
 
@@ -70,13 +71,14 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
                     and not g.search(_OBJECT_CUE_RE, before[-30:])):
             # "hackers from Russia", not "files from Canadian organizations"
             out.add(i)
-        elif m.is_government and m.kind != "country" and not g.search(
+        elif m.is_government and m.kind != "country" and ((not g.search(
                 lx.TARGET_CUE_RE, before[-30:]) and (
-                    g.match(_ACT_AFTER_RE, _past_aside(after, before))
-                    or _head_role(after, before) == "attacker"):
-            # "the Egyptian government installed apps on ...", "(the GRU) used ...", "GRU
-            # hackers": a government body acting, or heading an operator phrase ("Chinese
-            # government threat actors")
+                    g.match(_ACT_AFTER_RE, _past_aside(after))
+                    or _head_role(after, before) == "attacker")) or _aside_acts(g, before, after)):
+            # "the Egyptian government installed apps on ...", "GRU hackers": a government body
+            # acting, or heading an operator phrase ("Chinese government threat actors"), or
+            # naming in an aside a phrase that acts ("the Main Intelligence Directorate (the
+            # GRU) used ...")
             out.add(i)
         elif g.match(_HELD_RESPONSIBLE_AFTER_RE, after) or (
                 g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)):
@@ -87,7 +89,8 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
             out.add(i)
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and (
                 g.match(_SUBJECT_OF_EVENT_RE, _past_aside(after))
-                or g.match(_NATION_ATTACKER_RE, after) or (
+                or (g.match(_NATION_ATTACKER_RE, after)
+                    and not before.lower().endswith(("anti-", "pro-"))) or (
                     (gm := g.match(_OWN_GOVERNMENT_RE, after))
                     and g.match(_ACT_AFTER_RE, after[gm.end():]))
         ) and not g.search(lx.TARGET_CUE_RE, before[-30:]):
@@ -103,49 +106,80 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
 _NATION_ATTACKER_RE = compile_ci(
     r"^\s+(?:state[- ](?:sponsored|backed)\s+|government\s+)?(?:hackers?|hacktivists|"
     r"cybercriminals|threat actors?)\b")
-#: Between two items of a list that ends "... and Z" / "... or Z" (a bare comma parts clauses
-#: as often as list items: "According to the FBI, APT41 ...").
+#: Between the last two items of a list: "X and Y", "X, Y, and Z", "X or Y", "X as well as Y".
 _AND_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
                           r"(?:the\s+)?$")
+#: Between earlier items of a list: a bare comma ("X, Y and Z").
+_COMMA_JOIN_RE = re.compile(r"^\s*,\s*(?:the\s+)?$")
+#: Before the first item: a phrase that sets it apart from what follows ("According to the
+#: United States, Russia and Iran ...", "Unlike China, ...").
+_SET_APART_RE = compile_ci(r"\b(?:according to|unlike|like|besides|except(?: for)?|apart from|"
+                           r"other than|per)\s+(?:the\s+)?$")
+
+
+class StateList(NamedTuple):
+    """State mentions joined as one list, by index; ``either`` for "X or Y"."""
+
+    items: list[int]
+    either: bool
 
 
 def _join_lists(sent: Sentence, out: set[int]) -> None:
     """States listed with an operator state share its part: "Saudi Arabia and the United Arab
     Emirates used Pegasus", "Chinese and Russian hackers", "tied to China, Russia and Ukraine"
-    (both ways along the list)."""
-    for run in state_lists(sent):
-        if any(i in out for i in run):
-            out.update(run)
+    (both ways along the list). A state in target position keeps its own part ("The attack hit
+    Ukraine and Russian hackers were blamed")."""
+    text = sent.text
+    for items, _either in state_lists(sent):
+        if any(i in out for i in items):
+            for i in items:
+                s = sent.mentions[i].start - sent.start
+                if i not in out and not _VICTIM_BEFORE_RE.search(text[max(0, s - 30) : s]):
+                    out.add(i)
+
+
+#: Before a state: the act's object ("hit Ukraine", "hospitals in Ireland"), which no list
+#: makes an operator ("the work of" is no such cue: "the work of Russian or Korean actors").
+_VICTIM_BEFORE_RE = compile_ci(
+    r"\b(?:against|targeting|targeted|targets|on|at|in|into|hit|struck|breached|hacked|"
+    r"compromised|affecting|disrupting|infiltrated|penetrated|attacked)\s+(?:the\s+)?$")
 
 
 @per_document
-def state_lists(sent: Sentence) -> list[list[int]]:
-    """Runs of state mentions joined as one list ("X and Y", "X, Y and Z", "X, Y, and Z"), by
-    index."""
+def state_lists(sent: Sentence) -> list[StateList]:
+    """Runs of state mentions joined as one list ("X and Y", "X, Y and Z", "X, Y, and Z").
+
+    A list ends with its "and"/"or"; commas alone join clauses as often as items ("According
+    to the FBI, APT41 ..."), and so does ", and" after a single item ("... to the GRU, and the
+    US Justice Department indicted ..."). A first item set apart ("According to Kyiv, Russian
+    and Belarusian hackers") is no part of the list after it.
+    """
     text, mentions = sent.text, sent.mentions
-    runs: list[list[int]] = []
+    runs: list[StateList] = []
     run: list[int] = []
-    closed = False  # the run has its "and"
-    for i in range(1, len(mentions) + 1):
-        gap = text[mentions[i - 1].end - sent.start : mentions[i].start - sent.start] \
-            if i < len(mentions) else ""
-        joined = i < len(mentions) and mentions[i].state is not None and \
-            mentions[i - 1].state is not None and not closed
-        # ", and" closes a list only after a comma joined two items before it ("A, B, and
-        # C"); alone it joins clauses ("... to the GRU, and the US Justice Department ...")
-        if joined and _AND_JOIN_RE.match(gap) and (len(run) >= 2 or "," not in gap):
-            run = run or [i - 1]
-            run.append(i)
-            closed = True
+    for i in range(1, len(mentions)):
+        prev, cur = mentions[i - 1], mentions[i]
+        gap = text[prev.end - sent.start : cur.start - sent.start]
+        ended = bool(runs) and runs[-1].items[-1] == i - 1  # a list just ended at prev
+        if prev.state is None or cur.state is None or ended:
+            run = []
             continue
-        if joined and LIST_JOIN_RE.match(gap):
-            run = run or [i - 1]
-            run.append(i)
-            continue
-        if closed:
-            runs.append(run)
-        run, closed = [], False
+        last = _AND_JOIN_RE.match(gap)
+        if last and (len(run) >= 2 or "," not in gap):
+            items = [*(run or [i - 1]), i]
+            head = mentions[items[0]].start - sent.start
+            if len(items) > 2 and _SET_APART_RE.search(text[max(0, head - 20) : head]):
+                items = items[1:]
+            runs.append(StateList(items, _OR_RE.search(gap) is not None))
+            run = []
+        elif not last and _COMMA_JOIN_RE.match(gap):
+            run = [*(run or [i - 1]), i]
+        else:
+            run = []
     return runs
+
+
+_OR_RE = re.compile(r"\bor\b")
 
 
 #: "pretended to be from", "posing as": who the operator impersonates is not the operator.
@@ -308,24 +342,46 @@ def _possessed(after: str) -> bool:
 _POSSESSIVE_RE = re.compile(r"['’](?:s\b)?(?!\w)")
 
 
-#: An aside between a subject and its verb: ", known as GRU,", ", using hired hackers,", or the
-#: end of a parenthesis the subject stands in ("(the GRU) used").
+#: An aside between a subject and its verb: ", known as GRU,", ", using hired hackers,".
 _ASIDE_RE = compile_ci(
-    r"^(?:\s*,\s*(?:(?:also\s+)?known as|dubbed|called|nicknamed|using|through|via|"
-    r"with the help of)\b[^,;()]{1,60},|\))")
-
-
+    r"^\s*,\s*(?:(?:also\s+)?known as|dubbed|called|nicknamed|using|through|via|"
+    r"with the help of)\b[^,;()]{1,60},")
 #: The opening of an aside that names what came before it: "the agency, known as GRU, ...".
 _ASIDE_OPEN_RE = compile_ci(r",\s*(?:also\s+)?(?:known as|dubbed|called|nicknamed)\s+(?:the\s+)?$")
+#: Words that make the phrase before an aside an object ("hackers breached X (the Y)").
+_OBJECT_WORD_RE = compile_ci(
+    r"\b(?:against|targeting|targeted|targets|on|at|in|into|to|hit|struck|breached|hacked|"
+    r"compromised|affecting|disrupting|infiltrated|penetrated|attacked)\b")
+#: A passive use after an aside: "(Kyiv) used by the gang" names the tool's owner, not an act.
+_PASSIVE_USE_RE = compile_ci(
+    r"^\s*(?:(?:is|was|were|are)\s+)?(?:used|deployed|operated|run|controlled|owned)\s+by\b")
 
 
-def _past_aside(after: str, before: str = "") -> str:
-    """``after`` from where an aside ends: one right at its start, or the one the mention itself
-    stands in (``before`` opens it: "..., known as GRU, targeted"); all of it where none is."""
-    if after[:1] in (",", ")") and _ASIDE_OPEN_RE.search(before[-40:]):
-        return after[1:]
+def _past_aside(after: str) -> str:
+    """``after`` from where an aside right at its start ends (", known as GRU, targeted"), or
+    all of it."""
     m = _ASIDE_RE.match(after)
     return after[m.end():] if m else after
+
+
+def _aside_acts(g: Gate, before: str, after: str) -> bool:
+    """A mention naming, in an aside, the phrase before it, where that phrase acts: "the
+    agency, known as GRU, targeted ...", "the Main Intelligence Directorate (the GRU) used
+    ...". Not where the phrase is an object ("attacked the State Service (SSSCIP) using") or
+    the verb passive ("a server in Ukraine (Kyiv) used by the gang")."""
+    if after[:1] == ")":
+        at = before.rfind("(")
+        if at < 0 or ")" in before[at:]:
+            return False
+    elif after[:1] == "," and (opening := _ASIDE_OPEN_RE.search(before)) is not None:
+        at = opening.start()
+    else:
+        return False
+    outer = before[:at]
+    clause = outer[max(outer.rfind(","), outer.rfind(";")) + 1 :]
+    rest = after[1:]
+    return not g.search(_OBJECT_WORD_RE, clause) and not g.match(_PASSIVE_USE_RE, rest) and \
+        g.match(_ACT_AFTER_RE, rest) is not None
 
 
 _ACT_AFTER_RE = compile_ci(
