@@ -284,6 +284,39 @@ def test_comma_and_between_two_states_joins_clauses() -> None:
     assert "US" not in states(out)
 
 
+def test_an_operator_body_named_in_an_aside_acts() -> None:
+    out = run("The Russian Army's Main Intelligence Directorate (the GRU) used wiper malware on "
+              "Ukrainian systems in January 2022.")
+    assert states(out) == {"RU"}
+    assert out["incidents"][0]["targets"] == ["UA"]
+    # an investigating agency's acronym, or a passive verb, makes no operator
+    assert states(run("The Federal Bureau of Investigation (FBI) used blockchain analysis to "
+                      "link the theft to North Korean hackers.")) == {"KP"}
+    assert "RU" not in states(run("Servers of the Main Intelligence Directorate (the GRU) used "
+                                  "by the hackers were seized in Ukraine in 2022."))
+
+
+def test_a_country_before_hackers_after_a_verb_is_its_object() -> None:
+    assert "UA" not in states(run("Since Russia invaded Ukraine hackers have hit Polish "
+                                  "hospitals."))
+
+
+def test_the_last_item_of_an_object_list_may_open_a_clause() -> None:
+    assert states(run("The attack was blamed on Iran and Israel vowed to retaliate.")) == {"IR"}
+    out = run("Russian hackers hit Ukraine in 2022. Britain condemned Russia and Ukraine "
+              "thanked its allies.")
+    assert [(r["actor"], r["target"]) for r in out["responses"]] == [("GB", "RU")]
+
+
+def test_a_response_answers_each_state_listed_after_it() -> None:
+    out = run("Russian hackers hit Ukraine in 2022. Britain sanctioned Russia and Belarus on "
+              "3 March 2022.")
+    assert {(r["actor"], r["target"], r["action"]) for r in out["responses"]} == {
+        ("GB", "RU", "sanction"), ("GB", "BY", "sanction")}
+    out = run("Albania or the United States sanctioned Iran after Iranian hackers hit Albania.")
+    assert len(out["responses"]) == 1
+
+
 def test_a_comma_between_a_source_and_an_operator_makes_no_list() -> None:
     out = run("According to Germany, Russian hackers breached servers of the Bundestag in 2015.")
     assert states(out) == {"RU"}

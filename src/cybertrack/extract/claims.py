@@ -18,7 +18,12 @@ from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.incidents import DatedSpan, event_nouns, nearest_date
 from cybertrack.extract.kinds import is_speculative, speculative
 from cybertrack.extract.prefilter import gate
-from cybertrack.extract.roles import attacker_mentions, state_lists, tool_maker
+from cybertrack.extract.roles import (
+    attacker_mentions,
+    last_opens_clause,
+    state_lists,
+    tool_maker,
+)
 from cybertrack.extract.speakers import (
     OBJECT_BEFORE_RE,
     claimant_from,
@@ -215,7 +220,8 @@ def _listed_with(sent: Sentence, attackers: AbstractSet[int], pos: int, state: s
         return []
     own = sent.mentions[claimant_idx].state if claimant_idx is not None else None
     others = (sent.mentions[i].state for i in listed.items
-              if i in attackers and i != claimant_idx)
+              if i in attackers and i != claimant_idx
+              and not (i == listed.items[-1] and last_opens_clause(sent, listed.items)))
     return list(dict.fromkeys(x for x in others if x is not None and x not in (state, own)))
 
 
@@ -302,7 +308,7 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
         if subj is None:
             continue
         responses = [r for a in _with_listed(sent, subj)
-                     if (r := _response(sent, m, action, a, incident, prior)) is not None]
+                     for r in _response(sent, m, action, a, incident, prior)]
         when = nearest_date(m.start(), event_positions, response_dates, sent) \
             if responses else None
         out.extend(replace(r, event_date=when) for r in responses)
@@ -320,16 +326,24 @@ def _with_listed(sent: Sentence, subj: tuple[EntityMention, int]) -> list[Entity
     head = sent.mentions[listed.items[0]].start - sent.start
     before = sent.text[max(0, head - 30) : head]
     g = gate(sent.text)
-    if g.search(OBJECT_BEFORE_RE, before) or g.search(lx.TARGET_CUE_RE, before):
+    if g.search(OBJECT_BEFORE_RE, before) or g.search(lx.TARGET_CUE_RE, before) or \
+            g.search(_VERB_OBJECT_RE, before):
         return [subj[0]]
     return [subj[0], *(sent.mentions[i] for i in listed.items if i != subj[1])]
 
 
+#: A verb right before a list: the list is its object ("North Korean hackers robbed Bangladesh
+#: and the United States indicted ...").
+_VERB_OBJECT_RE = compile_ci(r"\b\w+ed\s+(?:the\s+)?$")
+
+
 def _response(sent: Sentence, m: re.Match[str], action: str, actor_m: EntityMention,
-              incident: int | None, prior: Sequence[ClaimDraft]) -> ClaimDraft | None:
-    """The response of ``actor_m`` named by the cue ``m``, or None where it has no target."""
+              incident: int | None, prior: Sequence[ClaimDraft]) -> list[ClaimDraft]:
+    """The responses of ``actor_m`` named by the cue ``m``: one per state it answers ("sanctioned
+    Russia and Belarus"), none where it answers no one."""
     actor = actor_m.country if actor_m.kind == "person" else actor_m.state
     target = None
+    targets: list[str] = []
     if _ACCOUNTABLE_RE.search(m.group(0)):
         # "calls for Iran to be held accountable": the target comes before the cue
         before = [x for x in sent.mentions if x.state and x.end - sent.start <= m.start()
@@ -341,19 +355,31 @@ def _response(sent: Sentence, m: re.Match[str], action: str, actor_m: EntityMent
         clause = _CLAUSE_END_RE.search(sent.text, m.end())
         limit = min(80, (clause.start() if clause else len(sent.text)) - m.end())
         verbal = _VERBAL_BLAME_RE.fullmatch(m.group(0))
-        for tm, _i in states_after(sent, m.end(), limit):
+        for tm, i in states_after(sent, m.end(), limit):
             if verbal and not _OBJECT_GAP_RE.match(sent.text[m.end() : tm.start - sent.start]):
                 break
             if tm.state and tm.state != actor:
                 target = tm.state
+                targets = _listed_targets(sent, i)
                 break
     if target is None:
         target = _accused_state(prior, incident, actor)
     if actor is None or target is None or actor == target:
-        return None
-    return ClaimDraft(kind="response", sentence=sent.index, incident=incident,
-                      claimant=claimant_from(actor_m), action=action, actor_state=actor,
-                      target_state=target, cue=m.group(0))
+        return []
+    return [ClaimDraft(kind="response", sentence=sent.index, incident=incident,
+                       claimant=claimant_from(actor_m), action=action, actor_state=actor,
+                       target_state=t, cue=m.group(0))
+            for t in dict.fromkeys([target, *targets]) if t != actor]
+
+
+def _listed_targets(sent: Sentence, i: int) -> list[str]:
+    """The states listed after the one a response answers ("sanctioned Russia and Belarus"),
+    unless the list names alternatives or its last item opens a clause of its own."""
+    listed = next((lst for lst in state_lists(sent) if lst.items[0] == i), None)
+    if listed is None or listed.either:
+        return []
+    items = listed.items[:-1] if last_opens_clause(sent, listed.items) else listed.items
+    return [x for x in (sent.mentions[j].state for j in items[1:]) if x is not None]
 
 
 def _nominal_actor(sent: Sentence, cue: int) -> tuple[EntityMention, int] | None:

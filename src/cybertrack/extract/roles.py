@@ -90,7 +90,8 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and (
                 g.match(_SUBJECT_OF_EVENT_RE, _past_aside(after))
                 or (g.match(_NATION_ATTACKER_RE, after)
-                    and not before.lower().endswith(("anti-", "pro-"))) or (
+                    and not before.lower().endswith(("anti-", "pro-"))
+                    and not _VERB_BEFORE_RE.search(before)) or (
                     (gm := g.match(_OWN_GOVERNMENT_RE, after))
                     and g.match(_ACT_AFTER_RE, after[gm.end():]))
         ) and not g.search(lx.TARGET_CUE_RE, before[-30:]):
@@ -104,8 +105,10 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
 
 #: After a country's name used as a modifier: the hackers it names ("U.S. hackers").
 _NATION_ATTACKER_RE = compile_ci(
-    r"^\s+(?:state[- ](?:sponsored|backed)\s+|government\s+)?(?:hackers?|hacktivists|"
+    r"^\s+(?:state[- ](?:sponsored|backed)\s+|government\s+)?(?:hackers|hacktivists|"
     r"cybercriminals|threat actors?)\b")
+#: A verb right before a mention: it is the verb's object ("Russia invaded Ukraine hackers").
+_VERB_BEFORE_RE = compile_ci(r"\b\w+ed\s+(?:the\s+)?$")
 #: Between the last two items of a list: "X and Y", "X, Y, and Z", "X or Y", "X as well as Y".
 _AND_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
                           r"(?:the\s+)?$")
@@ -114,7 +117,8 @@ _COMMA_JOIN_RE = re.compile(r"^\s*,\s*(?:the\s+)?$")
 #: Before the first item: a phrase that sets it apart from what follows ("According to the
 #: United States, Russia and Iran ...", "Unlike China, ...").
 _SET_APART_RE = compile_ci(r"\b(?:according to|unlike|like|besides|except(?: for)?|apart from|"
-                           r"other than|per)\s+(?:the\s+)?$")
+                           r"other than|per|outside|beyond|in addition to|after|since|"
+                           r"following)\s+(?:the\s+)?$")
 
 
 class StateList(NamedTuple):
@@ -131,18 +135,44 @@ def _join_lists(sent: Sentence, out: set[int]) -> None:
     Ukraine and Russian hackers were blamed")."""
     text = sent.text
     for items, _either in state_lists(sent):
-        if any(i in out for i in items):
-            for i in items:
-                s = sent.mentions[i].start - sent.start
-                if i not in out and not _VICTIM_BEFORE_RE.search(text[max(0, s - 30) : s]):
-                    out.add(i)
+        if not any(i in out for i in items):
+            continue
+        for i in items:
+            m = sent.mentions[i]
+            s = m.start - sent.start
+            if i in out:
+                continue
+            if m.form != "demonym" and _VICTIM_BEFORE_RE.search(text[max(0, s - 30) : s]):
+                continue  # "hit Ukraine and Russia was blamed": the victim stays one
+            if i == items[-1] and last_opens_clause(sent, items):
+                continue  # "blamed on Iran and Israel vowed to retaliate": a new clause
+            out.add(i)
 
 
-#: Before a state: the act's object ("hit Ukraine", "hospitals in Ireland"), which no list
-#: makes an operator ("the work of" is no such cue: "the work of Russian or Korean actors").
+def last_opens_clause(sent: Sentence, items: list[int]) -> bool:
+    """Whether the last item of a list that is an object ("attributed to Iran and ...",
+    "blamed on Iran and ...") is rather the subject of a clause of its own: followed by a verb
+    or a possessive ("... and Israel vowed ...", "... and Ukraine's agency said ..."). A list
+    that is a subject keeps its verb ("Saudi Arabia and the UAE used Pegasus")."""
+    head = sent.mentions[items[0]].start - sent.start
+    return _OBJECT_HEAD_RE.search(sent.text[max(0, head - 30) : head]) is not None and \
+        _CLAUSE_AFTER_RE.match(sent.text, sent.mentions[items[-1]].end - sent.start) is not None
+
+
+#: Before the first item of a list that is an object: "attributed to", "blamed on", "hit".
+_OBJECT_HEAD_RE = compile_ci(r"\b(?:to|on|at|in|into|against|\w+ed)\s+(?:the\s+)?$")
+
+
+#: Before a state: the act's object ("hit Ukraine", "hospitals in Ireland", "crippled Costa
+#: Rica"), which no list makes an operator ("the work of" is no such cue).
 _VICTIM_BEFORE_RE = compile_ci(
-    r"\b(?:against|targeting|targeted|targets|on|at|in|into|hit|struck|breached|hacked|"
-    r"compromised|affecting|disrupting|infiltrated|penetrated|attacked)\s+(?:the\s+)?$")
+    r"\b(?:against|targeting|targets|on|at|in|into|to|hit|\w+ed)\s+(?:the\s+)?$")
+#: After the last item of a list: it opens a clause of its own ("... and Israel vowed",
+#: "... and Ukraine's cyber agency said").
+_CLAUSE_AFTER_RE = compile_ci(
+    r"(?:['’]s\b|\?\?|\s+(?:(?:has|have|had|also|later|then|quickly|immediately|publicly)\s+)*"
+    r"(?:[a-z]+ed|said|says|cut|cuts|took|takes|sent|sends|is|was|were|are|will|would|did|"
+    r"does|made|makes|told|began|begins)\b)")
 
 
 @per_document
@@ -161,7 +191,9 @@ def state_lists(sent: Sentence) -> list[StateList]:
         prev, cur = mentions[i - 1], mentions[i]
         gap = text[prev.end - sent.start : cur.start - sent.start]
         ended = bool(runs) and runs[-1].items[-1] == i - 1  # a list just ended at prev
-        if prev.state is None or cur.state is None or ended:
+        if prev.state is None or cur.state is None or ended or (
+                prev.form in ("name", "capital") and cur.form == "demonym"):
+            # "hit Ukraine and Russian hackers": a country, then a phrase of its own
             run = []
             continue
         last = _AND_JOIN_RE.match(gap)
@@ -367,8 +399,9 @@ def _past_aside(after: str) -> str:
 def _aside_acts(g: Gate, before: str, after: str) -> bool:
     """A mention naming, in an aside, the phrase before it, where that phrase acts: "the
     agency, known as GRU, targeted ...", "the Main Intelligence Directorate (the GRU) used
-    ...". Not where the phrase is an object ("attacked the State Service (SSSCIP) using") or
-    the verb passive ("a server in Ukraine (Kyiv) used by the gang")."""
+    ...". Only for a body whose acts are operations (intelligence, military), and not where
+    the phrase is an object ("attacked the State Service (SSSCIP) using") or the verb passive
+    ("servers of the Main Intelligence Directorate (the GRU) used by the gang")."""
     if after[:1] == ")":
         at = before.rfind("(")
         if at < 0 or ")" in before[at:]:
@@ -380,8 +413,15 @@ def _aside_acts(g: Gate, before: str, after: str) -> bool:
     outer = before[:at]
     clause = outer[max(outer.rfind(","), outer.rfind(";")) + 1 :]
     rest = after[1:]
-    return not g.search(_OBJECT_WORD_RE, clause) and not g.match(_PASSIVE_USE_RE, rest) and \
+    return g.search(_OPERATOR_BODY_RE, clause) is not None and \
+        not g.search(_OBJECT_WORD_RE, clause) and not g.match(_PASSIVE_USE_RE, rest) and \
         g.match(_ACT_AFTER_RE, rest) is not None
+
+
+#: A body whose acts are operations: "the Main Intelligence Directorate (the GRU) used ...",
+#: not "the Federal Bureau of Investigation (FBI) used blockchain analysis".
+_OPERATOR_BODY_RE = compile_ci(
+    r"\b(?:intelligence|military|army|armed forces|directorate|spy|spies|hackers|cyber units?)\b")
 
 
 _ACT_AFTER_RE = compile_ci(
