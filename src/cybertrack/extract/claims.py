@@ -19,6 +19,7 @@ from cybertrack.extract.incidents import DatedSpan, event_nouns, nearest_date
 from cybertrack.extract.kinds import is_speculative, speculative
 from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import (
+    VERB_BEFORE_RE,
     attacker_mentions,
     last_opens_clause,
     state_lists,
@@ -327,14 +328,9 @@ def _with_listed(sent: Sentence, subj: tuple[EntityMention, int]) -> list[Entity
     before = sent.text[max(0, head - 30) : head]
     g = gate(sent.text)
     if g.search(OBJECT_BEFORE_RE, before) or g.search(lx.TARGET_CUE_RE, before) or \
-            g.search(_VERB_OBJECT_RE, before):
+            g.search(VERB_BEFORE_RE, before):
         return [subj[0]]
     return [subj[0], *(sent.mentions[i] for i in listed.items if i != subj[1])]
-
-
-#: A verb right before a list: the list is its object ("North Korean hackers robbed Bangladesh
-#: and the United States indicted ...").
-_VERB_OBJECT_RE = compile_ci(r"\b\w+ed\s+(?:the\s+)?$")
 
 
 def _response(sent: Sentence, m: re.Match[str], action: str, actor_m: EntityMention,

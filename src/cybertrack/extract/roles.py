@@ -91,7 +91,7 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
                 g.match(_SUBJECT_OF_EVENT_RE, _past_aside(after))
                 or (g.match(_NATION_ATTACKER_RE, after)
                     and not before.lower().endswith(("anti-", "pro-"))
-                    and not _VERB_BEFORE_RE.search(before)) or (
+                    and not VERB_BEFORE_RE.search(before)) or (
                     (gm := g.match(_OWN_GOVERNMENT_RE, after))
                     and g.match(_ACT_AFTER_RE, after[gm.end():]))
         ) and not g.search(lx.TARGET_CUE_RE, before[-30:]):
@@ -107,8 +107,9 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
 _NATION_ATTACKER_RE = compile_ci(
     r"^\s+(?:state[- ](?:sponsored|backed)\s+|government\s+)?(?:hackers|hacktivists|"
     r"cybercriminals|threat actors?)\b")
-#: A verb right before a mention: it is the verb's object ("Russia invaded Ukraine hackers").
-_VERB_BEFORE_RE = compile_ci(r"\b\w+ed\s+(?:the\s+)?$")
+#: A verb right before a mention: it is the verb's object ("Russia invaded Ukraine hackers",
+#: "hackers robbed Bangladesh and the United States indicted ...").
+VERB_BEFORE_RE = compile_ci(r"\b\w+ed\s+(?:the\s+)?$")
 #: Between the last two items of a list: "X and Y", "X, Y, and Z", "X or Y", "X as well as Y".
 _AND_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
                           r"(?:the\s+)?$")
