@@ -26,8 +26,19 @@ _EVENT_AFTER_RE = compile_ci(
     r"operations?|intrusions?|espionage|cyberespionage|cyber[- ]espionage|spying|"
     r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b"
 )
-LIST_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
-                           r"(?:the\s+)?$")
+#: Gaps between list items: the last two ("X and Y", "X, Y, and Z", "X or Y", "X as well as Y")
+#: and earlier ones (a bare comma: "X, Y and Z").
+_AND_GAP = r",\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,?\s+as well as\s+"
+_COMMA_GAP = r",\s*"
+
+
+def _gap_re(gaps: str) -> re.Pattern[str]:
+    """The whole text between two mentions is one of ``gaps`` (and "the")."""
+    return re.compile(rf"^\s*(?:{gaps})(?:the\s+)?$")
+
+
+#: Between two items of a list, wherever they stand in it.
+LIST_JOIN_RE = _gap_re(f"{_COMMA_GAP}|{_AND_GAP}")
 _BY_EVENT_RE = compile_ci(
     r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
     r"(?:cyber[- ]?)?attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|"
@@ -110,11 +121,8 @@ _NATION_ATTACKER_RE = compile_ci(
 #: A verb right before a mention: it is the verb's object ("Russia invaded Ukraine hackers",
 #: "hackers robbed Bangladesh and the United States indicted ...").
 VERB_BEFORE_RE = compile_ci(r"\b\w+ed\s+(?:the\s+)?$")
-#: Between the last two items of a list: "X and Y", "X, Y, and Z", "X or Y", "X as well as Y".
-_AND_JOIN_RE = re.compile(r"^\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,?\s+as well as\s+)"
-                          r"(?:the\s+)?$")
-#: Between earlier items of a list: a bare comma ("X, Y and Z").
-_COMMA_JOIN_RE = re.compile(r"^\s*,\s*(?:the\s+)?$")
+_AND_JOIN_RE = _gap_re(_AND_GAP)
+_COMMA_JOIN_RE = _gap_re(_COMMA_GAP)
 #: Before the first item: a phrase that sets it apart from what follows ("According to the
 #: United States, Russia and Iran ...", "Unlike China, ...").
 _SET_APART_RE = compile_ci(r"\b(?:according to|unlike|like|besides|except(?: for)?|apart from|"
@@ -160,14 +168,15 @@ def last_opens_clause(sent: Sentence, items: list[int]) -> bool:
         _CLAUSE_AFTER_RE.match(sent.text, sent.mentions[items[-1]].end - sent.start) is not None
 
 
-#: Before the first item of a list that is an object: "attributed to", "blamed on", "hit".
-_OBJECT_HEAD_RE = compile_ci(r"\b(?:to|on|at|in|into|against|\w+ed)\s+(?:the\s+)?$")
+#: Words before the first item of a list that is an object: "attributed to", "blamed on",
+#: "crippled".
+_OBJECT_HEAD_WORDS = r"to|on|at|in|into|against|\w+ed"
+_OBJECT_HEAD_RE = compile_ci(rf"\b(?:{_OBJECT_HEAD_WORDS})\s+(?:the\s+)?$")
 
 
 #: Before a state: the act's object ("hit Ukraine", "hospitals in Ireland", "crippled Costa
 #: Rica"), which no list makes an operator ("the work of" is no such cue).
-_VICTIM_BEFORE_RE = compile_ci(
-    r"\b(?:against|targeting|targets|on|at|in|into|to|hit|\w+ed)\s+(?:the\s+)?$")
+_VICTIM_BEFORE_RE = compile_ci(rf"\b(?:targeting|targets|hit|{_OBJECT_HEAD_WORDS})\s+(?:the\s+)?$")
 #: After the last item of a list: it opens a clause of its own ("... and Israel vowed",
 #: "... and Ukraine's cyber agency said").
 _CLAUSE_AFTER_RE = compile_ci(
@@ -205,7 +214,7 @@ def state_lists(sent: Sentence) -> list[StateList]:
                 items = items[1:]
             runs.append(StateList(items, _OR_RE.search(gap) is not None))
             run = []
-        elif not last and _COMMA_JOIN_RE.match(gap):
+        elif _COMMA_JOIN_RE.match(gap):  # never a gap _AND_JOIN_RE takes
             run = [*(run or [i - 1]), i]
         else:
             run = []
