@@ -119,6 +119,23 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class SelfClaim:
+    """A group claiming the act for itself, kept apart from attributions: that it did so is
+    its own word; that it stands for a state is a separate fact, sourced by ``ties`` (the
+    independent attributions in this case that name the group or its suspected sponsor)."""
+
+    actor: str
+    state: str | None
+    state_name: str | None
+    support: Support
+    ties: tuple[Support, ...]
+
+    @property
+    def claimant(self) -> str:
+        return self.support.claimant
+
+
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """The attribution assessment of a case, with its explanation in plain language."""
 
@@ -129,6 +146,8 @@ class Assessment:
     contested: bool
     incident_date: DatedFact
     explanation: str
+    #: Groups claiming the act themselves: never counted among the attributions.
+    self_claims: tuple[SelfClaim, ...] = ()
 
     @property
     def leading(self) -> Candidate | None:
@@ -179,12 +198,16 @@ def assess_case(case: Case, store: Store, ref: Reference | None = None) -> Asses
     sponsor = _Sponsors(store, ref)
     groups: dict[str, tuple[str | None, list[str], list[SourcedClaim]]] = {}
     denials: list[SourcedClaim] = []
+    own: list[SourcedClaim] = []
     for s in case.claims:
         c = s.claim
         if c.kind == "denial" or (c.kind in ("attribution", "self-claim") and c.stance == "denies"):
             denials.append(s)
             continue
         if c.kind not in ("attribution", "self-claim"):
+            continue
+        if is_self_claim(s):
+            own.append(s)
             continue
         state = c.attributed_state or sponsor(c.attributed_actor_id, c.attributed_actor)
         key = state or f"actor:{(c.attributed_actor or 'unknown').casefold()}"
@@ -218,8 +241,46 @@ def assess_case(case: Case, store: Store, ref: Reference | None = None) -> Asses
          and s.when_source == "event"),
         "the incident happened",
     )
+    selves = _self_claims(own, candidates, sponsor, ref)
     return Assessment(case, tuple(candidates), tuple(others), tuple(by_accused), contested,
-                      dates, explain(candidates, by_accused, others, contested))
+                      dates, explain(candidates, by_accused, others, contested, selves),
+                      selves)
+
+
+def is_self_claim(s: SourcedClaim) -> bool:
+    """A group claiming the act for itself (a ``self-claim``, or an actor as claimant)."""
+    return s.claim.kind == "self-claim" or s.basis == "attacker-self-claim"
+
+
+def _self_claims(own: list[SourcedClaim], candidates: Sequence[Candidate],
+                 sponsor: _Sponsors, ref: Reference) -> tuple[SelfClaim, ...]:
+    """Each claiming group once, with the attributions of this case that tie it to a state:
+    those naming the group itself, or its suspected sponsor, by an independent claimant."""
+    out = []
+    for sup in _supports(own):
+        c = sup.claims[0].claim
+        actor = c.attributed_actor or sup.claimant
+        state = c.attributed_state or sponsor(c.attributed_actor_id, actor)
+        ties = tuple(t for cand in candidates for t in cand.supports if t.independent and (
+            (state is not None and cand.state == state)
+            or actor.casefold() in {a.casefold() for a in cand.actors}))
+        out.append(SelfClaim(actor, state, country_name(state, ref) if state else None, sup,
+                             ties))
+    return tuple(out)
+
+
+def self_claim_text(x: SelfClaim) -> str:
+    """"Claimed by HomeLand Justice (3 reports); the group is tied to Iran by: Mandiant,
+    Albania." """
+    n = len({s.claim.document_id for s in x.support.claims})
+    text = f"Claimed by {x.actor} itself ({n} report{'s' if n != 1 else ''})"
+    if x.state_name and x.ties:
+        return (text + f"; the group is tied to {x.state_name} by: "
+                + ", ".join(dict.fromkeys(t.claimant for t in x.ties)) + ".")
+    if x.state_name:
+        return (text + f"; no independent source in this case ties the group to "
+                f"{x.state_name} (its suspected sponsor in the reference data).")
+    return text + "."
 
 
 def assess(store: Store, incident_id: str, ref: Reference | None = None) -> Assessment:
@@ -228,15 +289,19 @@ def assess(store: Store, incident_id: str, ref: Reference | None = None) -> Asse
 
 
 def explain(candidates: Sequence[Candidate], by_accused: Sequence[Support],
-            others: Sequence[Support], contested: bool) -> str:
-    """One paragraph: who is blamed, by how many independent claimants of which basis, with
-    what stated confidence, who denies it, and whether credible sources disagree."""
+            others: Sequence[Support], contested: bool,
+            self_claims: Sequence[SelfClaim] = ()) -> str:
+    """One paragraph: who claimed the act itself (apart: a self-claim is no attribution), who
+    is blamed, by how many independent claimants of which basis, with what stated
+    confidence, who denies it, and whether credible sources disagree."""
+    claimed = [self_claim_text(x) for x in self_claims]
     if not candidates:
-        text = "No source attributes this incident."
+        text = " ".join([*claimed, "No source attributes this incident."]) if claimed else \
+            "No source attributes this incident."
         if by_accused or others:
             text += f" Denied by {', '.join(d.claimant for d in [*by_accused, *others])}."
         return text
-    parts = []
+    parts = list(claimed)
     for n, cand in enumerate(candidates):
         indep = [s for s in cand.supports if s.independent]
         groups = "; ".join(

@@ -149,6 +149,8 @@ def chain(assessment: Assessment, ref: Reference | None = None) -> Chain:
         times = [i.time for i in case.incidents if i.time is not None]
         start = min(times, key=lambda d: (d.end - d.start, d.start)) if times else None
     steps: list[Step] = []
+    for own in assessment.self_claims:  # a group's own word, apart from attributions
+        steps.append(_said_step("self-claim", own.support, "claimed responsibility", start))
     for cand in assessment.candidates:
         for sup in cand.supports:
             steps.append(_said_step("attribution", sup, f"attributed it to {cand.name}", start))
@@ -157,7 +159,7 @@ def chain(assessment: Assessment, ref: Reference | None = None) -> Chain:
     for sup in assessment.denials:
         steps.append(_said_step("denial", sup, "disputed the attribution", start))
     steps.extend(response_steps(case.claims, start, ref))
-    order = {"attribution": 0, "denial": 1, "response": 2}
+    order = {"self-claim": 0, "attribution": 0, "denial": 1, "response": 2}
     steps.sort(key=lambda s: (s.date is None, s.date.start if s.date else None, order[s.kind],
                               s.actor))
     return Chain(case, start, tuple(steps))

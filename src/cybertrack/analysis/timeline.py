@@ -60,7 +60,7 @@ class TimelineEvent(NamedTuple):
                 _KIND_ORDER.get(self.kind, 9), self.text)
 
 
-_KIND_ORDER = {"incident": 0, "attribution": 1, "denial": 2, "response": 3}
+_KIND_ORDER = {"incident": 0, "self-claim": 1, "attribution": 1, "denial": 2, "response": 3}
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,8 @@ CLAIMANT_TAG = 'cybertrack:claimant="{}"'
 BASIS_TAG = 'cybertrack:claim-basis="{}"'
 ACTION_TAG = 'cybertrack:response-action="{}"'
 STATE_TAG = 'cybertrack:attributed-state="{}"'
+#: A self-claiming group's suspected sponsor: context, not an attribution to that state.
+SPONSOR_TAG = 'cybertrack:suspected-sponsor="{}"'
 INCIDENT_KIND_TAG = 'cybertrack:incident-kind="{}"'
 CONFIDENCE_TAG = 'estimative-language:confidence-in-analytic-judgment="{}"'
 LIKELIHOOD_TAG = 'estimative-language:likelihood-probability="{}"'
@@ -163,7 +165,8 @@ def _claim_tags(c: Claim, doc: Document | None) -> list[str]:
         tags.append(CLAIMANT_TAG.format(_quote(claimant_name(c.claimant))))
         tags.append(BASIS_TAG.format(c.claimant.basis))
     if c.attributed_state:
-        tags.append(STATE_TAG.format(c.attributed_state))
+        tags.append((SPONSOR_TAG if c.kind == "self-claim" else STATE_TAG
+                     ).format(c.attributed_state))
     if c.confidence:
         tags.append(CONFIDENCE_TAG.format(c.confidence))
     if c.likelihood:

@@ -343,7 +343,9 @@ class _Builder:
         """The claim's ``attributed-to`` relationships (incident -> actor, incident -> state;
         actor -> state when the claim has no incident)."""
         actor = self.actor(c, c.document_id) if c.attributed_actor else None
-        state = self.state(c.attributed_state, c.document_id) if c.attributed_state else None
+        # a group claiming the act names itself, not its sponsor: no relationship to a state
+        state = (self.state(c.attributed_state, c.document_id)
+                 if c.attributed_state and c.kind != "self-claim" else None)
         pairs = [(incident, t) for t in (actor, state) if t] if incident else (
             [(actor, state)] if actor and state else [])
         confidence = x.stix_confidence(c.confidence, c.likelihood)

@@ -61,8 +61,11 @@ TABLES: dict[str, list[Column]] = {
         ("attributions", "int", "Number of attribution claims about it"),
         ("denials", "int", "Number of denials about it"),
         ("responses", "int", "Number of state responses to it"),
-        ("attributed_states", "list", "States that some claim holds responsible"),
-        ("attributed_actors", "list", "Threat actors that some claim holds responsible"),
+        ("attributed_states", "list", "States that some attribution holds responsible (a "
+         "group's claim for itself is no attribution to its sponsor)"),
+        ("attributed_actors", "list", "Threat actors that some claim holds responsible (an "
+         "attribution, or the group's own claim)"),
+        ("self_claimed_by", "list", "Groups that claimed the act for themselves"),
         ("linked_incidents", "list", "Incident ids a link says may be the same (not rejected)"),
         *_DOC,
     ],
@@ -165,8 +168,8 @@ def table_rows(selection: Selection) -> dict[str, list[dict[str, Any]]]:
 
 def _incident(i: Incident, claims: list[Claim], linked: list[str], sel: Selection,
               ) -> dict[str, Any]:
-    asserting = [c for c in claims if c.kind in ("attribution", "self-claim")
-                 and c.stance == "asserts"]
+    asserting = [c for c in claims if c.kind == "attribution" and c.stance == "asserts"]
+    own = [c for c in claims if c.kind == "self-claim" and c.stance == "asserts"]
     return {
         "incident_id": i.id, "document_id": i.document_id, "title": i.title or i.key,
         "kinds": list(i.kinds), "targets": list(i.targets),
@@ -177,7 +180,10 @@ def _incident(i: Incident, claims: list[Claim], linked: list[str], sel: Selectio
         "denials": sum(c.kind == "denial" for c in claims),
         "responses": sum(c.kind == "response" for c in claims),
         "attributed_states": sorted({c.attributed_state for c in asserting if c.attributed_state}),
-        "attributed_actors": sorted({c.attributed_actor for c in asserting if c.attributed_actor}),
+        "attributed_actors": sorted({c.attributed_actor for c in [*asserting, *own]
+                                     if c.attributed_actor}),
+        "self_claimed_by": sorted({c.attributed_actor or claimant_name(c.claimant)
+                                   for c in own}),
         "linked_incidents": sorted(set(linked)), **_doc(sel.document_of(i.document_id)),
     }
 

@@ -24,7 +24,8 @@ from cybertrack.reference import Reference, load_reference
 
 _INSIDE, _OUTSIDE, _HOME = "#8da0cb", "#fc8d62", "#1a1a1a"
 _BASE, _RECENT, _NEW = "#4575b4", "#fdae61", "#d7301f"
-_LANES = {"incident": ("#d7301f", "o"), "attribution": ("#4575b4", "s"),
+_LANES = {"incident": ("#d7301f", "o"), "self-claim": ("#984ea3", "D"),
+          "attribution": ("#4575b4", "s"),
           "denial": ("#7f7f7f", "x"), "response": ("#1a9850", "^")}
 
 

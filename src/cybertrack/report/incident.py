@@ -150,6 +150,15 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
         blocks.append(Table(("attributed to", "basis", "claimant", "independent",
                              "stated confidence", "band", "sources"), tuple(cand_rows),
                             "Claimants by attributed state and basis", wide=("sources",)))
+    own_rows = tuple(
+        (x.actor, x.state_name or "", ", ".join(dict.fromkeys(t.claimant for t in x.ties))
+         or "no independent source", "; ".join(dict.fromkeys(
+             s.source_label for s in x.support.claims)))
+        for x in assessment.self_claims)
+    if own_rows:
+        blocks.append(Table(("claimed by (itself)", "suspected sponsor", "tied to it by",
+                             "sources"), own_rows,
+                            "Self-claims (not counted as attributions)", wide=("sources",)))
     denial_rows = [(sup.claimant, "accused" if n < len(assessment.accused_denials) else "other",
                     "; ".join(dict.fromkeys(s.source_label for s in sup.claims)),
                     sup.claims[0].claim.sentence_text)
@@ -194,6 +203,10 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
                             "independent": c.independent, "interval": c.interval,
                             "supports": [_support_data(s) for s in c.supports]}
                            for c in assessment.candidates],
+            "self_claims": [{"actor": x.actor, "state": x.state,
+                             "support": _support_data(x.support),
+                             "tied_by": [_support_data(t) for t in x.ties]}
+                            for x in assessment.self_claims],
             "denials_by_accused": [_support_data(s) for s in assessment.accused_denials],
             "other_denials": [_support_data(s) for s in assessment.denials],
         },
