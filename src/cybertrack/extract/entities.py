@@ -18,6 +18,7 @@ from typing import Any
 
 import ahocorasick
 
+from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import (
     Pattern,
     ascii_pattern,
@@ -29,6 +30,7 @@ from cybertrack.extract.casefold import (
 )
 from cybertrack.extract.types import EntityMention
 from cybertrack.reference import RefEntry, Reference
+from cybertrack.reference.places import Places, load_places
 
 _NAME_WORD = r"[A-Z][a-zà-ÿ'’\-]+"
 #: A capitalised run. It starts with the capital itself, not the look-behind, so that ``re``
@@ -115,7 +117,9 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
         if entry.kind == "country" and _PLACE_AFTER_RE.match(text, hit.end):
             continue  # "the South China Sea", "the Arabian Peninsula": a place, not the state
         out.append(EntityMention(hit.start, hit.end, *mention[2:]))
-    return merge_mentions(out)
+    found = merge_mentions(out)
+    extra = [*place_mentions(text, found), *cued_organizations(text, found)]
+    return merge_mentions(found, _not_conflicting(extra, found)) if extra else found
 
 
 #: (entries, surface text, form) -> the entry chosen and its mention at position 0. Keyed by
@@ -222,7 +226,53 @@ def government_bodies(text: str, mentions: Sequence[EntityMention]) -> list[Enti
                 country=owner.country, is_government=True,
             )
         )
+    return [*out, *_owned_bodies(text, mentions, [*states, *out]),
+            *_federal_bodies(text, mentions)]
+
+
+#: Between a state and a body it owns: "Saudi Arabia's", "the Saudi government's".
+_OWNED_GAP_RE = re.compile(r"(?:['’]s)?\s+(?:(?:government|administration)['’]s\s+)?")
+
+
+def _owned_bodies(text: str, mentions: Sequence[EntityMention],
+                  owners: Sequence[EntityMention]) -> list[EntityMention]:
+    """A body the reference data gives to one country, owned in the text by another: "Saudi
+    Arabia's National Cyber Security Centre" is Saudi Arabia's, not the UK's (many states name
+    their agencies alike). The phrase becomes a government mention of the owner."""
+    out = []
+    ends = {o.end: (o, o.country) for o in owners if o.country}
+    for m in mentions:
+        if not (m.is_government and m.kind == "organization" and m.form != "government-body"):
+            continue
+        for end, (o, cc) in ends.items():
+            if end <= m.start and m.start - end < 40 and cc != m.country and \
+                    _OWNED_GAP_RE.fullmatch(text, end, m.start):
+                out.append(EntityMention(
+                    o.start, m.end, text[o.start:m.end], "organization", "government-body",
+                    f"gov:{cc.lower()}", f"{m.name} ({cc})", country=cc, is_government=True))
+                break
     return out
+
+
+#: "federal prosecutors", "a federal grand jury": a federal state's body, the US unless the
+#: document is about another federal state only.
+_FEDERAL_RE = re.compile(
+    r"\b[Ff]ederal\s+(?:prosecutors?|investigators?|agents?|authorities|officials|judges?|"
+    r"grand\s+jury|court|government|law\s+enforcement|police)\b")
+_FEDERAL_STATES = frozenset(("US", "DE", "RU", "AU", "CA", "BR", "MX", "IN", "NG", "AT", "CH",
+                             "BE", "PK", "AE", "MY", "AR", "VE", "ET", "IQ", "NP", "SO", "SD"))
+
+
+def _federal_bodies(text: str, mentions: Sequence[EntityMention]) -> list[EntityMention]:
+    found = list(_FEDERAL_RE.finditer(text))
+    if not found:
+        return []
+    named = [m.country for m in mentions if m.country in _FEDERAL_STATES
+             and (m.kind in ("country", "location") or m.is_government)]
+    country = "US" if "US" in named or not named else named[0]
+    return [EntityMention(f.start(), f.end(), f.group(0), "organization", "government-body",
+                          f"gov:{country.lower()}", f"Government of {country}", country=country,
+                          is_government=True) for f in found]
 
 
 def people(
@@ -388,3 +438,212 @@ def _weaker(a: EntityMention, b: EntityMention) -> bool:
     """A sector word never swallows a state ("German government networks" keeps "German
     government"); sectors are read from the text again where incidents are built."""
     return a.kind == "sector" and b.kind != "sector" and b.state is not None
+
+
+# --- places and organizations named by a cue --------------------------------------------------
+
+#: A run of capitalised words, with the small words place names carry ("Stoke-on-Trent",
+#: "Rio de Janeiro", "St. Louis").
+_CAP_RUN_RE = re.compile(
+    r"(?<![\w'’.-])[A-ZÀ-Þ][\w'’.&-]*(?:\s+(?:(?:of|de|del|do|da|la|le|el|upon|on|am|al|)\s+)?"
+    r"[A-ZÀ-Þ][\w'’.&-]*)*")
+_CAP_WORD_RE = re.compile(r"[A-ZÀ-Þ][\w.&-]*|(?:of|de|del|do|da|la|le|el|upon|on|am|al)\b")
+#: Before a place: words that make it one ("the city of Baltimore", "the mayor of Atlanta").
+_PLACE_CUE_BEFORE_RE = compile_ci(
+    r"\b(?:city|town|village|municipality|county|suburb|port|mayor|governor|residents|"
+    r"province|state|region|district)\s+of\s+(?:the\s+)?$")
+#: After a place: words that make it one ("Baltimore's city government", "Atlanta City Hall").
+_PLACE_CUE_AFTER_RE = re.compile(
+    r"(?:['’]s)?\s+(?:[Cc]ity\s+[Hh]all|[Cc]ity\s+(?:[Cc]ouncil|government|officials|"
+    r"authorities|services|systems|computers|networks)|[Mm]unicipal|[Mm]ayor|[Pp]olice\s+"
+    r"[Dd]epartment|[Cc]ounty)\b|-based\b")
+_COMMA_GAP_RE = re.compile(r",\s+")
+
+
+def place_mentions(text: str, mentions: Sequence[EntityMention],
+                   places: Places | None = None) -> list[EntityMention]:
+    """Cities and US states, each with the country it lies in ("the city of Baltimore" -> US,
+    "New Jersey" -> US, "Atlanta, Georgia" -> US).
+
+    A bare city name counts only when it is large and no common word (``Places.city``); a
+    smaller one needs a cue ("city of X", "X City Hall", "X, Texas", "X-based"). Names that
+    places in several countries share are not in the table at all.
+    """
+    places = places or load_places()
+    countries = {(m.start, m.end): m for m in mentions if m.kind == "country"}
+    out: list[EntityMention] = []
+    for run in _CAP_RUN_RE.finditer(text):
+        words = [(run.start() + w.start(), run.start() + w.end())
+                 for w in _CAP_WORD_RE.finditer(run.group(0))]
+        i = 0
+        while i < len(words):
+            if not text[words[i][0]].isupper():
+                i += 1
+                continue
+            found = None
+            for j in range(min(len(words), i + 4) - 1, i - 1, -1):
+                s, e = words[i][0], words[j][1]
+                if text[e - 1] in ".-":
+                    e -= 1  # "Baltimore." at a sentence end
+                name = " ".join(text[s:e].split())
+                found = _place(text, s, e, name, places, countries)
+                if found is not None:
+                    out.append(found)
+                    i = j + 1
+                    break
+            if found is None:
+                i += 1
+    return out
+
+
+def _place(text: str, s: int, e: int, name: str, places: Places,
+           countries: dict[tuple[int, int], EntityMention]) -> EntityMention | None:
+    state = places.state(name)
+    if state is not None:
+        return EntityMention(s, e, text[s:e], "location", "region",
+                             f"place:{state.lower()}:{_slug(name)}", name, country=state)
+    if places.cities.get(name) is None:
+        return None
+    end = e
+    cued = bool(_PLACE_CUE_BEFORE_RE.search(text, max(0, s - 40), s)
+                or _PLACE_CUE_AFTER_RE.match(text, e))
+    comma = _COMMA_GAP_RE.match(text, e)
+    if comma:  # "Atlanta, Georgia", "Dayton, Ohio", "Lyon, France"
+        nxt = _CAP_RUN_RE.match(text, comma.end())
+        if nxt is not None:
+            region = " ".join(nxt.group(0).split())
+            if places.state(region, after_city=True):
+                cued, end = True, nxt.end()
+            elif any(k[0] == comma.end() for k in countries):
+                cued = True
+    cc = places.city(name, cued)
+    if cc is None:
+        return None
+    return EntityMention(s, end, text[s:end], "location", "city",
+                         f"place:{cc.lower()}:{_slug(name)}", name, country=cc)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"\W+", "-", name.lower()).strip("-")
+
+
+#: "a major US cybersecurity company", "an Israeli security firm": an organization the text
+#: leaves unnamed, placed by the country before its head.
+_DETERMINER_BEFORE_RE = compile_ci(r"\b(?:an?|the|one|another)\s+(?:[\w-]+\s+){0,2}$")
+_SECURITY_HEAD_RE = compile_ci(
+    r"\s+(?:cyber[- ]?security|cyber|security|threat[- ]intelligence|IT[- ]security|"
+    r"anti-?virus|internet[- ]security|incident[- ]response|information[- ]security)\s+"
+    r"(?:company|companies|firm|firms|vendor|vendors|researchers?|provider|giant|outfit|"
+    r"specialists?|analysts?|experts?|contractor)\b")
+#: Where an unnamed firm speaks: a claimant, not a victim ("according to a US security firm").
+_SOURCE_BEFORE_RE = compile_ci(r"\b(?:according\s+to|researchers?\s+at|analysts?\s+at|"
+                               r"experts?\s+at|cited|citing)\s+$")
+#: "researchers at the firm Y", "the cybersecurity company Y", "analysts at Y": Y is an
+#: organization, and a security vendor where the words say so.
+_FIRM_NAMED_RE = compile_ci(
+    r"\b(?:(?:researchers?|analysts?|experts?|investigators?|specialists?|engineers?|"
+    r"scientists?|team|executives?|officials?)\s+(?:at|from|with)\s+(?:the\s+)?"
+    r"(?:(?:[\w-]+\s+){0,2}(?:company|firm|vendor|group|lab)\s+)?|"
+    r"(?:cyber[- ]?security|security|threat[- ]intelligence|antivirus|IT|tech(?:nology)?|"
+    r"software|consulting|forensics?|research)\s+(?:company|firm|vendor|group|lab)\s+)$")
+_SECURITY_WORDS_RE = compile_ci(r"\b(?:cyber|security|threat|antivirus|forensic|researchers?|"
+                                r"analysts?|investigators?)")
+#: "U.S.-based Equifax", "the Chicago-based United Airlines": the place before "-based".
+_BASED_RE = re.compile(r"-based\s+(?:(?:[a-z][\w-]*)\s+){0,3}")
+#: "Equifax, a U.S. credit agency", "Maersk, the Danish shipping giant".
+_APPOSED_COUNTRY_RE = compile_ci(r",\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}$")
+_ORG_HEAD_RE = compile_ci(
+    r"\s+(?:[\w-]+\s+){0,3}?(?:company|companies|firm|bank|carrier|airline|agency|giant|"
+    r"group|conglomerate|corporation|operator|provider|maker|manufacturer|producer|retailer|"
+    r"insurer|lender|utility|network|broadcaster|newspaper|hospital|university|studio|"
+    r"contractor|exchange|platform|service)\b")
+_ORG_NAME_RE = re.compile(
+    r"(?:[A-Z][\w.&'’-]*|[A-Z]{2,})(?:\s+(?:(?:of|and|&|for|de)\s+)?(?:[A-Z][\w.&'’-]*)){0,4}")
+
+
+def cued_organizations(text: str, mentions: Sequence[EntityMention]) -> list[EntityMention]:
+    """Organizations the reference data does not list, placed by cues in the text.
+
+    - "a major US cybersecurity company said", "according to an Israeli security firm": an
+      unnamed security firm with its country; it speaks as a firm, never as its government;
+    - "researchers at the firm Y", "the security company Y": Y is an organization (a vendor
+      where the words say so);
+    - "U.S.-based Y", "Y, a Danish shipping giant": Y is an organization of that country.
+    """
+    out: list[EntityMention] = []
+    states = [m for m in mentions if m.kind == "country" and m.country]
+    for m in states:
+        head = _SECURITY_HEAD_RE.match(text, m.end)
+        if head is None or not _DETERMINER_BEFORE_RE.search(text, max(0, m.start - 40),
+                                                           m.start):
+            continue
+        det = _DETERMINER_BEFORE_RE.search(text, max(0, m.start - 40), m.start)
+        start = det.start() if det else m.start
+        if not (_SOURCE_BEFORE_RE.search(text, max(0, start - 30), start)
+                or lx.SPEECH_RE.search(text, head.end(), head.end() + 60)):
+            continue  # in victim position the firm's country may be the victim's
+        phrase = " ".join(text[m.start:head.end()].split())
+        out.append(EntityMention(
+            m.start, head.end(), text[m.start:head.end()], "organization", "unnamed",
+            f"org:unnamed-{_slug(phrase)}", phrase, country=m.country, is_vendor=True))
+    taken = _Spans([(m.start, m.end) for m in mentions])
+    for cue in _FIRM_NAMED_RE.finditer(text):
+        name = _ORG_NAME_RE.match(text, cue.end())
+        if name is None or name.group(0).split()[0] in _NOT_NAME_START or \
+                taken.overlaps(name.start(), name.end()):
+            continue
+        vendor = bool(_SECURITY_WORDS_RE.search(cue.group(0)))
+        country = next((s.country for s in states if cue.start() <= s.start < cue.end()), None)
+        out.append(_org(text, name.start(), name.end(), country, vendor))
+    for m in states:
+        after = text[m.end:m.end + 60]
+        if after.startswith("-based"):
+            rest = _BASED_RE.match(text, m.end)
+            name = _ORG_NAME_RE.match(text, rest.end()) if rest else None
+            if name is not None and name.group(0).split()[0] not in _NOT_NAME_START and \
+                    not taken.overlaps(name.start(), name.end()):
+                out.append(_org(text, name.start(), name.end(), m.country, False))
+            continue
+        if m.form in ("demonym", "name", "acronym") and _ORG_HEAD_RE.match(text, m.end):
+            gap = _APPOSED_COUNTRY_RE.search(text, max(0, m.start - 40), m.start)
+            if gap is None:
+                continue
+            name_end = gap.start()
+            cands = [n for n in _ORG_NAME_RE.finditer(text, max(0, name_end - 60), name_end)
+                     if n.end() == name_end]
+            if cands and cands[-1].group(0).split()[0] not in _NOT_NAME_START and \
+                    not taken.overlaps(cands[-1].start(), cands[-1].end()):
+                out.append(_org(text, cands[-1].start(), cands[-1].end(), m.country, False))
+    return out
+
+
+def _org(text: str, s: int, e: int, country: str | None, vendor: bool) -> EntityMention:
+    name = " ".join(text[s:e].split())
+    return EntityMention(s, e, text[s:e], "organization", "cued", f"org:{_slug(name)}", name,
+                         country=country, is_vendor=vendor)
+
+
+def _not_conflicting(extra: Sequence[EntityMention],
+                     found: Sequence[EntityMention]) -> list[EntityMention]:
+    """Places and cued organizations that the reference names leave room for: one may swallow
+    the names inside it ("New Jersey" swallows the country Jersey), except a place named for
+    its own country ("Mexico City" stays the country Mexico), and never cuts one in part."""
+    starts = [f.start for f in found]
+    out = []
+    for x in extra:
+        ok = True
+        for k in range(max(0, bisect.bisect_left(starts, x.start) - 2), len(found)):
+            f = found[k]
+            if f.start >= x.end:
+                break
+            if f.end <= x.start:
+                continue
+            inside = x.start <= f.start and f.end <= x.end and \
+                f.end - f.start < x.end - x.start
+            if not inside or (x.kind == "location" and f.kind == "country"
+                              and f.country == x.country):
+                ok = False
+                break
+        if ok:
+            out.append(x)
+    return out

