@@ -19,6 +19,9 @@ from typing import Literal
 from cybertrack.vocab import ClaimantKind, ClaimKind
 
 Precision = Literal["year", "month", "day", "range"]
+#: Whether the text asserts a claim, doubts it, says it is not so, or declines to say.
+Polarity = Literal["asserted", "doubted", "refused", "negated"]
+POLARITIES: tuple[Polarity, ...] = ("asserted", "doubted", "refused", "negated")
 
 
 def _id_text(parts: tuple[object, ...]) -> str:
@@ -239,6 +242,13 @@ class Claim:
     ``denial``: the claimant denies the incident's attribution to it; ``response``: ``actor_state``
     did ``action`` against ``target_state`` on ``event_date``; ``incident-report``: that the
     incident happened on ``event_date``.
+
+    ``polarity`` says whether the text asserts the claim, doubts it ("cannot confirm", "one of
+    several possible sources"), says it is not so ("was not behind", "no evidence that") or
+    declines to say ("declined to attribute"); only asserted claims count as attributions
+    (the others are kept as evidence). A list of possible sources ("could have been A, B or
+    C") is one doubted claim: ``attributed_state`` the first state named, ``alternatives`` the
+    others.
     """
 
     id: str
@@ -260,6 +270,13 @@ class Claim:
     hedge: str | None = None
     claim_date: PartialDate | None = None
     event_date: PartialDate | None = None
+    polarity: Polarity = "asserted"
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def asserted(self) -> bool:
+        """Whether the claim counts as what it says (not doubted, refused or negated)."""
+        return self.polarity == "asserted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from cybertrack.errors import ReferenceDataError
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
 from cybertrack.model import (
+    POLARITIES,
     Claim,
     Claimant,
     Document,
@@ -139,6 +140,8 @@ def _claim(c: ClaimDraft, document: Document, sentences: list[Sentence], inciden
         action=c.action, actor_state=c.actor_state, target_state=c.target_state,
         confidence=c.confidence, likelihood=c.likelihood, hedge=c.hedge,
         claim_date=c.claim_date, event_date=c.event_date,
+        polarity=c.polarity if c.polarity in POLARITIES else "asserted",
+        alternatives=tuple(c.alternatives),
     )
 
 

@@ -16,10 +16,21 @@ from dataclasses import replace
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.incidents import DatedSpan, event_nouns, nearest_date
-from cybertrack.extract.kinds import is_speculative, speculative
+from cybertrack.extract.kinds import add_kinds, is_speculative, settle_kinds, speculative
+from cybertrack.extract.polarity import (
+    CONFIDENCE_PHRASE_RE,
+    confidence_level,
+    denial_polarity,
+    names_alternatives,
+    polarity_at,
+    stated_confidence,
+    subject_of_attribution,
+    unlikely,
+)
 from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import (
     VERB_BEFORE_RE,
+    StateList,
     attacker_mentions,
     last_opens_clause,
     state_lists,
@@ -37,7 +48,6 @@ from cybertrack.extract.speakers import (
 )
 from cybertrack.extract.types import ClaimDraft, EntityMention, IncidentDraft, Sentence
 from cybertrack.model import Claimant, PartialDate
-from cybertrack.vocab import CONFIDENCE_SYNONYMS, LIKELIHOOD_SYNONYMS
 
 _STRONG_ATTRIBUTION_RE = compile_ci(
     r"\b(attribut\w+|blam\w+|behind|responsib\w+|accountable|culprit|perpetrat\w+|"
@@ -51,21 +61,9 @@ _VERBAL_ACCUSE = compile_ci(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
 
 
 def confidence_of(text: str) -> tuple[str | None, str | None, str | None]:
-    """Stated analytic confidence, ICD 203 likelihood and the verbatim hedge of a sentence."""
-    g = gate(text)
-    conf = g.search(lx.CONFIDENCE_RE, text)
-    like = g.search(lx.LIKELIHOOD_RE, text)
-    level = CONFIDENCE_SYNONYMS.get(conf.group("level").lower()) if conf else None
-    term = None
-    if like:
-        phrase = re.sub(r"\s+", " ", like.group("term").lower())
-        term = LIKELIHOOD_SYNONYMS.get(phrase) or LIKELIHOOD_SYNONYMS.get(phrase.rstrip("y") + "e")
-        if phrase.startswith("remote"):
-            term = "almost no chance"
-        if phrase in ("probably", "probable"):
-            term = "likely"
-    hedges = [m.group(0) for m in (conf, like) if m]
-    return level, term, "; ".join(hedges) or None
+    """Stated analytic confidence, ICD 203 likelihood and the verbatim hedge of a sentence
+    (every phrase of it; a claim reads those of its own clause, ``polarity.stated_confidence``)."""
+    return tuple(stated_confidence(text))  # type: ignore[return-value]
 
 
 def sentence_claims(
@@ -97,6 +95,8 @@ def sentence_claims(
             return out
 
     denial = _denial(text)
+    if denial and _of_another(sent, denial, claimant):
+        denial = None  # "X said there was no evidence that Y was involved": X denies nothing
     if denial and (g.search(lx.DENIAL_OBJECT_RE, text) or "denial" in denial.group(0).lower()):
         who = claimant
         if who is None:
@@ -104,15 +104,16 @@ def sentence_claims(
             if subj is not None:
                 who = claimant_from(subj[0])
         if who is not None:
+            verdict = denial_polarity(text, denial.start())
             out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
                                   claimant=who, cue=denial.group(0),
-                                  claim_date=_claim_date(sent, dates)))
+                                  claim_date=_claim_date(sent, dates),
+                                  polarity=verdict.polarity, hedge=verdict.cue))
         return out
 
     attribution = _attribution(sent, claimant, claimant_idx, targets)
     if attribution is not None:
-        state, actor, cue_pos, joint = attribution
-        level, term, hedge = confidence_of(text)
+        state, actor, cue_pos, joint, hypothesis = attribution
         who = (clause_speaker(sent, cue_pos)[0] if claimant is not None else None) or \
             claimant or _response_subject(sent)
         if who is not None and actor is not None and state is None and \
@@ -120,18 +121,123 @@ def sentence_claims(
             # "NSO Group denied knowledge of ...": an actor speaking of itself attributes
             # nothing (a claim of its own act is a self-claim, found above)
             return [*out, *_responses(sent, incident, dates, [*prior, *out])]
-        claim = ClaimDraft(
-            kind="attribution", sentence=sent.index, incident=incident, claimant=who,
-            attributed_state=state, attributed_actor=_as_written(actor) if actor else None,
-            attributed_actor_id=actor.entity_id if actor else None,
-            attributed_sponsor=actor.sponsor if actor else None, confidence=level,
-            likelihood=term, hedge=hedge, claim_date=_claim_date(sent, dates),
-        )
-        out.append(claim)
-        # "operators from Saudi Arabia and the United Arab Emirates": one claim per state
-        out.extend(replace(claim, attributed_state=other) for other in joint)
+        out.extend(_attribution_claims(sent, incident, who, state, actor, cue_pos, joint,
+                                       hypothesis, claimant_idx, targets, dates))
     out.extend(_responses(sent, incident, dates, [*prior, *out]))
     return out
+
+
+def _attribution_claims(
+    sent: Sentence, incident: int | None, who: Claimant | None, state: str | None,
+    actor: EntityMention | None, pos: int, joint: list[str], hypothesis: bool,
+    claimant_idx: int | None, targets: AbstractSet[str], dates: Sequence[DatedSpan],
+) -> list[ClaimDraft]:
+    """The attribution claims of a sentence, each with its own polarity and confidence.
+
+    The state (or actor) at ``pos`` is the sentence's attribution; states listed with it get
+    one claim each; a list of possible sources rather than joint operators ("servers linked to
+    three different countries, A, B and C", "Russian or Chinese hackers") is one doubted claim
+    naming the first state, ``alternatives`` the others. States the sentence sets apart
+    ("Russia, but not Belarus") or denies in a clause of their own get a claim of that
+    polarity. A hypothesis with no source ("Tehran could be behind it") is kept only where a
+    cue makes it a doubt.
+    """
+    text = sent.text
+    spans = _party_spans(sent, claimant_idx)
+    listed = _list_at(sent, pos)
+    members = set(listed.items) if listed is not None else set()
+    at = next((i for i, m in enumerate(sent.mentions) if m.start - sent.start == pos), None)
+    others = [sp for i, sp in spans if i not in members and i != at]
+    end = sent.mentions[at].end - sent.start if at is not None else pos
+    verdict = polarity_at(text, pos, end, others)
+    if hypothesis and verdict.polarity == "asserted":
+        return []
+    stated = stated_confidence(text, pos, [s for s, _e in others])
+    polarity = verdict.polarity
+    if polarity == "asserted" and state is not None and unlikely(stated.likelihood):
+        polarity = "doubted"  # "it is unlikely that X was behind it"
+    alternatives: list[str] = []
+    if state is not None and listed is not None:
+        states = list(dict.fromkeys(
+            x for x in (sent.mentions[i].state for i in listed.items
+                        if i != claimant_idx) if x is not None))
+        if state in states and len(states) > 1 and (
+                listed.either or names_alternatives(text, pos) is not None):
+            alternatives, joint = states, [x for x in states if x != state]
+    claim = ClaimDraft(
+        kind="attribution", sentence=sent.index, incident=incident, claimant=who,
+        attributed_state=state, attributed_actor=_as_written(actor) if actor else None,
+        attributed_actor_id=actor.entity_id if actor else None,
+        attributed_sponsor=actor.sponsor if actor else None, confidence=stated.confidence,
+        likelihood=stated.likelihood, hedge=_hedge(stated.hedge, verdict.cue),
+        claim_date=_claim_date(sent, dates), polarity=polarity,
+    )
+    if alternatives:
+        # possible sources, one record: the first state named, doubted, with the others as
+        # its alternatives (no state of the list is asserted)
+        cue = names_alternatives(text, pos) or "or"
+        out = [replace(claim, attributed_state=alternatives[0],
+                       polarity="doubted" if polarity == "asserted" else polarity,
+                       hedge=_hedge(claim.hedge, cue), alternatives=tuple(alternatives[1:]))]
+    else:
+        # "operators from Saudi Arabia and the United Arab Emirates": one claim per state
+        out = [claim, *(replace(claim, attributed_state=other) for other in joint)]
+    claimed = {c.attributed_state for c in out} | {s for s in targets}
+    own = sent.mentions[claimant_idx].state if claimant_idx is not None else None
+    for i, m in enumerate(sent.mentions):
+        # "Russia was behind it, but not Belarus": a state set apart gets its own polarity
+        if i == claimant_idx or m.kind != "country" or m.state is None or \
+                m.state in claimed or m.state == own:
+            continue
+        s = m.start - sent.start
+        if not _SET_APART_RE.search(text[max(0, s - 30) : s]) and \
+                not subject_of_attribution(text, m.end - sent.start):
+            continue
+        other = polarity_at(text, s, m.end - sent.start, [sp for j, sp in spans if j != i])
+        if other.polarity != "asserted":
+            claimed.add(m.state)
+            out.append(replace(claim, attributed_state=m.state, attributed_actor=None,
+                               attributed_actor_id=None, attributed_sponsor=None,
+                               polarity=other.polarity, confidence=None, likelihood=None,
+                               hedge=other.cue, alternatives=()))
+    return out
+
+
+#: A state set apart from the one held responsible ("but not Belarus", "rather than China").
+_SET_APART_RE = compile_ci(r"(?:\bbut|,|\band|\bnor|\bor)\s+(?:not|never)\s+(?:the\s+)?$|"
+                           r"\b(?:rather\s+than|instead\s+of|not)\s+(?:the\s+)?$")
+
+
+def _party_spans(sent: Sentence, claimant_idx: int | None) -> list[tuple[int, tuple[int, int]]]:
+    """(index, sentence-relative span) of the sentence's named parties but the claimant."""
+    return [(i, (m.start - sent.start, m.end - sent.start)) for i, m in enumerate(sent.mentions)
+            if i != claimant_idx and m.kind in ("country", "threat-actor", "organization")]
+
+
+def _list_at(sent: Sentence, pos: int) -> StateList | None:
+    """The state list that holds the mention at ``pos``, if any."""
+    return next((lst for lst in state_lists(sent)
+                 if any(sent.mentions[i].start - sent.start == pos for i in lst.items)), None)
+
+
+def _hedge(*parts: str | None) -> str | None:
+    """Verbatim hedge and polarity phrases joined, each once."""
+    found = [p for p in parts if p]
+    return "; ".join(dict.fromkeys(x for p in found for x in p.split("; "))) or None
+
+
+#: Denial cues that say there is nothing to show something, rather than that it is false.
+_NOTHING_TO_SHOW_RE = compile_ci(r"^no evidence$")
+
+
+def _of_another(sent: Sentence, denial: re.Match[str], claimant: Claimant | None) -> bool:
+    """"No evidence" that a state other than the speaker's was involved: a negated attribution
+    of that state, not the speaker's denial."""
+    if not _NOTHING_TO_SHOW_RE.match(denial.group(0)):
+        return False
+    own = claimant.country if claimant is not None else None
+    return any(m.state and m.state != own and m.start - sent.start >= denial.end() and
+               subject_of_attribution(sent.text, m.end - sent.start) for m in sent.mentions)
 
 
 def _claim_date(sent: Sentence, dates: Sequence[DatedSpan]) -> PartialDate | None:
@@ -150,17 +256,17 @@ def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
 
 def _attribution(
     sent: Sentence, claimant: object, claimant_idx: int | None, targets: set[str]
-) -> tuple[str | None, EntityMention | None, int, list[str]] | None:
-    """(state, actor, position of the attribution, states listed with the state) the sentence
-    holds responsible, or None.
+) -> tuple[str | None, EntityMention | None, int, list[str], bool] | None:
+    """(state, actor, position of the attribution, states listed with the state, whether it
+    is a hypothesis with no source) the sentence holds responsible, or None.
 
     The hedge and the strong cue are searched only where they decide something (a sentence
     with no claimant, one with a claimant and no state cast as operator).
     """
     attackers = attacker_mentions(sent)
     g = gate(sent.text)
-    if claimant is None and speculative(sent.text) and _speculative_near(sent, attackers):
-        return None
+    hypothesis = claimant is None and speculative(sent.text) and \
+        _speculative_near(sent, attackers)
     actor_i = next((i for i in sorted(attackers) if sent.mentions[i].kind == "threat-actor"),
                    None)
     actor = sent.mentions[actor_i] if actor_i is not None else None
@@ -205,7 +311,7 @@ def _attribution(
                 break
     if state is None and actor is None:
         return None
-    return state, actor, pos, _listed_with(sent, attackers, pos, state, claimant_idx)
+    return state, actor, pos, _listed_with(sent, attackers, pos, state, claimant_idx), hypothesis
 
 
 def _listed_with(sent: Sentence, attackers: AbstractSet[int], pos: int, state: str | None,
@@ -464,7 +570,43 @@ def extract_claims(
             last_actor = actors[-1]
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
+    if isinstance(incidents, list):
+        _tie_to_incidents(claims, incidents, sentences)
     return claims
+
+
+_ATTRIBUTING = ("attribution", "self-claim", "denial")
+
+
+def _tie_to_incidents(claims: list[ClaimDraft], incidents: list[IncidentDraft],
+                      sentences: Sequence[Sentence]) -> None:
+    """Every attribution, self-claim and denial about an incident: one said before the
+    incident was first reported (a headline, a lede that names the culprit first) goes to the
+    next incident of the document, one after to the last incident reported before it; in a
+    document that reports no incident, the claims are about one the document implies ("Russian
+    hackers were behind it"), which becomes the document's incident. A claim tied to none
+    would never reach a case, a timeline or a count."""
+    loose = [c for c in claims if c.kind in _ATTRIBUTING and c.incident is None]
+    if not loose:
+        return
+    if not incidents:
+        incidents.append(_implied_incident(loose[0].sentence, sentences))
+    anchors = sorted((inc.anchor_sentence, inc.index) for inc in incidents)
+    for c in loose:
+        before = [i for s, i in anchors if s <= c.sentence]
+        c.incident = before[-1] if before else anchors[0][1]
+
+
+def _implied_incident(first: int, sentences: Sequence[Sentence]) -> IncidentDraft:
+    """The incident a document's claims are about when it reports none outright: anchored at
+    the first claim, its kinds read from the whole document (targets are left to the roles)."""
+    sent = sentences[first]
+    inc = IncidentDraft(index=0, anchor_sentence=first, anchor=(sent.start, sent.end),
+                        trigger="claim", sentences=[s.index for s in sentences])
+    for s in sentences:
+        add_kinds(inc, s.text)
+    settle_kinds(inc, " ".join(s.text for s in sentences))
+    return inc
 
 
 #: "the company said ...", "the researchers concluded ...": a source named in an earlier sentence.
@@ -550,17 +692,14 @@ def _carry_confidence(sent: Sentence, claims: Sequence[ClaimDraft]) -> None:
         return
     if not _QUALIFIER_SUBJECT_RE.match(sent.text):
         return
-    g = gate(sent.text)
-    conf = g.search(lx.CONFIDENCE_RE, sent.text)
-    level = CONFIDENCE_SYNONYMS.get(conf.group("level").lower()) if conf else None
-    if level is None:
+    conf = CONFIDENCE_PHRASE_RE.search(sent.text)
+    level = confidence_level(conf) if conf else None
+    if conf is None or level is None:
         return
     for c in _recent_claims(sent, claims):
         if _takes_confidence(c):
             c.confidence = level
-            hedge = lx.CONFIDENCE_RE.search(sent.text)
-            if hedge is not None:
-                c.hedge = "; ".join(x for x in (c.hedge, hedge.group(0)) if x)
+            c.hedge = _hedge(c.hedge, conf.group(0))
 
 
 def _recent_claims(sent: Sentence, claims: Sequence[ClaimDraft]) -> Iterator[ClaimDraft]:
@@ -574,7 +713,8 @@ def _recent_claims(sent: Sentence, claims: Sequence[ClaimDraft]) -> Iterator[Cla
 
 def _takes_confidence(c: ClaimDraft) -> bool:
     """An attribution with a claimant and no confidence of its own yet."""
-    return c.kind == "attribution" and c.confidence is None and c.claimant is not None
+    return c.kind == "attribution" and c.confidence is None and c.claimant is not None and \
+        c.polarity == "asserted"
 
 
 #: "This threat actor targets...", "the group compromised...": the actor last named acting.

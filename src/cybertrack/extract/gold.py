@@ -3,7 +3,9 @@
 The JSONL output of ``cybertrack extract`` is this shape, so one scorer compares prediction and
 gold. Within one document, repeated statements of the same claim (a headline and its lede) are
 reported once; an unattributed restatement is dropped where a named source makes the same claim.
-Extra keys (sentence, span, hedge, ids) are for people, the scorer ignores them.
+Extra keys (sentence, span, hedge, ids, alternatives) are for people, the scorer ignores them.
+Each attribution and denial carries its ``polarity`` (asserted, doubted, refused, negated) next
+to its confidence: the scorer counts only asserted ones as predictions (docs/extraction.md).
 """
 
 from __future__ import annotations
@@ -68,21 +70,22 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
     sponsors = {e.id: e.sponsor for e in entities if e.sponsor}
     named: set[tuple[Any, ...]] = set()
     chosen = [c for c in claims if c.kind in ("attribution", "self-claim")]
-    with_incident = {(_claimant_key(c), c.attributed_state, _actor_key(c))
+    with_incident = {(_claimant_key(c), c.attributed_state, _actor_key(c), c.polarity)
                      for c in chosen if c.incident_id is not None}
     for c in chosen:
         if c.claimant is not None:
-            named.add((c.incident_id, c.attributed_state, _actor_key(c)))
+            named.add((c.incident_id, c.attributed_state, _actor_key(c), c.polarity))
             if c.attributed_actor:
-                named.add((c.incident_id, None, _actor_key(c)))
+                named.add((c.incident_id, None, _actor_key(c), c.polarity))
     for c in chosen:
-        target = (c.incident_id, c.attributed_state, _actor_key(c))
+        target = (c.incident_id, c.attributed_state, _actor_key(c), c.polarity)
         if c.claimant is None and target in named:
             continue
         if c.incident_id is None and (_claimant_key(c), c.attributed_state,
-                                      _actor_key(c)) in with_incident:
+                                      _actor_key(c), c.polarity) in with_incident:
             continue
-        key = (c.kind, c.incident_id, _claimant_key(c), c.attributed_state, _actor_key(c))
+        key = (c.kind, c.incident_id, _claimant_key(c), c.attributed_state, _actor_key(c),
+               c.polarity)
         if key in seen:
             continue
         seen.add(key)
@@ -94,14 +97,18 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
             sponsor = sponsors.get(c.attributed_actor_id or "")
             if sponsor and "state" not in to:
                 to["sponsor"] = sponsor
-        rows.append({
+        row: dict[str, Any] = {
             "incident": keys.get(c.incident_id or ""),
             "claimant": c.claimant.as_gold() if c.claimant else None,
             "attributed_to": to, "confidence": c.confidence, "likelihood": c.likelihood,
-            "kind": c.kind, "date": c.claim_date.iso() if c.claim_date else None,
+            "polarity": c.polarity, "kind": c.kind,
+            "date": c.claim_date.iso() if c.claim_date else None,
             "hedge": c.hedge, "sentence": c.sentence_text, "id": c.id,
             "_claimant": _claimant_key(c), "_actor": _actor_key(c),
-        })
+        }
+        if c.alternatives:
+            row["alternatives"] = list(c.alternatives)
+        rows.append(row)
     return _merge_restatements(rows)
 
 
@@ -119,8 +126,8 @@ def _merge_restatements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         to = row["attributed_to"]
         for j, other in enumerate(rows):
             if i == j or j in dropped or i in dropped or (
-                    row["kind"], row["incident"], row["_claimant"]) != (
-                    other["kind"], other["incident"], other["_claimant"]):
+                    row["kind"], row["incident"], row["_claimant"], row["polarity"]) != (
+                    other["kind"], other["incident"], other["_claimant"], other["polarity"]):
                 continue
             oto = other["attributed_to"]
             if "actor" not in oto:
@@ -152,13 +159,13 @@ def _denials(claims: tuple[Claim, ...], keys: dict[str, str]) -> list[dict[str, 
     for c in claims:
         if c.kind != "denial":
             continue
-        key = (c.incident_id, _claimant_key(c))
+        key = (c.incident_id, _claimant_key(c), c.polarity)
         if key in seen:
             continue
         seen.add(key)
         rows.append({"incident": keys.get(c.incident_id or ""),
                      "claimant": c.claimant.as_gold() if c.claimant else None,
-                     "sentence": c.sentence_text, "id": c.id})
+                     "polarity": c.polarity, "sentence": c.sentence_text, "id": c.id})
     return rows
 
 

@@ -94,3 +94,5 @@ class ClaimDraft:
     claim_date: PartialDate | None = None
     event_date: PartialDate | None = None
     cue: str = ""
+    polarity: str = "asserted"  # asserted | doubted | refused | negated (``extract.polarity``)
+    alternatives: tuple[str, ...] = ()

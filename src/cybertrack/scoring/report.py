@@ -6,7 +6,7 @@ immutable result, as a dict (``to_dict``) or a rich table (``render``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any, Literal, NamedTuple
 
@@ -73,6 +73,8 @@ class Report:
     misses: tuple[Miss, ...]
     #: Prediction ids with no gold record (ignored in the scores).
     unknown_predictions: tuple[str, ...] = ()
+    #: Predicted attributions and denials by polarity; only ``asserted`` ones are scored.
+    polarity: dict[str, int] = field(default_factory=dict)
 
     def worst_misses(self, n: int) -> list[Miss]:
         """Up to ``n`` misses, taking one from each category in turn (attributions first), so a
@@ -96,6 +98,7 @@ class Report:
             },
             "misses": [m._asdict() for m in listed],
             "unknown_predictions": list(self.unknown_predictions),
+            "polarity": dict(self.polarity),
         }
 
 
@@ -141,13 +144,28 @@ def misses_table(misses: list[Miss]) -> Table:
     return table
 
 
+def polarity_table(report: Report) -> Table:
+    """How many predicted attributions and denials were asserted, doubted, refused or negated
+    (only asserted ones are scored)."""
+    table = Table(title="Predicted polarity (asserted only scored)")
+    table.add_column("polarity")
+    table.add_column("claims", justify="right")
+    for name in ("asserted", "doubted", "refused", "negated"):
+        table.add_row(name, str(report.polarity.get(name, 0)))
+    for name, n in report.polarity.items():
+        if name not in ("asserted", "doubted", "refused", "negated"):
+            table.add_row(name, str(n))
+    return table
+
+
 def render(report: Report, console: Console, misses: int = 10) -> None:
-    """Print the scores table and the ``misses`` worst misses."""
+    """Print the scores table, the polarity counts and the ``misses`` worst misses."""
     console.print(scores_table(report))
+    console.print(polarity_table(report))
     if report.unknown_predictions:
         console.print(
-            f"[yellow]{len(report.unknown_predictions)} predictions have no gold record "
-            f"(ignored), e.g. {report.unknown_predictions[0]!r}[/]"
+            f"{len(report.unknown_predictions)} predictions have no gold record "
+            f"(ignored), e.g. {report.unknown_predictions[0]!r}", style="yellow"
         )
     listed = report.worst_misses(misses)
     if listed:

@@ -6,6 +6,9 @@ within the matched incidents. Every category uses the same one-to-one matching
 (:mod:`cybertrack.scoring.bipartite`): maximum matching, required gold items before optional
 ones, candidates tried best-first. A prediction matched to an optional item is dropped from
 precision; a prediction matched to nothing is spurious; a required item left over is missed.
+Predicted attributions and denials whose ``polarity`` is not ``asserted`` (doubted, refused,
+negated) are no predictions: they count in neither precision nor recall, only in the report's
+polarity counts.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class _Tally:
     counts: Counter[str] = field(default_factory=Counter)
     conf_correct: int = 0
     conf_total: int = 0
+    polarity: Counter[str] = field(default_factory=Counter)
     misses: list[Miss] = field(default_factory=list)
 
     def add(self, category: str, tp: int = 0, fp: int = 0, fn: int = 0) -> None:
@@ -132,12 +136,22 @@ def _names(gold_doc: Item, pred_doc: Item, aliases: m.AliasResolver | None) -> m
     return m.Names(groups, aliases)
 
 
+def polarity_of(item: Item) -> str:
+    """A predicted claim's polarity; records without one (older output, gold) assert."""
+    return str(item.get("polarity") or "asserted").lower()
+
+
 def _score_doc(doc_id: str, gold_doc: Item, pred_doc: Item | None,
                aliases: m.AliasResolver | None, tally: _Tally) -> None:
     pdoc = pred_doc if pred_doc is not None else {"id": doc_id}
     g = {f: items(gold_doc, f, "gold") for f in ("entities", "incidents", "attributions",
                                                   "denials", "responses")}
     p = {f: items(pdoc, f, "predicted") for f in g}
+    for f in ("attributions", "denials"):
+        # a doubted, refused or negated statement is no attribution (nor denial): it is neither
+        # a true nor a false positive, only counted apart
+        tally.polarity.update(polarity_of(x) for x in p[f])
+        p[f] = [x for x in p[f] if polarity_of(x) == "asserted"]
     where = f"document {doc_id!r}"
     link = _score_incidents(doc_id, g["incidents"], p["incidents"], where, tally)
     names = _names(gold_doc, pdoc, aliases)
@@ -188,6 +202,7 @@ def score(gold: Sequence[Item], predicted: Sequence[Item], *,
         scores={k: Scores.from_counts(c[f"{k}.tp"], c[f"{k}.fp"], c[f"{k}.fn"])
                 for k in CATEGORIES},
         confidence=Accuracy(tally.conf_correct, tally.conf_total),
+        polarity=dict(sorted(tally.polarity.items())),
         misses=tuple(tally.misses),
         unknown_predictions=tuple(k for k in pred_by_id if k not in gold_by_id),
     )
