@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cybertrack.batch import IngestSummary, ingest_paths
 from cybertrack.report.showcase import print_showcase
@@ -41,7 +42,8 @@ def run_demo(db_path: str, console: Console) -> None:
     """Build the demo knowledge base and print what it holds."""
     store, summary = build_demo(db_path)
     with store:
-        console.print(f"[bold]cybertrack demo[/]: {summary.new} sample articles into {db_path}")
+        console.print(Text.assemble(("cybertrack demo", "bold"),
+                                    f": {summary.new} sample articles into {db_path}"))
         counts = store.counts()
         table = Table("records", "count", title="knowledge base", title_justify="left")
         for name, value in counts.items():

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
 from cybertrack.errors import CybertrackError
 from cybertrack.model import PartialDate
+from cybertrack.textsafe import SafeConsole
 
 app = typer.Typer(
     name="cybertrack",
@@ -23,8 +24,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# Every command prints through these: SafeConsole shows control characters from documents as
+# visible escapes, and markup is off so a title or file name holding "[link=...]" stays text
+# (style with Text / style=, never with markup around document text). docs/security.md.
+console = SafeConsole(markup=False)
+err_console = SafeConsole(stderr=True, markup=False)
+
+
+def error_line(message: object) -> Text:
+    """'error: <message>' with the label in bold red and the message as plain text."""
+    return Text.assemble(("error:", "bold red"), " ", str(message))
 
 DEFAULT_DB = "cybertrack.db"
 
@@ -46,7 +55,7 @@ def resolve_db(db: str | None) -> str:
 
 def fail(message: str, code: int = 1) -> None:
     """Print one error line and exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(error_line(message), highlight=False)
     raise typer.Exit(code)
 
 
@@ -84,5 +93,5 @@ def main() -> None:
     try:
         app()
     except CybertrackError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(error_line(exc), highlight=False)
         sys.exit(1)

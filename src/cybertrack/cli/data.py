@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from cybertrack.cli.base import (
     DbOption,
@@ -55,7 +56,10 @@ def eval_command(
 
     report = score(gold_records, predicted, aliases=aliases)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(misses=misses), ensure_ascii=False, indent=2))
+        from cybertrack.textsafe import json_safe
+
+        typer.echo(json_safe(json.dumps(report.to_dict(misses=misses), ensure_ascii=False,
+                                        indent=2)))
     else:
         render(report, console, misses=misses)
 
@@ -107,7 +111,8 @@ def ingest_command(
     inputs = list(iter_inputs(paths))
     with Store.open(resolve_db(db)) as store, Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=err_console, disable=quiet, transient=True,
+        TextColumn("{task.description}", markup=False), console=err_console, disable=quiet,
+        transient=True,
     ) as progress:
         task = progress.add_task("", total=len(inputs))
 
@@ -115,7 +120,7 @@ def ingest_command(
             if status == "input":
                 progress.update(task, advance=1, description=Path(source).name[:40])
             elif status == "failed":
-                progress.console.print(f"[red]failed[/] {source}: {detail}", highlight=False)
+                progress.console.print(_failed_line(source, detail), highlight=False)
 
         summary = ingest_paths(store, inputs, published=when, max_bytes=max_bytes,
                                extract=extract, ner=ner, on_event=on_event)
@@ -148,6 +153,7 @@ def extract_command(
     from cybertrack.batch import prepare
     from cybertrack.extract import extract_document, to_gold
     from cybertrack.ingest import read_all
+    from cybertrack.textsafe import json_safe
 
     if format not in ("jsonl", "text"):
         fail(f"--format {format!r}: choose jsonl or text")
@@ -156,13 +162,13 @@ def extract_command(
     for result in read_all(paths, published=when):
         if result.document is None:
             failed += 1
-            err_console.print(f"[red]failed[/] {result.source}: "
-                              f"{result.error.reason if result.error else '?'}", highlight=False)
+            err_console.print(_failed_line(result.source, result.error.reason if result.error
+                                           else "?"), highlight=False)
             continue
         ex = extract_document(prepare(result.document), ner=ner)
         record = to_gold(ex)
         if format == "jsonl":
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
         else:
             from cybertrack.report.extraction import print_extraction
 
@@ -278,7 +284,9 @@ def export_command(
             store, format, output, incident_id=incident, since=when, actor=actor,
             include_text=with_text, incident_type=stix_incidents, whole_group=not one_report)
     if output is None and isinstance(result, str):
-        sys.stdout.write(result + "\n")
+        from cybertrack.textsafe import json_safe
+
+        sys.stdout.write(json_safe(result) + "\n")
     where = output if isinstance(result, str) else ", ".join(p.name for p in result)
     err_console.print(
         f"exported {len(selection.incidents)} incidents, {len(selection.claims)} claims from "
@@ -286,6 +294,12 @@ def export_command(
         highlight=False)
 
 
+
+
+def _failed_line(source: str, reason: str) -> Text:
+    """'failed <input>: <reason>', the label red, the input's name and reason plain text
+    (the console shows any control character in them as an escape)."""
+    return Text.assemble(("failed", "red"), f" {source}: {reason}")
 
 
 def _link_new(store: object, document_ids: list[str], enabled: bool) -> None:
@@ -316,7 +330,8 @@ def _ingest_tracker(kind: str, paths: list[str], db: str | None, *, link: bool) 
             for item in read_tracker(Path(path), kind):
                 if isinstance(item, TrackerProblem):
                     problems += 1
-                    err_console.print(f"[yellow]skipped[/] {path} row {item.row}: {item.reason}",
+                    err_console.print(Text.assemble(("skipped", "yellow"), f" {path} row "
+                                                    f"{item.row}: {item.reason}"),
                                       highlight=False)
                 else:
                     rows.append(item)

@@ -22,6 +22,7 @@ from cybertrack.export.names import claim_summary, claimant_name, country_name
 from cybertrack.export.select import Selection
 from cybertrack.export.stix_ext import stix_confidence
 from cybertrack.model import Claim, Document, Entity, Incident, PartialDate
+from cybertrack.textsafe import csv_cell
 from cybertrack.vocab import LIKELIHOODS, RESPONSE_ACTIONS
 
 FORMATS = ("csv", "json", "parquet")
@@ -264,11 +265,14 @@ def _text(value: Any) -> Any:
 
 def _write_csv(path: Path, columns: list[Column], rows: list[dict[str, Any]]) -> None:
     # utf-8-sig: spreadsheet programs read the BOM as "this is UTF-8"; pandas skips it.
+    # csv_cell: a text cell starting with = + - @ tab or CR gets a leading ' so no spreadsheet
+    # runs it as a formula (OWASP CSV injection; docs/tables.md).
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         out.writerow([c[0] for c in columns])
         for row in rows:
-            out.writerow(["" if row[c[0]] is None else _text(row[c[0]]) for c in columns])
+            out.writerow(["" if row[c[0]] is None else csv_cell(_text(row[c[0]]))
+                          for c in columns])
 
 
 def _write_json(path: Path, columns: list[Column], rows: list[dict[str, Any]]) -> None:

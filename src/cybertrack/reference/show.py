@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cybertrack.reference.records import Country, RefEntry
 from cybertrack.reference.reference import Reference, user_reference_dir
@@ -38,7 +39,7 @@ def print_actor(console: Console, ref: Reference, e: RefEntry) -> None:
     t = Table(show_header=False, box=None, pad_edge=False)
     t.add_column(style="bold")
     t.add_column()
-    t.add_row("actor", f"{e.name}  [dim]{e.id}[/]")
+    t.add_row("actor", Text.assemble(f"{e.name}  ", (e.id, "dim")))
     t.add_row("kind", str(info["actor_kind"]))
     sponsor = "-"
     if e.sponsor:
@@ -65,16 +66,18 @@ def print_actor(console: Console, ref: Reference, e: RefEntry) -> None:
     console.print(t)
     links = ref.actor_links(e.id)
     if links:
-        console.print("[bold]linked entries / where sources disagree[/]")
+        console.print("linked entries / where sources disagree", style="bold")
         for link in links:
             other_id = link.b if link.a == e.id else link.a
             other_name = ref.entry(other_id).name if other_id else "?"
-            console.print(f"  [cyan]{other_name}[/] [dim]{other_id}[/] score {link.score:.2f} "
-                          f"by {link.made_by}", highlight=False)
+            console.print(Text.assemble("  ", (other_name, "cyan"), " ", (other_id or "", "dim"),
+                                        f" score {link.score:.2f} by {link.made_by}"),
+                          highlight=False)
             for reason in link.reasons:
                 console.print(f"    - {reason}", highlight=False, soft_wrap=True)
     if e.refs:
-        console.print(f"[bold]references[/] ({len(e.refs)}): " + " ".join(e.refs[:5]),
+        console.print(Text.assemble(("references", "bold"),
+                                    f" ({len(e.refs)}): " + " ".join(e.refs[:5])),
                       highlight=False, soft_wrap=True)
 
 

@@ -17,10 +17,12 @@ from pathlib import Path
 
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
+from matplotlib.text import Text as MplText
 
 from cybertrack.analysis.reach import Reach
 from cybertrack.analysis.timeline import Timeline
 from cybertrack.reference import Reference, load_reference
+from cybertrack.textsafe import UNSAFE_RE, strip_unsafe
 
 _INSIDE, _OUTSIDE, _HOME = "#8da0cb", "#fc8d62", "#1a1a1a"
 _BASE, _RECENT, _NEW = "#4575b4", "#fdae61", "#d7301f"
@@ -39,6 +41,15 @@ def slug(text: str) -> str:
 
 
 def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
+    """Write ``fig`` as PNG and SVG. Every label is stripped of control characters first
+    (they come from article titles and names; XML 1.0 cannot hold C0 controls, so one ESC
+    would leave the SVG not well-formed), whichever chart set it; and none is read as
+    mathtext (a title holding "$x^$" would otherwise stop the drawing)."""
+    for artist in fig.findobj(MplText):
+        artist.set_parse_math(False)
+        label = artist.get_text()
+        if UNSAFE_RE.search(label):
+            artist.set_text(strip_unsafe(label))
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for ext in ("png", "svg"):

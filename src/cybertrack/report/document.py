@@ -22,6 +22,8 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from cybertrack.textsafe import json_safe, md_text, safe_href, visible
+
 Format = Literal["text", "md", "html", "json"]
 FORMATS: tuple[str, ...] = ("text", "md", "html", "json")
 
@@ -97,35 +99,37 @@ def print_report(report: Report, console: Console) -> None:
         console.print(Text(f"chart: {chart}", style="dim"))
 
 
-def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
 def _href(path: Path, base: Path | None) -> str:
-    """A chart's address relative to the report file (just its name when unknown)."""
+    """A chart's address relative to the report file (just its name when unknown),
+    percent-encoded, never a script or data URL (``textsafe.safe_href``)."""
     if base is None:
-        return path.name
-    return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+        return safe_href(path.name)
+    return safe_href(Path(os.path.relpath(path.resolve(), base.resolve())).as_posix())
 
 
 def to_markdown(report: Report, base: Path | None = None) -> str:
-    out = [f"# {report.title}", ""]
+    """Markdown in which every piece of text is inert (``textsafe.md_text``): article
+    titles and sentences can hold ``<script>`` or ``[x](javascript:...)``, and a Markdown
+    viewer must show them as text, not run or link them."""
+    m = md_text
+    out = [f"# {m(report.title)}", ""]
     for section in report.sections:
-        out += [f"## {section.heading}", ""]
+        out += [f"## {m(section.heading)}", ""]
         for block in section.blocks:
             if isinstance(block, Para):
-                out += [f"**{block.text}**" if block.style == "verdict" else
-                        f"_{block.text}_" if block.style == "note" else block.text, ""]
+                text = m(block.text)
+                out += [f"**{text}**" if block.style == "verdict" else
+                        f"_{text}_" if block.style == "note" else m(block.text, line=True), ""]
                 continue
             if block.title:
-                out += [f"**{block.title}**", ""]
-            out.append("| " + " | ".join(block.columns) + " |")
+                out += [f"**{m(block.title)}**", ""]
+            out.append("| " + " | ".join(m(c) for c in block.columns) + " |")
             out.append("|" + "---|" * len(block.columns))
-            out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in block.rows]
+            out += ["| " + " | ".join(m(v) for v in row) + " |" for row in block.rows]
             out.append("")
     if report.charts:
         out += ["## Charts", ""]
-        out += [f"![{p.stem}]({_href(p, base)})" for p in report.charts if p.suffix == ".png"]
+        out += [f"![{m(p.stem)}]({_href(p, base)})" for p in report.charts if p.suffix == ".png"]
         out.append("")
     return "\n".join(out)
 
@@ -138,7 +142,12 @@ img{max-width:100%;margin:1rem 0}"""
 
 
 def to_html(report: Report, base: Path | None = None) -> str:
-    e = html.escape
+    """HTML with every piece of text escaped (and controls, which HTML cannot hold, shown
+    as visible escapes)."""
+
+    def e(text: str) -> str:
+        return html.escape(visible(text))
+
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{e(report.title)}</title><style>{_CSS}</style></head><body>",
            f"<h1>{e(report.title)}</h1>"]
@@ -164,8 +173,8 @@ def to_html(report: Report, base: Path | None = None) -> str:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps({"title": report.title, **report.data}, ensure_ascii=False, indent=2,
-                      default=str)
+    return json_safe(json.dumps({"title": report.title, **report.data}, ensure_ascii=False,
+                                indent=2, default=str))
 
 
 def render(report: Report, fmt: str, console: Console, base: Path | None = None) -> str | None:

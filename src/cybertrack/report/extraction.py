@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 def _claimant(c: dict[str, Any] | None) -> str:
@@ -20,9 +21,9 @@ def _claimant(c: dict[str, Any] | None) -> str:
 
 def print_extraction(console: Console, record: dict[str, Any], source: str) -> None:
     """Incidents, attributions, denials and responses of one document as rich tables."""
-    console.rule(f"[bold]{record.get('title') or source}")
+    console.rule(Text(record.get("title") or source, style="bold"))
     ents = ", ".join(f"{e['name']} [{e['kind']}]" for e in record["entities"])
-    console.print(f"[dim]entities:[/] {ents or '-'}", highlight=False)
+    console.print(Text.assemble(("entities:", "dim"), f" {ents or '-'}"), highlight=False)
     t = Table("key", "kinds", "targets", "sectors", "date", title="incidents", title_justify="left")
     for i in record["incidents"]:
         t.add_row(i["key"], ", ".join(i["kinds"]), ", ".join(i["targets"]),
