@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench model clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,11 @@ bench: setup
 	$(BIN)/python bench/ingest_speed.py
 	$(BIN)/python bench/reference_speed.py
 	$(BIN)/python bench/extract_speed.py
+
+# The learned role model (src/cybertrack/extract/data/roles.json), rebuilt from ../shared/data/casie
+# deterministically; `--evaluate` also prints the ablation on the held-out fifth.
+model: setup
+	$(BIN)/python -m cybertrack.models.train_roles --evaluate
 
 clean:
 	rm -rf $(VENV) cybertrack.db build *.egg-info

@@ -25,7 +25,13 @@ from cybertrack.extract.kinds import (
     speculative,
 )
 from cybertrack.extract.prefilter import Gate, gate, per_document
-from cybertrack.extract.roles import LIST_JOIN_RE, attacker_mentions, target_mentions
+from cybertrack.extract.rolemodel import role_mode
+from cybertrack.extract.roles import (
+    LIST_JOIN_RE,
+    attacker_mentions,
+    rule_targets,
+    target_mentions,
+)
 from cybertrack.extract.speakers import answered, claimant_of, response_cues, subject_state
 from cybertrack.extract.types import IncidentDraft, Sentence
 from cybertrack.model import PartialDate
@@ -286,7 +292,7 @@ def _document_incident(sentences: Sequence[Sentence],
         _c, claimant_idx = claimant_of(sent)
         exclude = attackers | ({claimant_idx} if claimant_idx is not None else set())
         for i in target_mentions(sent, exclude):
-            state = sent.mentions[i].state
+            state = sent.mentions[i].state or sent.mentions[i].country
             if state and state not in inc.targets:
                 inc.targets.append(state)
         for i, m in enumerate(sent.mentions):
@@ -317,16 +323,13 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     _claimant, claimant_idx = claimant_of(sent)
     exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None else set())
     anchor = _primary(anchors)
-    candidates = target_mentions(sent, exclude)
-    target_idx = [i for i in candidates
-                  if _same_clause(sent, anchors, sent.mentions[i].start - sent.start)]
-    # "... in the United States, Hong Kong, India, and Vietnam": a list goes with its head
-    for i in candidates:
-        gap = sent.text[sent.mentions[i - 1].end - sent.start : sent.mentions[i].start - sent.start]
-        if i not in target_idx and (i - 1) in target_idx and LIST_JOIN_RE.match(gap):
-            target_idx.append(i)
-    targets: list[str] = list(dict.fromkeys(
-        s for s in (sent.mentions[i].state for i in target_idx) if s))
+    targets = _clause_targets(sent, anchors, target_mentions(sent, exclude))
+    # with the role model, the rules' targets decide whether and which incident the sentence
+    # names (the model was trained to tell roles, not events); the model's verdict then
+    # decides which of them, and which further states, the incident's targets are
+    model_targets = targets
+    if role_mode() == "both":
+        targets = _clause_targets(sent, anchors, rule_targets(sent, exclude))
     anchor_positions = [a.start for a in anchors]
     # the primary's own phrase and the verbs and plain nouns around it name one event; anchors
     # marked as another ("another", "the second", "the May attack") name rivals
@@ -389,6 +392,11 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if target_inc is None:
         return None
     inc = incidents[target_inc]
+    if model_targets is not targets:
+        vetoed = set(_clause_targets(sent, anchors, rule_targets(sent, exclude))) - \
+            set(model_targets)
+        targets = [t for t in targets if t not in vetoed] + \
+            [t for t in model_targets if t not in targets]
     for t in targets:
         if t not in inc.targets and (not inc.targets or ref in ("indefinite", "verb", "new")
                                      or inc.anchor_sentence == sent.index):
@@ -396,6 +404,22 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if when is not None:
         inc.time = _refine(inc.time, when)
     return target_inc
+
+
+def _clause_targets(sent: Sentence, anchors: Sequence[Anchor], candidates: list[int]
+                    ) -> list[str]:
+    """The states of the target mentions in the clause of one of ``anchors``: a state, or the
+    country of an organization or place the role model calls the victim."""
+    target_idx = [i for i in candidates
+                  if _same_clause(sent, anchors, sent.mentions[i].start - sent.start)]
+    # "... in the United States, Hong Kong, India, and Vietnam": a list goes with its head
+    for i in candidates:
+        gap = sent.text[sent.mentions[i - 1].end - sent.start : sent.mentions[i].start - sent.start]
+        if i not in target_idx and (i - 1) in target_idx and LIST_JOIN_RE.match(gap):
+            target_idx.append(i)
+    return list(dict.fromkeys(
+        s for s in (sent.mentions[i].state or sent.mentions[i].country for i in target_idx)
+        if s))
 
 
 class _Irrealis:

@@ -39,6 +39,7 @@ from cybertrack.extract.entities import (
 )
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
 from cybertrack.extract.prefilter import reset_memos
+from cybertrack.extract.rolemodel import set_role_mode
 from cybertrack.extract.speakers import response_cues, speech_starts
 from cybertrack.extract.tokenizer import TOKENIZER
 from cybertrack.extract.types import EntityMention, Sentence
@@ -259,10 +260,15 @@ def _sentence_index(doc: Doc) -> Callable[[int], int]:
     return sentence_finder([s for s, _e in doc._.ct_bounds])
 
 
-@Language.factory("ct_incidents", default_config={"reference_path": None})
-def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Callable[[Doc], Doc]:
-    """Incidents and which sentence names which (within-document coreference)."""
+@Language.factory("ct_incidents", default_config={"reference_path": None, "role_mode": "both"})
+def make_incidents(nlp: Language, name: str, reference_path: str | None, role_mode: str
+                   ) -> Callable[[Doc], Doc]:
+    """Incidents and which sentence names which (within-document coreference).
+
+    ``role_mode`` decides who is operator and target: "rules", "model" (the learned role
+    model, ``extract/rolemodel.py``) or "both" (the default); the claims read the same."""
     _register_extensions()
+    set_role_mode(role_mode)  # checks the name now, not at the first document
     ref = _reference(reference_path)
     sector_res = {
         sector: compile_ci(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
@@ -270,6 +276,7 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None) -> Call
     }
 
     def ct_incidents(doc: Doc) -> Doc:
+        set_role_mode(role_mode)
         sentences = _sentences(doc)
         by_sentence = _dates_by_sentence(doc, sentences)
         cues = _CuesBySentence(sentences, by_sentence)
@@ -378,8 +385,10 @@ def _reference(path: str | None) -> Reference:
     return load_reference(Path(path) if path else None)
 
 
-def build_pipeline(ner: bool = False, reference_path: str | None = None) -> Language:
-    """A fresh pipeline. ``ner=True`` needs the optional model (``requirements/ner.txt``)."""
+def build_pipeline(ner: bool = False, reference_path: str | None = None,
+                   role_mode: str = "both") -> Language:
+    """A fresh pipeline. ``ner=True`` needs the optional model (``requirements/ner.txt``);
+    ``role_mode`` is "rules", "model" or "both" (``extract/rolemodel.py``)."""
     if ner:
         try:
             nlp = spacy.load(NER_MODEL, exclude=list(NER_EXCLUDE))
@@ -394,7 +403,8 @@ def build_pipeline(ner: bool = False, reference_path: str | None = None) -> Lang
         nlp.add_pipe("ct_sentences")
     nlp.add_pipe("ct_entities", config={"reference_path": reference_path})
     nlp.add_pipe("ct_dates")
-    nlp.add_pipe("ct_incidents", config={"reference_path": reference_path})
+    nlp.add_pipe("ct_incidents", config={"reference_path": reference_path,
+                                         "role_mode": role_mode})
     nlp.add_pipe("ct_claims")
     nlp.max_length = 5_000_000
     return nlp

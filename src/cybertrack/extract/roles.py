@@ -16,7 +16,8 @@ from typing import NamedTuple
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.prefilter import Gate, gate, per_document
-from cybertrack.extract.speakers import answered
+from cybertrack.extract.rolemodel import Candidate, is_candidate, load_model, role_mode
+from cybertrack.extract.speakers import answered, claimant_of
 from cybertrack.extract.types import EntityMention, Sentence
 
 _VICTIM_HEADS = frozenset(w.rstrip("'’") for w in lx.VICTIM_NOUNS)
@@ -49,7 +50,50 @@ _BY_EVENT_RE = compile_ci(
 
 @per_document
 def attacker_mentions(sent: Sentence) -> frozenset[int]:
-    """Indexes (into ``sent.mentions``) of state mentions cast as operator or sponsor."""
+    """Indexes (into ``sent.mentions``) of state mentions cast as operator or sponsor: the
+    rules' verdict, with the learned role model's where it is confident (``rolemodel``)."""
+    mode = role_mode()
+    rules = rule_attackers(sent)
+    if mode == "rules":
+        return rules
+    probs = model_roles(sent)
+    if not probs:
+        return rules
+    if mode == "model":
+        return frozenset({i for i in rules if i not in probs} |
+                         {i for i, p in probs.items() if p[2] > max(p[0], p[1])})
+    th = load_model().thresholds
+    # a state the rules make the operator stays one unless the model is sure it is the victim
+    out = {i for i in rules if i not in probs or probs[i][1] < th["veto_attacker"]}
+    out |= {i for i, p in probs.items() if p[2] >= th["add_attacker"]}
+    return frozenset(out)
+
+
+@per_document
+def model_roles(sent: Sentence) -> dict[int, tuple[float, ...]]:
+    """The role model's probabilities (none, victim, attacker) of each candidate mention of the
+    sentence, by index; empty where it has none."""
+    if not any(is_candidate(m) for m in sent.mentions):
+        return {}
+    model = load_model()
+    return {c.index: model.score(sent, c) for c in rule_candidates(sent)}
+
+
+def rule_candidates(sent: Sentence) -> list[Candidate]:
+    """The sentence's candidate mentions with what the rules say of each: the model's input
+    (training reads it too, so that features are the same)."""
+    attackers = rule_attackers(sent)
+    _claimant, claimant_idx = claimant_of(sent)
+    exclude = attackers | ({claimant_idx} if claimant_idx is not None else set())
+    victims = set(rule_targets(sent, exclude))
+    return [Candidate(i, i in attackers, i in victims)
+            for i, m in enumerate(sent.mentions) if is_candidate(m)]
+
+
+@per_document
+def rule_attackers(sent: Sentence) -> frozenset[int]:
+    """Indexes (into ``sent.mentions``) of state mentions the rules cast as operator or
+    sponsor."""
     text = sent.text
     g = gate(text)
     out: set[int] = set()
@@ -510,7 +554,29 @@ _TO_BEFORE_RE = re.compile(r"\bto\s+$")
 
 
 def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
-    """Indexes of state mentions in target position, in order, list continuations included."""
+    """Indexes of mentions in target position, in order: the rules' verdict, with the learned
+    role model's where it is confident (``rolemodel``). A mention the model adds may be an
+    organization or a place with a country (its country is the target)."""
+    mode = role_mode()
+    rules = rule_targets(sent, exclude)
+    if mode == "rules":
+        return rules
+    probs = model_roles(sent)
+    if not probs:
+        return rules
+    if mode == "model":
+        return sorted(i for i, p in probs.items()
+                      if i not in exclude and p[1] > max(p[0], p[2]))
+    th = load_model().thresholds
+    # the attacker's nationality is no target: "Iranian hackers deface Saudi site"
+    out = {i for i in rules if i not in probs or probs[i][2] < th["veto_victim"]}
+    out |= {i for i, p in probs.items() if i not in exclude and p[1] >= th["add_victim"]}
+    return sorted(out)
+
+
+def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
+    """Indexes of state mentions the rules put in target position, in order, list
+    continuations included."""
     text = sent.text
     out: list[int] = []
     for i, m in enumerate(sent.mentions):
@@ -518,6 +584,8 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
             continue
         s, e = m.start - sent.start, m.end - sent.start
         before, after = text[max(0, s - 40) : s], text[e : e + 60]
+        if m.form == "demonym" and _accused_people(after, text):
+            continue  # "two Chinese nationals were charged": the accused, not the victim
         cue = lx.TARGET_CUE_RE.search(before)
         if cue and m.form == "demonym" and _topic_head(after):
             continue  # "investigations into Chinese human rights abuses": a topic, no victim
@@ -549,6 +617,23 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
         if LIST_JOIN_RE.match(text[m.end - sent.start : nxt.start - sent.start]):
             out.append(i)
     return sorted(set(out))
+
+
+#: People a demonym can head who are accused in a legal action ("two Chinese nationals were
+#: charged", "a Russian man was arrested").
+_PERSON_HEAD_RE = compile_ci(
+    r"^\s+(?:[\w-]+\s+)?(?:nationals?|m[ae]n|wom[ae]n|citizens?|suspects?|individuals?|"
+    r"brothers|teenagers?|students?|programmers?)\b")
+_LEGAL_ACTION_RE = compile_ci(
+    r"\b(?:charged|charges|indicted|indictment|arrested|arrests?|extradited|extradition|"
+    r"convicted|sentenced|pleaded|prosecuted|detained|accused|wanted)\b")
+
+
+def _accused_people(after: str, text: str) -> bool:
+    """A demonym heading people in a sentence of a legal action: the accused's nationality,
+    never the victim's."""
+    return _PERSON_HEAD_RE.match(after) is not None and \
+        _LEGAL_ACTION_RE.search(text) is not None
 
 
 #: Heads of phrases that name a subject matter, not a victim ("Iranian nuclear program").

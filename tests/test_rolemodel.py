@@ -1,0 +1,92 @@
+"""The learned role model: shipped weights load offline, training is deterministic, and the
+combination with the rules keeps the attacker's nationality out of the targets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cybertrack.errors import ExtractionError
+from cybertrack.extract import extract_documents
+from cybertrack.extract.pipeline import build_pipeline
+from cybertrack.extract.rolemodel import LABELS, WEIGHTS, RoleModel, load_model
+from cybertrack.model import Document
+from cybertrack.models import splits
+
+needs_casie = pytest.mark.skipif(not (splits.CASIE / "annotation").is_dir(),
+                                 reason="the CASIE corpus (../shared/data/casie) is not here")
+
+
+def _targets_and_operators(text: str, mode: str = "both") -> tuple[set[str], set[str]]:
+    nlp = build_pipeline(role_mode=mode)
+    (ex,) = extract_documents([Document.from_text(text, "test")], nlp)
+    targets = {t for inc in ex.incidents for t in inc.targets}
+    operators = {c.attributed_state for c in ex.claims
+                 if c.kind == "attribution" and c.attributed_state}
+    return targets, operators
+
+
+def test_shipped_model_loads_from_the_package() -> None:
+    model = load_model()
+    assert WEIGHTS.is_file() and WEIGHTS.stat().st_size < 3_000_000
+    assert set(model.thresholds) == {"veto_victim", "add_victim", "veto_attacker",
+                                     "add_attacker"}
+    probs = model.probabilities(["bias", "form=demonym", "R1=hackers"])
+    assert len(probs) == len(LABELS) and abs(sum(probs) - 1) < 1e-9
+
+
+def test_a_broken_weights_file_names_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "roles.json"
+    path.write_text(json.dumps({"labels": ["a", "b"]}), encoding="utf-8")
+    with pytest.raises(ExtractionError, match="make model"):
+        load_model(path)
+
+
+def test_unknown_role_mode_is_refused() -> None:
+    with pytest.raises(ExtractionError, match="role mode"):
+        build_pipeline(role_mode="oracle")
+
+
+def test_scoring_is_a_softmax_of_summed_weights() -> None:
+    model = RoleModel({"a": [0.0, 2.0, 0.0], "b": [0.0, 0.0, 1.0]}, {})
+    p = model.probabilities(["a", "b", "unseen"])
+    assert p[1] > p[2] > p[0]
+
+
+def test_attackers_nationality_is_no_target() -> None:
+    targets, operators = _targets_and_operators("Iranian hackers deface Saudi site")
+    assert targets == {"SA"}
+    assert operators == {"IR"}
+
+
+def test_accused_nationals_are_not_the_victim() -> None:
+    targets, _ops = _targets_and_operators(
+        "Prosecutors charged two Chinese nationals on Tuesday with hacking the networks of "
+        "American defense contractors.")
+    assert "CN" not in targets
+
+
+@needs_casie
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    from cybertrack.models.train_roles import build
+
+    ids = splits.train_ids()[:40]
+    first = build(ids, tmp_path / "a.json", log=False)
+    second = build(ids, tmp_path / "b.json", log=False)
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    a = RoleModel.from_json(first)
+    b = RoleModel.from_json(second)
+    feats = [["bias", "form=demonym", "R1=hackers"], ["bias", "L1=against", "form=name"]]
+    assert [a.probabilities(f) for f in feats] == [b.probabilities(f) for f in feats]
+
+
+@needs_casie
+def test_split_is_fixed_and_disjoint() -> None:
+    train, dev = splits.train_ids(), splits.dev_ids()
+    trainable = splits.trainable_ids()
+    assert len(trainable) == 870 and len(dev) == 174
+    assert not set(train) & set(dev)
+    assert not set(trainable) & splits.evaluation_only()
+    assert dev == [i for n, i in enumerate(sorted(trainable)) if n % 5 == 4]
