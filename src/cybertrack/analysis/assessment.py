@@ -148,6 +148,9 @@ class Assessment:
     explanation: str
     #: Groups claiming the act themselves: never counted among the attributions.
     self_claims: tuple[SelfClaim, ...] = ()
+    #: Attributions, self-claims and denials the text doubts, negates or declines to make
+    #: (``Claim.polarity``): evidence shown apart, never counted as assertions.
+    unasserted: tuple[SourcedClaim, ...] = ()
 
     @property
     def leading(self) -> Candidate | None:
@@ -199,8 +202,12 @@ def assess_case(case: Case, store: Store, ref: Reference | None = None) -> Asses
     groups: dict[str, tuple[str | None, list[str], list[SourcedClaim]]] = {}
     denials: list[SourcedClaim] = []
     own: list[SourcedClaim] = []
+    unasserted: list[SourcedClaim] = []
     for s in case.claims:
         c = s.claim
+        if c.kind in ("attribution", "self-claim", "denial") and c.polarity != "asserted":
+            unasserted.append(s)  # "no evidence that X", "cannot confirm": not a claimant
+            continue
         if c.kind == "denial" or (c.kind in ("attribution", "self-claim") and c.stance == "denies"):
             denials.append(s)
             continue
@@ -242,9 +249,36 @@ def assess_case(case: Case, store: Store, ref: Reference | None = None) -> Asses
         "the incident happened",
     )
     selves = _self_claims(own, candidates, sponsor, ref)
+    text = explain(candidates, by_accused, others, contested, selves)
+    if unasserted:
+        text += " " + unasserted_text(unasserted, ref)
     return Assessment(case, tuple(candidates), tuple(others), tuple(by_accused), contested,
-                      dates, explain(candidates, by_accused, others, contested, selves),
-                      selves)
+                      dates, text, selves, tuple(unasserted))
+
+
+_UNASSERTED_VERBS = {"doubted": "doubts that", "negated": "says it was not",
+                     "refused": "declines to say whether it was"}
+
+
+def unasserted_text(claims: Sequence[SourcedClaim], ref: Reference) -> str:
+    """One sentence listing what sources doubt, negate or decline to say, apart from the
+    attributions ("Not counted as attributions: Sweden says it was not Belarus.")."""
+    parts: list[str] = []
+    for s in claims:
+        c = s.claim
+        what = country_name(c.attributed_state, ref) if c.attributed_state else (
+            c.attributed_actor or "its attribution")
+        if c.kind == "denial":
+            what = "a denial" if c.polarity != "refused" else "denying it"
+            verb = {"negated": "made no", "refused": "declines"}.get(c.polarity, "doubts")
+            parts.append(f"{s.claimant} {verb} {what}")
+            continue
+        if c.alternatives:
+            what = " or ".join([what, *(country_name(x, ref) for x in c.alternatives)])
+        verb = _UNASSERTED_VERBS.get(c.polarity, c.polarity)
+        parts.append(f"{s.claimant} {verb} {what}" + (" did it" if c.polarity == "doubted"
+                                                       else ""))
+    return "Not counted as attributions: " + "; ".join(dict.fromkeys(parts)) + "."
 
 
 def is_self_claim(s: SourcedClaim) -> bool:

@@ -175,7 +175,11 @@ def polarity_at(text: str, pos: int, end: int, others: Sequence[tuple[int, int]]
         and len(o[2]) > len(f[2]) for o in found)]
     if found:
         # the cue nearest the mention governs it; at one position the most specific wins
-        _at, polarity, cue = max(found, key=lambda x: x[0])
+        at, polarity, cue = max(found, key=lambda x: x[0])
+        refusal = [f for f in found if f[1] == "refused" and 0 <= at - (f[0] + len(f[2])) < 15]
+        if polarity == "doubted" and refusal:
+            # "declined to say whether X ...": the question is what the source refuses
+            at, polarity, cue = refusal[-1]
         return Verdict(polarity, re.sub(r"\s+", " ", cue.strip()))
     stop = min([s for s, _e in others if end <= s < ce] + [ce])
     tail = masked[end:stop]

@@ -148,6 +148,7 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
         c = t.claims.c
         base = select(c.incident_id, c.attributed_state, c.attributed_actor_id,
                       c.attributed_actor).where(c.kind.in_(ATTRIBUTING), c.stance == "asserts",
+                                                c.polarity == "asserted",
                                                 c.incident_id.is_not(None))
         queries = ([base] if incident_ids is None
                    else [base.where(c.incident_id.in_(ch)) for ch in unique_chunks(incident_ids)])
@@ -197,7 +198,8 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
             )
             .join(t.incidents, i.id == c.incident_id)
             .join(t.documents, d.id == c.document_id)
-            .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts", or_(*who))
+            .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted",
+                   or_(*who))
         )
         if target is not None:
             q = q.join(t.incident_targets, and_(t.incident_targets.c.incident_id == i.id,

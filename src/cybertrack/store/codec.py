@@ -191,6 +191,8 @@ def claim_row(c: Claim) -> dict[str, Any]:
         "confidence": c.confidence, "likelihood": c.likelihood, "hedge": c.hedge,
         **partial_date_columns("claim_date", c.claim_date),
         **partial_date_columns("event_date", c.event_date),
+        "polarity": c.polarity,
+        "alternatives": to_json(c.alternatives) if c.alternatives else None,
     }
 
 
@@ -213,6 +215,7 @@ def row_to_claim(row: Row) -> Claim:
         confidence=row["confidence"], likelihood=row["likelihood"], hedge=row["hedge"],
         claim_date=row_to_partial_date(row, "claim_date"),
         event_date=row_to_partial_date(row, "event_date"),
+        polarity=row["polarity"] or "asserted", alternatives=strings(row["alternatives"]),
     )
 
 

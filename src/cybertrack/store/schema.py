@@ -163,6 +163,10 @@ claims = Table(
     Column("hedge", Text),
     *_partial_date("claim_date"),
     *_partial_date("event_date"),
+    # asserted | doubted | refused | negated; the other states a doubted claim named as
+    # possible sources, JSON (migration 0010)
+    Column("polarity", Text, nullable=False, server_default="asserted"),
+    Column("alternatives", Text),
     Index("ix_claims_document_id", "document_id"),
     Index("ix_claims_incident_kind", "incident_id", "kind"),  # migration 0006
     Index("ix_claims_kind", "kind"),

@@ -103,7 +103,7 @@ def _facts_of(incident_ids: Sequence[str] | None) -> Select[Any]:
          .join(t.incident_groups, g.incident_id == c.incident_id)
          .join(t.incidents, i.id == c.incident_id)
          .outerjoin(t.incident_targets, tg.incident_id == c.incident_id)
-         .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts")
+         .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted")
          .group_by(*keys))
     if incident_ids is not None:
         q = q.where(c.incident_id.in_(list(incident_ids)))
