@@ -152,10 +152,10 @@ def test_an_attribution_is_always_tied_to_an_incident() -> None:
 # --- scoring --------------------------------------------------------------------------------
 
 def test_the_scorer_counts_only_asserted_predictions() -> None:
-    gold = [{"id": "d", "incidents": [{"key": "i1", "targets": ["DK"]}],
+    gold: list[dict[str, Any]] = [{"id": "d", "incidents": [{"key": "i1", "targets": ["DK"]}],
              "attributions": [{"incident": "i1", "claimant": None,
                                "attributed_to": {"state": "RU"}}]}]
-    pred = [{"id": "d", "incidents": [{"key": "i1", "targets": ["DK"]}],
+    pred: list[dict[str, Any]] = [{"id": "d", "incidents": [{"key": "i1", "targets": ["DK"]}],
              "attributions": [
                  {"incident": "i1", "claimant": None, "attributed_to": {"state": "RU"},
                   "polarity": "asserted"},

@@ -147,7 +147,7 @@ def misses_table(misses: list[Miss]) -> Table:
 def polarity_table(report: Report) -> Table:
     """How many predicted attributions and denials were asserted, doubted, refused or negated
     (only asserted ones are scored)."""
-    table = Table(title="Predicted polarity (asserted only scored)")
+    table = Table(title="Predicted polarity")
     table.add_column("polarity")
     table.add_column("claims", justify="right")
     for name in ("asserted", "doubted", "refused", "negated"):
