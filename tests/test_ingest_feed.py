@@ -134,7 +134,7 @@ def test_feed_url_and_linked_pages_are_fetched_over_http(tmp_path: Path, server:
         "</channel></rss>",
         encoding="utf-8",
     )
-    first, second = read_input(f"{server}/feed.xml")
+    first, second = read_input(f"{server}/feed.xml", allow_private_urls=True)
     assert "Edi Rama said the attack" in first.text
     assert first.source == f"{server}/story.html"
     assert second.text == "Iran denied the accusations."  # 404: the summary stands in
@@ -142,9 +142,9 @@ def test_feed_url_and_linked_pages_are_fetched_over_http(tmp_path: Path, server:
 
 def test_url_errors_and_limits(tmp_path: Path, server: str) -> None:
     (tmp_path / "page.html").write_bytes(ARTICLE)
-    [doc] = read_input(f"{server}/page.html")
+    [doc] = read_input(f"{server}/page.html", allow_private_urls=True)
     assert doc.publisher == "The Daily Ledger"
     with pytest.raises(IngestError, match="HTTP 404"):
-        read_input(f"{server}/nothing-here.html")
+        read_input(f"{server}/nothing-here.html", allow_private_urls=True)
     with pytest.raises(IngestError, match="over the 100-byte limit; raise it with --max-bytes"):
-        read_input(f"{server}/page.html", max_bytes=100)
+        read_input(f"{server}/page.html", max_bytes=100, allow_private_urls=True)

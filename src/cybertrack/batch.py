@@ -65,10 +65,15 @@ def ingest_paths(
     extract: bool = True,
     ner: bool = False,
     on_event: Event | None = None,
+    allow_private_urls: bool = False,
 ) -> IngestSummary:
-    """Read, extract and store everything ``paths`` expands to (folders, globs, URLs)."""
-    options = ReadOptions(published=published) if max_bytes is None else ReadOptions(
-        published=published, max_bytes=max_bytes)
+    """Read, extract and store everything ``paths`` expands to (folders, globs, URLs).
+
+    URLs on loopback, private or other non-public addresses are refused unless
+    ``allow_private_urls`` (``ingest.net``)."""
+    options = ReadOptions(published=published, allow_private_urls=allow_private_urls
+                          ) if max_bytes is None else ReadOptions(
+        published=published, max_bytes=max_bytes, allow_private_urls=allow_private_urls)
     summary = IngestSummary()
     emit = on_event or (lambda status, source, detail: None)
     sources = list(iter_inputs(paths))

@@ -19,6 +19,10 @@ from cybertrack.cli.base import (
     resolve_db,
 )
 
+#: ``ingest.base.MAX_BYTES_LIMIT``, repeated so that ``--help`` does not import the readers
+#: (tests/test_ingest_hardening.py checks the two agree).
+MAX_BYTES_LIMIT = 1 << 30
+
 
 @app.command("eval")
 def eval_command(
@@ -69,7 +73,8 @@ def eval_command(
 def ingest_command(
     paths: Annotated[list[str], typer.Argument(
         help="Files, folders (read recursively), globs (quote them: 'news/**/*.html'), feed "
-        "URLs, a JSONL of documents ({id, title, text|text_file, published}), or STIX 2.1 "
+        "URLs, a JSONL of documents ({id, title, text|text_file, published, url, publisher}; "
+        "a text_file must lie inside the JSONL file's own folder), or STIX 2.1 "
         "bundles/objects (.json; stored as records, without text extraction).",
         show_default=False)],
     db: DbOption = None,
@@ -77,7 +82,18 @@ def ingest_command(
         help="Publication date (2022-09-07, 2022-09 or 2022) for inputs whose metadata has none.",
         show_default=False)] = None,
     max_bytes: Annotated[int, typer.Option(
-        help="Refuse inputs larger than this many bytes.")] = 20_000_000,
+        min=1, max=MAX_BYTES_LIMIT,
+        help="Refuse any input larger than this many bytes: a file, a fetched URL or feed "
+        "page, a JSONL text_file, a tracker CSV. A whole number from 1 to 1073741824 "
+        "(1 GiB); inputs are read in pieces and given up at the limit, so no more than this "
+        "is ever held for one input.")] = 20_000_000,
+    allow_private_urls: Annotated[bool, typer.Option(
+        "--allow-private-urls",
+        help="Also fetch URLs whose host resolves to a loopback, private, link-local or "
+        "other non-public address (an intranet feed, a test server on 127.0.0.1). Off by "
+        "default, so that a feed entry or a redirect cannot make cybertrack read internal "
+        "services; applies to URL inputs, the pages feed entries link to, and every "
+        "redirect.")] = False,
     extract: Annotated[bool, typer.Option(
         help="Extract entities, incidents and claims (--no-extract: documents only).")] = True,
     ner: Annotated[bool, typer.Option(
@@ -86,7 +102,9 @@ def ingest_command(
     tracker: Annotated[str | None, typer.Option(
         help="Read PATHS as incident-tracker CSV files instead: 'cfr' (CFR Cyber Operations "
         "Tracker export) or 'eurepoc' (EuRepoC dataset CSV). Rows become claims whose "
-        "claimant is the tracker; bad rows are reported and skipped.",
+        "claimant is the tracker. A file that cannot be read is reported on one line and "
+        "the other files are still stored; bad rows (short, shifted, undated) are reported "
+        "with their row and line and skipped.",
         show_default=False)] = None,
     link: Annotated[bool, typer.Option(
         help="Link the new documents' incidents to reports of the same events already "
@@ -105,7 +123,7 @@ def ingest_command(
     from cybertrack.store import Store
 
     if tracker is not None:
-        _ingest_tracker(tracker, paths, db, link=link)
+        _ingest_tracker(tracker, paths, db, link=link, max_bytes=max_bytes)
         return
     when = _partial_date(published) if published else None
     inputs = list(iter_inputs(paths))
@@ -123,7 +141,8 @@ def ingest_command(
                 progress.console.print(_failed_line(source, detail), highlight=False)
 
         summary = ingest_paths(store, inputs, published=when, max_bytes=max_bytes,
-                               extract=extract, ner=ner, on_event=on_event)
+                               extract=extract, ner=ner, on_event=on_event,
+                               allow_private_urls=allow_private_urls)
         _link_new(store, summary.new_documents, link)
     console.print(
         f"inputs {summary.inputs}  read {summary.read}  new {summary.new}  "
@@ -315,32 +334,44 @@ def _link_new(store: object, document_ids: list[str], enabled: bool) -> None:
                   f"proposed ({done.pairs_scored} pairs compared)", highlight=False)
 
 
-def _ingest_tracker(kind: str, paths: list[str], db: str | None, *, link: bool) -> None:
+def _ingest_tracker(kind: str, paths: list[str], db: str | None, *, link: bool,
+                    max_bytes: int) -> None:
+    """Each tracker file is its own input: one that cannot be read is reported on one line
+    (exit status 2 at the end) and the others are still stored."""
     from cybertrack.batch import ingest_extractions
+    from cybertrack.errors import IngestError
+    from cybertrack.ingest import iter_inputs
     from cybertrack.ingest.tracker import TRACKERS, TrackerProblem, read_tracker
     from cybertrack.model import Extraction
     from cybertrack.store import Store
 
     if kind not in TRACKERS:
         fail(f"--tracker {kind!r}: choose one of {', '.join(TRACKERS)}")
-    problems = 0
+    failed = 0
     with Store.open(resolve_db(db)) as store:
-        for path in paths:
+        for path in iter_inputs(paths):
             rows: list[Extraction] = []
-            for item in read_tracker(Path(path), kind):
-                if isinstance(item, TrackerProblem):
-                    problems += 1
-                    err_console.print(Text.assemble(("skipped", "yellow"), f" {path} row "
-                                                    f"{item.row}: {item.reason}"),
-                                      highlight=False)
-                else:
-                    rows.append(item)
+            problems = 0
+            try:
+                for item in read_tracker(Path(path), kind, max_bytes=max_bytes):
+                    if isinstance(item, TrackerProblem):
+                        problems += 1
+                        err_console.print(Text.assemble(("skipped", "yellow"), f" {path} "
+                                                        f"{item.where()}: {item.reason}"),
+                                          highlight=False)
+                    else:
+                        rows.append(item)
+            except IngestError as exc:
+                failed += 1
+                err_console.print(Text.assemble(("failed", "red"), f" {exc}"), highlight=False)
+                continue
             summary = ingest_extractions(store, rows)
             console.print(f"{path}: rows {len(rows) + problems}  new {summary.new}  unchanged "
                           f"{summary.unchanged}  skipped {problems}  (incidents "
                           f"{summary.incidents}, claims {summary.claims})", highlight=False)
             _link_new(store, summary.new_documents, link)
-
+    if failed:
+        raise typer.Exit(2)
 
 
 def _actor_kb(name: str, db: str | None) -> None:

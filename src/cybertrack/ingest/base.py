@@ -18,6 +18,11 @@ from cybertrack.model import Document, Extraction, PartialDate
 
 #: Default size limit of one input (and of one fetched page or ``text_file``), in bytes.
 DEFAULT_MAX_BYTES = 20_000_000
+#: The highest size limit accepted (1 GiB): one input is held in memory whole, and its text
+#: several times over while it is read, so a larger limit is a way to run out of memory.
+MAX_BYTES_LIMIT = 1 << 30
+#: Default time limit of one download, redirects included, in seconds (``net.fetch_url``).
+FETCH_DEADLINE = 60.0
 
 #: Fetches a URL and returns its body; raises (``IngestError``, ``OSError``...) when it cannot.
 Fetcher = Callable[[str], bytes]
@@ -52,14 +57,34 @@ class ReadOptions:
     """Options every reader accepts, passed down unchanged from ``read_input``/``read_all``.
 
     ``published`` is a fallback publication date used when the input's own metadata has none.
-    ``fetch`` gets URLs (the input itself, or the pages a feed links to); None means urllib with
-    a short timeout. ``follow_links`` = False reads feed entries from their summaries only.
+    ``max_bytes`` is the size limit of each input, 1 to ``MAX_BYTES_LIMIT``.
+    ``fetch`` gets URLs (the input itself, or the pages a feed links to); None means
+    ``net.fetch_url``: a total deadline per download, the size limit, and public addresses only
+    unless ``allow_private_urls``, within ``fetch_deadline`` seconds per download.
+    ``follow_links`` = False reads feed entries from their summaries only.
     """
 
     published: PartialDate | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     fetch: Fetcher | None = None
     follow_links: bool = True
+    allow_private_urls: bool = False
+    fetch_deadline: float = FETCH_DEADLINE
+
+    def __post_init__(self) -> None:
+        check_max_bytes(self.max_bytes)
+        if not 0 < self.fetch_deadline <= 86_400:
+            raise IngestError("fetch_deadline", f"{self.fetch_deadline!r} is not a time limit: "
+                                                "give a number of seconds, above 0, at most a day")
+
+
+def check_max_bytes(value: object) -> int:
+    """``value`` if it is a usable size limit, else ``IngestError`` saying what is."""
+    if isinstance(value, bool) or not isinstance(value, int) or not (
+            1 <= value <= MAX_BYTES_LIMIT):
+        raise IngestError("max_bytes", f"{value!r} is not a size limit: give a whole number "
+                                       f"of bytes from 1 to {MAX_BYTES_LIMIT:,} (1 GiB)")
+    return value
 
 
 def utc_now() -> str:

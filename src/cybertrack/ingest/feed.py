@@ -1,7 +1,8 @@
 """RSS and Atom feeds: one Document per entry, read from the page it links to when reachable.
 
 A feed entry is usually a teaser; the claims are in the article. So each entry's link is
-fetched (through ``ReadOptions.fetch``, urllib with a short timeout by default) and its main text
+fetched (through ``ReadOptions.fetch``, by default ``net.fetch_url``: a total deadline, a size
+limit, public addresses only unless ``allow_private_urls``) and its main text
 read with trafilatura; when the page cannot be had, the entry's own content or summary is used.
 An entry with no text either way is reported alone, as ``feed.xml#N``; the other entries are
 still read.
@@ -9,7 +10,6 @@ still read.
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
 from collections.abc import Iterator
@@ -20,15 +20,16 @@ from cybertrack.ingest.base import Fetcher, ReadOptions, ReadResult, clean_field
 from cybertrack.ingest.dates import parse_date
 from cybertrack.ingest.detect import is_url, looks_binary
 from cybertrack.ingest.html import extract_html, strip_tags
-from cybertrack.ingest.paths import fetch_url
+from cybertrack.ingest.net import fetcher_for
 from cybertrack.model import PartialDate
 
 log = logging.getLogger(__name__)
 
 
 def default_fetcher(options: ReadOptions) -> Fetcher:
-    """The fetcher in ``options``, else urllib within the size limit and a short timeout."""
-    return options.fetch or functools.partial(fetch_url, max_bytes=options.max_bytes)
+    """The fetcher in ``options``, else ``net.fetch_url`` within the size limit, a total
+    deadline, and (unless ``allow_private_urls``) public addresses only."""
+    return fetcher_for(options)
 
 
 def _parse(data: bytes, source: str) -> Any:

@@ -2,24 +2,27 @@
 
 Expansion never fails: a path that does not exist, an unreadable folder, a glob with no match is
 yielded as it is, so reading it reports the problem in the same place as every other bad input.
-Reading checks the size before reading, so a 50 MB file costs a ``stat``, not 50 MB of memory.
+Reading checks the size before reading, so a 50 MB file costs a ``stat``, not 50 MB of memory,
+and then reads in pieces up to the limit, so the limit is never allocated in advance (a file
+that grows while it is read stops at the limit). URLs are fetched by ``net.fetch_url``.
 """
 
 from __future__ import annotations
 
 import glob
-import http.client
 import os
 import stat
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
+from typing import BinaryIO
 
 from cybertrack.errors import IngestError
 from cybertrack.ingest.detect import is_url
+from cybertrack.ingest.net import FETCH_TIMEOUT, fetch_url, too_big
 
-FETCH_TIMEOUT = 10.0  # seconds; a feed's linked page that is slower is read from its summary
-USER_AGENT = "cybertrack/0.1"
+__all__ = ["FETCH_TIMEOUT", "fetch_url", "iter_inputs", "read_file", "too_big"]
+
+READ_CHUNK = 1 << 20  # bytes read at a time from a file
+_NOT_REGULAR = "not a regular file (a pipe, socket or device); not read"
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -76,16 +79,25 @@ def iter_inputs(paths: Sequence[str]) -> Iterator[str]:
                 yield item
 
 
-def too_big(source: str, size: int, limit: int) -> IngestError:
-    return IngestError(
-        source,
-        f"{size:,} bytes is over the {limit:,}-byte limit; raise it with --max-bytes "
-        "(max_bytes=) if this input is genuine",
-    )
+def read_capped(handle: BinaryIO, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``handle``, read a piece at a time: one more than the
+    limit is how a caller tells that the input is over it."""
+    parts: list[bytes] = []
+    size = 0
+    while size <= limit:
+        piece = handle.read(min(READ_CHUNK, limit + 1 - size))
+        if not piece:
+            break
+        parts.append(piece)
+        size += len(piece)
+    return b"".join(parts)
 
 
 def read_file(path: str, max_bytes: int) -> bytes:
-    """The bytes of a regular file no bigger than ``max_bytes``, else ``IngestError``."""
+    """The bytes of a regular file no bigger than ``max_bytes``, else ``IngestError``.
+
+    The file is opened without blocking and checked again through the open descriptor, so a
+    path swapped for a pipe or device after the first look is still refused, not read."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -93,6 +105,8 @@ def read_file(path: str, max_bytes: int) -> bytes:
         raise IngestError(path, f"{why}; check the path") from None
     except OSError as exc:
         raise IngestError(path, f"cannot read: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL in the path
+        raise IngestError(path, "not a usable path (it contains a NUL character)") from None
     if stat.S_ISDIR(info.st_mode):
         try:
             os.listdir(path)
@@ -100,42 +114,20 @@ def read_file(path: str, max_bytes: int) -> bytes:
             raise IngestError(path, f"cannot list folder: {exc.strerror or exc}") from None
         raise IngestError(path, "is a folder; pass it to read_all to read the files inside")
     if not stat.S_ISREG(info.st_mode):
-        raise IngestError(path, "not a regular file (a pipe, socket or device); not read")
+        raise IngestError(path, _NOT_REGULAR)
     if info.st_size > max_bytes:
         raise too_big(path, info.st_size, max_bytes)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(path, flags)
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise IngestError(path, _NOT_REGULAR)
+            data = read_capped(fh, max_bytes)
     except OSError as exc:
         raise IngestError(
             path, f"cannot read: {exc.strerror or exc}; check its permissions"
         ) from None
     if len(data) > max_bytes:  # grew since the stat
-        raise too_big(path, len(data), max_bytes)
-    return data
-
-
-def fetch_url(url: str, max_bytes: int, timeout: float = FETCH_TIMEOUT) -> bytes:
-    """GET an http(s) URL, at most ``max_bytes`` of body, else ``IngestError`` saying why."""
-    if not is_url(url):
-        raise IngestError(url, "not an http(s) URL; only http and https are fetched")
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise too_big(url, int(length), max_bytes)
-            data: bytes = response.read(max_bytes + 1)
-    except IngestError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise IngestError(url, f"HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise IngestError(url, f"cannot reach: {exc.reason}") from None
-    except TimeoutError:
-        raise IngestError(url, f"timed out after {timeout:g} s") from None
-    except (OSError, ValueError, http.client.HTTPException) as exc:  # resets, bad URLs...
-        raise IngestError(url, f"cannot fetch: {type(exc).__name__}: {exc}") from None
-    if len(data) > max_bytes:
-        raise too_big(url, len(data), max_bytes)
+        raise too_big(path, len(data), max_bytes, at_least=True)
     return data

@@ -7,7 +7,6 @@ input that either gives Documents or raises ``IngestError``.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 
@@ -17,7 +16,8 @@ from cybertrack.ingest.detect import Format, is_url, sniff_format
 from cybertrack.ingest.feed import read_feed
 from cybertrack.ingest.html import read_html
 from cybertrack.ingest.jsonl import read_jsonl
-from cybertrack.ingest.paths import fetch_url, iter_inputs, read_file, too_big
+from cybertrack.ingest.net import fetcher_for
+from cybertrack.ingest.paths import iter_inputs, read_file, too_big
 from cybertrack.ingest.pdf import read_pdf
 from cybertrack.ingest.stix import read_stix
 from cybertrack.ingest.text import read_text
@@ -40,7 +40,7 @@ def load(source: str, options: ReadOptions) -> bytes:
     """The bytes of a path or http(s) URL, within ``options.max_bytes``."""
     if not is_url(source):
         return read_file(source, options.max_bytes)
-    fetch = options.fetch or functools.partial(fetch_url, max_bytes=options.max_bytes)
+    fetch = fetcher_for(options)
     try:
         data = fetch(source)
     except IngestError:
@@ -71,14 +71,16 @@ def read_input(
     max_bytes: int = DEFAULT_MAX_BYTES,
     fetch: Fetcher | None = None,
     follow_links: bool = True,
+    allow_private_urls: bool = False,
 ) -> list[Document]:
     """The Documents of one path or URL, or ``IngestError`` when none can be read.
 
     A feed entry or JSONL line that fails while others succeed is logged as a warning and left
     out; use ``read_all`` to get those failures as results. ``published`` is the fallback
-    publication date for documents whose metadata has none.
+    publication date for documents whose metadata has none. URLs on loopback, private or
+    other non-public addresses are refused unless ``allow_private_urls``.
     """
-    options = ReadOptions(published, max_bytes, fetch, follow_links)
+    options = ReadOptions(published, max_bytes, fetch, follow_links, allow_private_urls)
     documents: list[Document] = []
     errors: list[IngestError] = []
     for result in iter_input(source, options):
@@ -100,6 +102,7 @@ def read_all(
     max_bytes: int = DEFAULT_MAX_BYTES,
     fetch: Fetcher | None = None,
     follow_links: bool = True,
+    allow_private_urls: bool = False,
 ) -> Iterator[ReadResult]:
     """Read every input that ``paths`` expands to (``iter_inputs``), one result per Document or
     failure, in order. Never raises for a bad input: its error is a result and reading goes on.
@@ -107,7 +110,7 @@ def read_all(
     A reader raising something other than ``IngestError`` is a bug; it is logged with its
     traceback and reported as this input's failure rather than ending a long batch.
     """
-    options = ReadOptions(published, max_bytes, fetch, follow_links)
+    options = ReadOptions(published, max_bytes, fetch, follow_links, allow_private_urls)
     for source in iter_inputs(paths):
         try:
             yield from iter_input(source, options)

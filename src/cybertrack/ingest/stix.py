@@ -22,11 +22,17 @@ STIX is already structured, so nothing here runs text extraction: the reader ret
 
 References across files are resolved when the files are read together (``StixImporter``, or
 ``read_stix_files``), which is how ``cybertrack ingest`` reads the ``.json`` inputs of a batch.
+
+Every object is checked first (``stix_check``): one whose properties that we read have the
+wrong type (``"name": 123``, ``"aliases": "APT1"``, a ``null``) is refused as
+``file.json#<id>: reason`` and the other objects are still read. A fault while mapping the
+objects that the checks did not foresee is reported as each file's failure, never the batch's.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -43,6 +49,7 @@ from cybertrack.export.stix_ext import (
 from cybertrack.ingest.base import ReadOptions, ReadResult
 from cybertrack.ingest.detect import decode_text, extension, is_url, looks_like_stix
 from cybertrack.ingest.paths import read_file
+from cybertrack.ingest.stix_check import problem
 from cybertrack.ingest.stix_native import Native, Text, paragraph
 from cybertrack.model import (
     Claim,
@@ -61,6 +68,7 @@ from cybertrack.model import (
 KNOWN_PRODUCERS: dict[str, tuple[str, str]] = {
     "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5": ("The MITRE Corporation", "tracker"),
 }
+log = logging.getLogger(__name__)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*--[0-9a-fA-F-]{36}$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"(])")
 _EVENTS = ("campaign", "incident")
@@ -127,17 +135,35 @@ class StixImporter:
     def __init__(self) -> None:
         self.objects: dict[str, dict[str, Any]] = {}
         self.origin: dict[str, str] = {}
+        self.refused: list[IngestError] = []
 
     def add(self, objects: Sequence[dict[str, Any]], source: str) -> None:
-        """Keep each object, the most recently modified version where an id repeats."""
+        """Keep each well-typed object, the most recently modified version where an id
+        repeats; refuse the others (``refused``), each with its reason."""
         for obj in objects:
+            why = problem(obj)
+            if why:
+                self.refused.append(IngestError(f"{source}#{obj['id']}", f"refused: {why}"))
+                continue
             old = self.objects.get(obj["id"])
             if old is None or str(obj.get("modified", "")) >= str(old.get("modified", "")):
                 self.objects[obj["id"]] = obj
                 self.origin[obj["id"]] = source
 
     def results(self) -> Iterator[ReadResult]:
-        for label, ex in self.extractions():
+        """The refused objects' errors, then one result per document."""
+        for error in self.refused:
+            yield ReadResult.fail(error)
+        try:
+            done = self.extractions()
+        except Exception as exc:  # a shape the checks did not foresee: a bug, not the batch's
+            log.exception("bug while mapping STIX objects")
+            why = (f"could not be mapped ({type(exc).__name__}: {exc}); please report this "
+                   "bug")
+            for source in dict.fromkeys(self.origin.values()):
+                yield ReadResult.fail(IngestError(source, why))
+            return
+        for label, ex in done:
             yield ReadResult(label, ex.document, None, ex)
 
     def extractions(self) -> list[tuple[str, Extraction]]:

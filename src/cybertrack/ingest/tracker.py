@@ -7,8 +7,12 @@ one knowledge base. Every claim points at a line of the document, which holds th
 and description followed by one line per coded field ("Sponsor: ...", "Response: ..."), so even
 a coded fact traces to a document and a span.
 
-Bad rows (unreadable dates, columns shifted by the export) are reported as ``TrackerProblem``
-and skipped; the rest of the file is still read.
+Bad rows (unreadable dates, columns shifted by the export, a row with fewer or more cells than
+the header) are reported as ``TrackerProblem`` naming the row and its line, and skipped; the
+rest of the file is still read. A file that cannot be read at all (missing, over the size
+limit, binary, no tracker header) is one ``IngestError`` naming it. CSV that the parser gives
+up on (a cell over ``csv.field_size_limit``) ends the file at that row, reported as a problem;
+the rows before it stand.
 
 CFR (``Title,Date,Affiliations,Description,Response,Victims,Sponsor,Type,Category,
 Sources_1,Sources_2,Sources_3``), per row:
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -47,6 +52,9 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from cybertrack.errors import IngestError
+from cybertrack.ingest.base import DEFAULT_MAX_BYTES, check_max_bytes
+from cybertrack.ingest.detect import decode_text
+from cybertrack.ingest.paths import read_file
 from cybertrack.model import (
     Claim,
     Claimant,
@@ -91,10 +99,16 @@ _AFFILIATION_PREFIX = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class TrackerProblem:
-    """A row that was skipped, and why (``row`` counts data rows from 1)."""
+    """A row that was skipped, and why (``row`` counts data rows from 1; ``line`` is the
+    file's line where the row ends, 0 when unknown)."""
 
     row: int
     reason: str
+    line: int = 0
+
+    def where(self) -> str:
+        """"row 4 (line 5)": how a person finds the row in the file."""
+        return f"row {self.row}" + (f" (line {self.line})" if self.line else "")
 
 
 class _Lines:
@@ -117,33 +131,51 @@ class _Lines:
         return "\n".join(self.parts)
 
 
-def read_tracker(path: Path, kind: str, ref: Reference | None = None
-                 ) -> Iterator[Extraction | TrackerProblem]:
-    """Each row of a tracker CSV as an Extraction, or the problem that made it unreadable."""
+def read_tracker(path: Path, kind: str, ref: Reference | None = None, *,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Extraction | TrackerProblem]:
+    """Each row of a tracker CSV as an Extraction, or the problem that made it unreadable;
+    ``IngestError`` naming ``path`` when the file as a whole cannot be read."""
     if kind not in TRACKERS:
         raise IngestError(str(path),
                           f"unknown tracker {kind!r}; choose one of {', '.join(TRACKERS)}")
+    check_max_bytes(max_bytes)
     ref = ref or load_reference()
+    text = decode_text(read_file(str(path), max_bytes), str(path))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        handle = path.open(encoding="utf-8", errors="replace", newline="")
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot read tracker file: {exc.strerror or exc}") from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        reader.fieldnames = header
-        needed = CFR_COLUMNS[:9] if kind == "cfr" else EUREPOC_REQUIRED
-        missing = [c for c in needed if c not in header]
-        if missing:
-            raise IngestError(str(path), f"not a {kind} tracker CSV: missing column(s) "
-                              f"{', '.join(missing)}; found {', '.join(header) or 'no header'}")
-        read_row = _cfr_row if kind == "cfr" else _eurepoc_row
-        for n, row in enumerate(reader, 1):
-            clean = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-            try:
-                yield read_row(n, clean, ref, str(path))
-            except _BadRow as exc:
-                yield TrackerProblem(n, str(exc))
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise IngestError(str(path), f"not a {kind} tracker CSV: unreadable header ({exc})"
+                          ) from None
+    needed = CFR_COLUMNS[:9] if kind == "cfr" else EUREPOC_REQUIRED
+    missing = [c for c in needed if c not in header]
+    if missing:
+        shown = ", ".join(h[:40] for h in header[:20]) or "no header"
+        raise IngestError(str(path), f"not a {kind} tracker CSV: missing column(s) "
+                          f"{', '.join(missing)}; found {shown}")
+    read_row = _cfr_row if kind == "cfr" else _eurepoc_row
+    n = 0
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            yield TrackerProblem(n + 1, f"not readable as CSV ({exc}); the rest of the file "
+                                        "is not read", reader.line_num)
+            return
+        if cells is None:
+            return
+        if not cells or not any(c.strip() for c in cells):
+            continue  # a blank line
+        n += 1
+        if len(cells) != len(header):
+            yield TrackerProblem(n, f"has {len(cells)} of the header's {len(header)} columns "
+                                    "(cut short or shifted?)", reader.line_num)
+            continue
+        clean = {k: v.strip() for k, v in zip(header, cells, strict=True)}
+        try:
+            yield read_row(n, clean, ref, str(path))
+        except _BadRow as exc:
+            yield TrackerProblem(n, str(exc), reader.line_num)
 
 
 class _BadRow(ValueError):
