@@ -25,6 +25,12 @@ lint: setup
 test: lint
 	$(BIN)/pytest
 
+# The reader fuzzers with 50x the examples CI runs (tests/test_fuzz_readers.py), still
+# reproducible; FUZZ_SCALE=200 for longer, CYBERTRACK_FUZZ_SEED=1 for new random inputs each run.
+FUZZ_SCALE ?= 50
+fuzz: setup
+	CYBERTRACK_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest tests/test_fuzz_readers.py
+
 bench: setup
 	$(BIN)/python bench/ingest_speed.py
 	$(BIN)/python bench/reference_speed.py
