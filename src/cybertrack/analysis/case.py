@@ -5,20 +5,27 @@ untied (``incident_id`` None) belongs to the case when its document reports no i
 the group, so there is only one event it can be about; such claims are marked ``tied=False``
 and the reports say so. An untied response dated before the event began is history, not part
 of the case.
+
+Curation by hand (``store.curation``) is applied here, so every view built on a case shows
+it: claims a person rejected are set apart (``rejected``: listed, never assessed); targets and
+a date set by hand replace what extraction read on that incident record (``curated`` says
+which, by whom and why).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from cybertrack.analysis.sources import SourcedClaim, sourced
-from cybertrack.model import Incident
+from cybertrack.model import Incident, PartialDate
 from cybertrack.reference import Reference
 from cybertrack.resolve.groups import IncidentGroup, incident_group
 from cybertrack.store import Store
 from cybertrack.store.analytics import DocumentInfo
+from cybertrack.store.curation import Curation, curations
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,21 @@ class Case:
     targets: tuple[str, ...]
     kinds: tuple[str, ...]
     title: str
+    #: Claims a person rejected: shown as rejected, left out of the assessment.
+    rejected: tuple[SourcedClaim, ...] = ()
+    #: Curation of the group's incidents and claims, by record id.
+    curated: Mapping[str, Curation] = field(default_factory=dict)
+
+    @property
+    def date_by_hand(self) -> PartialDate | None:
+        """The date a person set on one of the group's incidents (the narrowest)."""
+        dates = [c.date for c in self.curated.values() if c.date is not None]
+        return min(dates, key=lambda d: (d.end - d.start, d.start)) if dates else None
+
+    @property
+    def rejected_incidents(self) -> tuple[Curation, ...]:
+        return tuple(c for c in self.curated.values()
+                     if c.record_kind == "incident" and c.rejected)
 
     @property
     def incidents(self) -> tuple[Incident, ...]:
@@ -53,7 +75,25 @@ def load_case(store: Store, incident_id: str, ref: Reference | None = None) -> C
     return case_of_group(store, group, ref)
 
 
+def _curated_group(store: Store, group: IncidentGroup
+                   ) -> tuple[IncidentGroup, dict[str, Curation]]:
+    """The group with targets and dates set by hand applied to its incident records."""
+    marks = curations(store, "incident", group.ids)
+    if not any(c.targets is not None or c.date is not None for c in marks.values()):
+        return group, marks
+    fixed = []
+    for inc in group.incidents:
+        c = marks.get(inc.id)
+        if c is not None and c.targets is not None:
+            inc = replace(inc, targets=c.targets)
+        if c is not None and c.date is not None:
+            inc = replace(inc, time=c.date)
+        fixed.append(inc)
+    return replace(group, incidents=tuple(fixed)), marks
+
+
 def case_of_group(store: Store, group: IncidentGroup, ref: Reference | None = None) -> Case:
+    group, marks = _curated_group(store, group)
     ids = set(group.ids)
     doc_ids = group.document_ids
     tied = store.claims(incident_ids=list(ids))
@@ -85,7 +125,14 @@ def case_of_group(store: Store, group: IncidentGroup, ref: Reference | None = No
     claims = sourced([*tied, *extra], documents, targets, untied=frozenset(untied_ids), ref=ref)
     claims.sort(key=lambda s: (s.when.start if s.when else dt.date.max, s.claim.document_id,
                                s.claim.sentence.start))
+    claim_marks = curations(store, "claim", [s.claim.id for s in claims])
+    marks.update(claim_marks)
+    rejected = tuple(s for s in claims if s.claim.id in claim_marks
+                     and claim_marks[s.claim.id].rejected)
+    if rejected:
+        gone = {s.claim.id for s in rejected}
+        claims = [s for s in claims if s.claim.id not in gone]
     title = next((t for t in titles if t), group.incidents[0].sentence[:80])
     return Case(group, tuple(claims), tuple(documents[d] for d in doc_ids if d in documents),
-                targets, kinds, title)
+                targets, kinds, title, rejected, marks)
 

@@ -144,7 +144,7 @@ def response_steps(claims: Sequence[SourcedClaim], start: PartialDate | None,
 def chain(assessment: Assessment, ref: Reference | None = None) -> Chain:
     """The incident -> attributions -> denials -> responses chain of an assessed case."""
     case = assessment.case
-    start = assessment.incident_date.date
+    start = case.date_by_hand or assessment.incident_date.date
     if start is None:
         times = [i.time for i in case.incidents if i.time is not None]
         start = min(times, key=lambda d: (d.end - d.start, d.start)) if times else None

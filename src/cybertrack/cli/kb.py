@@ -16,6 +16,7 @@ from cybertrack.cli.base import (
     fail,
     resolve_db,
 )
+from cybertrack.cli.curate import incident_app
 
 link_app = typer.Typer(help="Incident links: which reports, across documents, are one event.",
                        no_args_is_help=True)
@@ -109,29 +110,31 @@ def link_reset_command(link_id: Annotated[str, typer.Argument(
     _set_link(link_id, "proposed", db, by)
 
 
-@app.command("incident")
+@incident_app.command("show")
 def incident_command(
     incident_id: Annotated[str, typer.Argument(
         help="Incident id or unique prefix (any report of the event; see `cybertrack "
-        "incidents`).")],
+        "incidents`), or a search term: one matching event is shown, several are listed "
+        "with their ids.")],
     db: DbOption = None,
     format: FormatOption = "text",
     out: OutOption = None,
     charts: ChartsOption = None,
 ) -> None:
     """One incident across every report: all claims with sources, the attribution assessment,
-    denials, and the responses that followed with lags in days."""
+    denials, and the responses that followed with lags in days (`cybertrack incident ID` is
+    short for this)."""
     from cybertrack.analysis import assess, chain, incident_timeline
+    from cybertrack.analysis.search import resolve_incident
     from cybertrack.reference import load_reference
     from cybertrack.report.charts import slug, timeline_chart
     from cybertrack.report.incident import incident_report
     from cybertrack.report.output import emit
-    from cybertrack.resolve.ids import find_incident
     from cybertrack.store import Store
 
     ref = load_reference()
     with Store.open(resolve_db(db)) as store:
-        full = find_incident(store, incident_id)
+        full = resolve_incident(store, incident_id, ref)
         assessment = assess(store, full, ref)
         report = incident_report(assessment, chain(assessment, ref), ref)
         emit(report, format, console, out=out, charts=charts, make_charts=lambda d: (
@@ -142,30 +145,49 @@ def incident_command(
 @app.command("incidents")
 def incidents_command(
     db: DbOption = None,
+    since: Annotated[str | None, typer.Option(
+        help="Only incidents dated on or after this day (2022-07-15, 2022-07 or 2022).",
+        show_default=False)] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Only incidents dated on or before this day (2022-07-15, 2022-07 or 2022).",
+        show_default=False)] = None,
+    kind: Annotated[str | None, typer.Option(
+        help="Only incidents of this kind (espionage, ddos, ransomware, destruction, ...).",
+        show_default=False)] = None,
+    sector: Annotated[str | None, typer.Option(
+        help="Only incidents against this sector (energy, government, ...).",
+        show_default=False)] = None,
     target: Annotated[str | None, typer.Option(
         help="Only incidents against this country (code or name).", show_default=False)] = None,
     attributed_to: Annotated[str | None, typer.Option(
-        help="Only incidents some source attributes to this state or actor.",
+        help="Only incidents some source attributes to this state or actor (asserted "
+        "attributions; a group's claim for itself is no attribution to its sponsor).",
         show_default=False)] = None,
+    source: Annotated[str | None, typer.Option(
+        help="Only incidents reported by a document whose publisher, title or address "
+        "contains this (any case): Reuters, cfr.org.", show_default=False)] = None,
+    all_records: Annotated[bool, typer.Option(
+        "--all", help="Include incident records rejected by hand.")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
 ) -> None:
-    """List incident records (one per report) to find the id for `cybertrack incident`."""
+    """List incident records (one per report) to find the id for `cybertrack incident`;
+    every filter given must hold. Dates and targets set by hand count."""
     from rich.table import Table
 
-    from cybertrack.analysis import resolve_subject
     from cybertrack.analysis.dates import human
+    from cybertrack.analysis.search import IncidentFilter, find_incidents
+    from cybertrack.cli.base import _partial_date
     from cybertrack.reference import load_reference
     from cybertrack.store import Store
 
     ref = load_reference()
+    wanted = IncidentFilter(
+        since=_partial_date(since, "--since").start if since else None,
+        until=_partial_date(until, "--until").end if until else None,
+        kind=kind, sector=sector, target=target, attributed_to=attributed_to, source=source,
+        include_rejected=all_records)
     with Store.open(resolve_db(db)) as store:
-        code = ref.country(target).code if target else None
-        incs = store.incidents(target=code)
-        if attributed_to:
-            subj = resolve_subject(store, attributed_to, ref)
-            keep = {r.incident_id for r in store.attribution_rows(
-                states=subj.states, actor_ids=subj.actor_ids, actor_names=subj.actor_names)}
-            incs = [i for i in incs if i.id in keep]
+        incs = find_incidents(store, wanted, ref)
         docs = store.documents_info({i.document_id for i in incs[:limit]})
     table = Table(title=f"{len(incs)} incident record(s)" + (
         f", first {limit}" if len(incs) > limit else ""), title_justify="left")

@@ -17,6 +17,7 @@ from cybertrack.gcpause import paused_gc
 from cybertrack.model import Claim, Document, Entity, Incident, Link
 from cybertrack.resolve.groups import incident_group
 from cybertrack.store import Store
+from cybertrack.store.curation import Curation, curations
 
 #: Claim kinds that name who did it (what ``--actor`` matches).
 ATTRIBUTING = ("attribution", "self-claim")
@@ -31,6 +32,9 @@ class Selection:
     claims: list[Claim]
     entities: dict[str, Entity] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
+    #: Curation by hand of the selected incidents and claims, by record id: a rejected
+    #: claim is exported marked as rejected, never silently dropped.
+    curated: dict[str, Curation] = field(default_factory=dict)
 
     def document_of(self, record_document_id: str) -> Document | None:
         return self.documents.get(record_document_id)
@@ -85,7 +89,9 @@ def _select(store: Store, incident_id: str | None, since: dt.date | None,
             or (link.kind == "actor" and link.a in entities and link.b in entities))
     ]
     links.sort(key=lambda link: link.id)
-    return Selection(documents, incidents, claims, entities, links)
+    curated = {**curations(store, "incident", [i.id for i in incidents]),
+               **curations(store, "claim", [c.id for c in claims])}
+    return Selection(documents, incidents, claims, entities, links, curated)
 
 
 def _attributed_incidents(store: Store, actor: str) -> set[str]:

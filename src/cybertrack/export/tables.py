@@ -68,6 +68,8 @@ TABLES: dict[str, list[Column]] = {
          "attribution, or the group's own claim)"),
         ("self_claimed_by", "list", "Groups that claimed the act for themselves"),
         ("linked_incidents", "list", "Incident ids a link says may be the same (not rejected)"),
+        ("curation", "str", "Decision by hand, if any: rejected/accepted, targets or date set "
+         "by hand, with who, when and why (cybertrack incident reject|accept|set)"),
         *_DOC,
     ],
     "claims": [
@@ -99,6 +101,8 @@ TABLES: dict[str, list[Column]] = {
         ("sentence_start", "int", "Character offset of the sentence in the document"),
         ("sentence_end", "int", "End offset of the sentence"),
         ("summary", "str", "One line: who claims what"),
+        ("curation", "str", "Decision by hand, if any: rejected (left out of assessments) or "
+         "accepted, with who, when and why (cybertrack claim reject|accept)"),
         *_DOC,
     ],
     "responses": [
@@ -185,7 +189,9 @@ def _incident(i: Incident, claims: list[Claim], linked: list[str], sel: Selectio
                                      if c.attributed_actor}),
         "self_claimed_by": sorted({c.attributed_actor or claimant_name(c.claimant)
                                    for c in own}),
-        "linked_incidents": sorted(set(linked)), **_doc(sel.document_of(i.document_id)),
+        "linked_incidents": sorted(set(linked)),
+        "curation": sel.curated[i.id].describe() if i.id in sel.curated else None,
+        **_doc(sel.document_of(i.document_id)),
     }
 
 
@@ -209,7 +215,9 @@ def _claim(c: Claim, sel: Selection) -> dict[str, Any]:
         **_dates("event_date", c.event_date), **_dates("claim_date", c.claim_date),
         "sentence": c.sentence_text, "sentence_start": c.sentence.start,
         "sentence_end": c.sentence.end,
-        "summary": claim_summary(c, doc.publisher if doc else None), **_doc(doc),
+        "summary": claim_summary(c, doc.publisher if doc else None),
+        "curation": sel.curated[c.id].describe() if c.id in sel.curated else None,
+        **_doc(doc),
     }
 
 

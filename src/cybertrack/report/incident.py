@@ -130,6 +130,10 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
                      f"{link.score:.2f} {link.status}" if link else "(root)"))
     overview.append(Table(("incident", "publisher", "published", "date", "targets", "kinds",
                            "link"), tuple(rows), "Reports of this incident"))
+    if case.curated:
+        overview.append(Para("Curated by hand: " + "; ".join(
+            f"{c.record_kind} {short(c.record_id)} {c.describe()}"
+            for c in case.curated.values()) + ".", "note"))
     if group.held_apart:
         overview.append(Para(
             f"{len(group.held_apart)} proposed link(s) were held apart because they would join "
@@ -181,14 +185,18 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
     accused = {c.claim.attributed_state for c in case.claims
                if c.claim.kind in ("attribution", "self-claim") and c.claim.attributed_state}
     claim_rows = tuple(
-        (human(s.when) + ("" if s.when_source == "event" else "*"), s.claim.kind,
+        (short(s.claim.id), human(s.when) + ("" if s.when_source == "event" else "*"),
+         s.claim.kind,
          f"{s.claimant} ({basis_text(s, accused)})", says(s, ref),
          s.source_label + ("" if s.tied else " [by document]"), s.claim.sentence_text)
-        for s in case.claims)
+        for s in case.claims) + tuple(
+        (short(s.claim.id), human(s.when), f"{s.claim.kind} (rejected)", f"{s.claimant} ({basis_text(s, accused)})",
+         case.curated[s.claim.id].describe(), s.source_label, s.claim.sentence_text)
+        for s in case.rejected)
     every: list[Para | Table] = [
         Para("* date of the statement or of publication, not of the event; [by document]: "
              "tied to the incident by its document, not by the extractor.", "note"),
-        Table(("date", "kind", "claimant", "says", "source", "sentence"), claim_rows,
+        Table(("id", "date", "kind", "claimant", "says", "source", "sentence"), claim_rows,
               wide=("sentence",))]
     data = {
         "incidents": [i.id for i in group.incidents],
@@ -212,10 +220,17 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
         },
         "chain": [step_data(s) for s in ch.steps],
         "claims": [claim_data(s) for s in case.claims],
+        "rejected_claims": [claim_data(s) for s in case.rejected],
+        "curation": [{"kind": c.record_kind, "id": c.record_id, "status": c.status,
+                      "targets": list(c.targets) if c.targets is not None else None,
+                      "date": _date(c.date), "by": c.by, "at": c.at, "why": c.why}
+                     for c in case.curated.values()],
     }
     return Report(f"Incident: {case.title}", (
         Section("Incident", tuple(overview)),
         Section("Attribution assessment", tuple(blocks)),
         Section("What followed", tuple(followed)),
-        Section(f"Every claim ({len(case.claims)})", tuple(every)),
+        Section(f"Every claim ({len(case.claims)}"
+                + (f", and {len(case.rejected)} rejected" if case.rejected else "") + ")",
+                tuple(every)),
     ), data)

@@ -1,6 +1,8 @@
 """Versioned schema migrations: numbered ``.sql`` files applied in order, once each.
 
-``migrations/NNNN_name.sql`` holds portable SQL (it runs unchanged on SQLite and PostgreSQL);
+``migrations/NNNN_name.sql`` holds portable SQL (it runs unchanged on SQLite and PostgreSQL),
+except after a line ``-- dialect: sqlite`` (or ``postgresql``), which runs on that database
+only, up to the next such line (``-- dialect: all`` returns to portable SQL);
 version N is the database after file N. The ``schema_version`` table records every file
 applied, with when. Opening a knowledge base applies the pending files in one transaction, so
 an upgrade either completes or leaves the old schema untouched; on PostgreSQL an advisory lock
@@ -25,6 +27,7 @@ from cybertrack.store.engine import write_connection
 from cybertrack.store.schema import schema_version
 
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_DIALECT = re.compile(r"^--\s*dialect:\s*([a-z]+)\s*$")
 #: Key of the PostgreSQL advisory lock held while migrating ("cybertrk" in ASCII).
 PG_LOCK_KEY = 0x6379626572747274 & 0x7FFFFFFFFFFFFFFF
 
@@ -37,9 +40,17 @@ class Migration:
     name: str
     sql: str
 
-    def statements(self) -> list[str]:
-        """The SQL split into statements (``--`` comments dropped; no ``;`` inside literals)."""
-        lines = [line.split("--", 1)[0] for line in self.sql.splitlines()]
+    def statements(self, dialect: str | None = None) -> list[str]:
+        """The SQL split into statements (``--`` comments dropped; no ``;`` inside literals);
+        with ``dialect``, the sections marked for another database left out (full-text
+        indexes have no portable SQL)."""
+        lines, keep = [], True
+        for line in self.sql.splitlines():
+            marked = _DIALECT.match(line.strip())
+            if marked:
+                keep = dialect is None or marked.group(1) in ("all", dialect)
+            elif keep:
+                lines.append(line.split("--", 1)[0])
         return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
@@ -91,7 +102,7 @@ def migrate(engine: Engine, *, target: int | None = None) -> list[int]:
         _check_not_newer(version, len(migrations), where)
         for mig in migrations[version:goal]:
             try:
-                for statement in mig.statements():
+                for statement in mig.statements(engine.dialect.name):
                     conn.exec_driver_sql(statement)
             except SQLAlchemyError as exc:
                 reason = getattr(exc, "orig", None) or exc

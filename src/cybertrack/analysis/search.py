@@ -1,0 +1,333 @@
+"""Finding incidents: full-text search, filters, and a search term where an id is expected.
+
+The functions here are what ``cybertrack search``, ``cybertrack incidents`` and ``cybertrack
+incident TERM`` call, and what a web front end would call:
+
+    >>> from cybertrack.analysis.search import search, find_incidents, IncidentFilter
+    >>> search(store, "Albania ransomware").incidents[0].incident_id
+    >>> find_incidents(store, IncidentFilter(kind="destruction", attributed_to="Iran"))
+    >>> resolve_incident(store, "HomeLand Justice")   # an id, a prefix, or a search term
+
+A search hit is an *event* (an incident group): reports of one event are listed once, with
+the report whose text matched best as its id. Actors are matched by name and alias (the
+knowledge base's own actors and the reference data), and the incidents attributed to a
+matched actor are hits too, so "Fancy Bear" finds what reports call APT28.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cybertrack.errors import CybertrackError, NotFoundError
+from cybertrack.model import Entity, Incident, PartialDate
+from cybertrack.reference import Reference, load_reference
+from cybertrack.store import Store
+from cybertrack.store.curation import rejected_ids
+from cybertrack.store.search import TextMatch, text_matches
+from cybertrack.vocab import INCIDENT_KINDS
+
+
+class AmbiguousSearchError(CybertrackError):
+    """A search term given where one incident is expected matches several events."""
+
+    def __init__(self, term: str, hits: list[SearchHit]) -> None:
+        shown = "\n".join(f"  {h.short_id}  {h.describe()}" for h in hits[:10])
+        more = f"\n  ... and {len(hits) - 10} more" if len(hits) > 10 else ""
+        super().__init__(f"{term!r} matches {len(hits)} incidents; give one of these ids:\n"
+                         f"{shown}{more}")
+        self.term = term
+        self.hits = hits
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One event whose reports (or claims about it) match, with why."""
+
+    incident_id: str
+    group_id: str
+    title: str
+    date: PartialDate | None
+    targets: tuple[str, ...]
+    kinds: tuple[str, ...]
+    matched: tuple[str, ...]
+    excerpt: str
+    reports: int
+    score: float
+    rejected: bool = False
+
+    @property
+    def short_id(self) -> str:
+        return self.incident_id.split("--", 1)[-1][:10]
+
+    def describe(self) -> str:
+        when = self.date.iso() if self.date else "undated"
+        return (f"{when}  {', '.join(self.targets) or '?'}  {self.title[:70]}"
+                + ("  [rejected]" if self.rejected else ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ActorHit:
+    """A threat actor whose name or an alias matches."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    sponsor: str | None
+    matched: str
+    incidents: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What ``search`` found: events (best first) and actors."""
+
+    query: str
+    incidents: tuple[SearchHit, ...]
+    actors: tuple[ActorHit, ...] = ()
+
+
+_WHAT = {"incident": "incident text", "claim": "a claim's sentence", "document": "title"}
+
+
+def _actor_hits(store: Store, query: str, ref: Reference) -> list[tuple[ActorHit, set[str]]]:
+    """Actors whose name or an alias contains the query (any case), with the ids of the
+    incidents some asserted claim attributes to them."""
+    key = " ".join(query.split()).casefold()
+    if len(key) < 3:
+        return []
+    found: dict[str, tuple[Entity | None, str, str, tuple[str, ...], str | None]] = {}
+    for e in store.entities("threat-actor"):
+        names = (e.name, *e.aliases)
+        hit = next((n for n in names if key in n.casefold()), None)
+        if hit:
+            found[e.id] = (e, hit, e.name, e.aliases, e.sponsor)
+    for entry in ref.entries("threat-actor"):
+        if entry.id in found:
+            continue
+        names = (entry.name, *entry.aliases)
+        hit = next((n for n in names if key in n.casefold()), None)
+        if hit:
+            found[entry.id] = (None, hit, entry.name, tuple(entry.aliases), entry.sponsor)
+    out = []
+    for actor_id, (_, hit, name, aliases, sponsor) in sorted(
+            found.items(), key=lambda kv: (kv[1][1].casefold() != key, kv[1][2])):
+        rows = store.attribution_rows(states=(), actor_ids=(actor_id,),
+                                      actor_names=(name, *aliases))
+        ids = {r.incident_id for r in rows if r.incident_id}
+        out.append((ActorHit(actor_id, name, aliases, sponsor, hit, len(ids)), ids))
+    return out[:20]
+
+
+def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None = None,
+           include_rejected: bool = False) -> SearchResult:
+    """Events whose titles or sentences match ``query`` (full text: every word, "phrases",
+    OR, -word), best first, and actors whose name or alias contains it, whose incidents are
+    hits as well. Rejected incidents are left out unless ``include_rejected``."""
+    from cybertrack.resolve.groups import ensure_groups
+
+    ref = ref or load_reference()
+    words = query.split()
+    if len(words) > 1 and not any(w == "OR" or w.startswith(("-", '"')) or '"' in w
+                                  for w in words):
+        return _all_words(store, query, words, limit, ref, include_rejected)
+    with store._read() as conn:
+        matches = text_matches(conn, query, limit=max(200, limit * 10))
+    actors = _actor_hits(store, query, ref)
+    # incident id -> (score, what matched, excerpt)
+    scored: dict[str, tuple[float, list[str], str]] = {}
+    untied_docs: dict[str, TextMatch] = {}
+    for m in matches:
+        if m.incident_id is None:
+            untied_docs.setdefault(m.document_id, m)
+            continue
+        _score(scored, m.incident_id, m.rank, _WHAT.get(m.kind, m.kind), m.excerpt)
+    if untied_docs:  # a title or untied claim: the document's incidents
+        for doc_id, m in untied_docs.items():
+            for inc in store.incidents(document_id=doc_id):
+                _score(scored, inc.id, m.rank * 0.9, _WHAT.get(m.kind, m.kind), m.excerpt)
+    for hit, ids in actors:
+        for iid in ids:
+            _score(scored, iid, 0.5, f"attributed to {hit.name}", "")
+    if not scored:
+        return SearchResult(query, (), tuple(a for a, _ in actors))
+    ensure_groups(store)
+    rejected = set() if include_rejected else rejected_ids(store, "incident")
+    incidents = {i.id: i for i in store.incidents_by_id(scored) if i.id not in rejected}
+    groups = store.incident_groups_of(incidents)
+    events: dict[str, list[Incident]] = {}
+    for iid, inc in incidents.items():
+        g = groups.get(iid)
+        events.setdefault(g.group_id if g else iid, []).append(inc)
+    hits = []
+    for gid, members in events.items():
+        best = max(members, key=lambda i: (scored[i.id][0], i.id))
+        score, matched, excerpt = scored[best.id]
+        total = sum(scored[i.id][0] for i in members)
+        hits.append(SearchHit(
+            best.id, gid, best.title or best.sentence[:80], best.time,
+            tuple(dict.fromkeys(t for i in members for t in i.targets)),
+            tuple(dict.fromkeys(k for i in members for k in i.kinds)),
+            tuple(dict.fromkeys(w for i in members for w in scored[i.id][1])),
+            excerpt or best.sentence[:160], len(members), total, best.id in rejected))
+    hits.sort(key=lambda h: (-h.score, h.incident_id))
+    return SearchResult(query, tuple(hits[:limit]), tuple(a for a, _ in actors))
+
+
+def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Reference,
+               include_rejected: bool) -> SearchResult:
+    """Plain words: an event matches when each word is found somewhere in it (any of its
+    reports or claims, or, for a country's name or demonym, among its targets), not
+    necessarily in one sentence: "ransomware Albania" finds the attack whose title says
+    Albanian and whose vendor report says ransomware."""
+    per_word = []
+    for w in words:
+        found = {h.group_id: h for h in search(store, w, limit=1000, ref=ref,
+                                               include_rejected=include_rejected).incidents}
+        try:
+            code = ref.country(w).code
+        except CybertrackError:
+            code = None
+        kind = w.casefold() if w.casefold() in INCIDENT_KINDS else None
+        if code is not None or kind is not None:  # a target country, or an incident kind
+            ids = [i.id for i in (store.incidents(target=code) if code else find_incidents(
+                store, IncidentFilter(kind=kind, include_rejected=include_rejected), ref))]
+            groups = store.incident_groups_of(ids)
+            for inc in store.incidents_by_id(ids):
+                gid = groups[inc.id].group_id if inc.id in groups else inc.id
+                if gid not in found:
+                    found[gid] = SearchHit(inc.id, gid, inc.title or inc.sentence[:80],
+                                           inc.time, inc.targets, inc.kinds,
+                                           (f"target {code}" if code else f"kind {kind}",),
+                                           inc.sentence[:160], 1, 0.1)
+        per_word.append(found)
+    common = set(per_word[0]).intersection(*per_word[1:])
+    hits = []
+    for gid in common:
+        parts = [f[gid] for f in per_word]
+        best = max(parts, key=lambda h: h.score)
+        hits.append(SearchHit(
+            best.incident_id, gid, best.title, best.date,
+            tuple(dict.fromkeys(t for h in parts for t in h.targets)),
+            tuple(dict.fromkeys(k for h in parts for k in h.kinds)),
+            tuple(dict.fromkeys(m for h in parts for m in h.matched)), best.excerpt,
+            max(h.reports for h in parts), sum(h.score for h in parts), best.rejected))
+    hits.sort(key=lambda h: (-h.score, h.incident_id))
+    actors = _actor_hits(store, query, ref)
+    return SearchResult(query, tuple(hits[:limit]), tuple(a for a, _ in actors))
+
+
+def _score(scored: dict[str, tuple[float, list[str], str]], iid: str, rank: float,
+           what: str, excerpt: str) -> None:
+    old = scored.get(iid)
+    if old is None:
+        scored[iid] = (rank, [what], excerpt)
+        return
+    matched = old[1] if what in old[1] else [*old[1], what]
+    scored[iid] = (old[0] + rank, matched, old[2] or excerpt)
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    """What ``find_incidents`` keeps (every filter given must hold). ``since``/``until`` keep
+    incidents whose time overlaps [since, until] (undated ones left out when either is given);
+    ``kind`` and ``sector`` match the incident's own lists (any case); ``target`` a country
+    (code, name, demonym, capital); ``attributed_to`` a state or an actor (asserted
+    attributions only, by any source); ``source`` the reporting document's publisher, title
+    or address (a case-insensitive part of it)."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    kind: str | None = None
+    sector: str | None = None
+    target: str | None = None
+    attributed_to: str | None = None
+    source: str | None = None
+    include_rejected: bool = False
+
+
+def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None
+                   ) -> list[Incident]:
+    """Incident records (one per report) matching every filter in ``f``, earliest first.
+    Targets and dates set by hand (``cybertrack incident set``) count instead of the
+    extracted ones; rejected incidents are left out unless ``f.include_rejected``."""
+    from cybertrack.analysis.reach import resolve_subject
+    from cybertrack.store.curation import curations
+
+    ref = ref or load_reference()
+    code = ref.country(f.target).code if f.target else None
+    marks = curations(store, "incident")
+    hand = {i for i, c in marks.items() if c.targets is not None or c.date is not None}
+    incs = store.incidents(target=code, since=f.since, until=f.until)
+    if hand:  # records whose hand-set targets or date may now match, or no longer match
+        have = {i.id for i in incs}
+        incs += [i for i in store.incidents_by_id(hand - have)]
+        incs = [_as_curated(i, marks.get(i.id)) for i in incs]
+        incs = [i for i in incs if (code is None or code in i.targets)
+                and (f.since is None or (i.time is not None and i.time.end >= f.since))
+                and (f.until is None or (i.time is not None and i.time.start <= f.until))]
+        incs.sort(key=lambda i: (i.time is None, i.time.start if i.time else dt.date.max,
+                                 i.id))
+    if not f.include_rejected:
+        incs = [i for i in incs if not (i.id in marks and marks[i.id].rejected)]
+    if f.kind:
+        k = f.kind.casefold()
+        incs = [i for i in incs if k in {x.casefold() for x in i.kinds}]
+    if f.sector:
+        s = f.sector.casefold()
+        incs = [i for i in incs if any(s in x.casefold() for x in i.sectors)]
+    if f.attributed_to:
+        subj = resolve_subject(store, f.attributed_to, ref)
+        dropped = rejected_ids(store, "claim")
+        keep = {r.incident_id for r in store.attribution_rows(
+            states=subj.states, actor_ids=subj.actor_ids, actor_names=subj.actor_names)
+            if r.claim_id not in dropped and not (  # a group's own claim names no sponsor
+                r.kind == "self-claim" and subj.kind == "state"
+                and r.attributed_actor_id not in subj.actor_ids)}
+        incs = [i for i in incs if i.id in keep]
+    if f.source:
+        needle = f.source.casefold()
+        docs = store.documents_info({i.document_id for i in incs})
+        incs = [i for i in incs if i.document_id in docs and any(
+            needle in (x or "").casefold() for x in (
+                docs[i.document_id].publisher, docs[i.document_id].title,
+                docs[i.document_id].source))]
+    return incs
+
+
+def _as_curated(inc: Incident, mark: object) -> Incident:
+    from dataclasses import replace
+
+    from cybertrack.store.curation import Curation
+
+    if not isinstance(mark, Curation):
+        return inc
+    if mark.targets is not None:
+        inc = replace(inc, targets=mark.targets)
+    if mark.date is not None:
+        inc = replace(inc, time=mark.date)
+    return inc
+
+
+# --- a search term where an id is expected -------------------------------------------------
+
+
+def resolve_incident(store: Store, term: str, ref: Reference | None = None) -> str:
+    """The incident id for ``term``: a full id or unique prefix, else the one event a search
+    for it finds. Several events raise ``AmbiguousSearchError`` listing them; none,
+    ``NotFoundError``."""
+    from cybertrack.resolve.ids import find_incident
+
+    try:
+        return find_incident(store, term)
+    except NotFoundError:
+        pass
+    found = search(store, term, limit=50, ref=ref).incidents
+    if not found:
+        raise NotFoundError("incident (id or search term)", term)
+    if len(found) > 1:
+        raise AmbiguousSearchError(term, list(found))
+    return found[0].incident_id

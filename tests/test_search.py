@@ -1,0 +1,116 @@
+"""Search and filters: full text (SQLite FTS5, PostgreSQL tsvector), actor aliases, filters on
+`incidents`, and a search term where an incident id is expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cybertrack.analysis.search import (
+    AmbiguousSearchError,
+    IncidentFilter,
+    find_incidents,
+    resolve_incident,
+    search,
+)
+from cybertrack.cli import app
+from cybertrack.errors import NotFoundError
+from cybertrack.resolve import link_all
+from cybertrack.store import Store
+from cybertrack.store.search import fts5_query
+from kb_factory import MANDIANT, albania_reports, report, say
+
+
+def _load(store: Store) -> str:
+    exs = albania_reports()
+    exs.append(report(9, publisher="Baltic Test", published="2021-03-02", targets=("EE",),
+                      when="2021-02-20", kinds=("ddos",), title="Estonian banks knocked offline",
+                      claims=(say("attribution", "Mandiant linked the outage to Test Kitten.",
+                                  MANDIANT, attributed_actor="Test Kitten",
+                                  attributed_actor_id="actor:test-kitten"),)))
+    store.bulk_add(exs)
+    link_all(store)
+    return exs[0].incidents[0].id
+
+
+def test_full_text_finds_one_event_per_group(store: Store) -> None:
+    iid = _load(store)
+    found = search(store, "severed diplomatic ties").incidents
+    assert len(found) == 1  # four reports of one event, listed once
+    assert found[0].group_id == store.incident_groups_of([iid])[iid].group_id
+    assert search(store, "banks").incidents[0].title == "Estonian banks knocked offline"
+    assert search(store, "bank").incidents  # stemmed on both databases
+    assert search(store, "nothing-like-this-anywhere").incidents == ()
+
+
+def test_words_may_come_from_different_reports_and_kinds(store: Store) -> None:
+    _load(store)
+    (hit,) = search(store, "ddos Estonia").incidents
+    assert hit.targets == ("EE",)
+    assert search(store, "ddos Albania").incidents == ()
+
+
+def test_actor_alias_finds_its_incidents(store: Store) -> None:
+    _load(store)
+    result = search(store, "TK-1")  # the actor's alias, never written in the reports
+    assert [a.name for a in result.actors] == ["Test Kitten"]
+    assert [h.targets for h in result.incidents] == [("EE",)]
+
+
+def test_search_index_follows_ingest(store: Store) -> None:
+    _load(store)
+    store.add_extraction(report(11, publisher="Late Test", published="2023-01-01",
+                                targets=("LT",), title="Lithuanian pipeline sabotage"))
+    assert search(store, "pipeline").incidents[0].targets == ("LT",)
+
+
+def test_filters(store: Store) -> None:
+    _load(store)
+    assert {i.targets for i in find_incidents(store, IncidentFilter(kind="ddos"))} == {("EE",)}
+    assert len(find_incidents(store, IncidentFilter(target="Albania"))) == 4
+    assert find_incidents(store, IncidentFilter(attributed_to="Test Kitten"))[0].targets == (
+        "EE",)
+    iran = find_incidents(store, IncidentFilter(attributed_to="Iran"))
+    # the Albania reports, and Estonia through Test Kitten (an actor Iran sponsors)
+    assert {i.targets for i in iran} == {("AL",), ("EE",)}
+    assert [i.targets for i in find_incidents(store, IncidentFilter(source="baltic"))] == [
+        ("EE",)]
+    assert find_incidents(store, IncidentFilter(since=dt.date(2022, 1, 1),
+                                                until=dt.date(2022, 12, 31), kind="ddos")) == []
+
+
+def test_a_search_term_where_an_id_is_expected(store: Store) -> None:
+    iid = _load(store)
+    assert resolve_incident(store, iid.split("--")[1][:10]) == iid
+    assert resolve_incident(store, "Estonian banks") != iid
+    with pytest.raises(AmbiguousSearchError, match="matches 2 incidents"):
+        resolve_incident(store, "cyberattack")
+    with pytest.raises(NotFoundError):
+        resolve_incident(store, "zzzzqqq")
+
+
+def test_fts5_query_quotes_what_a_person_types() -> None:
+    assert fts5_query('iran "foreign ministry" OR tehran -nato') == (
+        '"iran" AND ("foreign ministry" OR "tehran") NOT "nato"')
+    assert fts5_query("AND* NEAR(") == '"AND" AND "NEAR"'
+    assert fts5_query("--") == ""
+
+
+def test_cli_search_and_filters(tmp_path: Path) -> None:
+    db = str(tmp_path / "kb.db")
+    with Store.open(db) as kb:
+        _load(kb)
+    run = CliRunner().invoke
+    r = run(app, ["search", "Estonian banks", "--db", db])
+    assert r.exit_code == 0 and "Estonian banks" in r.output, r.output
+    r = run(app, ["incidents", "--db", db, "--kind", "ddos", "--since", "2021",
+                  "--source", "Baltic"])
+    assert r.exit_code == 0 and "1 incident record(s)" in r.output, r.output
+    r = run(app, ["incident", "cyberattack", "--db", db])
+    assert r.exit_code == 1
+    for cmd in (["search"], ["incidents"]):
+        r = run(app, [*cmd, "--help"])
+        assert r.exit_code == 0 and "Usage" in r.output
