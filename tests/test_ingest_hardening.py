@@ -292,6 +292,23 @@ def test_address_policy(address: str, why: str | None) -> None:
     assert address_refusal(address) == why
 
 
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "127.1", "017700000001",
+                                  "[::ffff:127.0.0.1]", "[::1]"])
+def test_other_spellings_of_loopback_are_refused(host: str) -> None:
+    """The check is on resolved addresses, not on the text of the URL."""
+    with pytest.raises(IngestError, match="loopback address; pass --allow-private-urls"):
+        fetch_url(f"http://{host}/", 1000)
+
+
+def test_the_address_connected_to_is_checked_again() -> None:
+    """A name that resolved to a public address for the first check and to a private one for
+    the connection (DNS rebinding) meets the same check where the socket is made."""
+    guard = _Download("https://news.example/a", allow_private=False, deadline=5)
+    with pytest.raises(IngestError, match="127.0.0.1 is a loopback address"):
+        guard.connect(("127.0.0.1", 9), 1.0)
+    assert guard.watched == []
+
+
 def test_non_http_urls_are_refused() -> None:
     for url in ("file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/"):
         with pytest.raises(IngestError, match="only http and https"):
