@@ -103,8 +103,8 @@ def ingest_command(
         help="Read PATHS as incident-tracker CSV files instead: 'cfr' (CFR Cyber Operations "
         "Tracker export) or 'eurepoc' (EuRepoC dataset CSV). Rows become claims whose "
         "claimant is the tracker. A file that cannot be read is reported on one line and "
-        "the other files are still stored; bad rows (short, shifted, undated) are reported "
-        "with their row and line and skipped.",
+        "the other files are still stored; bad rows (cut short, shifted, an unreadable date) "
+        "are reported with their row and line and skipped.",
         show_default=False)] = None,
     link: Annotated[bool, typer.Option(
         help="Link the new documents' incidents to reports of the same events already "
