@@ -2,17 +2,20 @@
 
 The one place where ``ingest/``, ``extract/`` and ``store/`` meet. Each document is committed on
 its own, so a crash or ``kill -9`` loses at most the document in flight and a rerun skips what is
-already stored (documents are identified by the hash of their text). A bad input is reported and
-the batch goes on.
+already stored (documents are identified by the hash of their text), extracting only documents
+stored without extraction or by an older extractor. A bad input, and any failure to extract or
+store one document, is reported with its name and the batch goes on. Linking is the caller's
+next step (``resolve.link_pending``): each stored document waits for it in ``pending_links``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from cybertrack.errors import CybertrackError, IngestError
-from cybertrack.extract import extract_document, headline_text
+from cybertrack.errors import CybertrackError, ExtractionError, IngestError
+from cybertrack.extract import DEFAULT_MAX_CHARS, extract_document, headline_text
 from cybertrack.ingest import ReadOptions, ReadResult, iter_input, iter_inputs
 from cybertrack.ingest.stix import is_stix_file, read_stix_files
 from cybertrack.model import Document, Extraction, PartialDate, document_id
@@ -36,8 +39,12 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     incidents: int = 0
     claims: int = 0
-    #: Ids of the documents this batch added (what incremental incident linking looks at).
+    #: Ids of the documents this batch added or re-extracted.
     new_documents: list[str] = field(default_factory=list)
+    #: Documents stored earlier without extraction (or by an older extractor), extracted now.
+    reextracted: int = 0
+    #: Documents whose text was longer than ``max_chars``: (source, what was extracted).
+    truncated: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -45,7 +52,8 @@ class IngestSummary:
 
 
 Event = Callable[[str, str, str], None]
-"""Progress callback: (status, source, detail) with status new | unchanged | failed | input."""
+"""Progress callback: (status, source, detail) with status new | reextracted | unchanged |
+failed | truncated (extraction stopped at ``max_chars``) | input."""
 
 
 def prepare(document: Document) -> Document:
@@ -56,6 +64,22 @@ def prepare(document: Document) -> Document:
     return replace(document, text=text, id=document_id(text))
 
 
+Extractor = Callable[[Document, int], Extraction]
+"""What extracts one document, given it and the cap on characters to read."""
+Checkpoint = Callable[[str], None]
+"""Called with the name of each point a batch passes: ``document:written:N`` inside the
+transaction of the Nth document this run stores, ``document:stored:N`` once it committed.
+Tests pass one that kills the process there; it is a parameter, never a global."""
+
+
+def needs_extraction(stored_version: str) -> bool:
+    """Whether a document stored with ``stored_version`` gets extracted by a normal ingest:
+    one stored without extraction (``--no-extract``: "") or by an older text extractor
+    (a number other than ``EXTRACTOR_VERSION``). Structured and tracker records never."""
+    return stored_version == "" or (stored_version.isdigit()
+                                    and stored_version != EXTRACTOR_VERSION)
+
+
 def ingest_paths(
     store: Store,
     paths: Sequence[str],
@@ -64,18 +88,36 @@ def ingest_paths(
     max_bytes: int | None = None,
     extract: bool = True,
     ner: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
     on_event: Event | None = None,
+    checkpoint: Checkpoint | None = None,
+    extractor: Extractor | None = None,
     allow_private_urls: bool = False,
 ) -> IngestSummary:
     """Read, extract and store everything ``paths`` expands to (folders, globs, URLs).
 
+    Extraction reads at most ``max_chars`` characters of a document (the stored text keeps the
+    rest; the document records where it stopped and the batch reports it as truncated). Any
+    failure reading, extracting or storing one input or document is that one's failure,
+    reported with its name; the batch goes on. ``extractor`` replaces the pipeline (tests,
+    other extractors): it is given the document and ``max_chars``.
+
     URLs on loopback, private or other non-public addresses are refused unless
     ``allow_private_urls`` (``ingest.net``)."""
+    if max_chars < 1:
+        raise ExtractionError(f"--max-chars {max_chars}: the cap on characters extracted per "
+                              "document must be at least 1 (default 2000000)")
     options = ReadOptions(published=published, allow_private_urls=allow_private_urls
                           ) if max_bytes is None else ReadOptions(
         published=published, max_bytes=max_bytes, allow_private_urls=allow_private_urls)
     summary = IngestSummary()
     emit = on_event or (lambda status, source, detail: None)
+
+    def pipeline(document: Document, max_chars: int) -> Extraction:
+        return extract_document(document, ner=ner, max_chars=max_chars)
+
+    run = _Run(store, summary, emit, extract=extract, extractor=extractor or pipeline,
+               max_chars=max_chars, checkpoint=checkpoint)
     sources = list(iter_inputs(paths))
     # STIX files are read together, so references across files resolve (ingest/stix.py).
     stix = [s for s in sources if is_stix_file(s, options.max_bytes)]
@@ -90,50 +132,120 @@ def ingest_paths(
             summary.failed.append((exc.source, exc.reason))
             emit("failed", exc.source, exc.reason)
             continue
+        except Exception as exc:  # a reader's bug must not end the batch
+            reason = f"cannot be read: {_what(exc)}"
+            summary.failed.append((source, reason))
+            emit("failed", source, reason)
+            continue
         for result in results:
-            _one(store, result, summary, emit, extract=extract, ner=ner)
+            run.one(result)
     for source in stix:
         summary.inputs += 1
         emit("input", source, "")
     for result in read_stix_files(stix, options) if stix else ():
-        _one(store, result, summary, emit, extract=extract, ner=ner)
+        run.one(result)
     return summary
 
 
-def _one(store: Store, result: ReadResult, summary: IngestSummary, emit: Event, *,
-         extract: bool, ner: bool) -> None:
-    if result.error is not None or result.document is None:
-        reason = result.error.reason if result.error else "no document"
-        summary.failed.append((result.source, reason))
-        emit("failed", result.source, reason)
-        return
-    summary.read += 1
-    structured = result.extraction
-    document = prepare(result.document) if structured is None else structured.document
-    if store.has_document(document.id):
-        summary.unchanged += 1
-        emit("unchanged", result.source, document.id)
-        return
-    try:
-        if structured is not None:
-            ex, version = structured, STRUCTURED_VERSION
+def _what(exc: BaseException) -> str:
+    """An exception in one line: its type and first line of message, and the same of the
+    exception that caused it (spaCy wraps a component's error in its own)."""
+    text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    line = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    cause = exc.__cause__
+    return line if cause is None or cause is exc else f"{line}, caused by {_what(cause)}"
+
+
+@dataclass
+class _Run:
+    """One batch's settings and counters: stores each read result as ``one`` document."""
+
+    store: Store
+    summary: IngestSummary
+    emit: Event
+    extract: bool
+    extractor: Extractor
+    max_chars: int
+    checkpoint: Checkpoint | None
+
+    def one(self, result: ReadResult) -> None:
+        summary, emit = self.summary, self.emit
+        if result.error is not None or result.document is None:
+            reason = result.error.reason if result.error else "no document"
+            summary.failed.append((result.source, reason))
+            emit("failed", result.source, reason)
+            return
+        summary.read += 1
+        structured = result.extraction
+        document = prepare(result.document) if structured is None else structured.document
+        try:
+            stored = self.store.stored_extractor_version(document.id)
+        except CybertrackError as exc:
+            summary.failed.append((result.source, str(exc)))
+            emit("failed", result.source, str(exc))
+            return
+        redo = (stored is not None and structured is None and self.extract
+                and needs_extraction(stored))
+        if stored is not None and not redo:
+            summary.unchanged += 1
+            emit("unchanged", result.source, document.id)
+            return
+        truncated = (structured is None and self.extract
+                     and len(document.text) > self.max_chars)
+        extracted_chars = self.max_chars if truncated else None
+        try:
+            if structured is not None:
+                ex, version = structured, STRUCTURED_VERSION
+            elif self.extract:
+                ex = self.extractor(document, self.max_chars)
+                version = EXTRACTOR_VERSION
+            else:
+                ex, version = Extraction(document), ""
+        except CybertrackError as exc:
+            summary.failed.append((result.source, str(exc)))
+            emit("failed", result.source, str(exc))
+            return
+        except Exception as exc:  # one document's extraction must never end the batch
+            reason = (f"extraction failed ({_what(exc)}); the document was not stored, the "
+                      "batch went on (please report this input)")
+            summary.failed.append((result.source, reason))
+            emit("failed", result.source, reason)
+            return
+        n = summary.new + summary.reextracted + 1
+        written = None if self.checkpoint is None else functools.partial(
+            self.checkpoint, f"document:written:{n}")
+        try:
+            if redo:
+                new = self.store.replace_extraction(
+                    ex, extractor_version=version, replaceable=needs_extraction,
+                    extracted_chars=extracted_chars, before_commit=written)
+            else:
+                new = self.store.add_extraction(ex, extractor_version=version,
+                                                extracted_chars=extracted_chars,
+                                                before_commit=written)
+        except CybertrackError as exc:
+            summary.failed.append((result.source, str(exc)))
+            emit("failed", result.source, str(exc))
+            return
+        if not new:
+            summary.unchanged += 1
+            emit("unchanged", result.source, document.id)
+            return
+        if self.checkpoint is not None:
+            self.checkpoint(f"document:stored:{n}")
+        if redo:
+            summary.reextracted += 1
         else:
-            ex = extract_document(document, ner=ner) if extract else Extraction(document)
-            version = EXTRACTOR_VERSION if extract else ""
-        new = store.add_extraction(ex, extractor_version=version)
-    except CybertrackError as exc:
-        summary.failed.append((result.source, str(exc)))
-        emit("failed", result.source, str(exc))
-        return
-    if new:
-        summary.new += 1
+            summary.new += 1
         summary.new_documents.append(document.id)
         summary.incidents += len(ex.incidents)
         summary.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
-        emit("new", result.source, document.id)
-    else:
-        summary.unchanged += 1
-        emit("unchanged", result.source, document.id)
+        emit("reextracted" if redo else "new", result.source, document.id)
+        if truncated:
+            detail = (f"only the first {self.max_chars:,} of {len(document.text):,} characters "
+                      "were extracted (--max-chars)")
+            summary.truncated.append((result.source, detail))
+            emit("truncated", result.source, detail)
 
 
 def ingest_extractions(store: Store, extractions: Iterable[Extraction],

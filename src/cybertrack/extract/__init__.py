@@ -19,6 +19,7 @@ from spacy.language import Language
 
 from cybertrack.errors import EvalError
 from cybertrack.extract.assemble import to_extraction
+from cybertrack.extract.chunks import CHUNK_CHARS, chunk_bounds, merge_chunks
 from cybertrack.extract.gold import to_gold
 from cybertrack.extract.pipeline import build_pipeline, get_pipeline, make_doc
 from cybertrack.model import Document, Extraction, PartialDate
@@ -29,17 +30,35 @@ def _published(doc: Document) -> dt.date | None:
     return doc.published.end if doc.published else None
 
 
-def extract_document(document: Document, nlp: Language | None = None, *, ner: bool = False
+#: Default cap on the characters of one document that extraction reads (``--max-chars``);
+#: the stored text keeps the rest. Two million characters is a 600-page report.
+DEFAULT_MAX_CHARS = 2_000_000
+
+
+def extract_document(document: Document, nlp: Language | None = None, *, ner: bool = False,
+                     max_chars: int | None = None, chunk_chars: int = CHUNK_CHARS,
                      ) -> Extraction:
-    """Everything the pipeline finds in one document."""
+    """Everything the pipeline finds in one document, or in its first ``max_chars``
+    characters. A text longer than ``chunk_chars`` is extracted in chunks
+    (``extract/chunks.py``), so any length works and memory stays bounded by the chunk."""
     nlp = nlp or get_pipeline(ner)
-    doc = nlp(make_doc(nlp, document.text, _published(document)))
-    return to_extraction(doc, document, load_reference())
+    text = document.text if max_chars is None else document.text[:max(0, max_chars)]
+    ref = load_reference()
+    if len(text) <= chunk_chars:
+        return to_extraction(nlp(make_doc(nlp, text, _published(document))), document, ref)
+    parts = []
+    for start, end in chunk_bounds(text, chunk_chars):
+        doc = nlp(make_doc(nlp, text[start:end], _published(document)))
+        parts.append((start, to_extraction(doc, document, ref)))
+        del doc  # one chunk's tokens in memory at a time
+    return merge_chunks(parts)
 
 
 def extract_documents(documents: Iterable[Document], nlp: Language | None = None, *,
-                      ner: bool = False, batch_size: int = 32) -> Iterator[Extraction]:
-    """Extract a stream of documents (``nlp.pipe`` batches them)."""
+                      ner: bool = False, batch_size: int = 32, max_chars: int | None = None,
+                      ) -> Iterator[Extraction]:
+    """Extract a stream of documents (``nlp.pipe`` batches them; a document longer than one
+    chunk goes through ``extract_document`` on its own)."""
     nlp = nlp or get_pipeline(ner)
     ref = load_reference()
     pending: list[Document] = []
@@ -51,6 +70,11 @@ def extract_documents(documents: Iterable[Document], nlp: Language | None = None
         pending.clear()
 
     for document in documents:
+        if len(document.text) > CHUNK_CHARS or (
+                max_chars is not None and len(document.text) > max_chars):
+            yield from flush()
+            yield extract_document(document, nlp, max_chars=max_chars)
+            continue
         pending.append(document)
         if len(pending) >= batch_size:
             yield from flush()
@@ -97,6 +121,6 @@ def predict_records(records: Sequence[dict[str, Any]], base_dir: Path, ner: bool
 
 
 __all__ = [
-    "build_pipeline", "extract_document", "extract_documents", "headline_text",
+    "DEFAULT_MAX_CHARS", "build_pipeline", "extract_document", "extract_documents", "headline_text",
     "predict_records", "record_document", "to_gold",
 ]

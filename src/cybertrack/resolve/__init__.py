@@ -19,10 +19,10 @@ from cybertrack.resolve.groups import (
     refresh_groups,
     review,
 )
-from cybertrack.resolve.linker import LinkSummary, link_all, link_id, link_new
+from cybertrack.resolve.linker import LinkSummary, link_all, link_id, link_new, link_pending
 
 __all__ = [
     "GROUP_THRESHOLD", "LINK_FLOOR", "IncidentFeatures", "IncidentGroup", "LinkSummary",
     "cluster", "ensure_groups", "incident_group", "link_all", "link_id", "link_new",
-    "refresh_groups", "review", "score_pair",
+    "link_pending", "refresh_groups", "review", "score_pair",
 ]

@@ -119,7 +119,14 @@ def group_date(members: list[Incident], docs: Mapping[str, DocumentInfo]) -> Par
 def refresh_groups(store: Store, incident_ids: Iterable[str] | None = None, *,
                    threshold: float = GROUP_THRESHOLD) -> int:
     """Recompute and store the groups of the link components holding ``incident_ids`` (all
-    incidents when None); returns how many incidents were written."""
+    incidents when None); returns how many incidents were written. Reading the links,
+    computing and writing is done under ``Store.linking_lock``: two linkers interleaving would
+    each write groups computed without the other's links."""
+    with store.linking_lock():
+        return _refresh_groups(store, incident_ids, threshold)
+
+
+def _refresh_groups(store: Store, incident_ids: Iterable[str] | None, threshold: float) -> int:
     links: dict[tuple[str, str], Link] = {}
     if incident_ids is None:
         incidents = {i.id: i for i in store.incidents()}

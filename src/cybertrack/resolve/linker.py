@@ -1,11 +1,13 @@
 """Find incidents from different documents that report the same event, and store the links.
 
 Two modes share one scoring (``features.score_pair``):
-- ``link_new(store, document_ids)`` runs after an ingest: only the new documents' incidents are
-  compared, each against candidates sharing a target country and a compatible date window,
-  fetched with indexed queries, so the cost grows with the batch, not with the knowledge base
-  (an undated incident is searched for over the year before its document's publication; stored
-  undated incidents are found only by ``link_all``);
+- ``link_new(store, document_ids)`` runs after an ingest (``link_pending``: every document
+  still waiting for it): only those documents' incidents are compared, each against candidates
+  sharing a target country and a compatible date window, fetched with indexed queries, so the
+  cost grows with the batch, not with the knowledge base. The window is the rule ``link_all``
+  sweeps by (own intervals within ``MAX_GAP_DAYS``; an undated incident lies in the year
+  before its document's publication), so both modes find the same pairs whatever the order
+  documents arrived in;
 - ``link_all(store)`` compares everything (``cybertrack link build --all``): incidents are
   bucketed by target country and swept in date order, so only plausible pairs are scored.
 
@@ -17,7 +19,7 @@ they touched (``groups.refresh_groups``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cybertrack.model import Incident, Link, PartialDate, stable_id
@@ -26,12 +28,14 @@ from cybertrack.resolve.features import (
     MAX_GAP_DAYS,
     IncidentFeatures,
     score_pair,
-    window,
 )
 from cybertrack.resolve.groups import refresh_groups
 from cybertrack.store import Store
+from cybertrack.store.store import UNDATED_SPAN_DAYS
 
 MADE_BY = "cybertrack.resolve.linker/1"
+#: ``link_pending`` links a backlog longer than this with one ``link_all`` pass.
+FULL_PASS_ABOVE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,41 +70,77 @@ def _features(store: Store, incidents: Iterable[Incident]) -> dict[str, Incident
                                       origin=origins.get(i.document_id)) for i in incs}
 
 
-def link_new(store: Store, document_ids: Iterable[str]) -> LinkSummary:
-    """Link the incidents of ``document_ids`` to every compatible incident already stored."""
+Checkpoint = Callable[[str], None]
+"""Called with the name of each point a linking run passes ("linking:links-stored",
+"linking:groups-stored"); tests pass one that kills the process there."""
+
+
+def link_new(store: Store, document_ids: Iterable[str], *,
+             checkpoint: Checkpoint | None = None) -> LinkSummary:
+    """Link the incidents of ``document_ids`` to every compatible incident already stored,
+    then mark the documents linked (``Store.clear_pending_links``).
+
+    A pair is compared when the two share a target country and their own intervals (the date,
+    else the year before publication) lie within ``MAX_GAP_DAYS`` of each other: the rule
+    ``link_all`` sweeps by, which does not depend on which of the two was stored first. (It
+    once searched only from the new incident, with a narrower window for undated ones, and
+    never found stored undated incidents: a batch split by a kill, or a later ``link build``,
+    then found links the uninterrupted run had not.)"""
+    doc_ids = list(dict.fromkeys(document_ids))
     new: list[Incident] = []
-    for doc_id in dict.fromkeys(document_ids):
+    for doc_id in doc_ids:
         new.extend(store.incidents(document_id=doc_id))
     if not new:
+        store.clear_pending_links(doc_ids)
         return LinkSummary(0, 0, 0, 0)
     published = {k: v.published for k, v in
                  store.documents_info(i.document_id for i in new).items()}
+    slack = dt.timedelta(days=MAX_GAP_DAYS)
     candidates: dict[str, Incident] = {}
     wanted: dict[str, set[str]] = {}
     for inc in new:
-        span = window(inc.time, published.get(inc.document_id))
+        span = own_span(inc.time, published.get(inc.document_id))
         if span is None:
             continue
-        for country in inc.targets:
-            for cand in store.incidents(target=country, since=span[0], until=span[1]):
+        for country in dict.fromkeys(inc.targets):
+            for cand in store.incidents_near(country, span[0] - slack, span[1] + slack):
                 if cand.document_id != inc.document_id:
                     candidates[cand.id] = cand
                     wanted.setdefault(inc.id, set()).add(cand.id)
     feats = _features(store, [*new, *candidates.values()])
     links: dict[str, Link] = {}
-    scored = 0
+    scored: set[tuple[str, str]] = set()
     for inc in new:
         for cid in sorted(wanted.get(inc.id, ())):
-            if cid == inc.id:
+            pair_key = (inc.id, cid) if inc.id < cid else (cid, inc.id)
+            if cid == inc.id or pair_key in scored:
                 continue
-            scored += 1
-            pair = score_pair(feats[inc.id], feats[cid])
+            scored.add(pair_key)
+            pair = score_pair(feats[pair_key[0]], feats[pair_key[1]])
             if pair is not None and pair.score >= LINK_FLOOR:
                 link = make_link(inc.id, cid, pair.score, pair.reasons)
                 links[link.id] = link
     added = store.add_links(links.values()) if links else 0
+    _passed(checkpoint, "linking:links-stored")
     refresh_groups(store, [i.id for i in new])
-    return LinkSummary(len(new), scored, len(links), added)
+    _passed(checkpoint, "linking:groups-stored")
+    store.clear_pending_links(doc_ids)
+    return LinkSummary(len(new), len(scored), len(links), added)
+
+
+def link_pending(store: Store, *, checkpoint: Checkpoint | None = None) -> LinkSummary:
+    """Link every document still waiting for it (``Store.pending_link_documents``): the
+    documents an ingest just stored, and those a killed or ``--no-link`` run left unlinked.
+    A backlog of more than ``FULL_PASS_ABOVE`` documents is cheaper as one ``link_all``."""
+    pending = store.pending_link_documents()
+    if len(pending) > FULL_PASS_ABOVE:
+        return link_all(store)
+    return link_new(store, pending, checkpoint=checkpoint)
+
+
+def _passed(checkpoint: Checkpoint | None, point: str) -> None:
+    if checkpoint is not None:
+        checkpoint(point)
 
 
 def link_all(store: Store) -> LinkSummary:
@@ -114,7 +154,7 @@ def link_all(store: Store) -> LinkSummary:
     spans: dict[str, tuple[dt.date, dt.date]] = {}
     buckets: dict[str, list[str]] = {}
     for inc in incidents:
-        span = _own_span(inc.time, published.get(inc.document_id))
+        span = own_span(inc.time, published.get(inc.document_id))
         if span is None or not inc.targets:
             continue
         got = keys.get(inc.id, empty)
@@ -147,14 +187,16 @@ def link_all(store: Store) -> LinkSummary:
     for start in range(0, len(batch), 5000):
         added += store.add_links(batch[start:start + 5000])
     refresh_groups(store)
+    store.clear_pending_links({i.document_id for i in incidents})
     return LinkSummary(len(feats), len(seen), len(links), added)
 
 
-def _own_span(time: PartialDate | None, published: PartialDate | None
-              ) -> tuple[dt.date, dt.date] | None:
-    """The interval an incident is swept by: its date, else the year before publication."""
+def own_span(time: PartialDate | None, published: PartialDate | None
+             ) -> tuple[dt.date, dt.date] | None:
+    """The interval an incident is swept by: its date, else the year before publication
+    (``Store.incidents_near`` selects by the same rule)."""
     if time is not None:
         return time.start, time.end
     if published is not None:
-        return published.end - dt.timedelta(days=366), published.end
+        return published.end - dt.timedelta(days=UNDATED_SPAN_DAYS), published.end
     return None

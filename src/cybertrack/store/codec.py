@@ -84,14 +84,15 @@ def strings(raw: str | None) -> tuple[str, ...]:
 # --- documents, entities, mentions ------------------------------------------------------------
 
 
-def document_row(doc: Document, *, extractor_version: str, ingested_at: str) -> dict[str, Any]:
+def document_row(doc: Document, *, extractor_version: str, ingested_at: str,
+                 extracted_chars: int | None = None) -> dict[str, Any]:
     return {
         "id": doc.id, "text": doc.text, "source": doc.source, "media_type": doc.media_type,
         "title": doc.title, "publisher": doc.publisher, "author": doc.author,
         **partial_date_columns("published", doc.published),
         "retrieved": doc.retrieved, "language": doc.language, "reliability": doc.reliability,
         "external_id": doc.external_id, "ingested_at": ingested_at,
-        "extractor_version": extractor_version,
+        "extractor_version": extractor_version, "extracted_chars": extracted_chars,
     }
 
 

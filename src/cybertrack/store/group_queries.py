@@ -45,6 +45,7 @@ from cybertrack.store.summary import (
     refresh_facts,
     subject_rows,
     unique_chunks,
+    upsert,
 )
 
 if TYPE_CHECKING:
@@ -155,8 +156,11 @@ class GroupQueries:
             values = [{"incident_id": r.incident_id, "group_id": r.group_id,
                        "group_start": r.group_start, "group_year": r.group_year,
                        "destructive": int(r.destructive)} for r in rows]
+            # an upsert: a concurrent writer may have stored a row of the same incident since
+            # the delete above (PostgreSQL, READ COMMITTED: it was a duplicate key error)
+            rows_in = upsert(conn, g, ("group_id", "group_start", "group_year", "destructive"))
             for start in range(0, len(values), CHUNK):
-                conn.execute(g.insert(), values[start:start + CHUNK])
+                conn.execute(rows_in, values[start:start + CHUNK])
             refresh_facts(conn, None if replace_all else [r.incident_id for r in rows])
             mark_timeline_stale(conn, every_group=replace_all,
                                 group_ids=() if replace_all else {r.group_id for r in rows})

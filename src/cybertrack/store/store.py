@@ -9,7 +9,7 @@ by simply running it again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
@@ -27,13 +27,15 @@ from cybertrack.store import schema as t
 from cybertrack.store.analytics import AnalyticsQueries
 from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
 from cybertrack.store.migrations import current_version, migrate
-from cybertrack.store.search import index_extractions
+from cybertrack.store.rework import drop_records, linking_lock
 from cybertrack.store.summary import add_response_dates, mark_timeline_stale, refresh_facts
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
 
 LinkStatus = Literal["proposed", "accepted", "rejected"]
 LINK_KINDS = ("incident", "actor")
 LINK_STATUSES = ("proposed", "accepted", "rejected")
+#: An undated incident is taken to lie in this many days before its document's publication.
+UNDATED_SPAN_DAYS = 366
 #: Most ids put in one ``IN (...)`` list; stays far below SQLite's and PostgreSQL's limits.
 IN_CHUNK = 5000
 
@@ -145,18 +147,26 @@ class Store(AnalyticsQueries):
     def add_document(self, doc: Document, *, extractor_version: str = "") -> bool:
         return self.add_extraction(Extraction(doc), extractor_version=extractor_version)
 
-    def add_extraction(self, ex: Extraction, *, extractor_version: str = "") -> bool:
+    def add_extraction(self, ex: Extraction, *, extractor_version: str = "",
+                       extracted_chars: int | None = None,
+                       before_commit: Callable[[], None] | None = None) -> bool:
         """Store a document and everything extracted from it in one transaction. Returns False,
         writing nothing, if the document id is already stored. Entities in ``ex.entities`` are
         added only where their id is new: reference data loaded with ``upsert_entities`` is
-        never overwritten by what one document's extraction says."""
+        never overwritten by what one document's extraction says. A document with incidents is
+        marked as waiting for linking (``pending_link_documents``) in the same transaction.
+        ``extracted_chars`` records where extraction stopped on a text longer than its cap;
+        ``before_commit`` runs inside the transaction after the writes (tests kill there)."""
         doc_id = ex.document.id
         _validate(ex)
         try:
             with self._write(f"cannot add document {doc_id}", raw_integrity=True) as conn:
                 if _existing_ids(conn, [doc_id]):
                     return False
-                self._insert_extractions(conn, [ex], extractor_version)
+                self._insert_extractions(conn, [ex], extractor_version,
+                                         {doc_id: extracted_chars})
+                if before_commit is not None:
+                    before_commit()
         except IntegrityError as exc:
             if self.has_document(doc_id):
                 return False  # a concurrent writer stored it first; ours was rolled back
@@ -197,9 +207,11 @@ class Store(AnalyticsQueries):
 
     def _insert_extractions(
         self, conn: Connection, exs: Sequence[Extraction], extractor_version: str,
+        extracted_chars: Mapping[str, int | None] | None = None, *, with_documents: bool = True,
     ) -> None:
         if not exs:
             return
+        chars = extracted_chars or {}
         # Rows that concurrent writers may share (entities, documents, links) go in sorted by
         # id, so two writers always lock them in the same order and cannot deadlock.
         exs = sorted(exs, key=lambda ex: ex.document.id)
@@ -210,7 +222,9 @@ class Store(AnalyticsQueries):
                          [ents[k] for k in sorted(ents)])
         rows: list[tuple[Any, list[dict[str, Any]]]] = [
             (t.documents, [codec.document_row(ex.document, extractor_version=extractor_version,
-                                              ingested_at=now) for ex in exs]),
+                                              ingested_at=now,
+                                              extracted_chars=chars.get(ex.document.id))
+                           for ex in exs] if with_documents else []),
             (t.mentions, [codec.mention_row(m) for ex in exs for m in ex.mentions]),
             (t.incidents, [codec.incident_row(i) for ex in exs for i in ex.incidents]),
             (t.incident_targets, [r for ex in exs for i in ex.incidents
@@ -221,16 +235,80 @@ class Store(AnalyticsQueries):
             if values:
                 conn.execute(table.insert(), values)
         self._insert_links(conn, [link for ex in exs for link in ex.links])
+        pending = [{"document_id": ex.document.id} for ex in exs if ex.incidents]
+        if pending:
+            conn.execute(self._insert(t.pending_links).on_conflict_do_nothing(), pending)
         # Derived summaries, in this transaction: the new responses' dates, and the facts of
         # already grouped incidents that these documents' claims speak about (their own new
         # incidents get facts when they are grouped).
         add_response_dates(conn, [ex.document.id for ex in exs])
-        index_extractions(conn, exs)  # the text `cybertrack search` reads (store/search.py)
         own = {i.id for ex in exs for i in ex.incidents}
         others = {c.incident_id for ex in exs for c in ex.claims if c.incident_id} - own
         if others:
             refresh_facts(conn, others)
             mark_timeline_stale(conn, incident_ids=others)
+
+    def stored_extractor_version(self, doc_id: str) -> str | None:
+        """The ``extractor_version`` of a stored document, None when it is not stored (one
+        read deciding both "new?" and "extracted by this version?")."""
+        q = select(t.documents.c.extractor_version).where(t.documents.c.id == doc_id)
+        with self._read() as conn:
+            row = conn.execute(q).first()
+        return None if row is None else str(row[0] or "")
+
+    def replace_extraction(self, ex: Extraction, *, extractor_version: str,
+                           replaceable: Callable[[str], bool],
+                           extracted_chars: int | None = None,
+                           before_commit: Callable[[], None] | None = None) -> bool:
+        """Redo the records of a stored document whose ``extractor_version`` satisfies
+        ``replaceable`` (stored without extraction, or by an older extractor), in one
+        transaction; returns False, writing nothing, when it is not stored or no longer
+        replaceable (another writer got there first). See ``store/rework.py`` for what is
+        dropped and what is kept (links a person reviewed)."""
+        doc_id = ex.document.id
+        _validate(ex)
+        with self._write(f"cannot re-extract document {doc_id}") as conn:
+            d = t.documents.c
+            q = select(d.extractor_version).where(d.id == doc_id)
+            if conn.dialect.name == "postgresql":
+                q = q.with_for_update()
+            row = conn.execute(q).first()
+            if row is None or not replaceable(str(row[0] or "")):
+                return False
+            drop_records(conn, doc_id)
+            conn.execute(t.documents.update().where(d.id == doc_id).values(
+                extractor_version=extractor_version, extracted_chars=extracted_chars))
+            self._insert_extractions(conn, [ex], extractor_version, with_documents=False)
+            if before_commit is not None:
+                before_commit()
+        return True
+
+    # --- linking bookkeeping ------------------------------------------------------------------
+
+    def pending_link_documents(self) -> list[str]:
+        """Documents whose incidents are still to be linked (stored, but their linking never
+        committed: ``--no-link``, or a run killed before or while linking), in id order."""
+        p = t.pending_links.c
+        return [r["document_id"] for r in self._all(select(p.document_id).order_by(p.document_id))]
+
+    def clear_pending_links(self, doc_ids: Iterable[str]) -> None:
+        """Mark documents as linked (call once their linking has committed)."""
+        p = t.pending_links
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return
+        with self._write("cannot record linked documents") as conn:
+            for chunk in _chunks(ids, IN_CHUNK):
+                conn.execute(p.delete().where(p.c.document_id.in_(chunk)))
+
+    @contextmanager
+    def linking_lock(self) -> Iterator[None]:
+        """Hold the knowledge base's linking lock: linkers read links and incidents, compute
+        groups and write them, and two doing so at once could each write groups computed
+        without the other's links. PostgreSQL: a session advisory lock; SQLite: an exclusive
+        ``flock`` on ``<database>.link-lock`` (in-memory databases have one process)."""
+        with linking_lock(self._engine):
+            yield
 
     def document(self, doc_id: str) -> Document:
         row = self._one(select(t.documents).where(t.documents.c.id == doc_id), "document", doc_id)
@@ -313,6 +391,21 @@ class Store(AnalyticsQueries):
             q = q.where(i.time_start <= until)
         q = q.order_by(i.time_start.asc().nulls_last(), i.id).limit(limit)
         return [codec.row_to_incident(r) for r in self._all(q)]
+
+    def incidents_near(self, country: str, since: dt.date, until: dt.date) -> list[Incident]:
+        """Incidents against ``country`` whose own interval overlaps [since, until]: their
+        date, or for an undated one the year before its document's publication (what
+        ``resolve.link_all`` sweeps by). Undated incidents of undated documents never match."""
+        i, tg, d = t.incidents.c, t.incident_targets.c, t.documents.c
+        dated = (select(t.incidents).join(t.incident_targets, tg.incident_id == i.id)
+                 .where(tg.country == country, i.time_start <= until, i.time_end >= since))
+        undated = (select(t.incidents).join(t.incident_targets, tg.incident_id == i.id)
+                   .join(t.documents, d.id == i.document_id)
+                   .where(tg.country == country, i.time_start.is_(None),
+                          d.published_end >= since,
+                          d.published_end <= until + dt.timedelta(days=UNDATED_SPAN_DAYS)))
+        out = [codec.row_to_incident(r) for q in (dated, undated) for r in self._all(q)]
+        return sorted(out, key=lambda inc: inc.id)
 
     def claims(
         self, *, incident_ids: Sequence[str] | None = None, document_id: str | None = None,

@@ -37,7 +37,6 @@ from sqlalchemy import (
     case,
     delete,
     func,
-    insert,
     literal,
     select,
     true,
@@ -110,6 +109,7 @@ def _facts_of(incident_ids: Sequence[str] | None) -> Select[Any]:
     return q
 
 
+_FACT_KEY = ("incident_id", "country", "state", "actor_id", "actor_name", "source")
 _FACT_COLUMNS = ("incident_id", "country", "state", "actor_id", "actor_name", "source",
                  "by_claimant", "group_id", "group_start", "group_year", "destructive",
                  "targets", "kinds", "time_start", "time_end", "time_precision", "time_text")
@@ -119,13 +119,16 @@ def refresh_facts(conn: Connection, incident_ids: Iterable[str] | None) -> None:
     """Rewrite the ``attribution_facts`` rows of ``incident_ids`` (None: rebuild the table)
     from their claims and current group rows; incidents without a group row get none."""
     f = t.attribution_facts
+    # an upsert: a concurrent writer refreshing the same incident may insert the same keys
+    # between our delete and our insert (PostgreSQL, READ COMMITTED)
+    facts = upsert(conn, f, [c for c in _FACT_COLUMNS if c not in _FACT_KEY])
     if incident_ids is None:
         conn.execute(delete(f))
-        conn.execute(insert(f).from_select(_FACT_COLUMNS, _facts_of(None)))
+        conn.execute(facts.from_select(_FACT_COLUMNS, _facts_of(None)))
         return
     for chunk in unique_chunks(incident_ids):
         conn.execute(delete(f).where(f.c.incident_id.in_(chunk)))
-        conn.execute(insert(f).from_select(_FACT_COLUMNS, _facts_of(chunk)))
+        conn.execute(facts.from_select(_FACT_COLUMNS, _facts_of(chunk)))
 
 
 def add_response_dates(conn: Connection, document_ids: Iterable[str]) -> None:
@@ -139,7 +142,7 @@ def add_response_dates(conn: Connection, document_ids: Iterable[str]) -> None:
              .join(t.incidents, i.id == c.incident_id)
              .where(c.document_id.in_(chunk), c.kind == "response", c.action.is_not(None),
                     when.is_not(None), (i.time_start.is_(None)) | (when >= i.time_start)))
-        conn.execute(insert(t.response_dates).from_select(
+        conn.execute(upsert(conn, t.response_dates, ("action", "response_date")).from_select(
             ["claim_id", "action", "response_date"], q))
 
 
