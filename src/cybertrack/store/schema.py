@@ -321,6 +321,60 @@ pending_links = Table(
     Column("document_id", Text, ForeignKey("documents.id"), primary_key=True),
 )
 
+#: Every decision a person made about a claim or an incident (migration 0011), append-only:
+#: reject, accept, reset, or set a field (targets, date) by hand, with who, when and why.
+curation_events = Table(
+    "curation_events",
+    metadata,
+    Column("record_kind", Text, primary_key=True),
+    Column("record_id", Text, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("action", Text, nullable=False),
+    Column("field", Text),
+    Column("value", Text),
+    Column("made_by", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("why", Text, nullable=False),
+)
+
+#: What each curated record's events add up to now (derived from ``curation_events`` in the
+#: same transaction): status ``rejected``/``accepted`` or NULL, targets (JSON) and date (ISO
+#: interval) set by hand, and the last decision's who, when and why.
+curations = Table(
+    "curations",
+    metadata,
+    Column("record_kind", Text, primary_key=True),
+    Column("record_id", Text, primary_key=True),
+    Column("status", Text),
+    Column("targets", Text),
+    Column("date_value", Text),
+    Column("made_by", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("why", Text, nullable=False),
+    Index("ix_curations_status", "record_kind", "status"),
+)
+
+#: The text ``cybertrack search`` reads (migration 0011): one row per incident, claim and
+#: document title, written with the document. Indexed natively: FTS5 ``search_fts`` on SQLite,
+#: a GIN index on ``to_tsvector('english', body)`` on PostgreSQL (neither is declared here).
+search_text = Table(
+    "search_text",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("record_id", Text, nullable=False),
+    Column("document_id", Text, nullable=False),
+    Column("incident_id", Text),
+    Column("body", Text, nullable=False),
+    Index("ix_search_text_document_id", "document_id"),
+)
+
+#: Full-text objects over ``search_text`` that each database builds its own way (migration
+#: 0011) and so are not declared here: SQLite's FTS5 table (with its shadow tables, named after
+#: it) and PostgreSQL's GIN index.
+NATIVE_FTS_TABLE = "search_fts"
+NATIVE_FTS_INDEX = "ix_search_text_fts"
+
 #: Tables that ``Store.counts()`` reports, by the name it reports them under.
 COUNTED = {
     "documents": documents,

@@ -28,6 +28,7 @@ from cybertrack.store.analytics import AnalyticsQueries
 from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
 from cybertrack.store.migrations import current_version, migrate
 from cybertrack.store.rework import drop_records, linking_lock
+from cybertrack.store.search import index_extractions
 from cybertrack.store.summary import add_response_dates, mark_timeline_stale, refresh_facts
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
 
@@ -242,6 +243,7 @@ class Store(AnalyticsQueries):
         # already grouped incidents that these documents' claims speak about (their own new
         # incidents get facts when they are grouped).
         add_response_dates(conn, [ex.document.id for ex in exs])
+        index_extractions(conn, exs)  # the text `cybertrack search` reads (store/search.py)
         own = {i.id for ex in exs for i in ex.incidents}
         others = {c.incident_id for ex in exs for c in ex.claims if c.incident_id} - own
         if others:
