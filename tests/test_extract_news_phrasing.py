@@ -32,3 +32,48 @@ def test_summoned_ambassador_inside_the_cue() -> None:
     found = _responses("Germany summoned the Chinese ambassador over the espionage campaign.")
     assert [(c.action, c.actor_state, c.target_state) for c in found] == \
         [("summon-ambassador", "DE", "CN")]
+
+
+# ---- reported speech, short reports and dates (issue 13, items 4 and 5) ----------------------
+
+
+def _claims(text: str, published: dt.date = dt.date(2023, 5, 2)) -> list[ClaimDraft]:
+    nlp = get_pipeline()
+    doc = nlp(make_doc(nlp, text, published))
+    return list(doc._.ct_claims)
+
+
+def test_a_state_condemned_is_no_speaker() -> None:
+    found = _claims("Britain strongly condemned Russia's cyberattack against Estonia on Monday "
+                    "and said it had concluded that Moscow was behind the intrusion.")
+    claimants = {c.claimant.country for c in found if c.kind == "attribution" and c.claimant}
+    assert claimants == {"GB"}, found
+
+
+def test_a_day_after_dates_the_clause_it_opens() -> None:
+    # published on a Friday: the expulsion was the day before
+    found = _claims("Russian diplomats left Tallinn on Friday, a day after Estonia expelled "
+                    "them over the intrusion it blames on Moscow.", dt.date(2023, 5, 5))
+    expelled = [c for c in found if c.kind == "response" and c.action == "expel-diplomats"]
+    assert [(c.actor_state, c.target_state, c.event_date and c.event_date.iso())
+            for c in expelled] == [("EE", "RU", "2023-05-04")]
+
+
+def _incidents(text: str, published: dt.date) -> list[object]:
+    nlp = get_pipeline()
+    doc = nlp(make_doc(nlp, text, published))
+    return list(doc._.ct_incidents)
+
+
+def test_a_short_report_dates_its_event_by_the_event_phrase() -> None:
+    incs = _incidents("Moscow rejects Estonia's accusation\n\nMoscow on Tuesday rejected as "
+                      "baseless the claims that it was behind the March cyberattack on "
+                      "Estonian ministries.", dt.date(2023, 5, 2))
+    assert [(i.targets, i.time and i.time.iso()) for i in incs] == [(["EE"], "2023-03")]
+
+
+def test_the_state_cutting_ties_over_an_attack_is_its_victim() -> None:
+    incs = _incidents("Estonia is the first to cut ties over a cyberattack\n\nEstonia's break "
+                      "with Russia on Monday was a first, experts said.\n\nThe March 3 attack "
+                      "took down public services for days.", dt.date(2023, 5, 2))
+    assert [(i.targets, i.time and i.time.iso()) for i in incs] == [(["EE"], "2023-03-03")]

@@ -456,7 +456,35 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMatch]:
         if date is not None and date.text != span:
             date = PartialDate(date.start, date.end, date.precision, span)
         out.append(DateMatch(start, h.end, span, date, relation, h.offsets))
-    return out
+    return [_back_from_main(text, out, i) if m.date is None else m for i, m in enumerate(out)]
+
+
+def _back_from_main(text: str, found: list[DateMatch], i: int) -> DateMatch:
+    """"left on Thursday, a day after Albania expelled them": a relative phrase set after a
+    dated main clause, by a comma, dates the event of its own clause against that date, the
+    other way round ("a day after X" on Thursday: X was on Wednesday; "two days before X":
+    X is two days later). Other relative phrases are left to ``resolve_relative``."""
+    m = found[i]
+    prev = found[i - 1] if i else None
+    if prev is None or prev.date is None or prev.date.precision != "day" or \
+            m.offset_days is None or m.relation not in ("after", "before") or \
+            not _APPOSITION_GAP.fullmatch(text, prev.end, m.start) or \
+            not _CLAUSE_AFTER.match(text, m.end):
+        return m
+    lo, hi = m.offset_days
+    anchor = prev.date
+    if m.relation == "after":
+        start, end = anchor.start - dt.timedelta(days=hi), anchor.end - dt.timedelta(days=lo)
+    else:
+        start, end = anchor.start + dt.timedelta(days=lo), anchor.end + dt.timedelta(days=hi)
+    date = PartialDate(start, end, "day" if start == end else "range", m.text)
+    return DateMatch(m.start, m.end, m.text, date, None, None)
+
+
+#: Between a main clause's date and the relative phrase after it: a comma, nothing more.
+_APPOSITION_GAP = re.compile(r"\s*,\s*")
+#: After "a day after": a clause or noun phrase of its own (a word), not a sentence end.
+_CLAUSE_AFTER = re.compile(r"\s+[A-Za-z]")
 
 
 def resolve_relative(m: DateMatch, anchor: PartialDate) -> PartialDate:

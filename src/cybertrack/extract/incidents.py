@@ -220,7 +220,7 @@ def detect_incidents(
         named[sent.index] = chosen
         focus[sent.index] = salient
     if not incidents:
-        fallback = _document_incident(sentences, sector_res)
+        fallback = _document_incident(sentences, sector_res, dates)
         if fallback is not None:
             incidents.append(fallback)
             for i in fallback.sentences:
@@ -263,8 +263,9 @@ _PATCH_RE = compile_ci(r"\b(?:patch\w*|fix\w*|update[sd]?|vulnerabilit\w+|flaws?
                        r"warn\w*|advis\w+|tips?|how to)\b")
 
 
-def _document_incident(sentences: Sequence[Sentence],
-                       sector_res: Mapping[str, Pattern]) -> IncidentDraft | None:
+def _document_incident(sentences: Sequence[Sentence], sector_res: Mapping[str, Pattern],
+                       dates: Mapping[int, Sequence[DatedSpan]] | None = None
+                       ) -> IncidentDraft | None:
     """A report about a cyber operation whose sentences named none outright ("This threat
     actor targets governments in Asia and the United States"; "Radisson Rewards confirms data
     breach"): the document's own incident, its targets the states it names that are neither
@@ -287,6 +288,7 @@ def _document_incident(sentences: Sequence[Sentence],
     inc = IncidentDraft(index=0, anchor_sentence=first.index, anchor=(first.start, first.start),
                         trigger="", sentences=[s.index for s in cyber])
     named: list[str] = []
+    complaining: list[str] = []
     for sent in sentences:
         attackers = attacker_mentions(sent)
         _c, claimant_idx = claimant_of(sent)
@@ -299,14 +301,52 @@ def _document_incident(sentences: Sequence[Sentence],
             if i not in exclude and m.state and m.state not in named and \
                     not answered(sent.text, m.start - sent.start):
                 named.append(m.state)
+        if _COMPLAINT_RE.search(sent.text):
+            complaining.extend(s for s in _complainant(sent, attackers, claimant_idx)
+                               if s not in complaining)
     if not inc.targets and short:
-        # no state stands in a target position: the states a short report names that are
+        # no state stands in a target position: the state that cuts ties or sanctions "over a
+        # cyberattack" it names is its victim; else the states a short report names that are
         # neither operator nor source (a longer one names too many others)
-        inc.targets.extend(named)
+        inc.targets.extend(complaining or named)
+    inc.time = _event_date(cyber, dates or {})
     for sent in cyber:
         add_kinds(inc, sent.text)
         add_sectors(inc, sent.text, sector_res)
     return inc if inc.targets or inc.kinds or not short else None
+
+
+#: "cut ties over a cyberattack", "in response to the attack": a state answering an event.
+_COMPLAINT_RE = compile_ci(
+    r"\b(?:over|in response to|in retaliation for|because of|after|following|for)\s+"
+    r"(?:(?:a|an|the|its|this|that|last\s+\w+['’]s)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:cyber[- ]?)?(?:attacks?|hack\w*|intrusions?|breach\w*)\b")
+
+
+def _event_date(sentences: Sequence[Sentence], dates: Mapping[int, Sequence[DatedSpan]]
+                ) -> PartialDate | None:
+    """The date a report's event phrases carry ("the July 15 attack took down ...", "the
+    claims that Tehran was behind the July cyberattack"): a date that names the event, right
+    before its noun or after "the attack on/in", the most precise one found first."""
+    best: PartialDate | None = None
+    for sent in sentences:
+        for d in dates.get(sent.index, ()):
+            if d.relative or d.relation in ("since", "until"):
+                continue
+            s, e = d.start - sent.start, d.end - sent.start
+            if _EVENT_AFTER_DATE_RE.match(sent.text[e : e + 40]) or \
+                    _EVENT_BEFORE_DATE_RE.search(sent.text[max(0, s - 60) : s]):
+                best = _refine(best, d.date)
+    return best
+
+
+_EVENT_AFTER_DATE_RE = compile_ci(
+    r"\s*(?:[\w-]+\s+)?(?:cyber[- ]?)?(?:attacks?|cyberattacks?|hacks?|intrusions?|breach|"
+    r"incidents?|operations?)\b")
+_EVENT_BEFORE_DATE_RE = compile_ci(
+    r"\b(?:cyber[- ]?)?(?:attacks?|cyberattacks?|hacks?|intrusions?|breach(?:es)?|incidents?)"
+    r"\s+(?:(?:that|which)\s+(?:began|started|occurred|happened|took place)\s+)?"
+    r"(?:on|in)\s+(?:the\s+)?$")
 
 
 @per_document

@@ -142,13 +142,34 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
             m.kind != "country" or m.form not in ("demonym",)
             or _is_subject_demonym(text, m, sent)
         ) and (not _PREP_BEFORE_RE.search(text[max(0, s - 25) : s])
-               or _CLAUSE_AND_RE.search(text[max(0, s - 25) : s])):
+               or _CLAUSE_AND_RE.search(text[max(0, s - 25) : s])) and not (
+            m.kind == "country" and _object_state(text, s, m.end - sent.start)):
             best = i
     if best is not None:
         gap = text[sent.mentions[best].end - sent.start : verb]
         if len(gap) < 120 and not _SPEAKER_GAP_STOP_RE.search(gap):
             return best
     return None
+
+
+def _object_state(text: str, start: int, end: int) -> bool:
+    """A state named as what something is done to or owned by, never the one speaking: "The
+    United States condemned Iran's cyberattack ... and said": Iran is the object of a verb
+    ("condemned Iran") and owns a thing that cannot speak ("Iran's cyberattack", "Albania's
+    decision")."""
+    g = gate(text)
+    return bool(g.search(_OBJECT_AFTER_VERB_RE, text[max(0, start - 25) : start])
+                or g.match(_POSSESSED_THING_RE, text[end : end + 60]))
+
+
+#: A state right after a verb in the past ("condemned Iran", "blamed the ...") is its object.
+_OBJECT_AFTER_VERB_RE = compile_ci(r"\b\w+ed\s+(?:the\s+)?$")
+#: "Iran's cyberattack", "Albania's decision to": a possessive of a thing, not of a speaker.
+_POSSESSED_THING_RE = compile_ci(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:cyber[- ]?attacks?|attacks?|hack\w*|operations?|"
+    r"campaigns?|intrusions?|breach\w*|decision|role|involvement|accusations?|claims?|"
+    r"denials?|break|response|networks?|systems?|websites?|infrastructure|elections?|"
+    r"territory|behalf)\b")
 
 
 #: ", and the National Cyber Security Centre said": "and" after a comma opens a new clause.
