@@ -182,3 +182,18 @@ def _shipped_reference_only(monkeypatch: pytest.MonkeyPatch,
     `cybertrack reference update` copy in their home folder."""
     empty = tmp_path_factory.mktemp("no-user-reference")
     monkeypatch.setenv("CYBERTRACK_REFERENCE_DIR", str(empty))
+
+
+@pytest.fixture(scope="session")
+def demo_kb_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo knowledge base (the 17 sample articles, ingested and linked as `cybertrack
+    demo` does), built once per test session on SQLite. Tests that write copy it first
+    (``web_helpers.copy_kb``)."""
+    from cybertrack.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo-kb") / "demo.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CYBERTRACK_REFERENCE_DIR", str(tmp_path_factory.mktemp("no-user-ref")))
+        store, _ = build_demo(str(path))
+        store.close()
+    return path

@@ -6,10 +6,10 @@ are reported as they happen and make the exit status 2 once the batch is done.
 
 ``base`` holds the app and what every command shares; ``data`` the commands that bring data in
 and out (eval, ingest, extract, demo, reference data, export); ``kb`` those that read the
-knowledge base (links, incidents, reach, timelines, firsts).
+knowledge base (links, incidents, reach, timelines, firsts); ``web`` the web server (serve).
 """
 
-from cybertrack.cli import curate, data, kb  # noqa: F401  (each module registers its commands on app)
+from cybertrack.cli import curate, data, kb, web  # noqa: F401  (each module registers its commands on app)
 from cybertrack.cli.base import DbOption, app, console, err_console, fail, main, resolve_db
 from cybertrack.cli.data import eval_command
 
