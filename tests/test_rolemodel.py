@@ -14,9 +14,11 @@ from cybertrack.extract.pipeline import build_pipeline
 from cybertrack.extract.rolemodel import LABELS, WEIGHTS, RoleModel, load_model
 from cybertrack.model import Document
 from cybertrack.models import splits
+from cybertrack.models.data import CFR_GOLD
 
-needs_casie = pytest.mark.skipif(not (splits.CASIE / "annotation").is_dir(),
-                                 reason="the CASIE corpus (../shared/data/casie) is not here")
+needs_casie = pytest.mark.skipif(
+    not (splits.CASIE / "annotation").is_dir() or not CFR_GOLD.is_file(),
+    reason="the CASIE corpus (../shared/data/casie) or CFR (../shared/eval/cfr) is not here")
 
 
 def _targets_and_operators(text: str, mode: str = "both") -> tuple[set[str], set[str]]:
@@ -73,8 +75,8 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     from cybertrack.models.train_roles import build
 
     ids = splits.train_ids()[:40]
-    first = build(ids, tmp_path / "a.json", log=False)
-    second = build(ids, tmp_path / "b.json", log=False)
+    first = build(ids, tmp_path / "a.json", log=False, cfr=25)
+    second = build(ids, tmp_path / "b.json", log=False, cfr=25)
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     a = RoleModel.from_json(first)
     b = RoleModel.from_json(second)

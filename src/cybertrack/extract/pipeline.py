@@ -260,15 +260,18 @@ def _sentence_index(doc: Doc) -> Callable[[int], int]:
     return sentence_finder([s for s, _e in doc._.ct_bounds])
 
 
-@Language.factory("ct_incidents", default_config={"reference_path": None, "role_mode": "both"})
-def make_incidents(nlp: Language, name: str, reference_path: str | None, role_mode: str
-                   ) -> Callable[[Doc], Doc]:
+@Language.factory("ct_incidents", default_config={"reference_path": None, "role_mode": "both",
+                                                  "role_model": None})
+def make_incidents(nlp: Language, name: str, reference_path: str | None, role_mode: str,
+                   role_model: str | None) -> Callable[[Doc], Doc]:
     """Incidents and which sentence names which (within-document coreference).
 
     ``role_mode`` decides who is operator and target: "rules", "model" (the learned role
-    model, ``extract/rolemodel.py``) or "both" (the default); the claims read the same."""
+    model, ``extract/rolemodel.py``) or "both" (the default); the claims read the same.
+    ``role_model`` is another weights file than the shipped one (cross-validation)."""
     _register_extensions()
-    set_role_mode(role_mode)  # checks the name now, not at the first document
+    weights = Path(role_model) if role_model else None
+    set_role_mode(role_mode, weights)  # checks the name now, not at the first document
     ref = _reference(reference_path)
     sector_res = {
         sector: compile_ci(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
@@ -276,7 +279,7 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None, role_mo
     }
 
     def ct_incidents(doc: Doc) -> Doc:
-        set_role_mode(role_mode)
+        set_role_mode(role_mode, weights)
         sentences = _sentences(doc)
         by_sentence = _dates_by_sentence(doc, sentences)
         cues = _CuesBySentence(sentences, by_sentence)
@@ -386,9 +389,10 @@ def _reference(path: str | None) -> Reference:
 
 
 def build_pipeline(ner: bool = False, reference_path: str | None = None,
-                   role_mode: str = "both") -> Language:
+                   role_mode: str = "both", role_model: str | None = None) -> Language:
     """A fresh pipeline. ``ner=True`` needs the optional model (``requirements/ner.txt``);
-    ``role_mode`` is "rules", "model" or "both" (``extract/rolemodel.py``)."""
+    ``role_mode`` is "rules", "model" or "both" (``extract/rolemodel.py``), ``role_model``
+    a weights file other than the shipped one."""
     if ner:
         try:
             nlp = spacy.load(NER_MODEL, exclude=list(NER_EXCLUDE))
@@ -404,7 +408,7 @@ def build_pipeline(ner: bool = False, reference_path: str | None = None,
     nlp.add_pipe("ct_entities", config={"reference_path": reference_path})
     nlp.add_pipe("ct_dates")
     nlp.add_pipe("ct_incidents", config={"reference_path": reference_path,
-                                         "role_mode": role_mode})
+                                         "role_mode": role_mode, "role_model": role_model})
     nlp.add_pipe("ct_claims")
     nlp.max_length = 5_000_000
     return nlp

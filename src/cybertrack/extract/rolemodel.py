@@ -30,7 +30,8 @@ WEIGHTS = Path(__file__).with_name("data") / "roles.json"
 LABELS = ("none", "victim", "attacker")
 #: How the role decisions are made: the rules alone, the model alone, or both (the default).
 MODES = ("rules", "model", "both")
-_MODE: ContextVar[str] = ContextVar("cybertrack_role_mode", default="both")
+_MODE: ContextVar[tuple[str, Path]] = ContextVar("cybertrack_role_mode",
+                                                 default=("both", WEIGHTS))
 
 #: Mention kinds that can stand for a state in an operation (with a country).
 _CANDIDATE_KINDS = frozenset(("country", "organization", "location"))
@@ -60,15 +61,22 @@ class Candidate(NamedTuple):
 
 def role_mode() -> str:
     """The mode in force for this document ("rules", "model" or "both")."""
-    return _MODE.get()
+    return _MODE.get()[0]
 
 
-def set_role_mode(mode: str) -> None:
-    """Set the mode for the documents processed next in this thread (the pipeline does this
-    from its ``role_mode`` setting before each document)."""
+def current_model() -> RoleModel:
+    """The model in force for this document (the shipped one unless the pipeline was built
+    with another, as cross-validation does)."""
+    return load_model(_MODE.get()[1])
+
+
+def set_role_mode(mode: str, model: Path | None = None) -> None:
+    """Set the mode (and the weights file) for the documents processed next in this thread;
+    the pipeline does this from its ``role_mode`` and ``role_model`` settings before each
+    document."""
     if mode not in MODES:
         raise ExtractionError(f"unknown role mode {mode!r}: use one of {', '.join(MODES)}")
-    _MODE.set(mode)
+    _MODE.set((mode, model or WEIGHTS))
 
 
 def is_candidate(m: EntityMention) -> bool:

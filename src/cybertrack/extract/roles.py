@@ -16,7 +16,7 @@ from typing import NamedTuple
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.prefilter import Gate, gate, per_document
-from cybertrack.extract.rolemodel import Candidate, is_candidate, load_model, role_mode
+from cybertrack.extract.rolemodel import Candidate, current_model, is_candidate, role_mode
 from cybertrack.extract.speakers import answered, claimant_of
 from cybertrack.extract.types import EntityMention, Sentence
 
@@ -62,7 +62,7 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
     if mode == "model":
         return frozenset({i for i in rules if i not in probs} |
                          {i for i, p in probs.items() if p[2] > max(p[0], p[1])})
-    th = load_model().thresholds
+    th = current_model().thresholds
     # a state the rules make the operator stays one unless the model is sure it is the victim
     out = {i for i in rules if i not in probs or probs[i][1] < th["veto_attacker"]}
     out |= {i for i, p in probs.items() if p[2] >= th["add_attacker"]}
@@ -75,7 +75,7 @@ def model_roles(sent: Sentence) -> dict[int, tuple[float, ...]]:
     sentence, by index; empty where it has none."""
     if not any(is_candidate(m) for m in sent.mentions):
         return {}
-    model = load_model()
+    model = current_model()
     return {c.index: model.score(sent, c) for c in rule_candidates(sent)}
 
 
@@ -567,7 +567,7 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     if mode == "model":
         return sorted(i for i, p in probs.items()
                       if i not in exclude and p[1] > max(p[0], p[2]))
-    th = load_model().thresholds
+    th = current_model().thresholds
     # the attacker's nationality is no target: "Iranian hackers deface Saudi site"
     out = {i for i in rules if i not in probs or probs[i][2] < th["veto_victim"]}
     out |= {i for i, p in probs.items() if i not in exclude and p[1] >= th["add_victim"]}

@@ -15,18 +15,22 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from cybertrack.extract import headline_text
+from cybertrack.extract import headline_text, record_document
 from cybertrack.extract.assemble import to_extraction
 from cybertrack.extract.pipeline import build_pipeline, make_doc
 from cybertrack.extract.rolemodel import features
 from cybertrack.extract.roles import rule_candidates
 from cybertrack.model import Document, Extraction, PartialDate
-from cybertrack.models.splits import CASIE
+from cybertrack.models.splits import CASIE, SHARED
 from cybertrack.reference import load_reference
 
 _FIELD_RE = re.compile(r"<(title|source|date)>(.*?)</\1>", re.DOTALL)
 ROLE_LABELS = {"Victim": "victim", "Attacker": "attacker"}
+#: CFR's coded incidents: weak labels (the state a description's incident targets, the state
+#: it attributes it to), used with cross-validation only (docs/extraction.md "Learned roles").
+CFR_GOLD = SHARED / "eval" / "cfr" / "cfr.gold.jsonl"
 
 
 @dataclass
@@ -105,10 +109,11 @@ def spans(ann: dict[str, object], where: dict[int, int]
 
 
 def articles(ids: Sequence[str], casie: Path = CASIE, mode: str = "rules",
-             keep: list[Extraction] | None = None) -> Iterator[Article]:
+             keep: list[Extraction] | None = None, model: str | None = None
+             ) -> Iterator[Article]:
     """The labelled examples of each article (``mode`` of the pipeline that reads it: the
     features always hold the rules' verdicts; ``keep`` collects each Extraction)."""
-    nlp = build_pipeline(role_mode=mode)
+    nlp = build_pipeline(role_mode=mode, role_model=model)
     ref = load_reference()
     for doc_id in ids:
         document, ann = casie_document(doc_id, casie)
@@ -138,3 +143,49 @@ def articles(ids: Sequence[str], casie: Path = CASIE, mode: str = "rules",
                     "victim" if cand.rule_victim else "none"
                 art.examples.append(Example(doc_id, features(sent, cand), label, rule, country))
         yield art
+
+
+def cfr_records(path: Path = CFR_GOLD) -> list[dict[str, Any]]:
+    """CFR's coded descriptions (``cybertrack eval``'s gold shape), in file order."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def cfr_articles(records: Sequence[dict[str, Any]], base_dir: Path = CFR_GOLD.parent,
+                 mode: str = "rules", model: str | None = None,
+                 keep: list[Extraction] | None = None) -> Iterator[Article]:
+    """Weakly labelled examples of CFR descriptions: a mention whose country the record codes
+    as a target is ``victim``, as the attributed state ``attacker``, neither ``none``; one
+    coded as both (a state spying at home) and a security vendor are left out. Every sentence
+    counts (a description is about its incident throughout)."""
+    nlp = build_pipeline(role_mode=mode, role_model=model)
+    ref = load_reference()
+    for rec in records:
+        document = record_document(rec, base_dir)
+        art = Article(str(rec.get("id")))
+        art.victims, art.attackers = coded_states(rec)
+        doc = nlp(make_doc(nlp, document.text, document.published.end
+                           if document.published else None))
+        if keep is not None:
+            keep.append(to_extraction(doc, document, ref))
+        for sent in doc._.ct_sentences:
+            for cand in rule_candidates(sent):
+                m = sent.mentions[cand.index]
+                country = m.state or m.country or ""
+                victim, attacker = country in art.victims, country in art.attackers
+                if (victim and attacker) or m.is_vendor:
+                    continue
+                label = "victim" if victim else "attacker" if attacker else "none"
+                rule = "attacker" if cand.rule_attacker else \
+                    "victim" if cand.rule_victim else "none"
+                art.examples.append(Example(art.doc_id, features(sent, cand), label, rule,
+                                            country))
+        yield art
+
+
+def coded_states(record: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(targets, attributed states) a gold record codes."""
+    targets = {str(t) for inc in record.get("incidents") or [] for t in inc.get("targets") or []}
+    states = {str(a["attributed_to"]["state"]) for a in record.get("attributions") or []
+              if (a.get("attributed_to") or {}).get("state")}
+    return targets, states
