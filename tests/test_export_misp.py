@@ -88,3 +88,33 @@ def test_export_is_deterministic_and_cli_writes_it(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["export", "--db", db, "-f", "misp", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text() == expected + "\n"
+
+
+def test_claims_not_asserted_are_tagged_not_attributed(store: Store) -> None:
+    """A doubted, refused or negated claim is an annotation tagged with its polarity and the
+    states it names (named-state, alternative-state), never an attributed-state tag, a
+    threat-actor attribute or an actor galaxy."""
+    from polarity_case import load_with_polarity
+
+    load_with_polarity(store)
+    (vendor,) = [e for e in misp_json(select(store))["response"]
+                 if "Destructive attack" in e["Event"]["info"]]
+    event = MISPEvent()
+    event.load(json.dumps(vendor))
+    _, doubted = _annotation(event, "could not confirm")
+    assert {'cybertrack:polarity="doubted"', 'cybertrack:named-state="RU"',
+            'cybertrack:alternative-state="CN"'} <= doubted
+    assert not any(t.startswith("cybertrack:attributed-state") for t in doubted)
+    comment, negated = _annotation(event, "was not behind")
+    assert 'cybertrack:polarity="negated"' in negated and "not an attribution" in comment
+    assert 'cybertrack:attributed-state="BY"' not in negated
+    _, refused = _annotation(event, "declined to say")
+    assert 'cybertrack:polarity="refused"' in refused
+    _, not_denied = _annotation(event, "has not denied")
+    assert 'cybertrack:polarity="negated"' in not_denied
+    every = [*event.attributes, *(a for o in event.objects for a in o.attributes)]
+    states = {t.name for a in every for t in a.tags
+              if t.name.startswith("cybertrack:attributed-state")}
+    assert states == {'cybertrack:attributed-state="IR"'}
+    assert [a.value for a in event.attributes if a.type == "threat-actor"] == [
+        "HomeLand Justice"]

@@ -196,3 +196,47 @@ def test_every_extension_property_is_documented(albania: Store) -> None:
     names = {k for o in bundle["objects"] for k in (record_of(o) or {})}
     assert "action_cameo" in names and "text" in names
     assert sorted(n for n in names if f"`{n}`" not in text) == []
+
+
+def test_claims_not_asserted_are_never_attributed_to(store: Store) -> None:
+    """A doubted or negated attribution is the claimant's opinion (neutral / disagree) of the
+    states it names, a refusal and a denial that is none are notes; no attributed-to points at
+    a state only such claims name, the bundle validates, and the extension keeps polarity."""
+    from cybertrack.export.stix_ext import ext_claim
+    from cybertrack.model import Span
+    from polarity_case import load_with_polarity
+
+    load_with_polarity(store)
+    bundle = stix_bundle(select(store))
+    assert validate(bundle) == []
+    objects = by_id(bundle)
+    attributed = [o for o in bundle["objects"] if o["type"] == "relationship"
+                  and o["relationship_type"] == "attributed-to"]
+    assert {objects[o["target_ref"]]["name"] for o in attributed} == {
+        "Iran (state)", "HomeLand Justice"}
+    assert all((record_of(o) or {}).get("polarity") == "asserted" for o in attributed)
+
+    def of(polarity: str, kind: str) -> Obj:
+        return next(o for o in bundle["objects"] if (record_of(o) or {}).get("polarity")
+                    == polarity and (record_of(o) or {}).get("kind") == kind)
+
+    doubted = of("doubted", "attribution")
+    assert doubted["type"] == "opinion" and doubted["opinion"] == "neutral"
+    assert {objects[r]["name"] for r in doubted["object_refs"]
+            if objects[r]["type"] == "threat-actor"} == {"Russia (state)", "China (state)"}
+    assert "not an attribution" in doubted["explanation"]
+    assert objects[doubted["created_by_ref"]]["name"] == "Example Labs"
+    negated = of("negated", "attribution")
+    assert negated["type"] == "opinion" and negated["opinion"] == "disagree"
+    assert "Belarus (state)" in {objects[r].get("name") for r in negated["object_refs"]}
+    assert of("refused", "attribution")["type"] == "note"
+    not_denied = of("negated", "denial")
+    assert not_denied["type"] == "note" and "does not deny" in not_denied["abstract"]
+    # the one asserted denial still disagrees with the asserted attributions only
+    (denial,) = [o for o in bundle["objects"] if o["type"] == "opinion"
+                 and o["opinion"] == "strongly-disagree"]
+    assert all(objects[r]["type"] == "relationship" for r in denial["object_refs"])
+
+    p = record_of(doubted) or {}
+    back = ext_claim(p, ident="c", document_id="d", sentence=Span(0, 1), incident_id=None)
+    assert (back.polarity, back.alternatives, back.attributed_state) == ("doubted", ("CN",), "RU")

@@ -101,3 +101,22 @@ def test_cli_writes_tables(tmp_path: Path) -> None:
         "claims.csv", "entities.csv", "incidents.csv", "responses.csv"]
     with (out / "incidents.csv").open(encoding="utf-8-sig") as fh:
         assert len(list(csv.DictReader(fh))) == 1
+
+
+def test_polarity_column_and_asserted_attributions_only(store: Store, tmp_path: Path) -> None:
+    """claims carry polarity and alternatives; an incident's attributed states, actors and
+    counts come from asserted claims only."""
+    from polarity_case import load_with_polarity
+
+    load_with_polarity(store)
+    paths = write_tables(select(store), tmp_path, "json")
+    tables = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in paths}
+    by_sentence = {r["sentence"]: r for r in tables["claims"]}
+    doubted = next(r for s, r in by_sentence.items() if "could not confirm" in s)
+    assert (doubted["polarity"], doubted["alternatives"]) == ("doubted", ["CN"])
+    assert "not an attribution" in doubted["summary"]
+    assert next(r for s, r in by_sentence.items() if "Edi Rama" in s)["polarity"] == "asserted"
+    vendor = next(r for r in tables["incidents"] if r["title"].startswith("Destructive"))
+    assert vendor["attributed_states"] == ["IR"]  # not RU, CN or BY
+    assert (vendor["attributions"], vendor["attributions_not_asserted"]) == (1, 3)
+    assert vendor["denials"] == 0  # "has not denied" is no denial

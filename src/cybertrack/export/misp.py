@@ -12,8 +12,14 @@ tags:
   ``estimative-language:confidence-in-analytic-judgment``, ``estimative-language:
   likelihood-probability``, ``admiralty-scale:source-reliability`` and our own
   ``cybertrack:`` tags for claim kind, claimant, claim basis and response action;
-- a ``threat-actor`` attribute (category Attribution) per actor a claim names, so MISP
-  correlates events about the same actor.
+- a ``threat-actor`` attribute (category Attribution) per actor an asserted claim names, so
+  MISP correlates events about the same actor.
+A claim that is not asserted (``Claim.polarity`` doubted, refused or negated: "could not
+confirm", "declined to attribute", "was not behind", "has not denied") is never exported as an
+attribution: its annotation is tagged ``cybertrack:polarity="doubted"`` and names the states
+with ``cybertrack:named-state`` (and ``cybertrack:alternative-state`` for the other possible
+sources) instead of ``cybertrack:attributed-state``; it adds no threat-actor attribute or
+actor galaxy to the event.
 UUIDs are uuid5 over our ids and dates come from the data, so exports are reproducible.
 """
 
@@ -46,6 +52,12 @@ STATE_TAG = 'cybertrack:attributed-state="{}"'
 #: A self-claiming group's suspected sponsor: context, not an attribution to that state.
 SPONSOR_TAG = 'cybertrack:suspected-sponsor="{}"'
 INCIDENT_KIND_TAG = 'cybertrack:incident-kind="{}"'
+#: Whether the claim is asserted; only the others are tagged (asserted is the default).
+POLARITY_TAG = 'cybertrack:polarity="{}"'
+#: A state or actor a claim that is not asserted names: not held responsible by it.
+NAMED_STATE_TAG = 'cybertrack:named-state="{}"'
+NAMED_ACTOR_TAG = 'cybertrack:named-actor="{}"'
+ALTERNATIVE_TAG = 'cybertrack:alternative-state="{}"'
 CONFIDENCE_TAG = 'estimative-language:confidence-in-analytic-judgment="{}"'
 LIKELIHOOD_TAG = 'estimative-language:likelihood-probability="{}"'
 RELIABILITY_TAG = 'admiralty-scale:source-reliability="{}"'
@@ -113,8 +125,9 @@ def _event(inc: Incident, claims: list[Claim], sel: Selection) -> MISPEvent:
     actors: list[str] = []
     for c in claims:
         countries += [x for x in (c.attributed_state, c.actor_state, c.target_state) if x]
-        if c.attributed_actor and c.stance == "asserts":
+        if c.attributed_actor and c.stance == "asserts" and c.asserted:
             actors.append(c.attributed_actor)
+        countries += list(c.alternatives)
     tags += [ACTOR_GALAXY.format(_quote(a)) for a in dict.fromkeys(actors)]
     tags += [COUNTRY_GALAXY.format(misp_country_value(c)) for c in dict.fromkeys(countries)]
     for tag in dict.fromkeys(tags):
@@ -126,7 +139,7 @@ def _event(inc: Incident, claims: list[Claim], sel: Selection) -> MISPEvent:
             ev.add_object(_report(inc, source))
     for c in claims:
         ev.add_object(_annotation(inc, c, sel.document_of(c.document_id)))
-        if c.attributed_actor and c.kind in ("attribution", "self-claim"):
+        if c.attributed_actor and c.kind in ("attribution", "self-claim") and c.asserted:
             attr = ev.add_attribute("threat-actor", c.attributed_actor, category="Attribution",
                                     comment=claim_summary(c), to_ids=False)
             if isinstance(attr, MISPAttribute):
@@ -164,7 +177,14 @@ def _claim_tags(c: Claim, doc: Document | None) -> list[str]:
     if c.claimant is not None:
         tags.append(CLAIMANT_TAG.format(_quote(claimant_name(c.claimant))))
         tags.append(BASIS_TAG.format(c.claimant.basis))
-    if c.attributed_state:
+    if not c.asserted:
+        tags.append(POLARITY_TAG.format(c.polarity))
+        if c.attributed_state:
+            tags.append(NAMED_STATE_TAG.format(c.attributed_state))
+        tags += [ALTERNATIVE_TAG.format(a) for a in c.alternatives]
+        if c.attributed_actor:
+            tags.append(NAMED_ACTOR_TAG.format(_quote(c.attributed_actor)))
+    elif c.attributed_state:
         tags.append((SPONSOR_TAG if c.kind == "self-claim" else STATE_TAG
                      ).format(c.attributed_state))
     if c.confidence:

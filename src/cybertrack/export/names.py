@@ -109,6 +109,8 @@ def claim_summary(claim: Claim, publisher: str | None = None) -> str:
         claim.likelihood or "",
         f'hedge "{claim.hedge}"' if claim.hedge else "") if x)
     extra = f" ({extra})" if extra else ""
+    if not claim.asserted and claim.kind in ("attribution", "self-claim", "denial"):
+        return _unasserted_summary(claim, who, target, extra)
     if claim.kind == "attribution":
         return f"{who} attributes the incident to {target or 'an unnamed actor'}{extra}"
     if claim.kind == "self-claim":
@@ -126,3 +128,21 @@ def claim_summary(claim: Claim, publisher: str | None = None) -> str:
         return f"{actor} {what}{when} (according to {who}){extra}"
     when = f" ({claim.event_date.iso()})" if claim.event_date else ""
     return f"{who} reports the incident{when}"
+
+
+def _unasserted_summary(claim: Claim, who: str, target: str, extra: str) -> str:
+    """The one line of a doubted, refused or negated claim, worded so that no reader of an
+    export takes it for an attribution (or a denial) it is not."""
+    named = target or "an unnamed actor"
+    others = [state_name(c) or c for c in claim.alternatives]
+    also = f" (or {', '.join(others)})" if others else ""
+    if claim.kind == "denial":
+        verb = "declines to deny" if claim.polarity == "refused" else "does not deny"
+        return f"{who} {verb} {('involvement of ' + target) if target else 'involvement'}{extra}"
+    if claim.polarity == "negated":
+        return f"{who} says {named} was not behind the incident (not an attribution){extra}"
+    if claim.polarity == "refused":
+        to = f" (asked about {target})" if target else ""
+        return f"{who} declines to attribute the incident{to}{extra}"
+    return (f"{who} names {named}{also} as a possible source of the incident, unconfirmed "
+            f"(not an attribution){extra}")

@@ -95,7 +95,7 @@ def _select(store: Store, incident_id: str | None, since: dt.date | None,
 
 
 def _attributed_incidents(store: Store, actor: str) -> set[str]:
-    """Ids of incidents that an attribution or self-claim ties to ``actor``."""
+    """Ids of incidents that an asserted attribution or self-claim ties to ``actor``."""
     needle = actor.strip().casefold()
     actor_ids = {
         e.id for e in store.entities("threat-actor")
@@ -104,8 +104,8 @@ def _attributed_incidents(store: Store, actor: str) -> set[str]:
     found: set[str] = set()
     for kind in ATTRIBUTING:
         for c in store.claims(kind=kind):
-            if c.incident_id is None or c.stance == "denies":
-                continue
+            if c.incident_id is None or c.stance == "denies" or not c.asserted:
+                continue  # a doubted, refused or negated claim attributes nothing
             names = {(c.attributed_actor or "").casefold()}
             if c.attributed_state:
                 state = c.attributed_state
@@ -128,7 +128,7 @@ def _referenced_entities(
     for inc in incidents:
         wanted.update(f"country:{c}" for c in inc.targets)
     for c in claims:
-        for code in (c.attributed_state, c.actor_state, c.target_state):
+        for code in (c.attributed_state, c.actor_state, c.target_state, *c.alternatives):
             if code:
                 wanted.add(f"country:{code}")
         if c.attributed_actor_id:

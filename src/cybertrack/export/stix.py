@@ -10,6 +10,10 @@ Mapping (docs/stix-extension.md has the full table):
   the claimant's ``identity``, with ``confidence`` from the stated confidence, plus a ``note``
   holding the sentence and verbatim hedge;
 - denial -> ``opinion`` "strongly-disagree" about the attributions it denies;
+- a doubted or negated attribution (``Claim.polarity``) -> ``opinion`` "neutral" / "disagree"
+  about the asserted attributions to the states it names (else the incident and those states),
+  a refused one ("declined to attribute") or a denial that is none ("has not denied") ->
+  ``note``: never an ``attributed-to`` relationship;
 - response, incident report -> ``note``;
 - incident link -> ``related-to`` relationship with the score in its description.
 Every object carries the cybertrack extension (``stix_ext``), so nothing is lost.
@@ -171,7 +175,9 @@ class _Builder:
         self.add(_extension_definition())
         for inc in self.sel.incidents:
             self.incident(inc)
-        claims = sorted(self.sel.claims, key=lambda c: c.kind in ("denial",))  # denials last
+        # denials and claims that are not asserted last: they point at the asserted
+        # attributions built before them
+        claims = sorted(self.sel.claims, key=lambda c: (c.kind == "denial", not c.asserted))
         for claim in claims:
             self.claim(claim)
         for link in self.sel.links:
@@ -309,7 +315,13 @@ class _Builder:
         ext = {x.EXTENSION_ID: x.claim_ext(c)}
         incident = self.incident_ids.get(c.incident_id or "")
         about: list[str] = [incident] if incident else []
-        if c.kind in ("attribution", "self-claim") and c.stance == "asserts":
+        if not c.asserted and c.kind in ("attribution", "self-claim", "denial"):
+            if c.polarity in ("doubted", "negated") and c.kind != "denial":
+                self.unasserted(c, incident, created, who, summary, refs, ext)
+                return
+            # a refusal, or a denial that is none: a note, no opinion
+            about = list(dict.fromkeys([*self.named(c, incident), *about]))
+        elif c.kind in ("attribution", "self-claim") and c.stance == "asserts":
             rels = self.attribution(c, incident, created, who, summary, refs, ext)
             about = [*rels, *about]
         elif c.kind == "denial" or c.stance == "denies":
@@ -324,6 +336,8 @@ class _Builder:
         content = [f'"{c.sentence_text}"']
         if c.hedge:
             content.append(f"Hedge (verbatim): {c.hedge}")
+        if not c.asserted:
+            content.append(f"Polarity: {c.polarity} (not counted as an attribution or denial)")
         if c.kind == "response" and c.action in RESPONSE_ACTIONS:
             a = RESPONSE_ACTIONS[c.action]
             content.append(f"Action: {a.name} (CAMEO {a.cameo}, PLOVER {a.plover})")
@@ -365,6 +379,42 @@ class _Builder:
                 key = c.attributed_state if target == state else c.attributed_actor_id
                 self.attributions[(c.incident_id, key or str(target))].append(rel["id"])
         return out
+
+    def named(self, c: Claim, incident: str | None) -> list[str]:
+        """What a claim that is not asserted is about: the asserted ``attributed-to``
+        relationships (built before it) from this incident, or an incident linked to it, to
+        the states and actor it names; else the incident and those states' and actor's
+        objects, so the bundle still says whom it names."""
+        keys = [k for k in (c.attributed_state, *c.alternatives, c.attributed_actor_id) if k]
+        found: list[str] = []
+        if c.incident_id:
+            for inc in sorted({c.incident_id, *self.same[c.incident_id]}):
+                for key in keys:
+                    found += self.attributions.get((inc, key), [])
+        if found:
+            return list(dict.fromkeys(found))
+        states = [self.state(code, c.document_id)
+                  for code in dict.fromkeys((c.attributed_state, *c.alternatives)) if code]
+        actor = [self.actor(c, c.document_id)] if c.attributed_actor else []
+        return [*([incident] if incident else []), *states, *actor]
+
+    def unasserted(self, c: Claim, incident: str | None, created: str, who: str,
+                   summary: str, refs: list[Obj], ext: Obj) -> None:
+        """A doubted or negated attribution as the claimant's ``opinion`` of the
+        attributions to the states it names: "neutral" when it cannot confirm them (or names
+        possible sources), "disagree" when it says they are wrong. Never an ``attributed-to``:
+        a consumer counting relationships must not count it as one more attribution."""
+        about = self.named(c, incident) or [who]
+        opinion = "neutral" if c.polarity == "doubted" else "disagree"
+        hedge = f" (verbatim: {c.hedge})" if c.hedge else ""
+        obj = _common("opinion", x.stix_id("opinion", c.id), created, who) | {
+            "opinion": opinion,
+            "explanation": f'{summary}: "{c.sentence_text}"{hedge}',
+            "authors": [claimant_name(c.claimant, None)], "object_refs": about}
+        if refs:
+            obj["external_references"] = refs
+        obj["extensions"] = ext
+        self.add(obj, c.document_id)
 
     def denial(self, c: Claim, incident: str | None, created: str, who: str, summary: str,
                refs: list[Obj], ext: Obj) -> None:

@@ -19,7 +19,18 @@ import hashlib
 import uuid
 from typing import Any, cast
 
-from cybertrack.model import Claim, Claimant, Document, Entity, Incident, Link, PartialDate, Span
+from cybertrack.model import (
+    POLARITIES,
+    Claim,
+    Claimant,
+    Document,
+    Entity,
+    Incident,
+    Link,
+    PartialDate,
+    Polarity,
+    Span,
+)
 from cybertrack.vocab import (
     ADMIRALTY_RELIABILITY,
     CONFIDENCE_TO_STIX,
@@ -151,6 +162,7 @@ def claim_ext(c: Claim) -> dict[str, Any]:
         actor_state=c.actor_state, target_state=c.target_state, confidence=c.confidence,
         likelihood=c.likelihood, likelihood_interval=[like.low, like.high] if like else None,
         hedge=c.hedge, claim_date=pdate(c.claim_date), event_date=pdate(c.event_date),
+        polarity=c.polarity, alternatives=list(c.alternatives),
     )
 
 
@@ -216,7 +228,15 @@ def ext_claim(p: dict[str, Any], *, ident: str, document_id: str, sentence: Span
         actor_state=p.get("actor_state"), target_state=p.get("target_state"),
         confidence=p.get("confidence"), likelihood=p.get("likelihood"), hedge=p.get("hedge"),
         claim_date=unpdate(p.get("claim_date")), event_date=unpdate(p.get("event_date")),
+        polarity=_polarity(p.get("polarity")),
+        alternatives=tuple(a for a in p.get("alternatives", ()) if isinstance(a, str)),
     )
+
+
+def _polarity(value: Any) -> Polarity:
+    """A claim's polarity read back; absent (a bundle from before polarity) is asserted, as
+    every claim was then. An unknown value is refused by ingest.stix_check before this."""
+    return cast(Polarity, value) if value in POLARITIES else "asserted"
 
 
 def ext_entity(p: dict[str, Any]) -> Entity:

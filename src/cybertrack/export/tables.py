@@ -59,13 +59,16 @@ TABLES: dict[str, list[Column]] = {
         *_date_columns("time", "When it happened"),
         ("operator", "str", "Operator persona, if one is claimed"),
         ("sentence", "str", "Sentence of the document that reports it"),
-        ("attributions", "int", "Number of attribution claims about it"),
-        ("denials", "int", "Number of denials about it"),
+        ("attributions", "int", "Number of asserted attribution claims about it"),
+        ("attributions_not_asserted", "int", "Number of attribution claims about it that are "
+         "doubted, refused or negated (kept as evidence, not counted as attributions)"),
+        ("denials", "int", "Number of asserted denials about it"),
         ("responses", "int", "Number of state responses to it"),
-        ("attributed_states", "list", "States that some attribution holds responsible (a "
-         "group's claim for itself is no attribution to its sponsor)"),
-        ("attributed_actors", "list", "Threat actors that some claim holds responsible (an "
-         "attribution, or the group's own claim)"),
+        ("attributed_states", "list", "States that some asserted attribution holds responsible "
+         "(a group's claim for itself is no attribution to its sponsor; a doubted, refused or "
+         "negated claim holds no one responsible)"),
+        ("attributed_actors", "list", "Threat actors that some asserted claim holds responsible "
+         "(an attribution, or the group's own claim)"),
         ("self_claimed_by", "list", "Groups that claimed the act for themselves"),
         ("linked_incidents", "list", "Incident ids a link says may be the same (not rejected)"),
         ("curation", "str", "Decision by hand, if any: rejected/accepted, targets or date set "
@@ -78,6 +81,11 @@ TABLES: dict[str, list[Column]] = {
         ("document_id", "str", "Document the claim is made in"),
         ("kind", "str", "attribution, self-claim, denial, response or incident-report"),
         ("stance", "str", "asserts or denies"),
+        ("polarity", "str", "asserted, doubted ('could not confirm'), refused ('declined to "
+         "attribute') or negated ('was not behind', 'has not denied'): only asserted claims "
+         "count as attributions or denials"),
+        ("alternatives", "list", "Other states named as possible sources with "
+         "attributed_state (a doubted claim: 'Russia or China'), ISO alpha-2"),
         ("claimant", "str", "Who makes the claim, for people (empty claimant: the publisher)"),
         ("claimant_kind", "str", "government, organization, actor or person"),
         ("claimant_name", "str", "Claimant name as stored"),
@@ -173,16 +181,19 @@ def table_rows(selection: Selection) -> dict[str, list[dict[str, Any]]]:
 
 def _incident(i: Incident, claims: list[Claim], linked: list[str], sel: Selection,
               ) -> dict[str, Any]:
-    asserting = [c for c in claims if c.kind == "attribution" and c.stance == "asserts"]
-    own = [c for c in claims if c.kind == "self-claim" and c.stance == "asserts"]
+    asserting = [c for c in claims
+                 if c.kind == "attribution" and c.stance == "asserts" and c.asserted]
+    own = [c for c in claims if c.kind == "self-claim" and c.stance == "asserts" and c.asserted]
     return {
         "incident_id": i.id, "document_id": i.document_id, "title": i.title or i.key,
         "kinds": list(i.kinds), "targets": list(i.targets),
         "target_names": [country_name(t) for t in i.targets], "target_orgs": list(i.target_orgs),
         "sectors": list(i.sectors), **_dates("time", i.time), "operator": i.operator,
         "sentence": i.sentence,
-        "attributions": sum(c.kind == "attribution" for c in claims),
-        "denials": sum(c.kind == "denial" for c in claims),
+        "attributions": len(asserting),
+        "attributions_not_asserted": sum(c.kind == "attribution" and not c.asserted
+                                         for c in claims),
+        "denials": sum(c.kind == "denial" and c.asserted for c in claims),
         "responses": sum(c.kind == "response" for c in claims),
         "attributed_states": sorted({c.attributed_state for c in asserting if c.attributed_state}),
         "attributed_actors": sorted({c.attributed_actor for c in [*asserting, *own]
@@ -201,7 +212,8 @@ def _claim(c: Claim, sel: Selection) -> dict[str, Any]:
     like = LIKELIHOODS.get(c.likelihood or "")
     return {
         "claim_id": c.id, "incident_id": c.incident_id, "document_id": c.document_id,
-        "kind": c.kind, "stance": c.stance,
+        "kind": c.kind, "stance": c.stance, "polarity": c.polarity,
+        "alternatives": list(c.alternatives),
         "claimant": claimant_name(who, doc.publisher if doc else None),
         "claimant_kind": who.kind if who else None, "claimant_name": who.name if who else None,
         "claimant_country": who.country if who else None,

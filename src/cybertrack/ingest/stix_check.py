@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
 from cybertrack.export.stix_ext import record_of
-from cybertrack.model import Precision
+from cybertrack.model import POLARITIES, Precision
 from cybertrack.vocab import ClaimKind
 
 Check = Callable[[Any], str | None]  # None when the value is fine, else what it should be
@@ -125,6 +125,7 @@ EXTENSION: dict[str, dict[str, Check]] = {
         "attributed_actor_id": _is_str, "action": _is_str, "actor_state": _is_str,
         "target_state": _is_str, "confidence": _is_str, "likelihood": _is_str,
         "hedge": _is_str, "claim_date": _is_pdate, "event_date": _is_pdate,
+        "polarity": _one_of(*POLARITIES), "alternatives": _is_str_list,
     },
     "entity": {
         "entity_id": _is_str, "kind": _is_str, "name": _is_str, "aliases": _is_str_list,
