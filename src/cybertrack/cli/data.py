@@ -95,7 +95,13 @@ def ingest_command(
         "services; applies to URL inputs, the pages feed entries link to, and every "
         "redirect.")] = False,
     extract: Annotated[bool, typer.Option(
-        help="Extract entities, incidents and claims (--no-extract: documents only).")] = True,
+        help="Extract entities, incidents and claims (--no-extract: documents only; a later "
+        "ingest without it extracts them).")] = True,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Extract at most this many characters of each document; the stored text "
+        "keeps the rest, and a longer document is reported as truncated and records where "
+        "extraction stopped. Long texts are extracted in chunks, so memory stays bounded.")
+    ] = 2_000_000,
     ner: Annotated[bool, typer.Option(
         help="Add the statistical NER (needs requirements/ner.txt installed).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -139,15 +145,20 @@ def ingest_command(
                 progress.update(task, advance=1, description=Path(source).name[:40])
             elif status == "failed":
                 progress.console.print(_failed_line(source, detail), highlight=False)
+            elif status == "truncated":
+                progress.console.print(Text.assemble(("truncated", "yellow"),
+                                                     f" {source}: {detail}"), highlight=False)
 
         summary = ingest_paths(store, inputs, published=when, max_bytes=max_bytes,
                                extract=extract, ner=ner, on_event=on_event,
-                               allow_private_urls=allow_private_urls)
+                               allow_private_urls=allow_private_urls, max_chars=max_chars)
         _link_new(store, summary.new_documents, link)
     console.print(
         f"inputs {summary.inputs}  read {summary.read}  new {summary.new}  "
         f"unchanged {summary.unchanged}  failed {len(summary.failed)}  "
-        f"(incidents {summary.incidents}, claims {summary.claims})"
+        + (f"re-extracted {summary.reextracted}  " if summary.reextracted else "")
+        + (f"truncated {len(summary.truncated)}  " if summary.truncated else "")
+        + f"(incidents {summary.incidents}, claims {summary.claims})"
     )
     if summary.failed:
         raise typer.Exit(2)
@@ -165,8 +176,16 @@ def extract_command(
     ner: Annotated[bool, typer.Option(help="Add the statistical NER model.")] = False,
     published: Annotated[str | None, typer.Option(
         help="Publication date for inputs whose metadata has none.", show_default=False)] = None,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Extract at most this many characters of each document; the stored text "
+        "keeps the rest, and a longer document is reported as truncated and records where "
+        "extraction stopped. Long texts are extracted in chunks, so memory stays bounded.")
+    ] = 2_000_000,
 ) -> None:
-    """Extract incidents, attributions, denials and responses without storing anything."""
+    """Extract incidents, attributions, denials and responses without storing anything.
+
+    A document whose extraction fails is reported on one line and the others go on (exit
+    status 2)."""
     import json
 
     from cybertrack.batch import prepare
@@ -184,7 +203,17 @@ def extract_command(
             err_console.print(_failed_line(result.source, result.error.reason if result.error
                                            else "?"), highlight=False)
             continue
-        ex = extract_document(prepare(result.document), ner=ner)
+        try:
+            ex = extract_document(prepare(result.document), ner=ner, max_chars=max_chars)
+        except Exception as exc:  # one document's failure, never the run's
+            failed += 1
+            err_console.print(_failed_line(result.source, f"extraction failed ({exc!r})"[:500]),
+                              highlight=False)
+            continue
+        if len(ex.document.text) > max_chars:
+            err_console.print(Text.assemble(("truncated", "yellow"), f" {result.source}: only "
+                                            f"the first {max_chars:,} characters extracted"),
+                              highlight=False)
         record = to_gold(ex)
         if format == "jsonl":
             sys.stdout.write(json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
@@ -322,14 +351,17 @@ def _failed_line(source: str, reason: str) -> Text:
 
 
 def _link_new(store: object, document_ids: list[str], enabled: bool) -> None:
-    """Incremental incident linking after an ingest (prints one line)."""
-    if not enabled or not document_ids:
+    """Incremental incident linking after an ingest: the new documents, and any that a killed
+    or ``--no-link`` run left waiting (``resolve.link_pending``; prints one line)."""
+    if not enabled:
         return
-    from cybertrack.resolve import link_new
+    from cybertrack.resolve import link_pending
     from cybertrack.store import Store
 
     assert isinstance(store, Store)
-    done = link_new(store, document_ids)
+    done = link_pending(store)
+    if not done.incidents and not document_ids:
+        return
     console.print(f"linked: {done.incidents} new incident(s), {done.links_new} new link(s) "
                   f"proposed ({done.pairs_scored} pairs compared)", highlight=False)
 
