@@ -77,3 +77,17 @@ def test_the_state_cutting_ties_over_an_attack_is_its_victim() -> None:
                       "with Russia on Monday was a first, experts said.\n\nThe March 3 attack "
                       "took down public services for days.", dt.date(2023, 5, 2))
     assert [(i.targets, i.time and i.time.iso()) for i in incs] == [(["EE"], "2023-03-03")]
+
+
+def test_a_headline_is_a_sentence_with_roles() -> None:
+    from cybertrack.extract import extract_document, headline_text
+    from cybertrack.extract.gold import to_gold
+    from cybertrack.model import Document
+    text = headline_text("Anonymous hits Saudi ministry websites",
+                         "The sites were back by the evening.")
+    record = to_gold(extract_document(Document.from_text(text, "h.txt")))
+    assert [i["targets"] for i in record["incidents"]] == [["SA"]], record
+    assert [a["attributed_to"] for a in record["attributions"]] == [{"actor": "Anonymous"}]
+    # the adjective names no collective
+    found = _claims("Anonymous sources said the ministry had been hacked by Russian operators.")
+    assert not [c for c in found if c.attributed_actor == "Anonymous"]

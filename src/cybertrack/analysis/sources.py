@@ -122,13 +122,21 @@ def basis_of(claim: Claim, targets: Iterable[str]) -> str:
     return "unknown"
 
 
+#: The claimant label of a document's own words when its publisher is not known.
+UNNAMED_MEDIA = "unnamed media outlet"
+
+
 def claimant_of(claim: Claim, basis: str, doc: DocumentInfo | None,
                 ref: Reference | None = None) -> tuple[str, str]:
     """(display label, identity key) of the claim's claimant."""
     who = claim.claimant
     if who is None or basis == "media":
-        publisher = (doc.publisher if doc else None) or (doc.title if doc else None) or "media"
-        return publisher, f"media:{publisher.casefold()}"
+        # the document's own voice: its publisher, else an unnamed outlet (one per document,
+        # never the headline, which is what the document says, not who says it)
+        publisher = doc.publisher if doc else None
+        if publisher:
+            return publisher, f"media:{publisher.casefold()}"
+        return UNNAMED_MEDIA, f"media:document:{doc.id if doc else claim.document_id}"
     if basis in ("receiver-government", "third-party-government") and who.country:
         name = country_name(who.country, ref)
         if who.kind == "person" and who.name and who.name != who.country:

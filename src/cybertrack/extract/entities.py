@@ -118,8 +118,41 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
             continue  # "the South China Sea", "the Arabian Peninsula": a place, not the state
         out.append(EntityMention(hit.start, hit.end, *mention[2:]))
     found = merge_mentions(out)
-    extra = [*place_mentions(text, found), *cued_organizations(text, found)]
+    extra = [*place_mentions(text, found), *cued_organizations(text, found),
+             *collective_mentions(text)]
     return merge_mentions(found, _not_conflicting(extra, found)) if extra else found
+
+
+def collective_mentions(text: str) -> list[EntityMention]:
+    """Hacktivist collectives named by an ordinary word (``lexicon.COLLECTIVES``: "Anonymous
+    attacks Israeli websites", "hackers from Anonymous said"): capitalised, and acting or named
+    as a group, never the adjective ("Anonymous sources said", "an anonymous official")."""
+    out: list[EntityMention] = []
+    for m in _COLLECTIVE_RE.finditer(text):
+        after = text[m.end() : m.end() + 40]
+        if _NOT_COLLECTIVE_AFTER_RE.match(after):
+            continue
+        if not (_COLLECTIVE_AFTER_RE.match(after) or
+                _COLLECTIVE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())):
+            continue
+        name = m.group(0)
+        out.append(EntityMention(m.start(), m.end(), name, "threat-actor", "name",
+                                 f"actor:{_slug(name)}", name))
+    return out
+
+
+_COLLECTIVE_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lx.COLLECTIVES) + r")\b")
+_COLLECTIVE_AFTER_RE = re.compile(
+    r"(?:['’]s\b|\s+(?:hackers?|hacktivists?|collective|group|members?|activists?|"
+    r"affiliates?|claimed|said|says|announced|posted|released|published|vowed|warned)\b|"
+    r"-(?:linked|affiliated|aligned)\b)|" + lx.HEADLINE_EVENT_VERB_RE.pattern.lstrip("^"),
+    re.IGNORECASE)
+_NOT_COLLECTIVE_AFTER_RE = re.compile(
+    r"\s+(?:sources?|officials?|persons?|people|users?|donors?|tips?|accounts?|letters?|"
+    r"callers?|posters?)\b", re.IGNORECASE)
+_COLLECTIVE_BEFORE_RE = re.compile(
+    r"\b(?:collective|group|hacktivists?|hackers?|members\s+of|from|by|of|with|"
+    r"calling\s+(?:itself|themselves))\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 #: (entries, surface text, form) -> the entry chosen and its mention at position 0. Keyed by

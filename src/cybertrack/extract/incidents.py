@@ -89,6 +89,7 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
     cyber_sentence = cyber_doc or _cyber(text)
     if (m := g.match(_TITLE_EVENT_RE, text)) is not None:
         out.append(Anchor(m.start(), m.end(), m.group(0).strip(), "indefinite", False))
+    out.extend(_headline_verbs(sent))
     for m in event_nouns(text):
         out.append(_noun_anchor(g, text, m.start("noun"), m.end(), m.group(0),
                                 bool(m.group("plural")),
@@ -110,6 +111,53 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
             out.append(Anchor(m.start(), m.end(), m.group(0), "verb", False))
     out.sort(key=lambda a: a.start)
     return out
+
+
+def _headline_verbs(sent: Sentence) -> list[Anchor]:
+    """A headline is a sentence in the present tense ("Anonymous attacks Israeli websites",
+    "Iran hacks Albanian government"): a present-tense event verb right after a named party
+    anchors an event there, where in running text the word is mostly a noun ("the attacks")."""
+    if sent.index != 0 or sent.text.rstrip().endswith((".", "?", "!", ":")):
+        return []
+    out = []
+    for m in sent.mentions:
+        if m.kind not in ("threat-actor", "country", "organization") or m.form == "demonym":
+            continue
+        e = m.end - sent.start
+        v = lx.HEADLINE_EVENT_VERB_RE.match(sent.text[e : e + 40])
+        if v is not None:
+            out.append(Anchor(e + v.start("verb"), e + v.end("verb"), v.group("verb"), "verb",
+                              False))
+    return out
+
+
+def _headline_roles(sent: Sentence, anchors: Sequence[Anchor], incidents: list[IncidentDraft],
+                    chosen: int | None) -> int | None:
+    """A headline read as a sentence with roles ("Anonymous hits Saudi Arabia's ministry
+    websites", "Russia hacks Ukraine's power grid"): the party right after its present-tense
+    verb is the victim, the one right before it the operator, never a victim. The headline
+    founds the incident when nothing else in it did, so a report whose body is one line keeps
+    it."""
+    for a in anchors:
+        if a.reference != "verb" or not lx.HEADLINE_EVENT_VERB_RE.match(" " + a.text):
+            continue
+        subject = next((m for m in reversed(sent.mentions) if m.end - sent.start <= a.start),
+                       None)
+        victim = next((m for m in sent.mentions if m.start - sent.start >= a.end), None)
+        state = (victim.state or victim.country) if victim is not None and \
+            victim.start - sent.start - a.end <= 12 else None
+        if state is None:
+            continue
+        if chosen is None:
+            chosen = _new(incidents, sent, a, False)
+        inc = incidents[chosen]
+        operator = subject.state if subject is not None else None
+        if operator and operator != state and operator in inc.targets:
+            inc.targets.remove(operator)
+        if state not in inc.targets:
+            inc.targets.append(state)
+        break
+    return chosen
 
 
 _WORD_RE = re.compile(r"[\w'’-]+")
@@ -203,6 +251,8 @@ def detect_incidents(
         if anchors:
             chosen = _resolve(sent, anchors, incidents, salient, dates.get(sent.index, ()),
                               other_cues.get(sent.index, ()))
+        if sent.index == 0 and anchors:
+            chosen = _headline_roles(sent, anchors, incidents, chosen)
         if chosen is not None:
             inc = incidents[chosen]
             if not inc.sentences or inc.sentences[-1] != sent.index:  # sentences come in order

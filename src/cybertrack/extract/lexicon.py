@@ -38,6 +38,14 @@ EVENT_VERBS: Final = (
     "paralysed", "intercepted", "exploited", "has targeted", "have targeted", "had targeted",
     "targets", "compromises", "steals",
 )
+#: Present-tense verbs of a headline ("Anonymous attacks Israeli websites"): read as verbs
+#: only in a headline, right after a named party, since in running text most are nouns.
+HEADLINE_EVENT_VERB_RE: Final = compile_ci(
+    r"^\s+(?P<verb>attacks|hits|targets|hacks|breaches|leaks|defaces|knocks\s+(?:[\w'’-]+\s+){0,4}?"
+    r"offline|takes\s+down|cripples|disrupts|paralyses|paralyzes|infiltrates|wipes)\b")
+#: Hacktivist collectives whose names are ordinary words, known to every reader of the news
+#: but not in the reference data: named only where they act or speak as a group.
+COLLECTIVES: Final = ("Anonymous",)
 #: Verbs that report a cyber operation only in a sentence with a cyber word of its own.
 WEAK_EVENT_VERBS: Final = (
     "conducted", "launched", "carried out", "used", "monitored", "hit", "struck", "destroyed",
