@@ -91,3 +91,10 @@ def test_a_headline_is_a_sentence_with_roles() -> None:
     # the adjective names no collective
     found = _claims("Anonymous sources said the ministry had been hacked by Russian operators.")
     assert not [c for c in found if c.attributed_actor == "Anonymous"]
+
+
+def test_a_photo_caption_dates_no_incident() -> None:
+    incs = _incidents("Hackers crippled Estonian ministry websites, officials said.\n"
+                      "A ministry website after the cyberattack, Tallinn, 3 April 2021 "
+                      "(Photo: Agency)\nThe sites were back by the evening.", dt.date(2023, 5, 2))
+    assert [(i.targets, i.time) for i in incs] == [(["EE"], None)]

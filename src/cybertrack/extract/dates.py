@@ -456,7 +456,34 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMatch]:
         if date is not None and date.text != span:
             date = PartialDate(date.start, date.end, date.precision, span)
         out.append(DateMatch(start, h.end, span, date, relation, h.offsets))
-    return [_back_from_main(text, out, i) if m.date is None else m for i, m in enumerate(out)]
+    out = [_back_from_main(text, out, i) if m.date is None else m for i, m in enumerate(out)]
+    captions = caption_lines(text)
+    if captions:
+        out = [m for m in out if not any(s <= m.start < e for s, e in captions)]
+    return out
+
+
+def caption_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of photo captions and credits ("Protesters in the capital on 3 May. (Photo:
+    Agency)", "File photo", "REUTERS/Name"): a short line with a caption cue. Their dates are
+    when a picture was taken, never when an event happened."""
+    out = []
+    for m in _CAPTION_CUE_RE.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        if end - start <= _CAPTION_MAX and not (out and out[-1][0] == start):
+            out.append((start, end))
+    return out
+
+
+#: Words that mark a line as a photo caption or credit.
+_CAPTION_CUE_RE = re.compile(
+    r"\((?:[Pp]hoto|[Ii]mage|[Pp]icture)s?\s*[:/]|\b(?:[Pp]hoto|[Pp]icture)s?\s+(?:by|credit)\b|"
+    r"\b(?:Image|Photo|Picture)\s*(?:credit)?\s*:|\b[Ff]ile\s+(?:photo|picture|image)\b|"
+    r"\b(?:REUTERS|Reuters|AFP|AP|EPA|ANADOLU)/|\bGetty\s+Images\b|\bAP\s+Photo\b")
+#: A caption is a short line; a longer one is text that mentions a photo.
+_CAPTION_MAX = 240
 
 
 def _back_from_main(text: str, found: list[DateMatch], i: int) -> DateMatch:
