@@ -467,7 +467,7 @@ def caption_lines(text: str) -> list[tuple[int, int]]:
     """The spans of photo captions and credits ("Protesters in the capital on 3 May. (Photo:
     Agency)", "File photo", "REUTERS/Name"): a short line with a caption cue. Their dates are
     when a picture was taken, never when an event happened."""
-    out = []
+    out: list[tuple[int, int]] = []
     for m in _CAPTION_CUE_RE.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
