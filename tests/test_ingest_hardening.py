@@ -318,6 +318,24 @@ def test_non_http_urls_are_refused() -> None:
 # --- 10. --max-bytes: a bounded positive integer, never allocated in advance -------------------
 
 
+def test_nul_and_lone_surrogates_are_never_stored(tmp_path: Path) -> None:
+    """A NUL past the first 8 KB (where binary sniffing stops) and JSON's lone surrogates
+    cannot reach the store (PostgreSQL refuses NUL, UTF-8 cannot hold a surrogate)."""
+    late = tmp_path / "late.txt"
+    late.write_bytes((TEXT + "\n").encode() * 120 + b"The end\x00 of it.\n")
+    jsonl = tmp_path / "s.jsonl"
+    jsonl.write_text('{"id": "s\\udc80", "title": "T\\ud800", "text": "Hackers \\ud800 hit '
+                     'a ministry\\u0000 in 2022."}\n', encoding="utf-8")
+    texts = [r.document for r in read_all([str(late), str(jsonl)])]
+    assert all(d is not None for d in texts)
+    for doc in texts:
+        assert doc is not None
+        for value in (doc.text, doc.title or "", doc.external_id or "", doc.source):
+            assert "\x00" not in value
+            value.encode("utf-8")  # no lone surrogate
+    assert texts[1] is not None and texts[1].text == "Hackers \ufffd hit a ministry in 2022."
+
+
 def test_limits_agree() -> None:
     assert cli_data.MAX_BYTES_LIMIT == MAX_BYTES_LIMIT == 1 << 30
 
@@ -446,6 +464,7 @@ def _bundle(path: Path, *objects: dict[str, object]) -> Path:
     ("external_references", [{"url": 5}], 'external reference "url" must be a string'),
     ("object_refs", "campaign--x", '"object_refs" must be a list of strings'),
     ("confidence", 500, '"confidence" must be a whole number from 0 to 100'),
+    ("name", "Op\x00 Nul", '"name" must be a string without NUL or lone surrogates'),
 ])
 def test_malformed_stix_objects_are_refused(
         tmp_path: Path, field: str, value: object, message: str) -> None:

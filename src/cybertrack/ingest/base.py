@@ -8,6 +8,7 @@ return one Document or raise ``IngestError``; multi-document formats (feeds, JSO
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -92,11 +93,23 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` as a database can hold it: NUL removed (PostgreSQL refuses it; a NUL past the
+    first 8 KB escapes binary sniffing), lone surrogates (JSON's ``"\\ud800"``, a file name
+    that is not UTF-8) replaced by U+FFFD, which is what they stand for."""
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
 def clean_field(value: object) -> str | None:
-    """A metadata string trimmed to one line, or None when absent or blank."""
+    """A metadata string trimmed to one line and storable, or None when absent or blank."""
     if not isinstance(value, str):
         return None
-    value = " ".join(value.split())
+    value = " ".join(storable(value).split())
     return value or None
 
 
@@ -119,13 +132,14 @@ def make_document(
     The publication date comes from the input's metadata, else the caller's ``published``
     fallback: never from the time of reading, which is kept apart as ``retrieved``. The language
     is detected from the text unless the input states it. Text with nothing but whitespace is an
-    error here, once, rather than in every reader.
+    error here, once, rather than in every reader. Text, source and id are made ``storable``.
     """
+    text = storable(text)
     if not text.strip():
         raise IngestError(source, "empty: no text to read")
     return Document.from_text(
         text,
-        source,
+        storable(source),
         media_type=media_type,
         title=clean_field(title),
         publisher=clean_field(publisher),
@@ -134,5 +148,5 @@ def make_document(
         retrieved=utc_now(),
         language=language or detect_language(text),
         reliability=reliability,
-        external_id=external_id,
+        external_id=None if external_id is None else storable(external_id),
     )

@@ -24,7 +24,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from cybertrack.errors import IngestError
-from cybertrack.ingest.base import ReadOptions, ReadResult, clean_field, make_document
+from cybertrack.ingest.base import (
+    ReadOptions,
+    ReadResult,
+    clean_field,
+    make_document,
+    storable,
+)
 from cybertrack.ingest.dates import parse_date
 from cybertrack.ingest.detect import decode_text, is_url, sniff_format
 from cybertrack.ingest.html import read_html
@@ -138,10 +144,10 @@ def _document(row: dict[str, Any], label: str, folder: str | None, opts: ReadOpt
         return dataclasses.replace(
             document,
             source=url or document.source,
-            title=title or document.title,
+            title=clean_field(title) or document.title,
             publisher=clean_field(publisher) or document.publisher,
             published=published or document.published,
-            external_id=external_id,
+            external_id=None if external_id is None else storable(external_id),
         )
     if "text" in row and not isinstance(text, str):
         raise IngestError(label, f'"text" must be a string, not {type(text).__name__}')

@@ -46,7 +46,7 @@ from cybertrack.export.stix_ext import (
     confidence_level,
     record_of,
 )
-from cybertrack.ingest.base import ReadOptions, ReadResult
+from cybertrack.ingest.base import ReadOptions, ReadResult, clean_field
 from cybertrack.ingest.detect import decode_text, extension, is_url, looks_like_stix
 from cybertrack.ingest.paths import read_file
 from cybertrack.ingest.stix_check import problem
@@ -362,7 +362,8 @@ class _Foreign:
         published = _day(obj.get("published") or obj.get("created"))
         return Document.from_text(
             text, url or f"stix:{obj['id']}", media_type="application/stix+json",
-            title=title, publisher=self.producer(obj).name, published=published,
+            title=clean_field(title), publisher=clean_field(self.producer(obj).name),
+            published=published,
             reliability="F", external_id=obj["id"])
 
 

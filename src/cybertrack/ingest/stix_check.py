@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
 from cybertrack.export.stix_ext import record_of
+from cybertrack.ingest.base import storable
 from cybertrack.model import POLARITIES, Precision
 from cybertrack.vocab import ClaimKind
 
@@ -23,7 +24,9 @@ Check = Callable[[Any], str | None]  # None when the value is fine, else what it
 
 
 def _is_str(value: Any) -> str | None:
-    return None if isinstance(value, str) else "a string"
+    if not isinstance(value, str):
+        return "a string"
+    return None if storable(value) == value else "a string without NUL or lone surrogates"
 
 
 def _is_int(value: Any) -> str | None:
@@ -51,8 +54,10 @@ def _is_confidence(value: Any) -> str | None:
 
 
 def _is_str_list(value: Any) -> str | None:
-    ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-    return None if ok else "a list of strings"
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        return "a list of strings"
+    ok = all(storable(v) == v for v in value)
+    return None if ok else "a list of strings without NUL or lone surrogates"
 
 
 def _is_dict_list(value: Any) -> str | None:
