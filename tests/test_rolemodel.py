@@ -33,8 +33,8 @@ def _targets_and_operators(text: str, mode: str = "both") -> tuple[set[str], set
 def test_shipped_model_loads_from_the_package() -> None:
     model = load_model()
     assert WEIGHTS.is_file() and WEIGHTS.stat().st_size < 3_000_000
-    assert set(model.thresholds) == {"veto_victim", "add_victim", "veto_attacker",
-                                     "add_attacker"}
+    assert set(model.thresholds) == {"veto_victim", "add_victim", "add_place_victim",
+                                     "veto_attacker", "add_attacker"}
     probs = model.probabilities(["bias", "form=demonym", "R1=hackers"])
     assert len(probs) == len(LABELS) and abs(sum(probs) - 1) < 1e-9
 

@@ -570,7 +570,11 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     th = current_model().thresholds
     # the attacker's nationality is no target: "Iranian hackers deface Saudi site"
     out = {i for i in rules if i not in probs or probs[i][2] < th["veto_victim"]}
-    out |= {i for i, p in probs.items() if i not in exclude and p[1] >= th["add_victim"]}
+    # a victim named by an organization or a place has a threshold of its own (the rules
+    # never make one a target, so the model alone decides)
+    place = th.get("add_place_victim", th["add_victim"])
+    out |= {i for i, p in probs.items() if i not in exclude and p[1] >= (
+        th["add_victim"] if sent.mentions[i].state is not None else place)}
     return sorted(out)
 
 

@@ -42,6 +42,7 @@ class Example:
     label: str  # none | victim | attacker
     rule: str  # what the rules alone say: none | victim | attacker
     country: str
+    state: bool = True  # the mention stands for a state (else an organization or a place)
 
 
 @dataclass
@@ -141,7 +142,8 @@ def articles(ids: Sequence[str], casie: Path = CASIE, mode: str = "rules",
                     continue
                 rule = "attacker" if cand.rule_attacker else \
                     "victim" if cand.rule_victim else "none"
-                art.examples.append(Example(doc_id, features(sent, cand), label, rule, country))
+                art.examples.append(Example(doc_id, features(sent, cand), label, rule, country,
+                                            m.state is not None))
         yield art
 
 
@@ -179,7 +181,7 @@ def cfr_articles(records: Sequence[dict[str, Any]], base_dir: Path = CFR_GOLD.pa
                 rule = "attacker" if cand.rule_attacker else \
                     "victim" if cand.rule_victim else "none"
                 art.examples.append(Example(art.doc_id, features(sent, cand), label, rule,
-                                            country))
+                                            country, m.state is not None))
         yield art
 
 

@@ -51,7 +51,8 @@ def fit(examples: Sequence[Example], l2: float) -> dict[str, list[float]]:
                         min_count=int(SETTINGS["min_count"]))  # type: ignore[call-overload]
 
 
-def combine(rule: str, p: Sequence[float], th: dict[str, float], mode: str) -> str:
+def combine(rule: str, p: Sequence[float], th: dict[str, float], mode: str,
+            state: bool = True) -> str:
     """The role a mention gets: what ``roles.attacker_mentions``/``target_mentions`` decide
     (mention level: attacker first, as the rules exclude operators from targets)."""
     if mode == "rules":
@@ -62,7 +63,8 @@ def combine(rule: str, p: Sequence[float], th: dict[str, float], mode: str) -> s
         p[2] >= th["add_attacker"]
     if attacker:
         return "attacker"
-    victim = (rule == "victim" and p[2] < th["veto_victim"]) or p[1] >= th["add_victim"]
+    add = th["add_victim"] if state else th.get("add_place_victim", th["add_victim"])
+    victim = (rule == "victim" and p[2] < th["veto_victim"]) or p[1] >= add
     return "victim" if victim else "none"
 
 
@@ -79,7 +81,7 @@ def mention_scores(examples: Sequence[Example], probs: Sequence[Sequence[float]]
     for role in ("victim", "attacker"):
         tp = fp = fn = 0
         for e, p in zip(examples, probs, strict=True):
-            got = combine(e.rule, p, th, mode)
+            got = combine(e.rule, p, th, mode, e.state)
             tp += got == role and e.label == role
             fp += got == role and e.label != role
             fn += got != role and e.label == role
@@ -91,7 +93,7 @@ def choose_thresholds(examples: Sequence[Example], probs: Sequence[Sequence[floa
                       ) -> dict[str, float]:
     """The thresholds that give the best F1 per role on out-of-fold probabilities (ties go to
     the setting closest to the rules: vetoing less, adding less)."""
-    th: dict[str, float] = {"veto_victim": 1.01, "add_victim": 1.01,
+    th: dict[str, float] = {"veto_victim": 1.01, "add_victim": 1.01, "add_place_victim": 1.01,
                             "veto_attacker": 1.01, "add_attacker": 1.01}
     for role in ("attacker", "victim"):
         best: tuple[float, float, float] | None = None
@@ -102,6 +104,14 @@ def choose_thresholds(examples: Sequence[Example], probs: Sequence[Sequence[floa
                 best = (f1, veto, add)
         assert best is not None
         th[f"veto_{role}"], th[f"add_{role}"] = best[1], best[2]
+    # a victim named by an organization or a place (no state: the rules never make it one)
+    th["add_place_victim"] = th["add_victim"]
+    place_f1 = mention_scores(examples, probs, th, "both")["victim"]["F1"]
+    for add in reversed(_ADD):
+        f1 = mention_scores(examples, probs, {**th, "add_place_victim": add}, "both")[
+            "victim"]["F1"]
+        if f1 > place_f1 + 1e-9:
+            place_f1, th["add_place_victim"] = f1, add
     return th
 
 
@@ -232,16 +242,18 @@ class CfrCV:
                 if k in ("targets", "attributions", "incidents", "incident_kinds")}
 
     def guard(self, th: dict[str, float], log: bool) -> dict[str, float]:
-        """Raise each threshold (along its grid) until the combination lowers no guarded CFR
-        score below the rules alone: a setting chosen on CASIE's crime news must not cost the
-        state operations CFR describes."""
+        """Switch the model's overrides on one at a time (from none), each at its chosen
+        threshold raised along its grid until the combination with those already on lowers no
+        guarded CFR score below the rules alone: a setting chosen mostly on CASIE's crime news
+        must not cost the state operations CFR describes."""
         if self._baseline is None:
             self._baseline = self.scores(th, "rules")
         base = self._baseline
-        out = dict(th)
-        for name in ("add_attacker", "veto_victim", "add_victim", "veto_attacker"):
+        out = {name: 1.01 for name in th}
+        for name in ("add_attacker", "veto_victim", "add_victim", "add_place_victim",
+                     "veto_attacker"):
             grid = _ADD if name.startswith("add") else _VETO
-            for value in [v for v in grid if v >= out[name]]:
+            for value in [v for v in grid if v >= th[name]]:
                 trial = {**out, name: value}
                 got = self.scores(trial, "both") if value < 1.01 else base
                 if log:
