@@ -71,3 +71,44 @@ def test_unreadable_pdfs_say_why(data: bytes, reason: str) -> None:
 
 def test_pdf_encrypted_with_an_empty_password_is_read() -> None:
     assert read_pdf(_encrypted(""), "open.pdf").text == PAGE_1
+
+
+def test_a_page_whose_content_exceeds_the_cap_is_skipped(tmp_path: Path) -> None:
+    """Reading text costs time per byte of page content: a page over the cap is not read,
+    the pages beside it are."""
+    from cybertrack.ingest.pdf import MAX_PAGE_CONTENT
+
+    huge = "\n".join(["Hackers attacked the ministry again."] * (MAX_PAGE_CONTENT // 30))
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(simple_pdf([PAGE_1, huge]))
+    [doc] = read_input(str(path))
+    assert doc.text == PAGE_1
+
+
+def test_a_pdf_of_only_oversized_pages_fails_with_the_reason(tmp_path: Path) -> None:
+    import zlib
+
+    from cybertrack.ingest.pdf import MAX_PAGE_CONTENT
+
+    line = b"(Hackers attacked the ministry again.) Tj T* "
+    packed = zlib.compress(b"BT /F1 10 Tf 13 TL 60 740 Td " + line * (MAX_PAGE_CONTENT // 40)
+                           + b"ET", 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed), packed),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    assert len(out) < 20_000
+    with pytest.raises(IngestError, match="content too large"):
+        read_pdf(bytes(out), "bomb.pdf")

@@ -2,8 +2,10 @@
 
 A PDF that cannot become text says why, because the fix differs: a corrupt file needs a new
 download, an encrypted one a password removed, a scanned one OCR. What a PDF expands to is
-bounded, not only its size in bytes: at most ``MAX_PAGES`` pages and ``MAX_TEXT_CHARS``
-characters are read (a warning names the file when a cap cut it short).
+bounded, not only its size in bytes: at most ``MAX_PAGES`` pages, ``MAX_TEXT_CHARS``
+characters and ``MAX_CONTENT_BYTES`` of decoded page content are read, and a page whose content
+stream decodes to more than ``MAX_PAGE_CONTENT`` is skipped (a warning names the file when a cap
+cut it short). The caps count bytes, not seconds, so the same file always gives the same text.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ MAX_PAGES = 5_000
 #: Characters of text kept from one PDF (two and a half times extraction's default cap,
 #: ``--max-chars``): a small file whose streams decompress to megabytes of text stops here.
 MAX_TEXT_CHARS = 5_000_000
+
+#: Decoded content-stream bytes of one page. pypdf's text extraction costs about 5 us per
+#: byte of text operators: a 17 KB file whose one page inflates to 6 MB took minutes. A dense
+#: page of text is tens of kilobytes; a page over this is skipped, not read in part.
+MAX_PAGE_CONTENT = 2_000_000
+#: Decoded content-stream bytes of the whole file (about a minute of extraction at worst).
+MAX_CONTENT_BYTES = 16_000_000
 
 _PLACEHOLDER_TITLES = frozenset({"untitled", "microsoft word", "title", "document", "pdf"})
 
@@ -69,10 +78,10 @@ def read_pdf(data: bytes, source: str, options: ReadOptions | None = None) -> Do
     if not pages:
         raise IngestError(source, "PDF has no pages")
     texts: list[str] = []
-    failures = read = chars = 0
+    failures = read = chars = content = skipped = 0
     seen: dict[object, str] = {}  # a page object the tree names again reads the same
     for number, page in enumerate(pages):
-        if chars >= MAX_TEXT_CHARS:
+        if chars >= MAX_TEXT_CHARS or content >= MAX_CONTENT_BYTES:
             break
         read += 1
         try:
@@ -80,6 +89,14 @@ def read_pdf(data: bytes, source: str, options: ReadOptions | None = None) -> Do
             key = (ref.idnum, ref.generation) if ref is not None else None
             page_text = seen.get(key) if key is not None else None
             if page_text is None:
+                size = content_size(page)
+                content += size
+                if size > MAX_PAGE_CONTENT or content > MAX_CONTENT_BYTES:
+                    skipped += 1
+                    log.warning("%s: page %d skipped: its content decodes to %d bytes (cap %d "
+                                "a page, %d a file)", source, number + 1, size,
+                                MAX_PAGE_CONTENT, MAX_CONTENT_BYTES)
+                    continue
                 page_text = (page.extract_text() or "").strip()
                 if key is not None:
                     seen[key] = page_text
@@ -90,6 +107,10 @@ def read_pdf(data: bytes, source: str, options: ReadOptions | None = None) -> Do
         if page_text:
             texts.append(page_text[: MAX_TEXT_CHARS - chars])
             chars += len(texts[-1]) + 2
+    if skipped and not texts:
+        raise IngestError(source, f"PDF page content too large to read: {skipped} page(s) over "
+                                  f"{MAX_PAGE_CONTENT:,} decoded bytes each (a decompression "
+                                  "bomb, or a page of drawings with no text)")
     if failures == read:
         raise IngestError(source, "corrupt PDF: no page could be read")
     if more or read < len(pages):
@@ -169,6 +190,36 @@ def first_pages(reader: PdfReader, limit: int) -> tuple[list[PageObject], bool]:
                 page[NameObject(key)] = value
         pages.append(page)
     return pages, False
+
+
+def content_size(page: PageObject) -> int:
+    """Decoded bytes of a page's content streams, read no further than one byte past the
+    per-page cap (a FlateDecode stream is inflated in steps, so a bomb never fills memory)."""
+    import zlib
+
+    from pypdf.generic import ArrayObject, NameObject, StreamObject
+
+    contents = page.get(NameObject("/Contents"))
+    contents = contents.get_object() if contents is not None else None
+    streams = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    total = 0
+    for entry in streams:
+        stream = entry.get_object() if entry is not None else None
+        if not isinstance(stream, StreamObject):
+            continue
+        filters = stream.get("/Filter")
+        raw = getattr(stream, "_data", b"") or b""
+        if filters == "/FlateDecode" and isinstance(raw, bytes):
+            inflater = zlib.decompressobj()
+            try:
+                total += len(inflater.decompress(raw, MAX_PAGE_CONTENT + 1 - total))
+            except zlib.error:
+                total += len(raw)
+        else:  # other or chained filters: pypdf decodes them under its own output caps
+            total += len(stream.get_data())
+        if total > MAX_PAGE_CONTENT:
+            break
+    return total
 
 
 def _decrypt(reader: PdfReader) -> bool:
