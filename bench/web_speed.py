@@ -49,7 +49,8 @@ def urls(base: str, store_url: str) -> list[tuple[str, str]]:
     name = actor.name.replace(" ", "%20")
     return [
         ("home", "/"),
-        ("search", f"/incidents?q={name}"),
+        ("search (alias)", f"/incidents?q={actor.aliases[0] if actor.aliases else name}"),
+        ("search (3 words)", f"/incidents?q={name}"),
         ("filtered list", "/incidents?target=AL&kind=destruction"),
         ("incident", f"/incident/{iid}"),
         ("actor", f"/actor/{name}"),

@@ -62,7 +62,7 @@ def _reach(ct: WebState, key: str) -> Reach:
 def reach_chart(ct: WebState, kind: str, name: str, chart: str) -> bytes | None:
     from cybertrack.report.charts import target_map, targets_by_year
 
-    key = _actor(ct, name)[0].id if kind == "actor" else ct.ref.country(name).code
+    key = _reach_key(*_actor(ct, name)) if kind == "actor" else ct.ref.country(name).code
     if chart not in ("targets-by-year", "map"):
         raise NotFoundError("chart", chart)
     r = _reach(ct, key)
@@ -103,6 +103,12 @@ def _actor(ct: WebState, name: str) -> tuple[RefEntry, bool]:
                         found.sponsor, vendor_aliases=found.vendor_aliases), False
 
 
+def _reach_key(entry: RefEntry, in_reference: bool) -> str:
+    """What ``analysis.reach`` resolves to this actor: the reference id, or for an actor
+    only the knowledge base knows, its name (reach looks those up by name and alias)."""
+    return entry.id if in_reference else entry.name
+
+
 def actor_view(ct: WebState, name: str) -> ActorView:
     from cybertrack.report.actor import actor_kb_report
 
@@ -130,7 +136,8 @@ def actor_view(ct: WebState, name: str) -> ActorView:
     info = ct.ref.actor_info(entry.id) if known else {"sources": [], "ext_ids": [],
                                                       "victims": [], "actor_kind": "group"}
     return ActorView(entry, known, info, dict(sorted(by_vendor.items())), others, tuple(links),
-                     sponsor, actor_kb_report(ct.store, entry, ct.ref), _reach(ct, entry.id),
+                     sponsor, actor_kb_report(ct.store, entry, ct.ref),
+                     _reach(ct, _reach_key(entry, known)),
                      list_events(ct.store, ct.ref, ListQuery(attributed_to=entry.name,
                                                              per_page=50)))
 
