@@ -145,20 +145,37 @@ def test_reach_follows_link_accept_and_reject(store: Store) -> None:
     assert _events(store, "Iran") == 1
 
 
-def test_firsts_follow_an_ingest(store: Store) -> None:
-    store.bulk_add(albania_reports())
-    found = {f.action: f.step.date.iso() for f in firsts(store) if f.step.date}
-    assert found["sever-relations"] == "2022-09-07" and "expel-diplomats" not in found
-    store.add_extraction(report(60, publisher="History Test", published="2018-12-20",
-                                targets=("AL",), when="2018-11-01", claims=(
+def _history(n: int, publisher: str) -> Any:
+    return report(n, publisher=publisher, published="2018-12-20", targets=("AL",),
+                  when="2018-11-01", claims=(
         say("response", "Albania expelled Iran's ambassador in December 2018.", ALBANIA,
             action="expel-diplomats", actor_state="AL", target_state="IR",
             event_date=day("2018-12-19")),
         say("response", "Albania severed ties with Iran in 2018.", ALBANIA,
             action="sever-relations", actor_state="AL", target_state="IR",
-            event_date=day("2018-12-19")),)))
+            event_date=day("2018-12-19")),))
+
+
+def test_firsts_follow_an_ingest(store: Store) -> None:
+    store.bulk_add(albania_reports())
+    link_all(store)
     found = {f.action: f.step.date.iso() for f in firsts(store) if f.step.date}
-    assert found["sever-relations"] == found["expel-diplomats"] == "2018-12-19"
+    assert found["sever-relations"] == "2022-09-07" and "expel-diplomats" not in found
+    # one outlet's report of an earlier event is no fact a first can rest on
+    one = _history(60, "History Test")
+    store.add_extraction(one)
+    link_new(store, [one.document.id])
+    found = {f.action: f.step.date.iso() for f in firsts(store) if f.step.date}
+    assert found["sever-relations"] == "2022-09-07" and "expel-diplomats" not in found
+    # a second, independent publisher reporting it makes it one
+    two = _history(61, "Other Desk Test")
+    store.add_extraction(two)
+    link_new(store, [two.document.id])
+    got = {f.action: f for f in firsts(store)}
+    assert {a: f.step.date.iso() for a, f in got.items() if f.step.date} == {
+        **found, "sever-relations": "2018-12-19", "expel-diplomats": "2018-12-19"}
+    assert [e.split(",")[0] for e in got["sever-relations"].evidence] == [
+        "History Test", "Other Desk Test"]
 
 
 def test_reach_counts_in_python_and_in_sql_agree(store: Store) -> None:

@@ -7,7 +7,8 @@ once (incident groups, ``resolve.groups``), each event in the year of its group'
 ``attribution_facts`` table once (``Store.reach_summary``), so a state with ten thousand
 incidents costs one indexed read and no join; only the recent period's events are listed one
 by one. Two periods are compared: the *recent* period (by default the
-latest year with data) and the *baseline* (every earlier year), on
+latest complete year with data: the latest before the current calendar year, unless that is
+all there is) and the *baseline* (every earlier year), on
 
 - the share of (incident, target) pairs outside the home region (``regions.home_region``);
 - the mean and greatest distance from the home capital to the targets' capitals;
@@ -233,10 +234,22 @@ def _period(years: Sequence[YearCount], targets: Sequence[TargetYear], lo: int, 
         far[0] if far else None, far[1] if far else None)
 
 
+def recent_year(years: Sequence[int], today: dt.date) -> int:
+    """The default recent period: the latest *complete* year with data, i.e. the latest year
+    before ``today``'s (the current year is still running: a few months of it against whole
+    years reads as a decline), unless the knowledge base holds nothing earlier. Never a fixed
+    year: "2022" on a 2016-2017 corpus compared an empty year with everything."""
+    complete = [y for y in years if y < today.year]
+    return max(complete) if complete else max(years)
+
+
 def reach(store: Store, name: str, ref: Reference | None = None, *, since: int | None = None,
-          until: int | None = None, baseline_from: int | None = None) -> Reach:
+          until: int | None = None, baseline_from: int | None = None,
+          today: dt.date | None = None) -> Reach:
     """The reach of the state or actor ``name``; ``since``/``until`` bound the recent period
-    (default: the latest year with data), ``baseline_from`` the start of the baseline."""
+    (default: the latest complete year with data, ``recent_year``; ``today`` says which year
+    is still running, default the system date), ``baseline_from`` the start of the
+    baseline (default: the earliest year with data)."""
     ref = ref or load_reference()
     subject = resolve_subject(store, name, ref)
     ensure_groups(store)
@@ -252,7 +265,10 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
         return Reach(subject, region, (), (), (), (), None, None, (), (),
                      f"No incident in the knowledge base is attributed to {subject.name}.",
                      (), undated)
-    last = until or years[-1].year
+    if until is None and since is None:
+        last = recent_year([y.year for y in years], today or dt.date.today())
+    else:
+        last = until or years[-1].year
     first_recent = since or last
     first_all = baseline_from or years[0].year
     recent_events = subject_events(store, subject, years=(first_recent, last), ref=ref)
@@ -270,6 +286,12 @@ def reach(store: Store, name: str, ref: Reference | None = None, *, since: int |
     new = tuple(t for t in targets if t.first_time and first_recent <= t.year <= last)
     notable = _notable(store, subject, cells, first_recent, last, ref)
     verdict, evidence = _verdict(subject, region, baseline, recent, new, notable)
+    later = [y for y in years if y.year > last]
+    if later:
+        evidence.append(
+            "Not compared: " + ", ".join(f"{y.year} ({y.incidents} event(s))" for y in later)
+            + (" (after the period asked for)." if until is not None or since is not None
+               else " (the current year, not complete yet; ask with --since/--until)."))
     return Reach(subject, region, years, tuple(targets), by_year, tuple(recent_events),
                  baseline, recent, new, tuple(notable), verdict, tuple(evidence), undated)
 
@@ -375,8 +397,10 @@ def _verdict(subject: Subject, region: str, baseline: PeriodStats | None,
     grew = ((recent.outside_share or 0) >= (baseline.outside_share or 0) + SHARE_STEP
             or (recent.mean_km or 0) >= (baseline.mean_km or 0) * DISTANCE_STEP
             or bool(notable))
+    against = f" ({recent.label} compared with {baseline.label})"
     if outside_new and grew:
-        return f"Yes: {name} extended its reach in {recent.label}.", evidence
+        return f"Yes: {name} extended its reach in {recent.label}{against}.", evidence
     if not outside_new and not grew:
-        return f"No: {name} did not extend its reach in {recent.label}.", evidence
-    return f"Mixed: some signs that {name} extended its reach in {recent.label}.", evidence
+        return f"No: {name} did not extend its reach in {recent.label}{against}.", evidence
+    return (f"Mixed: some signs that {name} extended its reach in {recent.label}{against}.",
+            evidence)

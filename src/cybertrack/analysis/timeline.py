@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from cybertrack.analysis.assessment import assess_case
@@ -38,6 +38,7 @@ from cybertrack.reference import Reference, load_reference
 from cybertrack.resolve.groups import ensure_groups, group_date
 from cybertrack.store import Store
 from cybertrack.store.analytics import DocumentInfo
+from cybertrack.store.curation import curations, rejected_ids
 from cybertrack.store.group_queries import partial_date
 
 
@@ -216,7 +217,9 @@ def pair_timeline(store: Store, a: str, b: str, ref: Reference | None = None) ->
         if dst.home is not None:
             out.extend(_stored_events(store, src, ref, target=dst.home).incidents)
     if sa.home and sb.home:
-        claims = store.responses_between(sa.home, sb.home)
+        gone = rejected_ids(store, "claim") | rejected_ids(store, "incident")
+        claims = [c for c in store.responses_between(sa.home, sb.home)
+                  if c.id not in gone and c.incident_id not in gone]
         docs = store.documents_info({c.document_id for c in claims})
         groups = store.incident_groups_of({c.incident_id for c in claims if c.incident_id})
         event_of = {i: g.group_id for i, g in groups.items()}
@@ -279,7 +282,21 @@ def group_timelines(store: Store, group_ids: Sequence[str], ref: Reference
     members = store.group_members(group_ids)
     ids = [i for mids in members.values() for i in mids]
     incidents = {i.id: i for i in store.incidents_by_id(ids)}
+    # curation by hand: rejected incidents and response claims out, hand-set targets and
+    # dates in (a group whose every incident is rejected has no attribution rows: unlisted)
+    by_hand: dict[str, PartialDate] = {}
+    for iid, mark in curations(store, "incident", ids).items():
+        if mark.date is not None and not mark.rejected:
+            by_hand[iid] = mark.date
+        if mark.rejected:
+            incidents.pop(iid, None)
+        elif iid in incidents and (mark.targets is not None or mark.date is not None):
+            inc = incidents[iid]
+            incidents[iid] = replace(inc, time=mark.date or inc.time, targets=(
+                mark.targets if mark.targets is not None else inc.targets))
     responses = store.claims(incident_ids=ids, kind="response")
+    gone = rejected_ids(store, "claim") if responses else set()
+    responses = [c for c in responses if c.id not in gone and c.incident_id in incidents]
     docs = store.documents_info({i.document_id for i in incidents.values()}
                                 | {c.document_id for c in responses})
     by_incident: dict[str, list[Claim]] = {}
@@ -287,12 +304,15 @@ def group_timelines(store: Store, group_ids: Sequence[str], ref: Reference
         by_incident.setdefault(c.incident_id or "", []).append(c)
     return {gid: _LINE.join(_encode(e, against) for e, against in _group_events(
                 mids[0], [incidents[i] for i in mids if i in incidents],
-                [c for i in mids for c in by_incident.get(i, ())], docs, ref))
-            for gid, mids in members.items()}
+                [c for i in mids for c in by_incident.get(i, ())], docs, ref,
+                min((by_hand[i] for i in mids if i in by_hand),
+                    key=lambda d: (d.end - d.start, d.start), default=None)))
+            for gid, mids in members.items() if any(i in incidents for i in mids)}
 
 
 def _group_events(first: str, incidents: Sequence[Incident], responses: Sequence[Claim],
-                  docs: Mapping[str, DocumentInfo], ref: Reference
+                  docs: Mapping[str, DocumentInfo], ref: Reference,
+                  date_by_hand: PartialDate | None = None,
                   ) -> list[tuple[TimelineEvent, str]]:
     """What a timeline shows of one group: its incident (no actor and no sources yet: those
     depend on the subject) dated by ``group_date`` (approximate when only a publication date
@@ -302,7 +322,7 @@ def _group_events(first: str, incidents: Sequence[Incident], responses: Sequence
     targets = ", ".join(country_name(t, ref) for t in dict.fromkeys(
         t for i in incidents for t in i.targets)) or "unknown targets"
     dated = any(i.time is not None for i in incidents)
-    out = [(TimelineEvent(group_date(list(incidents), docs), "incident", "",
+    out = [(TimelineEvent(date_by_hand or group_date(list(incidents), docs), "incident", "",
                           f"{kinds} against {targets}", (), not dated, first), "")]
     for step in response_steps(sourced(responses, docs, (), ref=ref), None, ref):
         out.append((TimelineEvent(

@@ -206,10 +206,11 @@ def reach_command(
     name: Annotated[str, typer.Argument(help="A state (Iran, IR, Tehran) or threat actor.")],
     db: DbOption = None,
     since: Annotated[int | None, typer.Option(
-        help="First year of the recent period (default: the latest year with data).",
-        show_default=False)] = None,
+        help="First year of the recent period (default: the latest complete year with "
+        "data, i.e. before the current year unless the knowledge base holds nothing "
+        "earlier).", show_default=False)] = None,
     until: Annotated[int | None, typer.Option(
-        help="Last year of the recent period (default: the latest year with data).",
+        help="Last year of the recent period (default: as --since).",
         show_default=False)] = None,
     baseline_from: Annotated[int | None, typer.Option(
         help="First year of the baseline (default: the earliest year with data).",

@@ -27,7 +27,10 @@ Sources_1,Sources_2,Sources_3``), per row:
   (``.gov``/``.mil`` -> US; a ``gov``/ministry host under a country domain -> that country);
   else (2) a state the description names in the sentence reporting the response, the sponsor
   excepted; else (3) for charges and sanctions the United States (the usual issuer), for the
-  others the first victim state. The response is against the first sponsor state.
+  others the first victim state. The response is against the first sponsor state. A row
+  where no state can be found (no state victim) gets no response: the tracker itself never
+  stands as the responding state. The response carries no date: the row's ``Date`` is the
+  incident's, and analysis shows the response as undated rather than lag 0.
 
 EuRepoC (its public CSV; ``;`` separates several values in one cell), columns read:
 ``name`` (title, required), ``start_date`` (required, ISO or d/m/Y), ``end_date``,
@@ -350,6 +353,7 @@ def _cfr_row(n: int, row: dict[str, str], ref: Reference, path: str) -> Extracti
         claims.append(_claim(doc, "attribution", spans.get("Affiliations", date_span), CFR,
                              incident, attributed_actor=actor, attributed_actor_id=actor_id))
     action = CFR_RESPONSES.get(response_word.lower())
+    actor_state: str | None = None
     if action == "deny":
         for state in sponsors:
             name = next((c.name for c in ref.countries() if c.code == state), state)
@@ -360,6 +364,10 @@ def _cfr_row(n: int, row: dict[str, str], ref: Reference, path: str) -> Extracti
     elif action:
         actor_state = _response_state(ref, action, response_url, row.get("Description", ""),
                                       sponsors, victims)
+    if action and action != "deny" and actor_state:
+        # a response needs a state that took it: without one the row's only voice is the
+        # tracker's, which would read as "CFR ... condemned Russia". No event_date: the row
+        # dates the incident, not the response, so the response stays undated.
         claims.append(_claim(doc, "response", spans["Response"], CFR, incident, action=action,
                              actor_state=actor_state,
                              target_state=sponsors[0] if sponsors and action != "statement"

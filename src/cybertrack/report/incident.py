@@ -172,13 +172,14 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
                             "Denials", wide=("sentence",)))
 
     chain_rows = tuple(
-        (human(s.date), _lag(s), s.kind, s.actor, s.what,
+        (human(s.date) + ("~" if s.approximate and s.date else ""), _lag(s), s.kind,
+         s.actor, s.what,
          s.dates.explanation if s.dates and s.dates.conflict else "",
          "; ".join(dict.fromkeys(c.source_label for c in s.claims)))
         for s in ch.steps)
     followed: list[Para | Table] = [
         Para(f"Lags in days from {human(ch.incident_date)}; ~ marks a step dated only by "
-             "when it was reported.", "note"),
+             "when it was reported (a response so dated, or undated, has no lag).", "note"),
         Table(("date", "lag", "step", "who", "what", "dates disputed", "sources"), chain_rows,
               wide=("dates disputed", "sources"))]
 
@@ -190,7 +191,8 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
          f"{s.claimant} ({basis_text(s, accused)})", says(s, ref),
          s.source_label + ("" if s.tied else " [by document]"), s.claim.sentence_text)
         for s in case.claims) + tuple(
-        (short(s.claim.id), human(s.when), f"{s.claim.kind} (rejected)", f"{s.claimant} ({basis_text(s, accused)})",
+        (short(s.claim.id), human(s.when), f"{s.claim.kind} (rejected)",
+         f"{s.claimant} ({basis_text(s, accused)})",
          case.curated[s.claim.id].describe(), s.source_label, s.claim.sentence_text)
         for s in case.rejected)
     every: list[Para | Table] = [

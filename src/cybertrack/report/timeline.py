@@ -36,18 +36,23 @@ def firsts_report(firsts: Sequence[First]) -> Report:
         rows.append((f.label, human(s.date) + ("~" if s.approximate else ""), s.actor,
                      s.what, f.incident_title,
                      "" if s.lag_days is None else f"{s.lag_days:+d}",
-                     "; ".join(dict.fromkeys(c.source_label for c in s.claims)), sentence))
+                     "; ".join(dict.fromkeys(c.source_label for c in s.claims)),
+                     "; ".join(f.evidence), sentence))
     notes = [Para(f"{f.label}: {f.step.dates.explanation}.", "note") for f in firsts
              if f.step.dates is not None and f.step.dates.conflict]
     data = {"firsts": [{"action": f.action, "label": f.label, "incident_id": f.incident_id,
-                        "incident_title": f.incident_title, **step_data(f.step),
+                        "incident_title": f.incident_title, "incident_reported_by":
+                        list(f.evidence), **step_data(f.step),
                         "sentences": [c.claim.sentence_text.strip() for c in f.step.claims]}
                        for f in firsts]}
     blocks: tuple[Para | Table, ...] = (
-        Para("The earliest response of each kind to a cyber incident in the knowledge base, "
-             "with the sentence that reports it (lag: days after the incident).", "note"),
+        Para("The earliest response of each kind to a dated cyber incident that a tracker "
+             "record or two independent publishers report (incident reported by), with the "
+             "sentence that reports the response (lag: days after the incident; none when the "
+             "response is dated only by its reports; ~ marks such a date).", "note"),
               Table(("response", "date", "by", "what", "over incident", "lag", "sources",
-                     "sentence"), tuple(rows), wide=("over incident", "sources", "sentence")),
+                     "incident reported by", "sentence"), tuple(rows),
+                    wide=("over incident", "sources", "incident reported by", "sentence")),
               *notes)
     return Report("Firsts: earliest responses to cyber incidents", (Section("Firsts", blocks),),
                   data)

@@ -9,7 +9,7 @@ that no ``IN (...)`` list grows past the databases' limits. Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -231,25 +231,46 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
         return [codec.row_to_claim(r) for r in self._all(
             select(q).order_by(q.c.document_id, q.c.sentence_start, q.c.id))]
 
-    def earliest_responses(self, slack_days: int = 3) -> list[Claim]:
+    def response_dates_of(self, claim_ids: Iterable[str]) -> dict[str, dt.date]:
+        """The ``response_dates`` date of each of ``claim_ids`` that has one."""
+        rd = t.response_dates.c
+        out: dict[str, dt.date] = {}
+        for chunk in unique_chunks(claim_ids):
+            for r in self._all(select(rd.claim_id, rd.response_date)
+                               .where(rd.claim_id.in_(chunk))):
+                d = r["response_date"]
+                out[r["claim_id"]] = d if isinstance(d, dt.date) else dt.date.fromisoformat(d)
+        return out
+
+    def earliest_responses(self, slack_days: int = 3, *,
+                           after: Mapping[str, dt.date] | None = None) -> list[Claim]:
         """For each response action, the response claims tied to an incident whose date
         (event date, else claim date, else the document's publication) falls within
         ``slack_days`` of that action's earliest such date: the candidates for "the first
         time a state did X over a cyber incident", with every source that reports it. A
         response dated before the start of its incident cannot be a response to it and is
         left out (it is an extraction error or a different event). Dates and that rule are
-        applied when claims are stored (``response_dates``), so this reads one index."""
+        applied when claims are stored (``response_dates``), so this reads one index.
+
+        ``after`` (action -> date): only those actions, and for each the earliest date after
+        the one given: the next candidates when the earliest did not make a first."""
         rd, c = t.response_dates.c, t.claims.c
         firsts: dict[str, dt.date] = {}
-        for r in self._all(select(rd.action, func.min(rd.response_date).label("first"))
-                           .group_by(rd.action)):
+        earliest = select(rd.action, func.min(rd.response_date).label("first"))
+        if after is not None:
+            if not after:
+                return []
+            earliest = earliest.where(or_(*(and_(rd.action == a, rd.response_date > d)
+                                            for a, d in after.items())))
+        for r in self._all(earliest.group_by(rd.action)):
             first = r["first"]
             if first is not None:  # SQLite returns min() over dates as text
                 firsts[r["action"]] = (first if isinstance(first, dt.date)
                                        else dt.date.fromisoformat(first))
         parts = [select(rd.claim_id).where(
                      rd.action == action,
-                     rd.response_date <= first + dt.timedelta(days=slack_days))
+                     rd.response_date <= first + dt.timedelta(days=slack_days),
+                     *((rd.response_date > after[action],) if after else ()))
                  for action, first in firsts.items()]
         if not parts:
             return []

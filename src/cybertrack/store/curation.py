@@ -4,10 +4,13 @@ targets or date, with who, when and why.
 Decisions are appended to ``curation_events`` and never deleted (``reset`` is one more event),
 so every view can say who decided what and every decision can be undone. ``curations`` holds
 what a record's events add up to now, rewritten in the transaction that appends the event, so
-views read one row per record. What views do with it (``cybertrack.analysis``): a rejected
-claim is left out of assessments, chains and timelines and marked in exports; a rejected
-incident is shown as rejected and left out of listings unless asked for; targets and a date
-set by hand replace what extraction read, and are shown as set by hand.
+views read one row per record, and the derived ``attribution_facts`` rows of the incident's
+group are rewritten in the same transaction (``summary.refresh_facts`` leaves rejected claims
+and incidents out and applies hand-set targets and dates), so reach, subject timelines and
+firsts honour it too. What views do with it (``cybertrack.analysis``): a rejected
+claim is left out of assessments, chains, timelines, reach and firsts and marked in exports;
+a rejected incident is shown as rejected and left out of listings unless asked for; targets
+and a date set by hand replace what extraction read, and are shown as set by hand.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from cybertrack.model import PartialDate
 from cybertrack.store import codec
 from cybertrack.store import schema as t
 from cybertrack.store.store import Store
-from cybertrack.store.summary import mark_timeline_stale
+from cybertrack.store.summary import mark_timeline_stale, refresh_facts
 
 RecordKind = Literal["claim", "incident"]
 RECORD_KINDS: tuple[str, ...] = ("claim", "incident")
@@ -155,6 +158,12 @@ def curate(store: Store, kind: str, record_id: str, action: str, *, by: str, why
             i for i in conn.execute(select(t.claims.c.incident_id).where(
                 t.claims.c.id == record_id)).scalars() if i]
         if incident_ids:
+            # the derived rows reach and subject timelines read, for the whole group (a date
+            # set by hand dates every member's rows), and the group's stored timeline
+            g = t.incident_groups.c
+            members = set(conn.execute(select(g.incident_id).where(g.group_id.in_(
+                select(g.group_id).where(g.incident_id.in_(incident_ids))))).scalars())
+            refresh_facts(conn, sorted(members | set(incident_ids)))
             mark_timeline_stale(conn, incident_ids=set(incident_ids))
     return out
 

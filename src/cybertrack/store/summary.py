@@ -24,6 +24,7 @@ so a summary is never seen out of step with the rows it summarizes.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -45,6 +46,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cybertrack.model import PartialDate
+from cybertrack.store import codec
 from cybertrack.store import schema as t
 
 if TYPE_CHECKING:
@@ -102,11 +105,20 @@ def _facts_of(incident_ids: Sequence[str] | None) -> Select[Any]:
          .join(t.incident_groups, g.incident_id == c.incident_id)
          .join(t.incidents, i.id == c.incident_id)
          .outerjoin(t.incident_targets, tg.incident_id == c.incident_id)
-         .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted")
+         .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted",
+                ~_rejected("claim", c.id), ~_rejected("incident", c.incident_id))
          .group_by(*keys))
     if incident_ids is not None:
         q = q.where(c.incident_id.in_(list(incident_ids)))
     return q
+
+
+def _rejected(kind: str, record_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """EXISTS a decision rejecting the record (``store.curation``): a person's "this claim
+    (incident) is wrong" keeps it out of reach, timelines and everything read from here."""
+    cur = t.curations.c
+    return (select(literal(1)).where(cur.record_kind == kind, cur.record_id == record_id,
+                                     cur.status == "rejected").exists())
 
 
 _FACT_KEY = ("incident_id", "country", "state", "actor_id", "actor_name", "source")
@@ -125,17 +137,74 @@ def refresh_facts(conn: Connection, incident_ids: Iterable[str] | None) -> None:
     if incident_ids is None:
         conn.execute(delete(f))
         conn.execute(facts.from_select(_FACT_COLUMNS, _facts_of(None)))
+        _apply_hand_set(conn, None)
         return
     for chunk in unique_chunks(incident_ids):
         conn.execute(delete(f).where(f.c.incident_id.in_(chunk)))
         conn.execute(facts.from_select(_FACT_COLUMNS, _facts_of(chunk)))
+        _apply_hand_set(conn, chunk)
+
+
+def _apply_hand_set(conn: Connection, incident_ids: Sequence[str] | None) -> None:
+    """Targets and dates a person set on incidents (``store.curation``) replace what
+    extraction read in their fact rows: one row per hand-set target (country '' when set to
+    none), the incident's targets and time; a hand-set date also dates its whole group (year
+    and start of every member's rows: the event happened then, whichever report says so).
+    ``incident_ids``: the incidents just rewritten (their groups' hand-set dates apply);
+    None: every incident."""
+    f, cur, g = t.attribution_facts, t.curations.c, t.incident_groups.c
+    q = (select(g.group_id, cur.record_id, cur.targets, cur.date_value)
+         .join_from(t.curations, t.incident_groups, g.incident_id == cur.record_id)
+         .where(cur.record_kind == "incident",
+                (cur.targets.is_not(None)) | (cur.date_value.is_not(None))))
+    if incident_ids is not None:
+        q = q.where(g.group_id.in_(select(g.group_id).where(g.incident_id.in_(
+            list(incident_ids)))))
+    marks = list(conn.execute(q))
+    if not marks:
+        return
+    mine = None if incident_ids is None else set(incident_ids)
+    group_dates: dict[str, PartialDate] = {}
+    for gid, iid, targets, value in marks:
+        date = PartialDate.parse(value) if value else None
+        if date is not None:
+            seen = group_dates.get(gid)
+            if seen is None or (date.end - date.start, date.start) < (seen.end - seen.start,
+                                                                      seen.start):
+                group_dates[gid] = date
+        if mine is not None and iid not in mine:
+            continue
+        if targets is None and date is None:
+            continue
+        rows = [dict(r) for r in conn.execute(select(f).where(f.c.incident_id == iid))
+                .mappings()]
+        if not rows:
+            continue
+        hand = tuple(json.loads(targets)) if targets is not None else None
+        fixed: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for r in rows:
+            if date is not None:
+                r.update(codec.partial_date_columns("time", date))
+            countries = [r["country"]] if hand is None else (list(hand) or [""])
+            if hand is not None:
+                r["targets"] = codec.to_json(hand)
+            for country in countries:
+                row = {**r, "country": country}
+                fixed[tuple(row[k] for k in _FACT_KEY)] = row
+        conn.execute(delete(f).where(f.c.incident_id == iid))
+        conn.execute(f.insert(), list(fixed.values()))
+    for gid, date in group_dates.items():
+        conn.execute(update(f).where(f.c.group_id == gid).values(
+            group_start=date.start, group_year=date.start.year))
 
 
 def add_response_dates(conn: Connection, document_ids: Iterable[str]) -> None:
     """Date the response claims of newly stored documents (``response_dates``); a claim whose
     date is unknown or falls before its incident's start gets no row."""
     c, d, i = t.claims.c, t.documents.c, t.incidents.c
-    when = func.coalesce(c.event_date_start, c.claim_date_start, d.published_start)
+    # a tracker row's publication date is its incident's: it does not date a response
+    when = func.coalesce(c.event_date_start, c.claim_date_start, case(
+        (d.extractor_version == "tracker", None), else_=d.published_start))
     for chunk in unique_chunks(document_ids):
         q = (select(c.id, c.action, when)
              .join_from(t.claims, t.documents, d.id == c.document_id)

@@ -18,10 +18,11 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, select, text, tuple_
+from sqlalchemy import and_, delete, func, select, text, tuple_
 
 from cybertrack.store import schema as t
 from cybertrack.store.summary import (
+    ATTRIBUTING,
     CHUNK,
     drop_subject_timelines,
     subject_rows,
@@ -60,11 +61,13 @@ class TimelineQueries:
             for chunk in unique_chunks(timelines):
                 # group id -> (state, actor id, actor name) -> sources
                 said: dict[str, dict[tuple[str, ...], dict[str, None]]] = {}
+                selves = _self_claimers(conn, chunk)
                 for gid, state, actor_id, actor_name, source in conn.execute(
                         select(f.group_id, f.state, f.actor_id, f.actor_name, f.source)
                         .where(f.group_id.in_(chunk))):
                     key = (_blank(state), _blank(actor_id), _blank(actor_name))
-                    said.setdefault(gid, {}).setdefault(key, {})[_blank(source)] = None
+                    mark = _SELF if (gid, source) in selves else ""
+                    said.setdefault(gid, {}).setdefault(key, {})[mark + _blank(source)] = None
                 conn.execute(upsert(conn, g, ("events", "attributions")), [
                     {"group_id": gid, "events": timelines[gid],
                      "attributions": _LINE.join(
@@ -120,9 +123,28 @@ class TimelineQueries:
 
 
 #: Separators of the stored attributions: one line per (state, actor id, actor name) a group is
-#: attributed to, its fields by unit separator, the line's sources by record separator.
-_LINE, _FIELD, _LIST = "\n", "\x1f", "\x1e"
-_BLANKED = str.maketrans({_LINE: " ", _FIELD: " ", _LIST: " "})
+#: attributed to, its fields by unit separator, the line's sources by record separator; a
+#: source that claimed the act for itself starts with ``_SELF``.
+_LINE, _FIELD, _LIST, _SELF = "\n", "\x1f", "\x1e", "\x1d"
+_BLANKED = str.maketrans({_LINE: " ", _FIELD: " ", _LIST: " ", _SELF: " "})
+#: How a self-claiming source is shown: its own claim, never an attribution to its sponsor.
+SELF_CLAIM_LABEL = "{} (self-claim)"
+
+
+def _self_claimers(conn: Connection, group_ids: Sequence[str]) -> set[tuple[str, str]]:
+    """(group id, source as ``attribution_facts`` names it) of the sources that claimed a
+    group's act for themselves (a ``self-claim``, or an actor as claimant): a self-claim
+    names the group's sponsor as its state, and a state's timeline must not read it as that
+    sponsor being blamed by the group (``attribution_facts`` keeps no claim kind)."""
+    c, d, g = t.claims.c, t.documents.c, t.incident_groups.c
+    source = func.coalesce(c.claimant_name, d.publisher, "unnamed source")
+    q = (select(g.group_id, source)
+         .join_from(t.claims, t.incident_groups, g.incident_id == c.incident_id)
+         .join(t.documents, d.id == c.document_id)
+         .where(g.group_id.in_(list(group_ids)), c.kind.in_(ATTRIBUTING),
+                c.stance == "asserts", c.polarity == "asserted",
+                (c.kind == "self-claim") | (c.claimant_kind == "actor")).distinct())
+    return {(gid, src) for gid, src in conn.execute(q)}
 
 
 def _blank(value: str) -> str:
@@ -140,7 +162,9 @@ def _sources(attributions: str, states: set[str], actor_ids: set[str], actor_nam
         state, actor_id, actor_name, sources = _attribution(line)
         if state in states or actor_id in actor_ids or actor_name in actor_names:
             out += sources
-    return tuple(sorted(set(out))) if len(out) > 1 else tuple(out)
+    if len(out) > 1:
+        out = sorted(set(out), key=lambda x: (x.startswith(_SELF), x))  # self-claims last
+    return tuple(SELF_CLAIM_LABEL.format(x[1:]) if x.startswith(_SELF) else x for x in out)
 
 
 @functools.lru_cache(maxsize=65536)
