@@ -1,39 +1,53 @@
 """Are two incident records the same event? Scored evidence, never a silent merge.
 
-Each pair of incidents from different documents is compared on five things a person would check:
-shared target countries, compatible time ranges, compatible kinds, compatible attributions and
-similar wording. Each gives a number in [0, 1] and a reason in words; the weighted sum is the
-link's score. Two things make a pair *incompatible* (no link, and never in one group): they come
-from the same document (the extractor already decided they are distinct) or from the same
-tracker (its rows are distinct events by its own coding), or both are dated and too far apart
-to be one event.
+Each pair of incidents from different documents is compared on what a person would check:
+shared distinctive terms (a victim's name, a malware family: ``resolve.terms``), compatible
+time ranges, kinds and attributions, and shared target countries. Each gives a number in
+[0, 1]; the weighted sum is the link's score, and the reasons kept are the ones that decided.
+A link needs evidence that tells this event from others: shared distinctive terms, or a shared
+target country *with* a shared attribution, the same kind and agreeing dates; a shared country
+alone, or a country and a usual suspect, never links. Two things make a pair *incompatible* (no
+link, and never in one group): they come from the same document (the extractor already decided
+they are distinct) or from the same tracker (its rows are distinct events by its own coding),
+or both are dated and too far apart to be one event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from cybertrack.model import Incident, PartialDate
+from cybertrack.resolve import terms as term_index
 
 #: Weights of the five comparisons; they sum to 1.
-WEIGHTS = {"targets": 0.30, "time": 0.25, "kinds": 0.20, "actors": 0.15, "wording": 0.10}
+WEIGHTS = {"terms": 0.55, "time": 0.15, "kinds": 0.10, "actors": 0.10, "targets": 0.10}
 #: Links scoring below this are not stored at all.
 LINK_FLOOR = 0.50
 #: Proposed links at or above this join incidents into one group; below it they wait for review.
 GROUP_THRESHOLD = 0.65
-#: Without dates agreeing at least this well (same month, or precise dates within a month)...
+#: Without shared distinctive terms, dates must agree at least this well (same month, or
+#: precise dates within a month)...
 CORROBORATING_TIME = 0.5
-#: ...or wording at least this similar, a pair is capped below the group threshold: shared
-#: targets, kinds and a usual suspect alone are common to many distinct operations.
-CORROBORATING_WORDING = 0.6
-#: An uncorroborated pair is proposed for review only when everything else agrees this well.
-UNCORROBORATED_FLOOR = 0.8
+#: ...or this well when one is a tracker row (dated by disclosure, often weeks later).
+TRACKER_CORROBORATING_TIME = 0.3
+#: Shared distinctive terms count from this ``terms_score`` on (below: common words only).
+TERMS_MIN = 0.5
+#: What a pair corroborated by target, attribution, kind and time counts for the terms.
+CORROBORATED_TERMS = 0.6
+#: The shared terms' mass (rarity cubed, summed) that gives a terms score of 1 - 1/e.
+TERMS_SCALE = 2.0
+#: Terms agreeing this strongly overrule dates up to ``STRONG_TERMS_GAP_DAYS`` apart and
+#: attributions that differ (extraction misreads both more often than two events share
+#: several rare names).
+STRONG_TERMS = 0.9
+STRONG_TERMS_GAP_DAYS = 400
 #: An interval no longer than this many days counts as a precise date (a day or a short range).
 PRECISE_DAYS = 11
+#: How much of a document's text (headline first, then the lead) gives its incidents' terms.
+LEAD_CHARS = 1200
 #: Two precise dates further apart than this are different events.
 MAX_GAP_DAYS = 45
 #: How far a coarse date (month, year) may sit from another and still be compatible.
@@ -66,11 +80,17 @@ class IncidentFeatures:
     actors: frozenset[str]
     words: str
     origin: str = ""
+    #: Distinctive words of the incident and its document's headline and lead (``terms``).
+    terms: frozenset[str] = frozenset()
+    #: The rarest of them, by which candidates are found (``terms.blocking_keys``).
+    keys: frozenset[str] = frozenset()
+    #: The words naming its victim organizations (``Incident.target_orgs``).
+    victims: frozenset[str] = frozenset()
 
     @classmethod
     def of(
         cls, incident: Incident, *, states: frozenset[str] = frozenset(),
-        actors: frozenset[str] = frozenset(), origin: str | None = None,
+        actors: frozenset[str] = frozenset(), origin: str | None = None, lead: str = "",
     ) -> IncidentFeatures:
         actor_names = set(actors)
         if incident.operator:
@@ -78,9 +98,12 @@ class IncidentFeatures:
         text = " ".join([incident.title or "", incident.sentence, *incident.target_orgs,
                          *incident.sectors]).casefold()
         words = " ".join(w for w in _WORD.findall(text) if w not in _STOP)
+        term_set = term_index.terms(" ".join([text, incident.operator or "", lead[:LEAD_CHARS]]))
         return cls(incident.id, incident.document_id, frozenset(incident.targets), incident.time,
                    frozenset(incident.kinds), states, frozenset(actor_names), words,
-                   origin or incident.document_id)
+                   origin or incident.document_id, term_set,
+                   term_index.blocking_keys(term_set),
+                   term_index.terms(" ".join(incident.target_orgs)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,41 +173,103 @@ def same_origin(a: IncidentFeatures, b: IncidentFeatures) -> bool:
 
 
 def compatible(a: IncidentFeatures, b: IncidentFeatures) -> bool:
-    """False when the two can never be one event (same document or tracker, or dates too far
-    apart)."""
+    """False when the two can never be one event: same document or tracker, or dates too far
+    apart (``time_score`` None) unless their distinctive terms agree overwhelmingly and the
+    dates are within ``STRONG_TERMS_GAP_DAYS`` (reports often date a breach by its discovery,
+    its disclosure or the period it ran)."""
     if same_origin(a, b):
         return False
-    return time_score(a.time, b.time)[0] is not None
+    return _dated_ok(a, b, terms_score(a, b)[0])[0] is not None
+
+
+def _dated_ok(a: IncidentFeatures, b: IncidentFeatures, term_score: float
+              ) -> tuple[float | None, str]:
+    t_score, t_reason = time_score(a.time, b.time)
+    if t_score is None and term_score >= STRONG_TERMS and a.time and b.time \
+            and gap_days(a.time, b.time) <= STRONG_TERMS_GAP_DAYS:
+        return 0.0, f"{t_reason}, but the terms agree overwhelmingly"
+    return t_score, t_reason
+
+
+def terms_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, list[str]]:
+    """How strongly the two share distinctive terms, in [0, 1), and the shared terms, rarest
+    first: each shared term adds its rarity cubed (a rare name counts nearly fully, a common
+    word next to nothing) and the sum saturates (``TERMS_SCALE``)."""
+    shared = sorted(a.terms & b.terms, key=lambda t: (-term_index.rarity(t), t))
+    mass = sum(term_index.rarity(t) ** 3 for t in shared)
+    return 1.0 - math.exp(-mass / TERMS_SCALE), shared
+
+
+def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_score: float
+                 ) -> str | None:
+    """Why a pair without shared distinctive terms may still be one event, or None: a shared
+    target country *and* a shared attribution *and* the same kind *and* dates agreeing (same
+    month, or within a month; a tracker dates by disclosure, so a little looser for its rows),
+    and not two reports that each name victim organizations, none in common. Never a country
+    alone, nor a country and an actor: an actor's operations in one country are many."""
+    tracker = a.origin.startswith("tracker:") or b.origin.startswith("tracker:")
+    if not (a.targets & b.targets) or k_score < 1.0:
+        return None
+    if t_score < (TRACKER_CORROBORATING_TIME if tracker else CORROBORATING_TIME):
+        return None
+    if not ((a.states & b.states) or (a.actors & b.actors)):
+        return None
+    if a.victims and b.victims and not (a.victims & b.victims):
+        return None  # each names its victim organizations, and none in common
+    return "same target, attribution, kind and time"
 
 
 def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
-    """The evidence that ``a`` and ``b`` are the same event, or None when they share no target
-    country or are incompatible."""
+    """The evidence that ``a`` and ``b`` are the same event, or None when it is too weak to
+    propose or the two are incompatible.
+
+    A link needs agreeing evidence that tells this event from others: shared distinctive
+    terms (a named victim, a malware family, a product: ``terms``) or, failing them, a shared
+    target country with a shared attribution, the same kind and agreeing dates
+    (``corroborated``). Attributions that differ veto a pair unless the terms agree strongly.
+    The reasons listed are the ones that decided: the shared terms, then each other piece of
+    evidence that agreed or spoke against it."""
     if same_origin(a, b):
         return None
-    shared = a.targets & b.targets
-    if not shared:
-        return None
-    t_score, t_reason = time_score(a.time, b.time)
+    term_score, shared_terms = terms_score(a, b)
+    t_score, t_reason = _dated_ok(a, b, term_score)
     if t_score is None:
         return None
-    # a shared target matters, but a row listing fifteen victims shares one with everything
-    targets = 0.4 + 0.6 * len(shared) / len(a.targets | b.targets)
     k_score, k_reason = kinds_score(a.kinds, b.kinds)
     a_score, a_reason = actors_score(a, b)
-    wording = fuzz.token_set_ratio(a.words, b.words) / 100.0 if a.words and b.words else 0.0
-    parts = {"targets": targets, "time": t_score, "kinds": k_score, "actors": a_score,
-             "wording": wording}
+    shared_targets = a.targets & b.targets
+    if shared_targets:
+        g_score = 0.4 + 0.6 * len(shared_targets) / len(a.targets | b.targets)
+    elif a.targets and b.targets:
+        g_score = 0.0
+    else:
+        g_score = 0.5
+    route = None if term_score < TERMS_MIN else "terms"
+    if route is None:
+        route = corroborated(a, b, t_score, k_score)
+    if route is None:
+        return None
+    if a_score == 0.0 and term_score < STRONG_TERMS:
+        return None  # attributed to different states or actors, and the terms do not overrule
+    # corroborated without terms: the agreement of four independent things stands in for them
+    parts = {"terms": term_score if route == "terms" else CORROBORATED_TERMS, "time": t_score,
+             "kinds": k_score, "actors": a_score, "targets": g_score}
     score = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 3)
-    reasons = [
-        f"shared targets {', '.join(sorted(shared))}", t_reason, k_reason, a_reason,
-        f"wording similarity {wording:.2f}",
-    ]
-    if t_score < CORROBORATING_TIME and wording < CORROBORATING_WORDING:
-        if score < UNCORROBORATED_FLOOR:
-            return None  # too common a coincidence to be worth anyone's review
-        score = min(score, round(GROUP_THRESHOLD - 0.05, 3))
-        reasons.append("left for review: neither the dates nor the wording corroborate it")
+    reasons: list[str] = []
+    if shared_terms and term_score >= TERMS_MIN:
+        reasons.append(f"shared terms {', '.join(shared_terms[:6])} (terms {term_score:.2f})")
+    if shared_targets:
+        reasons.append(f"shared targets {', '.join(sorted(shared_targets))}")
+    elif g_score == 0.0:
+        reasons.append("different targets")
+    if t_score >= CORROBORATING_TIME or t_score < 0.4 or t_reason.endswith("overwhelmingly"):
+        reasons.append(t_reason)
+    if k_score != 0.5:
+        reasons.append(k_reason)
+    if a_score != 0.5:
+        reasons.append(a_reason)
+    if route != "terms":
+        reasons.append(f"no distinctive terms shared; linked on {route}")
     return PairScore(score, tuple(reasons))
 
 

@@ -23,7 +23,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cybertrack.model import Incident, Link, PartialDate
-from cybertrack.resolve.features import GROUP_THRESHOLD, IncidentFeatures, compatible
+from cybertrack.resolve.features import (
+    GROUP_THRESHOLD,
+    LEAD_CHARS,
+    IncidentFeatures,
+    compatible,
+)
 from cybertrack.store import Store
 from cybertrack.store.analytics import DocumentInfo
 from cybertrack.store.group_queries import GroupRow
@@ -57,14 +62,17 @@ class IncidentGroup:
 
 def cluster(
     incidents: Mapping[str, Incident], links: Iterable[Link],
-    origins: Mapping[str, str] | None = None,
+    origins: Mapping[str, str] | None = None, leads: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], list[Link], list[Link]]:
     """Constrained union of ``incidents`` along ``links``: returns incident id -> group key (the
     smallest member id), the links applied and the links held apart. ``origins`` maps a
-    document id to its origin (``DocumentInfo.origin``; default: the document itself). Links
-    naming an incident not in ``incidents`` are ignored."""
+    document id to its origin (``DocumentInfo.origin``; default: the document itself) and
+    ``leads`` to its headline and lead (the terms ``compatible`` weighs). Links naming an
+    incident not in ``incidents`` are ignored."""
     origins = origins or {}
-    feats = {k: IncidentFeatures.of(v, origin=origins.get(v.document_id))
+    leads = leads or {}
+    feats = {k: IncidentFeatures.of(v, origin=origins.get(v.document_id),
+                                    lead=leads.get(v.document_id, ""))
              for k, v in incidents.items()}
     members: dict[str, list[str]] = {k: [k] for k in incidents}
     parent = {k: k for k in incidents}
@@ -149,7 +157,9 @@ def _refresh_groups(store: Store, incident_ids: Iterable[str] | None, threshold:
     if not incidents:
         return 0
     docs = store.documents_info({i.document_id for i in incidents.values()})
-    keys, _, _ = cluster(incidents, links.values(), {k: v.origin for k, v in docs.items()})
+    leads = store.document_leads(docs, LEAD_CHARS)
+    keys, _, _ = cluster(incidents, links.values(), {k: v.origin for k, v in docs.items()},
+                         leads)
     members: dict[str, list[Incident]] = {}
     for inc_id, key in keys.items():
         members.setdefault(key, []).append(incidents[inc_id])

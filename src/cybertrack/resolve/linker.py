@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from cybertrack.model import Incident, Link, PartialDate, stable_id
 from cybertrack.resolve.features import (
+    LEAD_CHARS,
     LINK_FLOOR,
     MAX_GAP_DAYS,
     IncidentFeatures,
@@ -63,11 +64,14 @@ def make_link(a: str, b: str, score: float, reasons: tuple[str, ...]) -> Link:
 def _features(store: Store, incidents: Iterable[Incident]) -> dict[str, IncidentFeatures]:
     incs = list(incidents)
     keys = store.attribution_keys([i.id for i in incs])
-    origins = {k: v.origin for k, v in store.documents_info({i.document_id for i in incs}).items()}
+    doc_ids = {i.document_id for i in incs}
+    origins = {k: v.origin for k, v in store.documents_info(doc_ids).items()}
+    leads = store.document_leads(doc_ids, LEAD_CHARS)
     empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     return {i.id: IncidentFeatures.of(i, states=keys.get(i.id, empty)[0],
                                       actors=keys.get(i.id, empty)[1],
-                                      origin=origins.get(i.document_id)) for i in incs}
+                                      origin=origins.get(i.document_id),
+                                      lead=leads.get(i.document_id, "")) for i in incs}
 
 
 Checkpoint = Callable[[str], None]
@@ -98,16 +102,40 @@ def link_new(store: Store, document_ids: Iterable[str], *,
     slack = dt.timedelta(days=MAX_GAP_DAYS)
     candidates: dict[str, Incident] = {}
     wanted: dict[str, set[str]] = {}
+    windows: dict[str, tuple[dt.date, dt.date]] = {}
     for inc in new:
         span = own_span(inc.time, published.get(inc.document_id))
         if span is None:
             continue
+        windows[inc.id] = (span[0] - slack, span[1] + slack)
         for country in dict.fromkeys(inc.targets):
-            for cand in store.incidents_near(country, span[0] - slack, span[1] + slack):
+            for cand in store.incidents_near(country, *windows[inc.id]):
                 if cand.document_id != inc.document_id:
                     candidates[cand.id] = cand
                     wanted.setdefault(inc.id, set()).add(cand.id)
-    feats = _features(store, [*new, *candidates.values()])
+    # Blocking on shared rare terms, whatever the targets: the incidents of the batch's windows
+    # (merged, one query each), each kept for the new incidents whose window its own span meets.
+    in_windows = {c.id: c for lo, hi in _merged(windows.values())
+                  for c in store.incidents_between(lo, hi)}
+    feats = _features(store, [*in_windows.values(), *new])
+    cand_published = {k: v.published for k, v in store.documents_info(
+        {c.document_id for c in in_windows.values()}).items()}
+    by_key: dict[str, list[tuple[Incident, tuple[dt.date, dt.date]]]] = {}
+    for cand in in_windows.values():
+        cspan = own_span(cand.time, cand_published.get(cand.document_id))
+        if cspan is not None:
+            for key in feats[cand.id].keys:
+                by_key.setdefault(key, []).append((cand, cspan))
+    for inc in new:
+        if inc.id not in windows:
+            continue
+        lo, hi = windows[inc.id]
+        for key in feats[inc.id].keys:
+            for cand, (start, end) in by_key.get(key, ()):
+                if cand.document_id != inc.document_id and start <= hi and end >= lo:
+                    candidates[cand.id] = cand
+                    wanted.setdefault(inc.id, set()).add(cand.id)
+    feats.update(_features(store, [c for c in candidates.values() if c.id not in feats]))
     links: dict[str, Link] = {}
     scored: set[tuple[str, str]] = set()
     for inc in new:
@@ -147,6 +175,7 @@ def link_all(store: Store) -> LinkSummary:
     """Compare every stored incident with every plausible partner (see module docstring)."""
     incidents = store.incidents()
     infos = store.documents_info({i.document_id for i in incidents})
+    leads = store.document_leads({i.document_id for i in incidents}, LEAD_CHARS)
     published = {k: v.published for k, v in infos.items()}
     keys = store.attribution_keys()
     empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
@@ -155,15 +184,18 @@ def link_all(store: Store) -> LinkSummary:
     buckets: dict[str, list[str]] = {}
     for inc in incidents:
         span = own_span(inc.time, published.get(inc.document_id))
-        if span is None or not inc.targets:
+        if span is None:
             continue
         got = keys.get(inc.id, empty)
         info = infos.get(inc.document_id)
         feats[inc.id] = IncidentFeatures.of(inc, states=got[0], actors=got[1],
-                                            origin=info.origin if info else None)
+                                            origin=info.origin if info else None,
+                                            lead=leads.get(inc.document_id, ""))
         spans[inc.id] = span
         for country in set(inc.targets):
             buckets.setdefault(country, []).append(inc.id)
+        for term in feats[inc.id].keys:
+            buckets.setdefault(f"term:{term}", []).append(inc.id)
     slack = dt.timedelta(days=MAX_GAP_DAYS)
     seen: set[tuple[str, str]] = set()
     links: dict[str, Link] = {}
@@ -189,6 +221,17 @@ def link_all(store: Store) -> LinkSummary:
     refresh_groups(store)
     store.clear_pending_links({i.document_id for i in incidents})
     return LinkSummary(len(feats), len(seen), len(links), added)
+
+
+def _merged(spans: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Overlapping intervals merged, in order."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def own_span(time: PartialDate | None, published: PartialDate | None

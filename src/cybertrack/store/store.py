@@ -409,6 +409,28 @@ class Store(AnalyticsQueries):
         out = [codec.row_to_incident(r) for q in (dated, undated) for r in self._all(q)]
         return sorted(out, key=lambda inc: inc.id)
 
+    def incidents_between(self, since: dt.date, until: dt.date) -> list[Incident]:
+        """Incidents, whatever their targets, whose own interval overlaps [since, until] by the
+        rule of ``incidents_near`` (the linker's blocking on shared distinctive terms needs
+        candidates a shared country would not find)."""
+        i, d = t.incidents.c, t.documents.c
+        dated = select(t.incidents).where(i.time_start <= until, i.time_end >= since)
+        undated = (select(t.incidents).join(t.documents, d.id == i.document_id)
+                   .where(i.time_start.is_(None), d.published_end >= since,
+                          d.published_end <= until + dt.timedelta(days=UNDATED_SPAN_DAYS)))
+        out = [codec.row_to_incident(r) for q in (dated, undated) for r in self._all(q)]
+        return sorted(out, key=lambda inc: inc.id)
+
+    def document_leads(self, ids: Iterable[str], chars: int) -> dict[str, str]:
+        """The first ``chars`` characters of each document's text (the headline and lead the
+        linker reads distinctive terms from), without reading whole texts."""
+        d = t.documents.c
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            q = select(d.id, func.substr(d.text, 1, chars).label("lead")).where(d.id.in_(chunk))
+            out.update((r["id"], r["lead"] or "") for r in self._all(q))
+        return out
+
     def claims(
         self, *, incident_ids: Sequence[str] | None = None, document_id: str | None = None,
         kind: str | None = None, attributed_state: str | None = None,
