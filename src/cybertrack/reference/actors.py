@@ -170,10 +170,16 @@ def _entry(group: Group, country_of: Callable[[str], str | None]) -> Entry:
     members = sorted(group.members, key=lambda m: (SOURCE_RANK[m.source],
                      0 if NEW_MS_SCHEME.match(m.name) else 1))
     head = members[0]
+    # one vendor per alias, the most direct word first: a MISP galaxy's own attribution
+    # (name-attribution, origin, Microsoft's galaxy), then ATT&CK's citations
+    # (``sources.alias_vendor``), then a vendor's naming scheme (below)
     vendor_names: dict[tuple[str, str], tuple[str, str]] = {}
-    for m in members:
+    by_alias: dict[str, tuple[str, str]] = {}
+    for m in sorted(members, key=lambda m: m.source in ATTACK_SOURCES):
         for alias, vendor in m.vendor_names:
-            vendor_names.setdefault((alias.casefold(), vendor), (alias, vendor))
+            by_alias.setdefault(alias.casefold(), (alias, vendor))
+    for key, pair in by_alias.items():
+        vendor_names[(key, pair[1])] = pair
     credited = {a for a, _ in vendor_names}
     names: dict[str, str] = {}
     spellings: list[str] = []

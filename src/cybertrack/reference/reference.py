@@ -130,16 +130,25 @@ class Reference:
         return list(self._countries.values())
 
     def country(self, code_or_name: str) -> Country:
-        """A country by ISO alpha-2/alpha-3 code, name, demonym, capital or metonym."""
+        """A country by ISO alpha-2/alpha-3 code, name, demonym, capital or metonym (the seat
+        of its government: "White House", "the Kremlin")."""
         text = code_or_name.strip()
         if text.upper() in self._countries and len(text) == 2:
             return self._countries[text.upper()]
         for c in self._countries.values():
             if c.alpha_3 and c.alpha_3 == text.upper() and len(text) == 3:
                 return c
-        for e in self.lookup(text):
+        found = self.lookup(text)
+        for e in found:
             if e.kind == "country" and e.country in self._countries:
                 return self._countries[e.country]
+        # a seat of government stands for its state, as extraction reads it: a metonym of
+        # the country ("the White House", "the Kremlin"), whose surface the government
+        # body's entry holds
+        key = text.casefold().removeprefix("the ").strip()
+        for c in self._countries.values():
+            if key in {m.casefold().removeprefix("the ") for m in c.metonyms}:
+                return c
         raise UnknownEntityError("country", code_or_name, self._suggest(text, "country"))
 
     # -- actors ----------------------------------------------------------------------------

@@ -6,8 +6,11 @@ reference part the same way before adding what the knowledge base knows.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -66,19 +69,61 @@ def print_actor(console: Console, ref: Reference, e: RefEntry) -> None:
     console.print(t)
     links = ref.actor_links(e.id)
     if links:
-        console.print("linked entries / where sources disagree", style="bold")
-        for link in links:
-            other_id = link.b if link.a == e.id else link.a
-            other_name = ref.entry(other_id).name if other_id else "?"
-            console.print(Text.assemble("  ", (other_name, "cyan"), " ", (other_id or "", "dim"),
-                                        f" score {link.score:.2f} by {link.made_by}"),
-                          highlight=False)
-            for reason in link.reasons:
-                console.print(f"    - {reason}", highlight=False, soft_wrap=True)
+        _print_links(console, ref, e, links)
     if e.refs:
         console.print(Text.assemble(("references", "bold"),
                                     f" ({len(e.refs)}): " + " ".join(e.refs[:5])),
                       highlight=False, soft_wrap=True)
+
+
+#: An alias two clusters share, as the reason of a kept-apart link names it.
+_SHARED_ALIAS = re.compile(r"^'(.+?)' is an alias in both |lists '(.+?)' as an alias; it is")
+
+
+def _print_links(console: Console, ref: Reference, e: RefEntry, links: Sequence[Any]) -> None:
+    """Related entries one line each with the relations sources state (similar, linked-to,
+    attributed-to); clusters that only share an alias, kept apart, summarized on one line
+    ("5 other clusters share aliases: APT38 (Bluenoroff, ...), ..."): for Lazarus Group they
+    were most of the view."""
+    related: dict[str, dict[str, Any]] = {}
+    for link in links:
+        other_id = (link.b if link.a == e.id else link.a) or "?"
+        item = related.setdefault(other_id, {"score": 0.0, "by": set(), "reasons": [],
+                                             "shared": []})
+        item["score"] = max(item["score"], link.score)
+        for reason in link.reasons:
+            m = _SHARED_ALIAS.search(reason)
+            if m and "kept apart" in reason:
+                alias = m.group(1) or m.group(2)
+                if alias not in item["shared"]:
+                    item["shared"].append(alias)
+            else:
+                item["by"].add(link.made_by)
+                if reason not in item["reasons"]:
+                    item["reasons"].append(reason)
+
+    def name(other_id: str) -> str:
+        try:
+            return ref.entry(other_id).name
+        except Exception:  # noqa: BLE001 - an id the reference lost still prints
+            return other_id
+
+    linked = {k: v for k, v in related.items() if v["reasons"]}
+    apart = {k: v for k, v in related.items() if not v["reasons"]}
+    if linked:
+        console.print("related entries (kept apart; what the sources say)", style="bold")
+        for other_id, item in sorted(linked.items(), key=lambda kv: -kv[1]["score"]):
+            shared = (f"; shares {', '.join(item['shared'])}" if item["shared"] else "")
+            console.print(Text.assemble("  ", (name(other_id), "cyan"), " ",
+                                        (other_id, "dim"), f" score {item['score']:.2f}: ",
+                                        "; ".join(item["reasons"]) + shared),
+                          highlight=False, soft_wrap=True)
+    if apart:
+        listed = ", ".join(f"{name(k)} ({', '.join(v['shared'])})" for k, v in
+                           sorted(apart.items(), key=lambda kv: name(kv[0]).casefold()))
+        console.print(Text.assemble(
+            (f"{len(apart)} other cluster(s) share aliases", "bold"),
+            f" (kept apart: no source ties them): {listed}"), highlight=False, soft_wrap=True)
 
 
 def update(path: Path, out_dir: Path | None = None) -> tuple[Path, dict[str, int]]:

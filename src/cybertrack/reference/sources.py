@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cybertrack.errors import ReferenceDataError
+from cybertrack.reference.naming import scheme_vendor
 
 GID_RE = re.compile(r"^[GC]\d{4}$")
 MISP_GALAXIES = {
@@ -128,6 +129,26 @@ def read_misp(
             yield m
 
 
+def alias_vendor(alias: str, cites: list[str], citation_vendor: Callable[[str], str | None]
+                 ) -> str | None:
+    """Who coined ``alias``, from the citations ATT&CK gives for it: the vendor of a
+    citation naming the alias ("Microsoft STRONTIUM Aug 2019" for STRONTIUM), else the vendor
+    whose naming scheme it follows (``naming.scheme_vendor``), else the one vendor all the
+    citations name; None when they name several and none names the alias. ATT&CK cites
+    everyone who *uses* a name: taking the first citation credited Microsoft's STRONTIUM to
+    Kaspersky and Trend Micro's Pawn Storm to Secureworks."""
+    key = alias.casefold()
+    vendors = [(cite, v) for cite in cites if (v := citation_vendor(cite))]
+    naming = [v for cite, v in vendors if key in cite.casefold()]
+    if naming:
+        return naming[0]
+    scheme = scheme_vendor(alias)  # "Stone Panda" is CrowdStrike's whoever is cited
+    if scheme:
+        return scheme
+    distinct = set(v for _, v in vendors)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
 def read_attack(
     folder: Path, citation_vendor: Callable[[str], str | None]
 ) -> tuple[list[Member], list[tuple[str, str]]]:
@@ -163,11 +184,10 @@ def read_attack(
                         m.refs.insert(0, ref["url"])
                     continue
                 if ref.get("source_name", "").casefold() in names:
-                    for cite in re.findall(r"\(Citation: ([^)]+)\)", ref.get("description", "")):
-                        vendor = citation_vendor(cite)
-                        if vendor:
-                            m.vendor_names.append((ref["source_name"], vendor))
-                            break
+                    vendor = alias_vendor(ref["source_name"], re.findall(
+                        r"\(Citation: ([^)]+)\)", ref.get("description", "")), citation_vendor)
+                    if vendor:
+                        m.vendor_names.append((ref["source_name"], vendor))
                 elif ref.get("url"):
                     m.refs.append(ref["url"])
             members[key] = m
