@@ -81,9 +81,9 @@ def test_link_new_links_a_new_report_to_stored_ones_and_is_idempotent(store: Sto
 def test_link_all_keeps_review_decisions(store: Store) -> None:
     exs = albania_reports()
     store.bulk_add(exs)
-    # reports 1-3 agree on target, attribution, kind and date: every pair; report 4 only says
-    # that Albania broke off relations (no attribution, no distinctive term): not linked
-    assert link_all(store).links_new == 3
+    # four reports of one event: every pair (report 4, with no attribution and no distinctive
+    # term, is linked on its target and its day)
+    assert link_all(store).links_new == 6
     rejected = store.links(kind="incident")[0]
     store.set_link_status(rejected.id, "rejected", by="analyst")
     assert link_all(store).links_new == 0
@@ -97,13 +97,13 @@ def test_group_follows_accept_and_reject(store: Store) -> None:
     store.bulk_add(exs)
     link_all(store)
     root = exs[0].incidents[0].id
-    assert len(incident_group(store, root).incidents) == 3
+    assert len(incident_group(store, root).incidents) == 4
     # reject every link of report 3: it leaves the group, the others stay together
     third = exs[2].incidents[0].id
     for link in store.links(kind="incident", record_id=third):
         review(store, link.id, "rejected")
     group = incident_group(store, root)
-    assert third not in group.ids and len(group.ids) == 2
+    assert third not in group.ids and len(group.ids) == 3
     # an accepted link counts whatever its score
     weak = store.links(kind="incident", record_id=third)[0]
     review(store, weak.id, "accepted")

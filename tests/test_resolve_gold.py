@@ -87,11 +87,14 @@ def test_gold_set_holds_no_evaluation_only_casie_article() -> None:
 
 
 def test_a_shared_country_alone_never_links() -> None:
-    a = _feat(1, targets=("UA",), when="2022-02-23", kinds=("destruction",),
+    a = _feat(1, targets=("UA",), when="2022-02", kinds=("destruction",),
               sentence="Computers at a bank were wiped.")
     b = _feat(2, targets=("UA",), when="2022-02-23", kinds=("destruction",),
               sentence="A regional power company lost its servers.")
-    assert score_pair(a, b) is None  # country, day and kind, but no attribution or term
+    assert score_pair(a, b) is None  # country, month and kind, but no attribution or term
+    # the same country and the same day (within three days) is two things agreeing: linked
+    same_day = score_pair(_feat(3, targets=("UA",), when="2022-02-24"), b)
+    assert same_day is not None and "linked on same target and day" in same_day.reasons[-1]
 
 
 def test_one_actors_two_operations_in_a_month_do_not_link() -> None:

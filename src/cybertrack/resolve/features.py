@@ -203,19 +203,24 @@ def terms_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, list[s
 def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_score: float
                  ) -> str | None:
     """Why a pair without shared distinctive terms may still be one event, or None: a shared
-    target country *and* a shared attribution *and* the same kind *and* dates agreeing (same
-    month, or within a month; a tracker dates by disclosure, so a little looser for its rows),
+    target country *and* either precise dates within three days (attributions not differing;
+    not a tracker row, dated by disclosure) or a shared attribution *and* the same kind *and*
+    dates agreeing (same month, or within a month; looser for a tracker row),
     and not two reports that each name victim organizations, none in common. Never a country
     alone, nor a country and an actor: an actor's operations in one country are many."""
     tracker = a.origin.startswith("tracker:") or b.origin.startswith("tracker:")
-    if not (a.targets & b.targets) or k_score < 1.0:
+    if not (a.targets & b.targets):
+        return None
+    if a.victims and b.victims and not (a.victims & b.victims):
+        return None  # each names its victim organizations, and none in common
+    if t_score >= 1.0 and not tracker and actors_score(a, b)[0] != 0.0:
+        return "same target and day"  # two reports of one target within three days
+    if k_score < 1.0:
         return None
     if t_score < (TRACKER_CORROBORATING_TIME if tracker else CORROBORATING_TIME):
         return None
     if not ((a.states & b.states) or (a.actors & b.actors)):
         return None
-    if a.victims and b.victims and not (a.victims & b.victims):
-        return None  # each names its victim organizations, and none in common
     return "same target, attribution, kind and time"
 
 
