@@ -177,3 +177,24 @@ def test_cfr_and_news_reach_russia_and_lags(store: Store, tmp_path: Path) -> Non
     assert checked
     for first in firsts(store):
         assert first.evidence and first.step.date is not None
+
+
+def test_rejected_claim_is_no_attribution_in_stix_or_misp(store: Store) -> None:
+    from cybertrack.export import misp_json, select, stix_bundle
+
+    store.bulk_add([report(1, publisher="Desk", published="2022-07-20", claims=(
+        say("attribution", "Mandiant blamed Iran.", MANDIANT, attributed_state="IR",
+            attributed_actor="Test Kitten"),))])
+    claim = store.claims(kind="attribution")[0]
+    curate(store, "claim", claim.id, "reject", by="ana", why="misread sentence")
+    bundle = stix_bundle(select(store))
+    objects = bundle["objects"]
+    assert not [o for o in objects if o.get("relationship_type") == "attributed-to"]
+    note = next(o for o in objects if o["type"] == "note" and "Mandiant" in o["abstract"])
+    assert note["labels"] == ["rejected"]
+    assert "rejected by ana" in note["content"] and "misread sentence" in note["content"]
+    text = str(misp_json(select(store))["response"][0]["Event"])
+    assert 'cybertrack:curation="rejected"' in text
+    assert 'cybertrack:attributed-state="IR"' not in text
+    assert 'cybertrack:named-state="IR"' in text and "'type': 'threat-actor'" not in text
+    assert "misread sentence" in text

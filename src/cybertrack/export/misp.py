@@ -43,6 +43,7 @@ from cybertrack.export.names import (
 from cybertrack.export.select import Selection
 from cybertrack.export.stix_ext import NAMESPACE
 from cybertrack.model import Claim, Document, Incident
+from cybertrack.store.curation import Curation
 
 CLAIM_KIND_TAG = 'cybertrack:claim-kind="{}"'
 CLAIMANT_TAG = 'cybertrack:claimant="{}"'
@@ -54,6 +55,9 @@ SPONSOR_TAG = 'cybertrack:suspected-sponsor="{}"'
 INCIDENT_KIND_TAG = 'cybertrack:incident-kind="{}"'
 #: Whether the claim is asserted; only the others are tagged (asserted is the default).
 POLARITY_TAG = 'cybertrack:polarity="{}"'
+#: A decision by hand (``store.curation``): a rejected claim is no attribution, a rejected
+#: incident is marked; the annotation's comment says by whom, when and why.
+CURATION_TAG = 'cybertrack:curation="{}"'
 #: A state or actor a claim that is not asserted names: not held responsible by it.
 NAMED_STATE_TAG = 'cybertrack:named-state="{}"'
 NAMED_ACTOR_TAG = 'cybertrack:named-actor="{}"'
@@ -121,11 +125,17 @@ def _event(inc: Incident, claims: list[Claim], sel: Selection) -> MISPEvent:
     ev.threat_level_id = 4  # undefined: cybertrack does not rate threat
     ev.analysis = 2  # completed: the claims are as reported
     tags: list[str] = [INCIDENT_KIND_TAG.format(k) for k in inc.kinds]
+    mark = sel.curated.get(inc.id)
+    if mark is not None and mark.status:
+        tags.append(CURATION_TAG.format(mark.status))
+        ev.info = f"[{mark.describe()}] {ev.info}"
     countries = list(inc.targets)
     actors: list[str] = []
+    rejected = {c.id for c in claims if c.id in sel.curated and sel.curated[c.id].rejected}
     for c in claims:
         countries += [x for x in (c.attributed_state, c.actor_state, c.target_state) if x]
-        if c.attributed_actor and c.stance == "asserts" and c.asserted:
+        if (c.attributed_actor and c.stance == "asserts" and c.asserted
+                and c.id not in rejected):
             actors.append(c.attributed_actor)
         countries += list(c.alternatives)
     tags += [ACTOR_GALAXY.format(_quote(a)) for a in dict.fromkeys(actors)]
@@ -138,8 +148,9 @@ def _event(inc: Incident, claims: list[Claim], sel: Selection) -> MISPEvent:
         if source is not None:
             ev.add_object(_report(inc, source))
     for c in claims:
-        ev.add_object(_annotation(inc, c, sel.document_of(c.document_id)))
-        if c.attributed_actor and c.kind in ("attribution", "self-claim") and c.asserted:
+        ev.add_object(_annotation(inc, c, sel.document_of(c.document_id), sel.curated.get(c.id)))
+        if (c.attributed_actor and c.kind in ("attribution", "self-claim") and c.asserted
+                and c.id not in rejected):
             attr = ev.add_attribute("threat-actor", c.attributed_actor, category="Attribution",
                                     comment=claim_summary(c), to_ids=False)
             if isinstance(attr, MISPAttribute):
@@ -172,12 +183,19 @@ def _report(inc: Incident, doc: Document) -> MISPObject:
     return obj
 
 
-def _claim_tags(c: Claim, doc: Document | None) -> list[str]:
+def _claim_tags(c: Claim, doc: Document | None, mark: Curation | None = None) -> list[str]:
     tags = [CLAIM_KIND_TAG.format(c.kind)]
     if c.claimant is not None:
         tags.append(CLAIMANT_TAG.format(_quote(claimant_name(c.claimant))))
         tags.append(BASIS_TAG.format(c.claimant.basis))
-    if not c.asserted:
+    if mark is not None and mark.status:
+        tags.append(CURATION_TAG.format(mark.status))
+    if mark is not None and mark.rejected:  # names, never attributes (as an unasserted one)
+        if c.attributed_state:
+            tags.append(NAMED_STATE_TAG.format(c.attributed_state))
+        if c.attributed_actor:
+            tags.append(NAMED_ACTOR_TAG.format(_quote(c.attributed_actor)))
+    elif not c.asserted:
         tags.append(POLARITY_TAG.format(c.polarity))
         if c.attributed_state:
             tags.append(NAMED_STATE_TAG.format(c.attributed_state))
@@ -198,13 +216,16 @@ def _claim_tags(c: Claim, doc: Document | None) -> list[str]:
     return tags
 
 
-def _annotation(inc: Incident, c: Claim, doc: Document | None) -> MISPObject:
+def _annotation(inc: Incident, c: Claim, doc: Document | None, mark: Curation | None = None
+                ) -> MISPObject:
     obj = MISPObject("annotation", standalone=False)
     obj.uuid = _uuid("claim", c.id)
     publisher = doc.publisher if doc else None
     obj.comment = claim_summary(c, publisher)
+    if mark is not None and mark.status:
+        obj.comment += f" [curation: {mark.describe()}]"
     fields: list[tuple[str, str, list[str]]] = [
-        ("text", c.sentence_text, _claim_tags(c, doc)),
+        ("text", c.sentence_text, _claim_tags(c, doc, mark)),
         ("type", "Annotation", []),
         ("format", "text", []),
     ]

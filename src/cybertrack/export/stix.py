@@ -286,6 +286,11 @@ class _Builder:
             obj["last_seen"] = x.timestamp(inc.time.end)
         if inc.kinds:
             obj["labels"] = list(inc.kinds)
+        mark = self.sel.curated.get(inc.id)
+        if mark is not None and (mark.status or mark.targets is not None or mark.date):
+            obj["description"] += f" Curation: {mark.describe()}."
+            if mark.rejected:
+                obj["labels"] = [*obj.get("labels", []), "rejected"]
         if refs:
             obj["external_references"] = refs
         obj["extensions"] = {x.EXTENSION_ID: x.incident_ext(inc)}
@@ -315,7 +320,13 @@ class _Builder:
         ext = {x.EXTENSION_ID: x.claim_ext(c)}
         incident = self.incident_ids.get(c.incident_id or "")
         about: list[str] = [incident] if incident else []
-        if not c.asserted and c.kind in ("attribution", "self-claim", "denial"):
+        mark = self.sel.curated.get(c.id)
+        rejected = mark is not None and mark.rejected
+        if rejected and c.kind in ("attribution", "self-claim", "denial"):
+            # a person rejected it: a note saying so, about what it names; never an
+            # attributed-to or opinion a consumer would count
+            about = list(dict.fromkeys([*self.named(c, incident), *about]))
+        elif not c.asserted and c.kind in ("attribution", "self-claim", "denial"):
             if c.polarity in ("doubted", "negated") and c.kind != "denial":
                 self.unasserted(c, incident, created, who, summary, refs, ext)
                 return
@@ -336,6 +347,10 @@ class _Builder:
         content = [f'"{c.sentence_text}"']
         if c.hedge:
             content.append(f"Hedge (verbatim): {c.hedge}")
+        if mark is not None and mark.rejected:
+            content.append(f"Curation: {mark.describe()} (not counted as a claim)")
+        elif mark is not None and mark.status:
+            content.append(f"Curation: {mark.describe()}")
         if not c.asserted:
             content.append(f"Polarity: {c.polarity} (not counted as an attribution or denial)")
         if c.kind == "response" and c.action in RESPONSE_ACTIONS:
@@ -347,6 +362,8 @@ class _Builder:
         note = _common("note", x.stix_id("note", c.id), created, who) | {
             "abstract": summary, "content": "\n".join(content),
             "authors": [claimant_name(c.claimant, publisher)], "object_refs": about}
+        if rejected:
+            note["labels"] = ["rejected"]
         if refs:
             note["external_references"] = refs
         note["extensions"] = ext
