@@ -198,3 +198,21 @@ def test_rejected_claim_is_no_attribution_in_stix_or_misp(store: Store) -> None:
     assert 'cybertrack:attributed-state="IR"' not in text
     assert 'cybertrack:named-state="IR"' in text and "'type': 'threat-actor'" not in text
     assert "misread sentence" in text
+
+
+def test_notable_first_rests_on_a_founded_event(store: Store) -> None:
+    """The issue's "first NATO member targeted with destructive effect" came from one roundup
+    article: an event one outlet tells is passed over for the next founded one."""
+    def iran(n: int, publisher: str, year: int, target: str) -> Extraction:
+        return report(n, publisher=publisher, published=f"{year}-05-03", targets=(target,),
+                      when=f"{year}-05-02", claims=(
+            say("attribution", "Mandiant blamed Iran.", MANDIANT, attributed_state="IR"),))
+
+    store.bulk_add([iran(1, "Roundup Desk", 2016, "GB"), iran(2, "Desk A", 2017, "DE"),
+                    iran(3, "Desk B", 2017, "DE")])
+    link_all(store)
+    r = reach(store, "Iran", today=dt.date(2026, 1, 1))
+    assert r.recent is not None and r.recent.label == "2017"
+    notable = [e for e in r.evidence if e.startswith("First NATO member in Europe")]
+    assert len(notable) == 1 and "Germany, 2 May 2017" in notable[0]
+    assert "Desk A" in notable[0] and "Desk B" in notable[0]

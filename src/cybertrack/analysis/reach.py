@@ -326,33 +326,55 @@ def _target_years(cells: Sequence[ReachCell], recent_events: Sequence[ReachIncid
 def _notable(store: Store, subject: Subject, all_cells: Sequence[ReachCell], lo: int, hi: int,
              ref: Reference) -> list[str]:
     """First NATO / NATO-in-Europe / EU member hit with destructive effect, when that falls in
-    [lo, hi] (membership at the time; ``incident_groups.destructive``)."""
+    [lo, hi] (membership at the time; ``incident_groups.destructive``). Like any "first" it
+    must rest on a fact: a dated event reported by a tracker record or two independent
+    publishers (``responses.incident_evidence``), named with it; a roundup's catch-all
+    incident told by one article is passed over for the next candidate."""
     cells = {(c.year, c.country) for c in all_cells if c.destructive and c.year is not None}
+    founded: dict[tuple[int, str], tuple[PartialDate, tuple[str, ...]] | None] = {}
     out = []
     for bloc, label in (("NATO", "NATO member"), ("NATO", "NATO member in Europe"),
                         ("EU", "EU member")):
         hits = sorted((y, c) for y, c in cells if y is not None and c != subject.home
                       and bloc in blocs_of(c, y)
                       and (label != "NATO member in Europe" or c not in NORTH_AMERICA))
-        if not hits or not lo <= hits[0][0] <= hi:
-            continue
-        year, country = hits[0]
-        when = _first_destructive_date(store, subject, country, year)
-        out.append(f"first {label} targeted with destructive effect: "
-                   f"{country_name(country, ref)}, {human(when) if when else year}")
+        for year, country in hits:
+            if year > hi:
+                break
+            if (year, country) not in founded:
+                founded[year, country] = _founded_destructive(store, subject, country, year)
+            fact = founded[year, country]
+            if fact is None:
+                continue
+            if lo <= year:
+                when, evidence = fact
+                out.append(f"first {label} targeted with destructive effect: "
+                           f"{country_name(country, ref)}, {human(when)} "
+                           f"(reported by {'; '.join(evidence)})")
+            break
     return out
 
 
-def _first_destructive_date(store: Store, subject: Subject, country: str, year: int
-                            ) -> PartialDate | None:
+def _founded_destructive(store: Store, subject: Subject, country: str, year: int
+                         ) -> tuple[PartialDate, tuple[str, ...]] | None:
+    """The earliest destructive event against ``country`` in ``year`` attributed to the
+    subject that is dated and reported by a tracker record or two independent publishers:
+    its date and reports; None when no event of that year is so founded."""
+    from cybertrack.analysis.responses import incident_evidence
+
     events = store.reach_events(*_who(subject), years=(year, year), target=country,
                                 destructive=True)
-    if not events:
-        return None
-    first = min(events, key=lambda e: (e.group_start is None, e.group_start))
-    members = store.incidents_by_id(store.group_member_ids(first.group_id))
-    docs = store.documents_info({i.document_id for i in members})
-    return group_date(members, docs)
+    for gid in dict.fromkeys(e.group_id for e in sorted(
+            events, key=lambda e: (e.group_start is None, e.group_start or dt.date.max))):
+        members = store.incidents_by_id(store.group_member_ids(gid))
+        if not any(i.time is not None for i in members):
+            continue
+        docs = store.documents_info({i.document_id for i in members})
+        evidence = incident_evidence(list(docs.values()))
+        when = group_date(members, docs)
+        if evidence is not None and when is not None:
+            return when, evidence
+    return None
 
 
 def _pct(x: float | None) -> str:
