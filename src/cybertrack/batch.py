@@ -147,6 +147,34 @@ def ingest_paths(
     return summary
 
 
+def ingest_results(
+    store: Store,
+    results: Iterable[ReadResult],
+    *,
+    extract: bool = True,
+    ner: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    on_event: Event | None = None,
+    extractor: Extractor | None = None,
+) -> IngestSummary:
+    """Extract and store what a caller has read itself (``watch`` reads feeds with
+    conditional requests and keeps only new entries), each document in its own transaction
+    exactly as ``ingest_paths`` stores it; ``inputs`` is left to the caller."""
+    if max_chars < 1:
+        raise ExtractionError(f"max_chars {max_chars}: must be at least 1")
+    summary = IngestSummary()
+    emit = on_event or (lambda status, source, detail: None)
+
+    def pipeline(document: Document, max_chars: int) -> Extraction:
+        return extract_document(document, ner=ner, max_chars=max_chars)
+
+    run = _Run(store, summary, emit, extract=extract, extractor=extractor or pipeline,
+               max_chars=max_chars, checkpoint=None)
+    for result in results:
+        run.one(result)
+    return summary
+
+
 def _what(exc: BaseException) -> str:
     """An exception in one line: its type and first line of message, and the same of the
     exception that caused it (spaCy wraps a component's error in its own)."""

@@ -9,7 +9,7 @@ and out (eval, ingest, extract, demo, reference data, export); ``kb`` those that
 knowledge base (links, incidents, reach, timelines, firsts); ``web`` the web server (serve).
 """
 
-from cybertrack.cli import curate, data, kb, web  # noqa: F401  (each module registers its commands on app)
+from cybertrack.cli import curate, data, kb, watch, web  # noqa: F401  (each module registers its commands on app)
 from cybertrack.cli.base import DbOption, app, console, err_console, fail, main, resolve_db
 from cybertrack.cli.data import eval_command
 

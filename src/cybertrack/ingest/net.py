@@ -30,7 +30,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from cybertrack.errors import IngestError
@@ -261,20 +261,83 @@ def fetch_url(url: str, max_bytes: int, timeout: float = FETCH_TIMEOUT, *,
               deadline: float = FETCH_DEADLINE, allow_private: bool = False) -> bytes:
     """GET an http(s) URL: at most ``max_bytes`` of body within ``deadline`` seconds in all,
     from public addresses only unless ``allow_private``; else ``IngestError`` saying why."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    return _guarded(request, url, max_bytes, timeout, deadline, allow_private).body
+
+
+class Response(NamedTuple):
+    """What a guarded request got: the status, the body and the cache validators."""
+
+    status: int
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def fetch_conditional(url: str, max_bytes: int, *, etag: str | None = None,
+                      last_modified: str | None = None, timeout: float = FETCH_TIMEOUT,
+                      deadline: float = FETCH_DEADLINE, allow_private: bool = False
+                      ) -> Response:
+    """A conditional GET (``If-None-Match`` / ``If-Modified-Since`` from the validators of the
+    last response) with every defence of ``fetch_url``. Status 304 means unchanged: empty
+    body, the validators kept. Any other failure is ``IngestError``."""
+    headers = {"User-Agent": USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        return _guarded(request, url, max_bytes, timeout, deadline, allow_private)
+    except _NotModified:
+        return Response(304, b"", etag, last_modified)
+
+
+def post_json(url: str, payload: bytes, *, timeout: float = FETCH_TIMEOUT,
+              deadline: float = 30.0, allow_private: bool = False) -> int:
+    """POST a JSON body (a webhook) with the defences of ``fetch_url``: http(s), public
+    addresses only unless ``allow_private``, a total deadline; redirects are not followed
+    (a POST is never re-sent elsewhere). Returns the status; ``IngestError`` on failure."""
+    request = urllib.request.Request(url, data=payload, method="POST", headers={
+        "User-Agent": USER_AGENT, "Content-Type": "application/json"})
+    return _guarded(request, url, 1 << 16, timeout, deadline, allow_private,
+                    follow_redirects=False).status
+
+
+class _NotModified(Exception):
+    """A 304 answer to a conditional request."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        raise IngestError(req.full_url, f"answered with a redirect (HTTP {code}) to {newurl}; "
+                                        "not followed: give the final URL")
+
+
+def _guarded(request: urllib.request.Request, url: str, max_bytes: int, timeout: float,
+             deadline: float, allow_private: bool, *, follow_redirects: bool = True
+             ) -> Response:
+    """Send ``request`` within the three defences of the module docstring."""
     check_url(url, allow_private=allow_private)
     guard = _Download(url, allow_private, deadline)
-    opener = urllib.request.build_opener(
-        _HTTPHandler(guard), _HTTPSHandler(guard), _RedirectHandler(guard))
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    redirects: urllib.request.BaseHandler = (_RedirectHandler(guard) if follow_redirects
+                                             else _NoRedirect())
+    opener = urllib.request.build_opener(_HTTPHandler(guard), _HTTPSHandler(guard), redirects)
     watchdog = threading.Timer(deadline, guard.expire)
     watchdog.daemon = True
     watchdog.start()
     try:
         with opener.open(request, timeout=timeout) as response:
-            return _read_body(response, url, max_bytes, guard)
+            body = _read_body(response, url, max_bytes, guard)
+            return Response(int(response.status), body, response.headers.get("ETag"),
+                            response.headers.get("Last-Modified"))
     except IngestError:
         raise
     except urllib.error.HTTPError as exc:
+        if exc.code == 304 and request.has_header("If-none-match") or (
+                exc.code == 304 and request.has_header("If-modified-since")):
+            raise _NotModified() from None
         raise IngestError(url, f"HTTP {exc.code} {exc.reason}") from None
     except (OSError, ValueError, http.client.HTTPException) as exc:  # resets, bad URLs...
         if guard.expired:

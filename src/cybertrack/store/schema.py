@@ -384,3 +384,53 @@ COUNTED = {
     "claims": claims,
     "links": links,
 }
+
+# ---- continuous ingest and watchlists (migration 0012; cybertrack.watch) --------------------
+
+#: Per polled feed: the validators sent back on the next poll, and how the last polls went.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("checked_at", Text),
+    Column("changed_at", Text),
+    Column("status", Text),
+    Column("error", Text),
+    Column("failures", Integer, nullable=False),
+)
+
+#: Feed entries already taken (link, else guid), so a poll reads only new entries' pages.
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("feed_url", Text, primary_key=True),
+    Column("item", Text, primary_key=True),
+    Column("seen_at", Text, nullable=False),
+)
+
+#: Watchlists: criteria (JSON) and where their hits are reported besides the terminal.
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("criteria", Text, nullable=False),
+    Column("jsonl", Text),
+    Column("webhook", Text),
+    Column("allow_private", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+#: Each claim or incident that matched a watchlist, once; what its Atom feed serves.
+watchlist_hits = Table(
+    "watchlist_hits",
+    metadata,
+    Column("watchlist", Text, primary_key=True),
+    Column("record_id", Text, primary_key=True),
+    Column("record_kind", Text, nullable=False),
+    Column("document_id", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("found_at", Text, nullable=False),
+    Index("ix_watchlist_hits_found_at", "watchlist", "found_at"),
+)

@@ -1,0 +1,513 @@
+"""Ingest on a Dask cluster: workers read and extract, the client stores in batches and links.
+
+``cybertrack ingest --workers N`` starts a local cluster (N worker processes, one thread each);
+``--scheduler tcp://HOST:8786`` uses a running one. Division of labour:
+
+- **Workers** get *partitions* (a few dozen inputs each) and return, per document, its
+  extraction (or why it failed). A worker builds the extraction pipeline once, when it starts
+  (``WarmPipeline``, a worker plugin; ``get_pipeline`` is cached per process), never per task.
+  Before extracting, a worker asks the knowledge base which of its documents are stored
+  already (a read; skipped when the knowledge base is a SQLite file the worker cannot see), so
+  a re-ingest costs reading, not extraction.
+- **The client** is the only writer (SQLite keeps one). It stores finished documents in
+  batches, each batch one transaction of multi-row inserts (``Store.bulk_add``), then links
+  that batch's new documents to the knowledge base (``resolve.link_new``: incremental, never a
+  pass over the whole base). A batch that fails to store is retried one document per
+  transaction, so one bad record fails alone.
+
+The guarantees of ``batch.ingest_paths`` hold: a document is stored whole or not at all (its
+rows commit in its batch's transaction); re-ingesting changes nothing (documents are keyed by
+the hash of their text, and the client skips ids already stored); a run killed mid-way keeps
+every batch that committed, and its rerun stores the rest once (documents committed but not
+yet linked wait in ``pending_links`` and are linked at the end of the next run). A worker that
+dies mid-task loses nothing either: the scheduler gives its partition to another worker, and
+results are only written by the client. A partition whose task kills every worker it is given
+(``distributed.scheduler.allowed-failures``) is reported as failed, input by input.
+
+STIX files are read on the client (their references resolve across files); tracker CSVs use
+``ingest --tracker`` as before. Inputs must be readable by the workers under the same path
+(a local cluster, or a shared file system) or be URLs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from distributed import WorkerPlugin
+
+from cybertrack.errors import CybertrackError, IngestError
+from cybertrack.model import Document, Extraction, PartialDate
+
+if TYPE_CHECKING:
+    from cybertrack.batch import IngestSummary
+    from cybertrack.store import Store
+
+#: Inputs per partition (one task): small enough to spread a few hundred inputs over the
+#: workers and lose little to a dead worker, large enough that scheduling costs nothing.
+PARTITION_INPUTS = 24
+#: Documents stored per transaction by the client.
+BATCH_DOCUMENTS = 200
+#: Partitions in flight per worker: the client holds at most this many results per worker.
+IN_FLIGHT_PER_WORKER = 3
+
+Event = Callable[[str, str, str], None]
+Checkpoint = Callable[[str], None]
+Extractor = Callable[[Document, int], Extraction]
+
+
+@dataclass(frozen=True)
+class WorkSettings:
+    """What every task needs, sent with it (small and picklable)."""
+
+    published: PartialDate | None
+    max_bytes: int | None
+    extract: bool
+    ner: bool
+    max_chars: int
+    allow_private_urls: bool
+    #: Where workers look up which documents are stored (None: they do not look).
+    db: str | None
+    extractor: Extractor | None = None
+
+
+@dataclass
+class Item:
+    """One document (or one failure) of a partition, as a worker returns it."""
+
+    source: str
+    document_id: str | None = None
+    #: new | reextract | unchanged | failed
+    status: str = "new"
+    extraction: Extraction | None = None
+    version: str = ""
+    truncated: bool = False
+    length: int = 0
+    reason: str = ""
+
+
+@dataclass
+class PartitionResult:
+    """What one task returns: its items and how many inputs it read."""
+
+    inputs: list[str]
+    items: list[Item] = field(default_factory=list)
+    #: (input, reason) of inputs that could not be read at all.
+    failed_inputs: list[tuple[str, str]] = field(default_factory=list)
+
+
+# ---- worker side ---------------------------------------------------------------------------
+
+class WarmPipeline(WorkerPlugin):
+    """Worker plugin: build the extraction pipeline and load the reference data once, when
+    the worker starts, so no task pays for it (and a restarted worker rebuilds it once)."""
+
+    name = "cybertrack-warm-pipeline"
+
+    def __init__(self, ner: bool) -> None:
+        super().__init__()
+        self.ner = ner
+
+    def setup(self, worker: Any) -> None:
+        from cybertrack.extract.pipeline import get_pipeline
+        from cybertrack.reference import load_reference
+
+        get_pipeline(self.ner)
+        load_reference()
+
+    def teardown(self, worker: Any) -> None:
+        """Nothing to release: the pipeline lives as long as the worker process."""
+
+
+@functools.lru_cache(maxsize=4)
+def _lookup_engine(db: str) -> Any:
+    """One read engine per worker process and knowledge base (cached: built once)."""
+    from cybertrack.store.engine import create_store_engine, resolve_url
+
+    return create_store_engine(resolve_url(db))
+
+
+def stored_versions(db: str | None, ids: Sequence[str]) -> dict[str, str] | None:
+    """``extractor_version`` of each of ``ids`` already stored, or None when the knowledge base
+    cannot be read from here (a SQLite file on another machine): then nothing is skipped and
+    the client, which always checks, keeps the store right."""
+    if db is None or not ids:
+        return {} if db is not None else None
+    if "://" not in db and not os.path.exists(db):
+        return None
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cybertrack.store import schema as t
+
+    d = t.documents.c
+    out: dict[str, str] = {}
+    try:
+        with _lookup_engine(db).connect() as conn:
+            for start in range(0, len(ids), 1000):
+                q = select(d.id, d.extractor_version).where(d.id.in_(ids[start:start + 1000]))
+                out.update((str(r[0]), str(r[1] or "")) for r in conn.execute(q))
+    except (SQLAlchemyError, CybertrackError):
+        return None
+    return out
+
+
+def _what(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def process_partition(inputs: list[str], settings: WorkSettings) -> PartitionResult:
+    """Read ``inputs`` and extract every document not stored yet (runs on a worker)."""
+    from cybertrack.batch import EXTRACTOR_VERSION, needs_extraction, prepare
+    from cybertrack.extract import extract_document
+    from cybertrack.ingest import ReadOptions, iter_input
+
+    options = ReadOptions(published=settings.published,
+                          allow_private_urls=settings.allow_private_urls)
+    if settings.max_bytes is not None:
+        options = replace(options, max_bytes=settings.max_bytes)
+    out = PartitionResult(inputs)
+    docs: list[tuple[str, Document]] = []
+    for source in inputs:
+        try:
+            results = list(iter_input(source, options))
+        except IngestError as exc:
+            out.failed_inputs.append((exc.source, exc.reason))
+            continue
+        except Exception as exc:  # a reader's bug must not end the partition
+            out.failed_inputs.append((source, f"cannot be read: {_what(exc)}"))
+            continue
+        for result in results:
+            if result.error is not None or result.document is None:
+                reason = result.error.reason if result.error else "no document"
+                out.items.append(Item(result.source, status="failed", reason=reason))
+            else:
+                docs.append((result.source, prepare(result.document)))
+    known = stored_versions(settings.db, [d.id for _, d in docs]) or {}
+    extractor = settings.extractor
+    for source, doc in docs:
+        stored = known.get(doc.id)
+        redo = stored is not None and settings.extract and needs_extraction(stored)
+        if stored is not None and not redo:
+            out.items.append(Item(source, doc.id, "unchanged"))
+            continue
+        truncated = settings.extract and len(doc.text) > settings.max_chars
+        try:
+            if not settings.extract:
+                ex, version = Extraction(doc), ""
+            elif extractor is not None:
+                ex, version = extractor(doc, settings.max_chars), EXTRACTOR_VERSION
+            else:
+                ex = extract_document(doc, ner=settings.ner, max_chars=settings.max_chars)
+                version = EXTRACTOR_VERSION
+        except Exception as exc:  # one document's extraction never ends the partition
+            out.items.append(Item(source, doc.id, "failed", reason=(
+                f"extraction failed ({_what(exc)}); the document was not stored, the batch "
+                "went on (please report this input)")))
+            continue
+        out.items.append(Item(source, doc.id, "reextract" if redo else "new", ex, version,
+                              truncated, len(doc.text)))
+    return out
+
+
+# ---- client side ---------------------------------------------------------------------------
+
+def partitions(inputs: Sequence[str], size: int = PARTITION_INPUTS) -> list[list[str]]:
+    """``inputs`` cut into consecutive partitions of at most ``size``."""
+    if size < 1:
+        raise IngestError("partition size", f"{size} inputs per partition: give at least 1")
+    return [list(inputs[i:i + size]) for i in range(0, len(inputs), size)]
+
+
+def worker_peaks(client: Any) -> dict[str, int]:
+    """Peak resident memory of each worker process so far, in bytes (``ru_maxrss``)."""
+    return {str(k): int(v) for k, v in client.run(_peak_rss).items()}
+
+
+def _peak_rss() -> int:
+    scale = 1 if sys.platform == "darwin" else 1024
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * scale
+
+
+def start_client(workers: int | None = None, scheduler: str | None = None, *,
+                 processes: bool = True, memory_limit: str = "auto") -> tuple[Any, Any]:
+    """A Dask client: on a new local cluster of ``workers`` processes (one thread each), or on
+    the scheduler at ``scheduler``. Returns (client, cluster or None); close both."""
+    if (workers is None) == (scheduler is None):
+        raise IngestError("--workers/--scheduler", "give one of them: --workers N starts a "
+                          "local cluster, --scheduler tcp://HOST:8786 uses a running one")
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            return Client(scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as exc:
+            raise IngestError(scheduler, f"cannot reach the Dask scheduler ({_what(exc)}); is "
+                              "`dask scheduler` running there and the port open?") from None
+    assert workers is not None
+    if workers < 1:
+        raise IngestError("--workers", f"{workers}: give at least 1 worker")
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
+                           dashboard_address=None, memory_limit=memory_limit)
+    return Client(cluster), cluster
+
+
+def ingest_distributed(
+    store: Store,
+    paths: Sequence[str],
+    client: Any,
+    *,
+    db: str | None = None,
+    published: PartialDate | None = None,
+    max_bytes: int | None = None,
+    extract: bool = True,
+    ner: bool = False,
+    max_chars: int | None = None,
+    allow_private_urls: bool = False,
+    link: bool = True,
+    batch_documents: int = BATCH_DOCUMENTS,
+    partition_inputs: int = PARTITION_INPUTS,
+    on_event: Event | None = None,
+    checkpoint: Checkpoint | None = None,
+    extractor: Extractor | None = None,
+    warm: bool = True,
+) -> IngestSummary:
+    """Ingest ``paths`` with the workers of ``client`` (see the module docstring); returns a
+    ``batch.IngestSummary``. ``db`` is the knowledge base as workers can open it (for the
+    "already stored?" look-up; None: they extract everything and the client skips what is
+    stored). ``checkpoint`` is called with ``batch:stored:N`` after each batch commits and
+    ``batch:linked:N`` after its linking (tests kill there). ``extractor`` replaces the
+    pipeline (it must be picklable); ``warm`` builds the pipeline on each worker first."""
+    from cybertrack.batch import IngestSummary, ingest_paths
+    from cybertrack.extract import DEFAULT_MAX_CHARS
+    from cybertrack.ingest import iter_inputs
+    from cybertrack.ingest.stix import is_stix_file
+    from cybertrack.resolve import link_new, link_pending
+
+    chars = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    if chars < 1:
+        raise IngestError("--max-chars", f"{chars}: the cap on characters extracted per "
+                          "document must be at least 1 (default 2000000)")
+    emit = on_event or (lambda status, source, detail: None)
+    summary = IngestSummary()
+    sources = list(iter_inputs(paths))
+    cap = max_bytes if max_bytes is not None else 20_000_000
+    stix = [s for s in sources if is_stix_file(s, cap)]
+    if stix:  # structured records, read together on the client
+        part = ingest_paths(store, stix, published=published, max_bytes=max_bytes,
+                            extract=extract, ner=ner, max_chars=chars, on_event=on_event,
+                            allow_private_urls=allow_private_urls)
+        _merge(summary, part)
+    rest = [s for s in sources if s not in set(stix)]
+    if extract and extractor is None and warm:
+        client.register_plugin(WarmPipeline(ner), name=WarmPipeline.name)
+    settings = WorkSettings(published, max_bytes, extract, ner, chars, allow_private_urls,
+                            db, extractor)
+    writer = _Writer(store, summary, emit, db=db, link=link, checkpoint=checkpoint,
+                     link_new=link_new, size=batch_documents, max_chars=chars)
+    for result in _run_partitions(client, partitions(rest, partition_inputs), settings):
+        for source in result.inputs:
+            summary.inputs += 1
+            emit("input", source, "")
+        for source, reason in result.failed_inputs:
+            summary.failed.append((source, reason))
+            emit("failed", source, reason)
+        writer.add(result.items)
+    writer.flush()
+    if link and store.pending_link_documents():  # what a killed or --no-link run left
+        link_pending(store)
+    return summary
+
+
+def _run_partitions(client: Any, parts: list[list[str]],
+                    settings: WorkSettings) -> Iterator[PartitionResult]:
+    """Results of every partition as they finish, with a bounded number in flight (so the
+    client never holds more than a few partitions' extractions per worker)."""
+    from distributed import as_completed
+
+    if not parts:
+        return
+    n_workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+    limit = max(2, n_workers * IN_FLIGHT_PER_WORKER)
+    queue = deque(parts)
+    by_key: dict[str, list[str]] = {}
+
+    def submit() -> Any:
+        part = queue.popleft()
+        future = client.submit(process_partition, part, settings, pure=False)
+        by_key[future.key] = part
+        return future
+
+    running = as_completed([submit() for _ in range(min(limit, len(queue)))])
+    for future in running:
+        part = by_key.pop(future.key)
+        try:
+            result = future.result()
+        except Exception as exc:  # the task killed its workers, or failed outright
+            reason = (f"its partition failed on the cluster ({_what(exc)}); run again, or "
+                      "ingest this input alone to find the cause")
+            result = PartitionResult(part, failed_inputs=[(s, reason) for s in part])
+        finally:
+            future.release()
+        if queue:
+            running.add(submit())
+        yield result
+
+
+class _Writer:
+    """Buffers finished documents and stores them a batch per transaction, then links them."""
+
+    def __init__(self, store: Store, summary: IngestSummary, emit: Event, *, db: str | None,
+                 link: bool, checkpoint: Checkpoint | None, link_new: Callable[..., Any],
+                 size: int, max_chars: int) -> None:
+        self.store, self.summary, self.emit, self.db = store, summary, emit, db
+        self.max_chars = max_chars
+        self.link, self.checkpoint, self.link_new = link, checkpoint, link_new
+        self.size = max(1, size)
+        self.buffer: list[Item] = []
+        self.batches = 0
+
+    def add(self, items: list[Item]) -> None:
+        for item in items:
+            if item.status == "failed":
+                self.summary.failed.append((item.source, item.reason))
+                self.emit("failed", item.source, item.reason)
+                continue
+            self.summary.read += 1
+            if item.status == "unchanged":
+                self.summary.unchanged += 1
+                self.emit("unchanged", item.source, item.document_id or "")
+                continue
+            self.buffer.append(item)
+            if len(self.buffer) >= self.size:
+                self.flush()
+
+    def flush(self) -> None:
+        from cybertrack.batch import needs_extraction
+
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        stored = self.stored([i.document_id or "" for i in batch])
+        fresh: dict[str, Item] = {}
+        redo: list[Item] = []
+        for item in batch:
+            doc_id = item.document_id or ""
+            version = stored.get(doc_id)
+            if version is not None and not (item.status == "reextract"
+                                            and needs_extraction(version)):
+                self._unchanged(item)
+            elif version is not None:
+                redo.append(item)
+            elif doc_id in fresh:
+                self._unchanged(item)  # the same text twice in one run
+            else:
+                fresh[doc_id] = item
+        new_ids = self._store_fresh(list(fresh.values()))
+        for item in redo:
+            if self._store_one(item, redo=True):
+                new_ids.append(item.document_id or "")
+        self.batches += 1
+        if self.checkpoint is not None:
+            self.checkpoint(f"batch:stored:{self.batches}")
+        if self.link and new_ids:
+            self.link_new(self.store, new_ids)
+        if self.checkpoint is not None:
+            self.checkpoint(f"batch:linked:{self.batches}")
+
+    def stored(self, ids: list[str]) -> dict[str, str]:
+        """Which of ``ids`` are stored, with their extractor version: one query per thousand
+        ids through ``db``, else one per id through the store."""
+        found = stored_versions(self.db, ids)
+        if found is not None:
+            return found
+        versions = {i: self.store.stored_extractor_version(i) for i in dict.fromkeys(ids)}
+        return {k: v for k, v in versions.items() if v is not None}
+
+    def _unchanged(self, item: Item) -> None:
+        self.summary.unchanged += 1
+        self.emit("unchanged", item.source, item.document_id or "")
+
+    def _store_fresh(self, items: list[Item]) -> list[str]:
+        """One transaction for the batch's new documents (per extractor version); on any
+        failure, one transaction per document, so a bad record fails alone."""
+        plain = [i for i in items if not i.truncated]
+        done: list[str] = []
+        by_version: dict[str, list[Item]] = {}
+        for item in plain:
+            by_version.setdefault(item.version, []).append(item)
+        for version, group in by_version.items():
+            exs = [i.extraction for i in group if i.extraction is not None]
+            try:
+                self.store.bulk_add(exs, chunk_size=len(exs) + 1, extractor_version=version)
+            except CybertrackError:
+                done.extend(i.document_id or "" for i in group if self._store_one(i))
+                continue
+            for item in group:
+                self._counted(item, redo=False)
+                done.append(item.document_id or "")
+        done.extend(i.document_id or "" for i in items if i.truncated and self._store_one(i))
+        return done
+
+    def _store_one(self, item: Item, *, redo: bool = False) -> bool:
+        from cybertrack.batch import needs_extraction
+
+        ex = item.extraction
+        assert ex is not None
+        chars = self.max_chars if item.truncated else None
+        try:
+            if redo:
+                new = self.store.replace_extraction(
+                    ex, extractor_version=item.version, replaceable=needs_extraction,
+                    extracted_chars=chars)
+            else:
+                new = self.store.add_extraction(ex, extractor_version=item.version,
+                                                extracted_chars=chars)
+        except CybertrackError as exc:
+            self.summary.failed.append((item.source, str(exc)))
+            self.emit("failed", item.source, str(exc))
+            return False
+        if not new:
+            self._unchanged(item)
+            return False
+        self._counted(item, redo=redo)
+        return True
+
+    def _counted(self, item: Item, *, redo: bool) -> None:
+        ex = item.extraction
+        assert ex is not None
+        s = self.summary
+        if redo:
+            s.reextracted += 1
+        else:
+            s.new += 1
+        s.new_documents.append(ex.document.id)
+        s.incidents += len(ex.incidents)
+        s.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
+        self.emit("reextracted" if redo else "new", item.source, ex.document.id)
+        if item.truncated:
+            detail = (f"only the first {self.max_chars:,} of {item.length:,} characters "
+                      "were extracted (--max-chars)")
+            s.truncated.append((item.source, detail))
+            self.emit("truncated", item.source, detail)
+
+
+def _merge(summary: IngestSummary, part: IngestSummary) -> None:
+    """Add one summary's counts into another."""
+    summary.inputs += part.inputs
+    summary.read += part.read
+    summary.new += part.new
+    summary.unchanged += part.unchanged
+    summary.failed.extend(part.failed)
+    summary.incidents += part.incidents
+    summary.claims += part.claims
+    summary.new_documents.extend(part.new_documents)
+    summary.reextracted += part.reextracted
+    summary.truncated.extend(part.truncated)
