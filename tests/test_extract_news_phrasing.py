@@ -98,3 +98,69 @@ def test_a_photo_caption_dates_no_incident() -> None:
                       "A ministry website after the cyberattack, Tallinn, 3 April 2021 "
                       "(Photo: Agency)\nThe sites were back by the evening.", dt.date(2023, 5, 2))
     assert [(i.targets, i.time) for i in incs] == [(["EE"], None)]
+
+
+# ---- passive responses and denials in a clause of their own (issue 13, item 4) ----------------
+
+
+def _triples(found: list[ClaimDraft]) -> list[tuple[str | None, str | None, str | None]]:
+    return [(c.action, c.actor_state, c.target_state) for c in found if c.kind == "response"]
+
+
+def test_passive_indictment_answers_the_accused_nationality() -> None:
+    found = _responses("Seven Russian intelligence officers were indicted by the Justice "
+                       "Department for breaking into sports agencies.")
+    assert _triples(found) == [("indict", "US", "RU")]
+
+
+def test_passive_charge_takes_the_agency_speaking_as_actor() -> None:
+    found = _responses("Three North Korean programmers have been charged over the theft, the "
+                       "Justice Department said.")
+    assert _triples(found) == [("indict", "US", "KP")]
+
+
+def test_passive_expulsion_by_the_state_speaking() -> None:
+    found = _responses("Two Russian diplomats were expelled from Oslo on Friday, the Norwegian "
+                       "foreign ministry said.")
+    assert _triples(found) == [("expel-diplomats", "NO", "RU")]
+
+
+def test_passive_sanction_of_an_actor_answers_its_sponsor() -> None:
+    found = _responses("The Lazarus Group was sanctioned by the Treasury for the theft.")
+    assert _triples(found) == [("sanction", "US", "KP")]
+
+
+def test_a_denial_in_its_own_clause_keeps_the_attribution() -> None:
+    found = _claims("Estonia said Russian hackers carried out the intrusion, while Moscow "
+                    "denied any role.")
+    got = sorted((c.kind, c.claimant.country if c.claimant else None, c.attributed_state)
+                 for c in found if c.kind in ("attribution", "denial"))
+    assert got == [("attribution", "EE", "RU"), ("denial", "RU", None)]
+
+
+def test_a_denial_after_and_is_the_denier_s() -> None:
+    found = _claims("Germany blamed the breach on Chinese hackers and Beijing has denied "
+                    "involvement.")
+    got = sorted((c.kind, c.claimant.country if c.claimant else None, c.attributed_state)
+                 for c in found if c.kind in ("attribution", "denial"))
+    assert got == [("attribution", "DE", "CN"), ("denial", "CN", None)]
+
+
+def _expelled_on(text: str) -> list[tuple[str, str] | None]:
+    found = _claims(text, dt.date(2022, 9, 20))
+    return [(c.event_date.start.isoformat(), c.event_date.end.isoformat()) if c.event_date
+            else None for c in found if c.kind == "response" and c.action == "expel-diplomats"]
+
+
+def test_the_next_day_follows_the_response_told_before() -> None:
+    assert _expelled_on(
+        "Montenegro cut ties with Russia on 5 September 2022 over a cyberattack. Its servers "
+        "had been down since 22 August. Montenegro expelled six Russian diplomats the next "
+        "day.") == [("2022-09-06", "2022-09-06")]
+
+
+def test_within_hours_follows_the_response_not_the_attack() -> None:
+    assert _expelled_on(
+        "Montenegro cut ties with Russia on 5 September 2022 over a cyberattack. The attack had "
+        "begun on 22 August, officials said. Six Russian diplomats were expelled within 24 "
+        "hours.") == [("2022-09-05", "2022-09-06")]

@@ -97,6 +97,16 @@ def sentence_claims(
     denial = _denial(text)
     if denial and _of_another(sent, denial, claimant):
         denial = None  # "X said there was no evidence that Y was involved": X denies nothing
+    own_clause = _denial_clause_subject(sent, denial, claimant_idx) if denial else None
+    if denial and own_clause is not None and g.search(lx.DENIAL_OBJECT_RE, text):
+        # "Estonia said Russian hackers did it, while Moscow denied any role": the state
+        # heading the denial's own clause denies; what the sentence said before stands
+        verdict = denial_polarity(text, denial.start())
+        out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
+                              claimant=claimant_from(own_clause), cue=denial.group(0),
+                              claim_date=_claim_date(sent, dates),
+                              polarity=verdict.polarity, hedge=verdict.cue))
+        denial = None
     if denial and (g.search(lx.DENIAL_OBJECT_RE, text) or "denial" in denial.group(0).lower()):
         who = claimant
         if who is None:
@@ -120,10 +130,10 @@ def sentence_claims(
                 who.entity_id == actor.entity_id:
             # "NSO Group denied knowledge of ...": an actor speaking of itself attributes
             # nothing (a claim of its own act is a self-claim, found above)
-            return [*out, *_responses(sent, incident, dates, [*prior, *out])]
+            return [*out, *_responses(sent, incident, dates, [*prior, *out], targets)]
         out.extend(_attribution_claims(sent, incident, who, state, actor, cue_pos, joint,
                                        hypothesis, claimant_idx, targets, dates))
-    out.extend(_responses(sent, incident, dates, [*prior, *out]))
+    out.extend(_responses(sent, incident, dates, [*prior, *out], targets))
     return out
 
 
@@ -224,6 +234,36 @@ def _hedge(*parts: str | None) -> str | None:
     """Verbatim hedge and polarity phrases joined, each once."""
     found = [p for p in parts if p]
     return "; ".join(dict.fromkeys(x for p in found for x in p.split("; "))) or None
+
+
+#: The opening of a later clause of its own: ", while", "and", "but", ";" (then a subject).
+_CLAUSE_OPEN_RE = compile_ci(r"(?:[,;]\s*|\s)(?:while|whereas|but|and|though|although)\s+"
+                             r"(?:the\s+)?$|;\s*(?:the\s+)?$")
+#: Between a denier and its verb: an auxiliary, an adverb ("has flatly denied").
+_DENIER_GAP_RE = compile_ci(r"\s*(?:(?:has|have|had|was|is|quickly|swiftly|flatly|strongly|"
+                            r"also|again|previously|repeatedly|always|consistently)\s+){0,3}")
+
+
+def _denial_clause_subject(sent: Sentence, denial: re.Match[str] | None,
+                           claimant_idx: int | None) -> EntityMention | None:
+    """The state heading a denial's own later clause ("..., while Tehran denied any role",
+    "... and Beijing has denied involvement"), or None where the denial is the sentence's
+    own (its claimant denies). Only a state right after the clause opening, right before the
+    denial verb, is its subject."""
+    if denial is None or not denial.group(0).lower().startswith(("den", "reject", "dismiss",
+                                                                  "refut")):
+        return None
+    text = sent.text
+    for i, m in enumerate(sent.mentions):
+        s, e = m.start - sent.start, m.end - sent.start
+        if e > denial.start():
+            break
+        if i == claimant_idx or m.state is None or s == 0:
+            continue
+        if _CLAUSE_OPEN_RE.search(text[max(0, s - 14) : s]) and \
+                _DENIER_GAP_RE.fullmatch(text[e : denial.start()]):
+            return m
+    return None
 
 
 #: Denial cues that say there is nothing to show something, rather than that it is false.
@@ -395,7 +435,8 @@ def _response_subject(sent: Sentence) -> Claimant | None:
 
 
 def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
-               prior: Sequence[ClaimDraft]) -> list[ClaimDraft]:
+               prior: Sequence[ClaimDraft], victims: AbstractSet[str] = frozenset()
+               ) -> list[ClaimDraft]:
     """State responses: actor (subject before the cue) did action to target (after the cue)."""
     out: list[ClaimDraft] = []
     g = gate(sent.text)
@@ -410,16 +451,80 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
                 not _CONDEMN_RE.match(m.group(0)):
             continue
         if g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]):
-            continue  # "Lazarus was accused of ...": the subject is not the one who accuses
-        subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
-        if subj is None:
-            continue
-        responses = [r for a in _with_listed(sent, subj)
-                     for r in _response(sent, m, action, a, incident, prior)]
+            # "Lazarus was accused of ...": the subject is not the one who accuses; "Seven
+            # Russian officers were indicted by ...": it is the one answered
+            responses = _passive_response(sent, m, action, incident, prior, victims) \
+                if action in _PASSIVE_ACTIONS else []
+        else:
+            subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
+            if subj is None:
+                continue
+            responses = [r for a in _with_listed(sent, subj)
+                         for r in _response(sent, m, action, a, incident, prior)]
         when = nearest_date(m.start(), event_positions, response_dates, sent) \
             if responses else None
         out.extend(replace(r, event_date=when) for r in responses)
     return out
+
+
+#: Responses told in the passive of the one answered ("were expelled", "was sanctioned").
+_PASSIVE_ACTIONS = frozenset({"expel-diplomats", "sanction", "indict", "arrest"})
+#: "by the Justice Department", "by Washington": the agent of a passive response.
+_AGENT_BEFORE_RE = compile_ci(r"\bby\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$")
+#: Where a passive subject's noun phrase stops, looking back from its verb.
+_SUBJECT_STOP_RE = compile_ci(r"[,;:]|\b(?:after|over|for|and|but|while|said|says|that|"
+                              r"against|by|with|from|when|as)\b")
+
+
+def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: int | None,
+                      prior: Sequence[ClaimDraft], victims: AbstractSet[str]
+                      ) -> list[ClaimDraft]:
+    """A response told in the passive ("Seven Russian intelligence officers were indicted by
+    the Justice Department", "The group was sanctioned by the Treasury"): the state answered
+    is the nationality of the subject (a state, or an actor's sponsor, or an organization's
+    country); the state acting is the agent ("by ..."), else a state acting elsewhere in the
+    sentence, else the state that answered before in the document, else the victim of the
+    incident in focus."""
+    text = sent.text
+    stop = 0
+    for sm in _SUBJECT_STOP_RE.finditer(text, 0, m.start()):
+        stop = sm.end()
+    target = None
+    for x in sent.mentions:
+        s = x.start - sent.start
+        if s < stop or s >= m.start():
+            continue
+        if x.kind == "threat-actor":
+            target = x.sponsor or target
+        elif x.state or (x.kind == "organization" and not x.is_government and x.country):
+            target = x.state or x.country
+    if target is None:
+        return []
+    actor_m: EntityMention | None = None
+    for x in sent.mentions:
+        s = x.start - sent.start
+        if s >= m.end() and x.state and x.state != target and \
+                _AGENT_BEFORE_RE.search(text[max(0, s - 40) : s]) and s - m.end() < 80:
+            actor_m = x
+            break
+    if actor_m is None:
+        actor_m = next((x for x in sent.mentions if x.state and x.state != target and
+                        x.is_government), None)
+    if actor_m is not None:
+        actor = actor_m.state
+        who = claimant_from(actor_m)
+    else:
+        earlier = [c.actor_state for c in prior if c.kind == "response" and c.actor_state
+                   and c.actor_state != target]
+        actor = earlier[-1] if earlier else next(
+            (v for v in sorted(victims) if v != target), None)
+        if actor is None:
+            return []
+        who = Claimant("government", actor, actor, f"country:{actor}", "unknown")
+    aux = _PASSIVE_BEFORE_RE.search(text[max(0, m.start() - 30) : m.start()])
+    cue = text[m.start() - len(aux.group(0)) if aux else m.start() : m.end()]
+    return [ClaimDraft(kind="response", sentence=sent.index, incident=incident, claimant=who,
+                       action=action, actor_state=actor, target_state=target, cue=cue)]
 
 
 def _with_listed(sent: Sentence, subj: tuple[EntityMention, int]) -> list[EntityMention]:
@@ -662,8 +767,14 @@ def _retarget(c: ClaimDraft, victims: AbstractSet[str], prior: Sequence[ClaimDra
     if not (c.kind == "response" and c.action in _PUNITIVE and c.target_state in victims
             and c.actor_state not in victims):
         return c
+    if _PASSIVE_CUE_RE.match(c.cue):
+        return c  # "Russian officers were indicted": the nationality of the accused, no misreading
     accused = _accused_state(prior, c.incident, c.actor_state)
     return replace(c, target_state=accused) if accused and accused not in victims else None
+
+
+#: The cue of a response told in the passive ("were indicted"): its target is the accused's own.
+_PASSIVE_CUE_RE = compile_ci(r"(?:is|was|were|are|been|be|being)\s")
 
 
 def _as_written(m: EntityMention) -> str:

@@ -223,13 +223,23 @@ def make_dates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         resolved: list[DatedSpan] = []
         sent_first: dict[int, PartialDate] = {}
         sent_of = _sentence_index(doc)
+        text = doc_text(doc)
+        acts = _Responding(text, doc._.ct_bounds)
+        acted: list[tuple[int, int, PartialDate]] = []  # (sentence, position, date) of a response
         for m in matches:
             si = sent_of(m.start)
             if m.date is not None:
                 resolved.append(DatedSpan(m.start, m.end, m.date, m.relation))
                 sent_first.setdefault(si, m.date)
+                if acts.responds(si) and not _EVENT_AFTER_RE.match(text, m.end):
+                    acted.append((si, m.start, m.date))
                 continue
             anchor = _anchor_date(sent_first, si)
+            if acts.responds(si):
+                # "expelled ... the next day", "within 24 hours": after the response told
+                # before (its own date), not after whatever date the sentence before holds
+                own = [d for s, p, d in acted if p < m.start and si - s <= _RESPONSE_REACH]
+                anchor = own[-1] if own else anchor
             if anchor is not None:
                 resolved.append(DatedSpan(m.start, m.end, resolve_relative(m, anchor), m.relation,
                                            relative=True))
@@ -237,6 +247,29 @@ def make_dates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         return doc
 
     return ct_dates
+
+
+#: How many sentences back a response's relative date looks for the response it follows.
+_RESPONSE_REACH = 3
+#: A date that names an event ("the 15 July attack"), not when something was done about it.
+_EVENT_AFTER_RE = compile_ci(r"\s*(?:\d{4}\s*)?(?:cyber[- ]?)?(?:attacks?|cyberattacks?|hacks?|"
+                             r"breach(?:es)?|intrusions?|incidents?|operations?)\b")
+
+
+class _Responding:
+    """Which sentences tell a state response (a response cue), searched once each on demand."""
+
+    def __init__(self, text: str, bounds: Sequence[tuple[int, int]]) -> None:
+        self._text, self._bounds = text, bounds
+        self._memo: dict[int, bool] = {}
+
+    def responds(self, si: int) -> bool:
+        if si not in self._memo:
+            if si >= len(self._bounds):
+                return False
+            s, e = self._bounds[si]
+            self._memo[si] = bool(response_cues(self._text[s:e]))
+        return self._memo[si]
 
 
 def _anchor_date(sent_first: dict[int, PartialDate], si: int) -> PartialDate | None:
