@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,8 @@ def test_four_concurrent_writers_on_postgresql_agree_with_a_serial_run(tmp_path:
         return done[document.id]
 
     schemas: list[str] = []
-    base = make_url(PG_URL).update_query_dict({"options": "-csearch_path=ct_x"})
+    base = make_url(PG_URL).update_query_dict(  # unique: runs in parallel never collide
+        {"options": f"-csearch_path=ct_x{uuid.uuid4().hex[:8]}"})
     try:
         serial = fresh(base.render_as_string(hide_password=False), tmp_path, 0, schemas)
         run(serial, corpus, extractor=extractor)  # also fills the cache before forking
