@@ -54,6 +54,10 @@ if TYPE_CHECKING:
 PARTITION_INPUTS = 24
 #: Documents stored per transaction by the client.
 BATCH_DOCUMENTS = 200
+#: What a worker extracts once at start, so that no task pays for building the pipeline.
+WARM_TEXT = ("Albania cut diplomatic ties with Iran on 7 September 2022 after a cyberattack "
+             "in July that Microsoft attributed with high confidence to Iranian hackers. "
+             "Iran denied any involvement.")
 #: Partitions in flight per worker: the client holds at most this many results per worker.
 IN_FLIGHT_PER_WORKER = 3
 
@@ -115,11 +119,11 @@ class WarmPipeline(WorkerPlugin):
         self.ner = ner
 
     def setup(self, worker: Any) -> None:
-        from cybertrack.extract.pipeline import get_pipeline
-        from cybertrack.reference import load_reference
+        from cybertrack.extract import extract_document
 
-        get_pipeline(self.ner)
-        load_reference()
+        # One real extraction builds everything built lazily on first use (the pipeline,
+        # reference data, the role model, the lexicon caches), not just the spaCy object.
+        extract_document(Document.from_text(WARM_TEXT, "warm-up"), ner=self.ner)
 
     def teardown(self, worker: Any) -> None:
         """Nothing to release: the pipeline lives as long as the worker process."""

@@ -1,0 +1,179 @@
+"""Distributed ingest into PostgreSQL with 1 and 2 Dask workers, against a one-process ingest.
+
+    .venv/bin/python bench/scale_ingest.py [--n 100000] [--pg URL] [--workers 1,2]
+
+Generates ``--n`` news documents (``make_corpus``'s article templates, as header-block text
+files), then ingests them three times into fresh PostgreSQL schemas: in this process
+(``batch.ingest_paths`` + linking), and with ``cybertrack.distributed`` on a local cluster of
+1 and of 2 worker processes (one thread each; this process is the client that stores and
+links). Prints documents per second of each, the ratio of 2 workers to 1, each worker's peak
+resident memory, and whether every run built the same knowledge base: table counts and a
+SHA-256 over the claims (id, document, kind, states, actor, incident).
+
+Cluster start-up and the building of each worker's pipeline are outside the timed part;
+reading, extraction, storing and linking are inside. The ratio can only approach 2 when two
+cores are free for the workers: the client's storing and linking share them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_corpus import _article, _text  # noqa: E402
+
+from cybertrack.batch import ingest_paths  # noqa: E402
+from cybertrack.resolve import link_pending  # noqa: E402
+from cybertrack.store import Store  # noqa: E402
+
+PG = os.environ.get("CYBERTRACK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def write_documents(folder: Path, n: int, seed: int = 0) -> list[str]:
+    """``n`` header-block text files, 200 to a sub-folder."""
+    import random
+
+    rng = random.Random(seed)
+    paths = []
+    for i in range(n):
+        sub = folder / f"{i // 200:04d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        path = sub / f"doc{i:06d}.txt"
+        path.write_text(_text(_article(rng)), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+class Schema:
+    """A fresh PostgreSQL schema, dropped at exit."""
+
+    def __init__(self, base: str, label: str) -> None:
+        self.admin = create_engine(base)
+        self.name = f"ct_scale_{label}_{uuid.uuid4().hex[:8]}"
+        with self.admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
+        self.url = make_url(base).update_query_dict(
+            {"options": f"-csearch_path={self.name}"}).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        with self.admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{self.name}" CASCADE'))
+        self.admin.dispose()
+
+
+def fingerprint(store: Store) -> tuple[dict[str, int], str]:
+    """Table counts and a checksum of the claims' identities and contents."""
+    rows = sorted(
+        "|".join(str(x) for x in (c.id, c.document_id, c.kind, c.attributed_state,
+                                  c.attributed_actor, c.actor_state, c.target_state,
+                                  c.action, c.incident_id, c.polarity))
+        for c in store.claims())
+    return store.counts(), hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
+
+
+def run_serial(url: str, paths: list[str]) -> tuple[float, Any]:
+    with Store.open(url) as store:
+        ingest_paths(store, paths[:2])  # warm-up: the pipeline and the reference data
+        start = time.perf_counter()
+        summary = ingest_paths(store, paths)
+        link_pending(store)
+        took = time.perf_counter() - start
+        return took, (summary, fingerprint(store))
+
+
+def run_cluster(url: str, paths: list[str], workers: int, args: argparse.Namespace
+                ) -> tuple[float, Any, dict[str, int]]:
+    from distributed import Client, LocalCluster
+
+    from cybertrack.distributed import WarmPipeline, ingest_distributed, worker_peaks
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, memory_limit=0)
+    client = Client(cluster)
+    try:
+        client.register_plugin(WarmPipeline(False), name=WarmPipeline.name)
+        with Store.open(url) as store:
+            ingest_paths(store, paths[:2])  # the client's own warm-up (linking, store)
+            start = time.perf_counter()
+            summary = ingest_distributed(store, paths, client, db=url, warm=False,
+                                         batch_documents=args.batch,
+                                         partition_inputs=args.partition)
+            took = time.perf_counter() - start
+            peaks = worker_peaks(client)
+            return took, (summary, fingerprint(store)), peaks
+    finally:
+        client.close()
+        cluster.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="documents (default 100000)")
+    parser.add_argument("--pg", default=PG, help="PostgreSQL URL (default $CYBERTRACK_TEST_PG)")
+    parser.add_argument("--workers", default="1,2", help="worker counts to run (default 1,2)")
+    parser.add_argument("--batch", type=int, default=200, help="documents per transaction")
+    parser.add_argument("--partition", type=int, default=24, help="inputs per task")
+    parser.add_argument("--no-serial", action="store_true", help="skip the one-process run")
+    args = parser.parse_args()
+    counts = [int(x) for x in args.workers.split(",")]
+    load = os.getloadavg()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
+          f"{platform.python_version()}; load average before: {load[0]:.1f} {load[1]:.1f} "
+          f"{load[2]:.1f} (other processes share the cores)")
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        paths = write_documents(Path(tmp) / "docs", args.n)
+        print(f"documents: {len(paths)} generated in {time.perf_counter() - t0:.1f} s")
+        results: dict[str, tuple[float, Any]] = {}
+        peaks: dict[int, dict[str, int]] = {}
+        schemas: list[Schema] = []
+        try:
+            if not args.no_serial:
+                s = Schema(args.pg, "serial")
+                schemas.append(s)
+                results["one process"] = run_serial(s.url, paths)
+                print(f"one process: {args.n / results['one process'][0]:.1f} docs/s",
+                      flush=True)
+            for k in counts:
+                s = Schema(args.pg, f"w{k}")
+                schemas.append(s)
+                took, got, peak = run_cluster(s.url, paths, k, args)
+                results[f"{k} worker{'s' if k > 1 else ''}"] = (took, got)
+                peaks[k] = peak
+                print(f"{k} worker(s): {args.n / took:.1f} docs/s", flush=True)
+        finally:
+            for s in schemas:
+                s.drop()
+    print()
+    print(f"{'run':<14}{'seconds':>9}{'docs/s':>9}{'new':>8}  counts / claims checksum")
+    reference = None
+    for label, (took, (summary, fp)) in results.items():
+        reference = reference or fp
+        same = "same" if fp == reference else "DIFFERENT"
+        print(f"{label:<14}{took:>9.1f}{args.n / took:>9.1f}{summary.new:>8}  {fp[0]} "
+              f"{fp[1]} ({same})")
+    for k, peak in peaks.items():
+        mb = ", ".join(f"{v / 2**20:.0f} MB" for v in peak.values())
+        print(f"peak resident memory, {k} worker(s): {mb}")
+    if 1 in peaks and 2 in peaks:
+        ratio = results["1 worker"][0] / results["2 workers"][0]
+        print(f"2 workers / 1 worker: {ratio:.2f}x (goal 1.8x)")
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
