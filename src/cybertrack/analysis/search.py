@@ -24,7 +24,14 @@ from cybertrack.model import Entity, Incident, PartialDate
 from cybertrack.reference import Reference, load_reference
 from cybertrack.store import Store
 from cybertrack.store.curation import rejected_ids
-from cybertrack.store.search import TextMatch, text_matches
+from cybertrack.store.search import (
+    TextMatch,
+    actor_incidents,
+    document_incidents,
+    matches_within,
+    matching_groups,
+    text_matches,
+)
 from cybertrack.vocab import INCIDENT_KINDS
 
 
@@ -92,7 +99,8 @@ _WHAT = {"incident": "incident text", "claim": "a claim's sentence", "document":
 
 def _actor_hits(store: Store, query: str, ref: Reference) -> list[tuple[ActorHit, set[str]]]:
     """Actors whose name or an alias contains the query (any case), with the ids of the
-    incidents some asserted claim attributes to them."""
+    incidents some asserted claim attributes to them (the first 20 actors, exact matches
+    first, then by name; their incidents are read for those 20 only)."""
     key = " ".join(query.split()).casefold()
     if len(key) < 3:
         return []
@@ -109,14 +117,13 @@ def _actor_hits(store: Store, query: str, ref: Reference) -> list[tuple[ActorHit
         hit = next((n for n in names if key in n.casefold()), None)
         if hit:
             found[entry.id] = (None, hit, entry.name, tuple(entry.aliases), entry.sponsor)
-    out = []
-    for actor_id, (_, hit, name, aliases, sponsor) in sorted(
-            found.items(), key=lambda kv: (kv[1][1].casefold() != key, kv[1][2])):
-        rows = store.attribution_rows(states=(), actor_ids=(actor_id,),
-                                      actor_names=(name, *aliases))
-        ids = {r.incident_id for r in rows if r.incident_id}
-        out.append((ActorHit(actor_id, name, aliases, sponsor, hit, len(ids)), ids))
-    return out[:20]
+    first = sorted(found.items(), key=lambda kv: (kv[1][1].casefold() != key, kv[1][2]))[:20]
+    with store._read() as conn:
+        attributed = actor_incidents(conn, [(actor_id, (name, *aliases))
+                                            for actor_id, (_, _, name, aliases, _) in first])
+    return [(ActorHit(actor_id, name, aliases, sponsor, hit, len(ids)), ids)
+            for (actor_id, (_, hit, name, aliases, sponsor)), ids in zip(first, attributed,
+                                                                         strict=True)]
 
 
 def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None = None,
@@ -124,8 +131,6 @@ def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None =
     """Events whose titles or sentences match ``query`` (full text: every word, "phrases",
     OR, -word), best first, and actors whose name or alias contains it, whose incidents are
     hits as well. Rejected incidents are left out unless ``include_rejected``."""
-    from cybertrack.resolve.groups import ensure_groups
-
     ref = ref or load_reference()
     words = query.split()
     if len(words) > 1 and not any(w == "OR" or w.startswith(("-", '"')) or '"' in w
@@ -134,6 +139,16 @@ def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None =
     with store._read() as conn:
         matches = text_matches(conn, query, limit=max(200, limit * 10))
     actors = _actor_hits(store, query, ref)
+    hits = _hits(store, matches, actors, include_rejected, within=None)
+    return SearchResult(query, tuple(hits[:limit]), tuple(a for a, _ in actors))
+
+
+def _hits(store: Store, matches: list[TextMatch], actors: list[tuple[ActorHit, set[str]]],
+          include_rejected: bool, within: set[str] | None) -> list[SearchHit]:
+    """The events these text matches and actors' incidents make, best first (``within``:
+    only these incidents count)."""
+    from cybertrack.resolve.groups import ensure_groups
+
     # incident id -> (score, what matched, excerpt)
     scored: dict[str, tuple[float, list[str], str]] = {}
     untied_docs: dict[str, TextMatch] = {}
@@ -141,16 +156,21 @@ def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None =
         if m.incident_id is None:
             untied_docs.setdefault(m.document_id, m)
             continue
-        _score(scored, m.incident_id, m.rank, _WHAT.get(m.kind, m.kind), m.excerpt)
+        if within is None or m.incident_id in within:
+            _score(scored, m.incident_id, m.rank, _WHAT.get(m.kind, m.kind), m.excerpt)
     if untied_docs:  # a title or untied claim: the document's incidents
+        with store._read() as conn:
+            of_doc = document_incidents(conn, list(untied_docs))
         for doc_id, m in untied_docs.items():
-            for inc in store.incidents(document_id=doc_id):
-                _score(scored, inc.id, m.rank * 0.9, _WHAT.get(m.kind, m.kind), m.excerpt)
+            for iid in of_doc.get(doc_id, ()):
+                if within is None or iid in within:
+                    _score(scored, iid, m.rank * 0.9, _WHAT.get(m.kind, m.kind), m.excerpt)
     for hit, ids in actors:
         for iid in ids:
-            _score(scored, iid, 0.5, f"attributed to {hit.name}", "")
+            if within is None or iid in within:
+                _score(scored, iid, 0.5, f"attributed to {hit.name}", "")
     if not scored:
-        return SearchResult(query, (), tuple(a for a, _ in actors))
+        return []
     ensure_groups(store)
     rejected = set() if include_rejected else rejected_ids(store, "incident")
     incidents = {i.id: i for i in store.incidents_by_id(scored) if i.id not in rejected}
@@ -171,7 +191,7 @@ def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None =
             tuple(dict.fromkeys(w for i in members for w in scored[i.id][1])),
             excerpt or best.sentence[:160], len(members), total, best.id in rejected))
     hits.sort(key=lambda h: (-h.score, h.incident_id))
-    return SearchResult(query, tuple(hits[:limit]), tuple(a for a, _ in actors))
+    return hits
 
 
 def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Reference,
@@ -179,31 +199,61 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
     """Plain words: an event matches when each word is found somewhere in it (any of its
     reports or claims, or, for a country's name or demonym, among its targets), not
     necessarily in one sentence: "ransomware Albania" finds the attack whose title says
-    Albanian and whose vendor report says ransomware."""
-    per_word = []
+    Albanian and whose vendor report says ransomware.
+
+    Two passes, so that a query whose words each match thousands of records costs what its
+    few common events cost: first the events each word reaches (one unranked statement per
+    word, plus its actors', country's or kind's incidents), intersected; then each word's
+    matches ranked among the members of those events only, scored as a one-word search
+    scores them."""
+    from cybertrack.resolve.groups import ensure_groups
+
+    ensure_groups(store)
+    reach: list[tuple[list[tuple[ActorHit, set[str]]], list[str], str]] = []
+    common: set[str] | None = None
     for w in words:
-        found = {h.group_id: h for h in search(store, w, limit=1000, ref=ref,
-                                               include_rejected=include_rejected).incidents}
+        with store._read() as conn:
+            groups_w = matching_groups(conn, w)
+        actors_w = _actor_hits(store, w, ref)
+        actor_ids = {i for _, ids in actors_w for i in ids}
         try:
             code = ref.country(w).code
         except CybertrackError:
             code = None
         kind = w.casefold() if w.casefold() in INCIDENT_KINDS else None
+        extra: list[str] = []
         if code is not None or kind is not None:  # a target country, or an incident kind
-            ids = [i.id for i in (store.incidents(target=code) if code else find_incidents(
+            extra = [i.id for i in (store.incidents(target=code) if code else find_incidents(
                 store, IncidentFilter(kind=kind, include_rejected=include_rejected), ref))]
+        of = store.incident_groups_of([*actor_ids, *extra])
+        groups_w |= {of[i].group_id if i in of else i for i in (*actor_ids, *extra)}
+        common = groups_w if common is None else common & groups_w
+        reach.append((actors_w, extra, f"target {code}" if code else f"kind {kind}"))
+        if not common:
+            break
+    if not common:
+        return SearchResult(query, (), tuple(a for a, _ in _actor_hits(store, query, ref)))
+    members = store.group_members(common)
+    within = {i for g in common for i in members.get(g, [g])}
+    per_word = []
+    for w, (actors_w, extra, why) in zip(words, reach, strict=True):
+        with store._read() as conn:
+            matches = matches_within(conn, w, sorted(within))
+        found = {h.group_id: h for h in _hits(store, matches, actors_w, include_rejected,
+                                              within)}
+        if extra:
+            ids = [i for i in extra if i in within]
             groups = store.incident_groups_of(ids)
             for inc in store.incidents_by_id(ids):
                 gid = groups[inc.id].group_id if inc.id in groups else inc.id
                 if gid not in found:
                     found[gid] = SearchHit(inc.id, gid, inc.title or inc.sentence[:80],
-                                           inc.time, inc.targets, inc.kinds,
-                                           (f"target {code}" if code else f"kind {kind}",),
+                                           inc.time, inc.targets, inc.kinds, (why,),
                                            inc.sentence[:160], 1, 0.1)
         per_word.append(found)
-    common = set(per_word[0]).intersection(*per_word[1:])
+    both = set(per_word[0]).intersection(*per_word[1:])
     hits = []
-    for gid in common:
+    for gid in both:
         parts = [f[gid] for f in per_word]
         best = max(parts, key=lambda h: h.score)
         hits.append(SearchHit(

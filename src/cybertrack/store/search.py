@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, bindparam, func, or_, select, text
 
 from cybertrack.model import Extraction
 from cybertrack.store import schema as t
@@ -142,3 +142,122 @@ def text_matches(conn: Connection, query: str, limit: int = 200) -> list[TextMat
         "WHERE to_tsvector('english', s.body) @@ q ORDER BY rank DESC, s.id LIMIT :n"),
         {"q": query, "n": limit})
     return [TextMatch(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
+
+
+def _match_rows(conn: Connection, query: str) -> tuple[str, dict[str, str]] | None:
+    """The SQL selecting (incident_id, document_id) of the ``search_text`` rows matching
+    ``query``, and its parameters; None when the query has no word."""
+    if conn.dialect.name == "sqlite":
+        q = fts5_query(query)
+        if not q:
+            return None
+        return ("SELECT s.incident_id, s.document_id FROM search_fts "
+                "JOIN search_text s ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q",
+                {"q": q})
+    if not _WORD.search(query):
+        return None
+    return ("SELECT s.incident_id, s.document_id FROM search_text s "
+            "WHERE to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q)",
+            {"q": query})
+
+
+def matching_groups(conn: Connection, query: str) -> set[str]:
+    """The events (group ids, or the incident id of an ungrouped incident) with a record
+    matching ``query``: an incident's text or a claim about it, or a document's title or
+    untied claim (then every incident of that document). One statement, no ranking: what a
+    multi-word search intersects before it scores anything."""
+    sql = _match_rows(conn, query)
+    if sql is None:
+        return set()
+    rows = conn.execute(text(
+        f"WITH m AS ({sql[0]}), "
+        "x AS (SELECT incident_id AS id FROM m WHERE incident_id IS NOT NULL "
+        "UNION SELECT i.id FROM m JOIN incidents i ON i.document_id = m.document_id "
+        "WHERE m.incident_id IS NULL) "
+        "SELECT COALESCE(g.group_id, x.id) FROM x "
+        "LEFT JOIN incident_groups g ON g.incident_id = x.id"), sql[1])
+    return {r[0] for r in rows}
+
+
+def document_incidents(conn: Connection, document_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The incident ids of each document (one query per 5,000 documents)."""
+    out: dict[str, list[str]] = {}
+    ids = list(dict.fromkeys(document_ids))
+    for start in range(0, len(ids), 5000):
+        rows = conn.execute(select(t.incidents.c.document_id, t.incidents.c.id).where(
+            t.incidents.c.document_id.in_(ids[start:start + 5000])).order_by(t.incidents.c.id))
+        for doc, iid in rows:
+            out.setdefault(doc, []).append(iid)
+    return out
+
+
+def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
+                   ) -> list[TextMatch]:
+    """Every record matching ``query`` that belongs to one of ``incident_ids`` (its text or a
+    claim about it) or to their documents (a title or an untied claim), best first: what
+    ``text_matches`` ranks them, restricted to the candidates a multi-word search kept."""
+    ids = list(dict.fromkeys(incident_ids))
+    docs: list[str] = []
+    for start in range(0, len(ids), 5000):
+        docs += [r[0] for r in conn.execute(select(t.incidents.c.document_id).where(
+            t.incidents.c.id.in_(ids[start:start + 5000])))]
+    docs = list(dict.fromkeys(docs))
+    out: list[TextMatch] = []
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        q = fts5_query(query)
+        if not q:
+            return []
+        base = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
+                "snippet(search_fts, 0, '[', ']', ' ... ', 16) AS excerpt, "
+                "bm25(search_fts) AS rank FROM search_fts "
+                "JOIN search_text s ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q ")
+        params: dict[str, Any] = {"q": q}
+    else:
+        if not _WORD.search(query):
+            return []
+        base = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
+                "ts_headline('english', s.body, q, 'StartSel=[, StopSel=], MaxWords=24, "
+                "MinWords=8, MaxFragments=1') AS excerpt, "
+                "ts_rank(to_tsvector('english', s.body), q) AS rank "
+                "FROM search_text s, websearch_to_tsquery('english', :q) q "
+                "WHERE to_tsvector('english', s.body) @@ q ")
+        params = {"q": query}
+    parts = [("s.incident_id IN :ids", ids), ("s.incident_id IS NULL AND s.document_id IN :ids",
+                                              docs)]
+    for cond, values in parts:
+        for start in range(0, len(values), 5000):
+            stmt = text(base + f"AND {cond}").bindparams(bindparam("ids", expanding=True))
+            rows = conn.execute(stmt, {**params, "ids": values[start:start + 5000]})
+            out += [TextMatch(r[0], r[1], r[2], r[3], r[4],
+                              -float(r[5]) if sqlite else float(r[5])) for r in rows]
+    out.sort(key=lambda m: (-m.rank, m.kind, m.record_id))
+    return out
+
+
+def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]]
+                    ) -> list[set[str]]:
+    """For each (actor id, names) the ids of the incidents an asserted attributing claim
+    (attribution, self-claim) gives to that id or to one of the names (any case): what
+    ``Store.attribution_rows`` finds for one actor, for many actors in one statement and
+    without the columns a search does not need."""
+    if not actors:
+        return []
+    c, i = t.claims.c, t.incidents.c
+    ids = sorted({a for a, _ in actors})
+    names = sorted({n.lower() for _, ns in actors for n in ns})
+    rows = conn.execute(
+        select(c.incident_id, c.attributed_actor_id, func.lower(c.attributed_actor))
+        .join(t.incidents, i.id == c.incident_id)
+        .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
+               c.polarity == "asserted",
+               or_(c.attributed_actor_id.in_(ids), func.lower(c.attributed_actor).in_(names))))
+    by_id: dict[str, set[str]] = {}
+    by_name: dict[str, set[str]] = {}
+    for iid, actor_id, name in rows:
+        if actor_id is not None:
+            by_id.setdefault(actor_id, set()).add(iid)
+        if name is not None:
+            by_name.setdefault(name, set()).add(iid)
+    return [by_id.get(a, set()).union(*(by_name.get(n.lower(), set()) for n in ns))
+            for a, ns in actors]
