@@ -17,6 +17,7 @@ matched actor are hits too, so "Fancy Bear" finds what reports call APT28.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from cybertrack.errors import CybertrackError, NotFoundError
@@ -28,6 +29,7 @@ from cybertrack.store.search import (
     TextMatch,
     actor_incidents,
     document_incidents,
+    event_ids,
     matches_within,
     matching_groups,
     text_matches,
@@ -225,8 +227,8 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
         if code is not None or kind is not None:  # a target country, or an incident kind
             extra = [i.id for i in (store.incidents(target=code) if code else find_incidents(
                 store, IncidentFilter(kind=kind, include_rejected=include_rejected), ref))]
-        of = store.incident_groups_of([*actor_ids, *extra])
-        groups_w |= {of[i].group_id if i in of else i for i in (*actor_ids, *extra)}
+        with store._read() as conn:
+            groups_w |= event_ids(conn, [*actor_ids, *extra])
         common = groups_w if common is None else common & groups_w
         reach.append((actors_w, extra, f"target {code}" if code else f"kind {kind}"))
         if not common:
@@ -299,11 +301,13 @@ class IncidentFilter:
     include_rejected: bool = False
 
 
-def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None
-                   ) -> list[Incident]:
+def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None,
+                   within: Collection[str] | None = None) -> list[Incident]:
     """Incident records (one per report) matching every filter in ``f``, earliest first.
     Targets and dates set by hand (``cybertrack incident set``) count instead of the
-    extracted ones; rejected incidents are left out unless ``f.include_rejected``."""
+    extracted ones; rejected incidents are left out unless ``f.include_rejected``.
+    ``within``: only these incidents are considered (a search's hits), so a filtered search
+    reads its hits, not the whole knowledge base."""
     from cybertrack.analysis.reach import resolve_subject
     from cybertrack.store.curation import curations
 
@@ -311,7 +315,13 @@ def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None
     code = ref.country(f.target).code if f.target else None
     marks = curations(store, "incident")
     hand = {i for i, c in marks.items() if c.targets is not None or c.date is not None}
-    incs = store.incidents(target=code, since=f.since, until=f.until)
+    if within is None:
+        incs = store.incidents(target=code, since=f.since, until=f.until)
+    else:
+        incs = [i for i in store.incidents_by_id(within) if (
+            code is None or code in i.targets) and (
+            f.since is None or (i.time is not None and i.time.end >= f.since)) and (
+            f.until is None or (i.time is not None and i.time.start <= f.until))]
     if hand:  # records whose hand-set targets or date may now match, or no longer match
         have = {i.id for i in incs}
         incs += [i for i in store.incidents_by_id(hand - have)]

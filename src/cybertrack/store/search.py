@@ -261,3 +261,16 @@ def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]
             by_name.setdefault(name, set()).add(iid)
     return [by_id.get(a, set()).union(*(by_name.get(n.lower(), set()) for n in ns))
             for a, ns in actors]
+
+
+def event_ids(conn: Connection, incident_ids: Sequence[str]) -> set[str]:
+    """The events of these incidents: each one's group id, or its own id when ungrouped."""
+    ids = list(dict.fromkeys(incident_ids))
+    out: set[str] = set()
+    g = t.incident_groups.c
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        grouped = {r[0]: r[1] for r in conn.execute(select(g.incident_id, g.group_id).where(
+            g.incident_id.in_(chunk)))}
+        out.update(grouped.get(i, i) for i in chunk)
+    return out

@@ -166,15 +166,20 @@ def list_events(store: Store, ref: Reference, query: ListQuery) -> EventPage:
         attributed_to=query.attributed_to or None, source=query.source or None,
         include_rejected=query.include_rejected)
     ensure_groups(store)
-    records = find_incidents(store, flt, ref)
-    events = _events_of(store, records)
     hits: dict[str, SearchHit] = {}
     actors: tuple[Any, ...] = ()
+    within: set[str] | None = None
     if query.q.strip():
         found = search(store, query.q, limit=1000, ref=ref,
                        include_rejected=query.include_rejected)
         actors = found.actors
         hits = {h.group_id: h for h in found.incidents}
+        # the filters are applied to the hits' reports only, not to the whole knowledge base
+        members = store.group_members(hits)
+        within = {i for g, h in hits.items() for i in members.get(g, [h.incident_id])}
+    records = find_incidents(store, flt, ref, within=within)
+    events = _events_of(store, records)
+    if query.q.strip():
         # a hit's group id is that of its best report; events are keyed by their group id too
         events = {g: m for g, m in events.items() if g in hits}
     rows = [_row(g, m, hits.get(g)) for g, m in events.items()]
