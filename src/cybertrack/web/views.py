@@ -307,28 +307,53 @@ class Summary:
 
 def summary(store: Store, ref: Reference, top: int = 10) -> Summary:
     """What the knowledge base holds, its latest events, and the states and actors most
-    often named by asserted attributions (events counted once, however many reports)."""
+    often named by asserted attributions (events counted once, however many reports; from
+    the derived ``attribution_facts``, so rejected claims and incidents do not count)."""
     from cybertrack.resolve.groups import ensure_groups
+    from cybertrack.store.home import count_links, top_attributed
 
     ensure_groups(store)
-    keys = store.attribution_keys()
-    groups = store.incident_groups_of(keys)
-    by_state: dict[str, set[str]] = {}
-    by_actor: dict[str, set[str]] = {}
-    for iid, (named_states, named_actors) in keys.items():
-        g = groups[iid].group_id if iid in groups else iid
-        for s in named_states:
-            by_state.setdefault(s, set()).add(g)
-        for a in named_actors:
-            by_actor.setdefault(a, set()).add(g)
+    with store._read() as conn:
+        top_states, top_actors = top_attributed(conn, top)
+        proposed = count_links(conn, "incident", "proposed")
     names = {e.id: e.name for e in store.entities("threat-actor")}
-    states = tuple(Ranked(s, country_name(s, ref), len(g)) for s, g in sorted(
-        by_state.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top])
-    actors = tuple(Ranked(a, names.get(a, a), len(g)) for a, g in sorted(
-        by_actor.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top])
-    recent = list_events(store, ref, ListQuery(sort="-date", per_page=top)).rows
-    proposed = len(store.links(kind="incident", status="proposed"))
-    return Summary(store.counts(), recent, states, actors, proposed)
+    states = tuple(Ranked(s, country_name(s, ref), n) for s, n in top_states)
+    actors = tuple(Ranked(a, names.get(a, a), n) for a, n in top_actors)
+    return Summary(store.counts(), _latest_events(store, ref, top), states, actors, proposed)
+
+
+def _latest_events(store: Store, ref: Reference, top: int) -> tuple[EventRow, ...]:
+    """The ``top`` latest events, as the list sorted by date (latest first) shows them, from
+    the latest-starting incidents (an index range) rather than every incident: an event's
+    date is its earliest report's, so an event none of whose reports is among the ``k``
+    latest starts no later than the k-th; ``k`` grows until the ``top``-th event is later
+    than that. A date set by hand may move any event: then the whole list is sorted."""
+    from cybertrack.store.curation import curations
+    from cybertrack.store.home import latest_incidents
+    from cybertrack.store.search import event_ids
+
+    def whole() -> tuple[EventRow, ...]:
+        return list_events(store, ref, ListQuery(sort="-date", per_page=top)).rows
+
+    if any(c.date is not None for c in curations(store, "incident").values()):
+        return whole()
+    k = max(top * 4, 20)
+    while True:
+        with store._read() as conn:
+            latest = latest_incidents(conn, k)
+            gids = event_ids(conn, [i for i, _ in latest])
+        if len(latest) < k:  # fewer dated incidents than that: undated events may show
+            return whole()
+        members = store.group_members(gids)
+        within = {i for g in gids for i in members.get(g, [g])}
+        events = _events_of(store, find_incidents(store, IncidentFilter(), ref, within=within))
+        rows = sorted((_row(g, m, None) for g, m in events.items()),
+                      key=lambda r: r.incident_id)
+        rows.sort(key=lambda r: (r.date is None, -(r.date.start.toordinal() if r.date else 0)))
+        last = rows[top - 1].date if len(rows) >= top else None
+        if last is not None and last.start > latest[-1][1]:
+            return tuple(_attributed(store, ref, rows[:top]))
+        k *= 4
 
 
 # --- one incident -----------------------------------------------------------------------------
