@@ -315,6 +315,18 @@ def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None
     code = ref.country(f.target).code if f.target else None
     marks = curations(store, "incident")
     hand = {i for i, c in marks.items() if c.targets is not None or c.date is not None}
+    keep: set[str] | None = None
+    if f.attributed_to:  # first, so that only the attributed incidents are read
+        subj = resolve_subject(store, f.attributed_to, ref)
+        dropped = rejected_ids(store, "claim")
+        keep = {r.incident_id for r in store.attribution_rows(
+            states=subj.states, actor_ids=subj.actor_ids, actor_names=subj.actor_names)
+            if r.claim_id not in dropped and not (  # a group's own claim names no sponsor
+                r.kind == "self-claim" and subj.kind == "state"
+                and r.attributed_actor_id not in subj.actor_ids)}
+        within = keep if within is None else set(within) & keep
+    if within is not None:
+        hand &= set(within)
     if within is None:
         incs = store.incidents(target=code, since=f.since, until=f.until)
     else:
@@ -339,14 +351,7 @@ def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None
     if f.sector:
         s = f.sector.casefold()
         incs = [i for i in incs if any(s in x.casefold() for x in i.sectors)]
-    if f.attributed_to:
-        subj = resolve_subject(store, f.attributed_to, ref)
-        dropped = rejected_ids(store, "claim")
-        keep = {r.incident_id for r in store.attribution_rows(
-            states=subj.states, actor_ids=subj.actor_ids, actor_names=subj.actor_names)
-            if r.claim_id not in dropped and not (  # a group's own claim names no sponsor
-                r.kind == "self-claim" and subj.kind == "state"
-                and r.attributed_actor_id not in subj.actor_ids)}
+    if keep is not None:
         incs = [i for i in incs if i.id in keep]
     if f.source:
         needle = f.source.casefold()
