@@ -143,3 +143,21 @@ def test_short_ids(store: Store) -> None:
         find_link(store, "")
     with pytest.raises(NotFoundError):
         incident_group(store, "incident--nope")
+
+
+def test_a_denial_names_the_accused_for_linking_only(store: Store) -> None:
+    """A report that only carries the accused state's denial names that state as surely as an
+    attribution does, for linking (two reports of one event: one attributes, one denies); the
+    views of who attributes leave it out."""
+    import dataclasses
+
+    from conftest import make_extraction
+
+    ex = make_extraction()
+    denials = tuple(c for c in ex.claims if c.kind == "denial")
+    assert denials and all(c.claimant and c.claimant.country == "IR" for c in denials)
+    store.add_extraction(dataclasses.replace(ex, claims=denials))
+    [incident] = ex.incidents
+    assert store.attribution_keys([incident.id]) == {}
+    assert store.attribution_keys([incident.id], with_denials=True) == {
+        incident.id: (frozenset({"IR"}), frozenset())}

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import Pattern, compile_ci
 from cybertrack.extract.kinds import (
+    GENERIC_ATTACK_RE,
     STRONG_KINDS,
     add_kinds,
     add_sectors,
@@ -360,6 +361,7 @@ def _document_incident(sentences: Sequence[Sentence], sector_res: Mapping[str, P
         # neither operator nor source (a longer one names too many others)
         inc.targets.extend(complaining or named)
     inc.time = _event_date(cyber, dates or {})
+    inc.generic_attack = any(GENERIC_ATTACK_RE.search(s.text) for s in cyber)
     for sent in cyber:
         add_kinds(inc, sent.text)
         add_sectors(inc, sent.text, sector_res)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cybertrack.extract import lexicon as lx
-from cybertrack.extract.casefold import Pattern
+from cybertrack.extract.casefold import Pattern, compile_ci
 from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
 from cybertrack.extract.types import IncidentDraft
 
@@ -20,6 +20,9 @@ STRONG_KINDS = ("ransomware", "destruction", "ddos", "defacement")
 
 
 _SPECIFIC_DISRUPTIVE = ("ddos", "destruction", "sabotage", "defacement")
+#: An operation named only as an attack ("the July cyberattack"): disruptive by default, as an
+#: anchor's own "attack" noun is (``IncidentDraft.generic_attack``).
+GENERIC_ATTACK_RE = compile_ci(r"\b(?:cyber[- ]?)?attack(?:s|ed)?\b")
 
 
 def settle_kinds(inc: IncidentDraft, text: str) -> None:

@@ -63,7 +63,7 @@ def make_link(a: str, b: str, score: float, reasons: tuple[str, ...]) -> Link:
 
 def _features(store: Store, incidents: Iterable[Incident]) -> dict[str, IncidentFeatures]:
     incs = list(incidents)
-    keys = store.attribution_keys([i.id for i in incs])
+    keys = store.attribution_keys([i.id for i in incs], with_denials=True)
     doc_ids = {i.document_id for i in incs}
     origins = {k: v.origin for k, v in store.documents_info(doc_ids).items()}
     leads = store.document_leads(doc_ids, LEAD_CHARS)
@@ -177,7 +177,7 @@ def link_all(store: Store) -> LinkSummary:
     infos = store.documents_info({i.document_id for i in incidents})
     leads = store.document_leads({i.document_id for i in incidents}, LEAD_CHARS)
     published = {k: v.published for k, v in infos.items()}
-    keys = store.attribution_keys()
+    keys = store.attribution_keys(with_denials=True)
     empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     feats: dict[str, IncidentFeatures] = {}
     spans: dict[str, tuple[dt.date, dt.date]] = {}

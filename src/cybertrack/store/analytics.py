@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import Select, and_, case, func, or_, select, union_all
 
 from cybertrack.model import Claim, Incident, Link, PartialDate
 from cybertrack.store import codec
@@ -141,14 +141,24 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
         return sorted(found.values(), key=lambda x: (-x.score, x.id))
 
     def attribution_keys(
-        self, incident_ids: Iterable[str] | None = None,
+        self, incident_ids: Iterable[str] | None = None, *, with_denials: bool = False,
     ) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         """Incident id -> (states, actors) its asserted attributing claims name; actors are
-        entity ids, else case-folded names. ``None`` means every incident."""
+        entity ids, else case-folded names. ``None`` means every incident.
+
+        ``with_denials`` adds each state that denies the incident: a denial answers an
+        accusation, so it names the accused as surely as an attribution does (what linking
+        needs; views that show who attributes leave it off)."""
         c = t.claims.c
-        base = select(c.incident_id, c.attributed_state, c.attributed_actor_id,
-                      c.attributed_actor).where(c.kind.in_(ATTRIBUTING), c.stance == "asserts",
-                                                c.polarity == "asserted",
+        state: ColumnElement[Any] = c.attributed_state
+        which: ColumnElement[bool] = and_(c.kind.in_(ATTRIBUTING), c.stance == "asserts")
+        if with_denials:  # the accused: the state a denial names, else the one denying
+            state = case((c.kind == "denial",
+                          func.coalesce(c.attributed_state, c.claimant_country)),
+                         else_=c.attributed_state).label("attributed_state")
+            which = or_(which, c.kind == "denial")
+        base = select(c.incident_id, state, c.attributed_actor_id,
+                      c.attributed_actor).where(which, c.polarity == "asserted",
                                                 c.incident_id.is_not(None))
         queries = ([base] if incident_ids is None
                    else [base.where(c.incident_id.in_(ch)) for ch in unique_chunks(incident_ids)])
