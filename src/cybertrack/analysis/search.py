@@ -28,6 +28,7 @@ from cybertrack.store.curation import rejected_ids
 from cybertrack.store.search import (
     TextMatch,
     actor_incidents,
+    attributing_claims,
     document_incidents,
     event_ids,
     matches_within,
@@ -319,11 +320,12 @@ def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None
     if f.attributed_to:  # first, so that only the attributed incidents are read
         subj = resolve_subject(store, f.attributed_to, ref)
         dropped = rejected_ids(store, "claim")
-        keep = {r.incident_id for r in store.attribution_rows(
-            states=subj.states, actor_ids=subj.actor_ids, actor_names=subj.actor_names)
-            if r.claim_id not in dropped and not (  # a group's own claim names no sponsor
-                r.kind == "self-claim" and subj.kind == "state"
-                and r.attributed_actor_id not in subj.actor_ids)}
+        with store._read() as conn:
+            claims = attributing_claims(conn, subj.states, subj.actor_ids, subj.actor_names)
+        keep = {iid for claim_id, iid, kind, actor_id in claims
+                if claim_id not in dropped and not (  # a group's own claim names no sponsor
+                    kind == "self-claim" and subj.kind == "state"
+                    and actor_id not in subj.actor_ids)}
         within = keep if within is None else set(within) & keep
     if within is not None:
         hand &= set(within)

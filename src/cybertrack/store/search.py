@@ -274,3 +274,27 @@ def event_ids(conn: Connection, incident_ids: Sequence[str]) -> set[str]:
             g.incident_id.in_(chunk)))}
         out.update(grouped.get(i, i) for i in chunk)
     return out
+
+
+def attributing_claims(conn: Connection, states: Sequence[str], actor_ids: Sequence[str],
+                       actor_names: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
+    """(claim id, incident id, kind, actor id) of the claims ``Store.attribution_rows`` finds
+    for these states and actors, without the incident and document columns it decodes: what
+    a filter on "attributed to" needs."""
+    c, i, d = t.claims.c, t.incidents.c, t.documents.c
+    who = []
+    if states:
+        who.append(c.attributed_state.in_(list(states)))
+    if actor_ids:
+        who.append(c.attributed_actor_id.in_(list(actor_ids)))
+    if actor_names:
+        who.append(func.lower(c.attributed_actor).in_([n.lower() for n in actor_names]))
+    if not who:
+        return []
+    rows = conn.execute(
+        select(c.id, c.incident_id, c.kind, c.attributed_actor_id)
+        .join(t.incidents, i.id == c.incident_id)
+        .join(t.documents, d.id == c.document_id)
+        .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
+               c.polarity == "asserted", or_(*who)))
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
