@@ -164,3 +164,50 @@ def test_within_hours_follows_the_response_not_the_attack() -> None:
         "Montenegro cut ties with Russia on 5 September 2022 over a cyberattack. The attack had "
         "begun on 22 August, officials said. Six Russian diplomats were expelled within 24 "
         "hours.") == [("2022-09-05", "2022-09-06")]
+
+
+# ---- claimants named after their verb, through an employer, and officials' states -----------
+
+
+def _attributions(text: str) -> list[tuple[str | None, str | None, str | None]]:
+    return [(c.claimant.kind if c.claimant else None, c.claimant.country if c.claimant else None,
+             c.attributed_state) for c in _claims(text) if c.kind == "attribution"]
+
+
+def test_a_speaker_titled_after_the_name_speaks_for_the_ministry_s_state() -> None:
+    found = _attributions("Hackers working for Russia broke into the parliament's e-mail, said "
+                          "Jane Roe, a spokeswoman for the Estonian Foreign Ministry.")
+    assert found == [("person", "EE", "RU")]
+
+
+def test_the_country_s_minister_is_the_state_the_report_named() -> None:
+    found = _attributions("The attack on Estonia's parliament was carried out by Russian "
+                          "hackers, said Mark Tamm, the country's interior minister.")
+    assert found == [("person", "EE", "RU")]
+
+
+def test_a_ministry_naming_no_state_leaves_a_person() -> None:
+    found = _attributions("Hackers working for Russia broke into the parliament's e-mail, said "
+                          "Jane Roe, a spokeswoman for the Foreign Ministry.")
+    assert found == [("person", None, "RU")]
+
+
+def test_a_researcher_s_employer_is_a_firm_even_with_an_actor_s_name() -> None:
+    found = [c.claimant for c in _claims(
+        "A researcher at the firm Sandworm told reporters the code matched tools used by "
+        "Russian hackers against Estonian banks.") if c.kind == "attribution"]
+    assert [(w.kind, w.name, w.basis) for w in found if w] == \
+        [("organization", "Sandworm", "it-security-company")]
+
+
+def test_an_official_s_state_is_the_one_in_the_title_phrase() -> None:
+    found = _attributions("Hackers linked to Iran hit the Albanian government's servers in "
+                          "July. Albanian Prime Minister Edi Rama said Iran was behind it.")
+    assert ("person", "AL", "IR") in found and ("person", "IR", "IR") not in found
+
+
+def test_an_official_keeps_the_state_the_document_gave_him() -> None:
+    found = _attributions("Prime Minister Edi Rama of Albania spoke to parliament on Monday "
+                          "about the outage of public services. Officials in Iran denied the "
+                          "charge. Prime Minister Edi Rama said on Tuesday Iran was behind it.")
+    assert found == [("person", "AL", "IR")]

@@ -120,7 +120,17 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     found = merge_mentions(out)
     extra = [*place_mentions(text, found), *cued_organizations(text, found),
              *collective_mentions(text)]
+    if any(x.form == "employer" for x in extra):
+        # "a researcher at the firm Y": the employer phrase makes Y a firm, even where Y is
+        # also a threat actor's or a malware's name
+        employers = [x for x in extra if x.form == "employer"]
+        found = [f for f in found if not (f.kind in _EMPLOYER_SWALLOWS and any(
+            _overlaps(f.start, f.end, x.start, x.end) for x in employers))]
     return merge_mentions(found, _not_conflicting(extra, found)) if extra else found
+
+
+#: What a named employer swallows: an actor's or a malware's name that a firm also bears.
+_EMPLOYER_SWALLOWS = frozenset(("threat-actor", "malware"))
 
 
 def collective_mentions(text: str) -> list[EntityMention]:
@@ -324,11 +334,24 @@ def people(
     # a run with no title within reach is not looked at
     candidates = [_strip_leading(text, m.start(), m.end(), taken, title_words)
                   for m in _PERSON_RE.finditer(text)
-                  if title_at is None or title_at.any_within(max(0, m.start() - 90), m.end())]
-    for s, e in [*(c for c in candidates if c), *ner_people]:
+                  if title_at is None or title_at.any_within(max(0, m.start() - 90), m.end())
+                  or title_at.any_within(m.end(), m.end() + _APPOSITION_REACH)]
+    known: dict[str, str] = {}  # a person's country, once the document has given it
+    for s, e in sorted({*(c for c in candidates if c), *ner_people}):
         name = text[s:e]
         words = name.split()
         if not words or words[0] in _NOT_NAME_START or taken.overlaps(s, e):
+            continue
+        after = _titled_after(text, s, e, title_re, ordered)
+        if after is not None:
+            title, stated = after
+            stated = stated or known.get(name)
+            if stated:
+                known[name] = stated
+            found[(s, e)] = EntityMention(
+                start=s, end=e, text=name, kind="person", form="title-person",
+                entity_id="person:" + re.sub(r"\W+", "-", name.lower()).strip("-"), name=name,
+                country=stated, role=title)
             continue
         window_start = max(0, text.rfind("\n", 0, s) + 1, s - 90)
         before = text[window_start:s]
@@ -342,7 +365,16 @@ def people(
         if not (adjacent or (is_ner and len(words) >= 2)):
             continue
         role = titles_before[-1].group(1) if adjacent else None
-        country = _country_before(ordered, window_start, s) if role else None
+        country = None
+        if role:
+            # the state in the title phrase ("Albania's prime minister", "the Albanian Prime
+            # Minister", "Prime Minister X of Albania"), else the one the document gave this
+            # person before, else the nearest in the same clause
+            title_start = window_start + titles_before[-1].start()
+            country = _country_of_title(text, ordered, title_start, s, e) or known.get(name) \
+                or _country_before(ordered, _clause_start(text, window_start, title_start), s)
+            if country:
+                known.setdefault(name, country)
         found[(s, e)] = EntityMention(
             start=s, end=e, text=name, kind="person", form="title-person" if role else "ner",
             entity_id="person:" + re.sub(r"\W+", "-", name.lower()).strip("-"), name=name,
@@ -437,15 +469,93 @@ class _Ordered:
 
 
 def _country_before(ordered: _Ordered, lo: int, hi: int) -> str | None:
-    """The state named in a person's title phrase: the first country or government body in it."""
+    """The state nearest before a person in the clause of the title: the last country or
+    government body in ``[lo, hi)``."""
+    found = None
+    for m in _states_in(ordered, lo, hi):
+        found = m.country
+    return found
+
+
+def _states_in(ordered: _Ordered, lo: int, hi: int) -> list[EntityMention]:
+    """Countries and government bodies lying inside ``[lo, hi)``, in text order."""
     mentions = ordered.mentions
+    out = []
     for k in range(bisect.bisect_left(ordered.starts, lo), len(mentions)):
         m = mentions[k]
         if m.start >= hi:
             break
         if m.end <= hi and m.country and (m.kind == "country" or m.is_government):
-            return m.country
+            out.append(m)
+    return out
+
+
+def _country_of_title(text: str, ordered: _Ordered, title_start: int, s: int,
+                      e: int) -> str | None:
+    """The state inside a title phrase before the name: a state joined to the title
+    ("Albania's prime minister", "the Albanian Prime Minister", a government body holding the
+    title), or named right after the name ("Prime Minister X of Albania")."""
+    near = [m for m in _states_in(ordered, max(0, title_start - 60), s)
+            if m.end > title_start or _TITLE_JOIN_RE.fullmatch(text, m.end, title_start)]
+    if near:
+        return near[-1].country
+    of = _OF_STATE_RE.match(text, e)
+    if of is not None:
+        after = _states_in(ordered, of.end(), of.end() + 60)
+        if after and after[0].start == of.end():
+            return after[0].country
     return None
+
+
+def _clause_start(text: str, lo: int, hi: int) -> int:
+    """Where the clause holding ``hi`` begins within ``[lo, hi)``: after the last sentence
+    end or semicolon ("U.S." is no end)."""
+    ends = list(_CLAUSE_END_RE.finditer(text, lo, hi))
+    return ends[-1].end() if ends else lo
+
+
+_CLAUSE_END_RE = re.compile(r"(?<!\b[A-Z])[.!?;]\s+")
+#: Between a state and the title it heads: "Albania's ", "the Albanian ", "Iran's former ".
+_TITLE_JOIN_RE = compile_ci(r"(?:['’]s)?\s+(?:(?:former|deputy|acting|then|top|senior|chief|"
+                            r"new|own|current)\s+)*")
+#: "Prime Minister X of Albania": the state right after the name.
+_OF_STATE_RE = compile_ci(r",?\s+of\s+(?:the\s+)?")
+#: How far after a name its title may follow ("X, a spokeswoman for the Foreign Ministry").
+_APPOSITION_REACH = 70
+#: "said X, a spokeswoman for ...", "told reporters X, the country's interior minister": a
+#: name in reported speech, its title in an apposition after it.
+_SPEAKER_BEFORE_NAME_RE = compile_ci(
+    r"\b(?:said|says|told\s+(?:[\w-]+\s+){0,2}?|added|stated|wrote|according\s+to|"
+    r"warned|explained|noted)\s*$")
+_APPOSITION_RE = re.compile(r",\s+(?:an?|the)\s+(?P<phrase>[^.;,!?\n]{1,80})")
+#: "the country's interior minister": the state the document is about.
+_THE_COUNTRY_RE = compile_ci(r"\bthe\s+(?:country|nation)['’]s\b")
+
+
+def _titled_after(text: str, s: int, e: int, title_re: Pattern,
+                  ordered: _Ordered) -> tuple[str, str | None] | None:
+    """(title, state) of a name in reported speech with its title after it: "..., said Jane
+    Roe, a spokeswoman for the Estonian Foreign Ministry" (EE). The state is the one in the
+    apposition (a demonym, a possessive, "of X"), or for "the country's interior minister" the
+    one state the document named before by name; none where the phrase names no state."""
+    if not _SPEAKER_BEFORE_NAME_RE.search(text, max(0, s - 30), s):
+        return None
+    app = _APPOSITION_RE.match(text, e)
+    if app is None:
+        return None
+    phrase_start, phrase_end = app.start("phrase"), app.end("phrase")
+    title = title_re.search(text, phrase_start, phrase_end)
+    if title is None:
+        return None
+    states = _states_in(ordered, phrase_start, phrase_end)
+    if states:
+        return title.group(1), states[0].country
+    if _THE_COUNTRY_RE.search(text, app.start(), phrase_end):
+        named = {m.country for m in _states_in(ordered, 0, s)
+                 if m.kind == "country" and m.form != "demonym"}
+        if len(named) == 1:
+            return title.group(1), named.pop()
+    return title.group(1), None
 
 
 def _overlaps(s: int, e: int, a: int, b: int) -> bool:
@@ -578,7 +688,11 @@ _FIRM_NAMED_RE = compile_ci(
     r"scientists?|team|executives?|officials?)\s+(?:at|from|with)\s+(?:the\s+)?"
     r"(?:(?:[\w-]+\s+){0,2}(?:company|firm|vendor|group|lab)\s+)?|"
     r"(?:cyber[- ]?security|security|threat[- ]intelligence|antivirus|IT|tech(?:nology)?|"
-    r"software|consulting|forensics?|research)\s+(?:company|firm|vendor|group|lab)\s+)$")
+    r"software|consulting|forensics?|research)\s+(?:company|firm|vendor|group|lab)\s+)")
+#: "a researcher at the firm Y", "analysts with the company Y": Y named as someone's employer
+#: and as a firm, so a firm whatever else bears the name.
+_EMPLOYER_RE = compile_ci(r"\s(?:at|from|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}"
+                          r"(?:company|firm|vendor|lab)\s+$")
 _SECURITY_WORDS_RE = compile_ci(r"\b(?:cyber|security|threat|antivirus|forensic|researchers?|"
                                 r"analysts?|investigators?)")
 #: "U.S.-based Equifax", "the Chicago-based United Airlines": the place before "-based".
@@ -622,12 +736,18 @@ def cued_organizations(text: str, mentions: Sequence[EntityMention]) -> list[Ent
     taken = _Spans([(m.start, m.end) for m in mentions])
     for cue in _FIRM_NAMED_RE.finditer(text):
         name = _ORG_NAME_RE.match(text, cue.end())
-        if name is None or name.group(0).split()[0] in _NOT_NAME_START or \
-                taken.overlaps(name.start(), name.end()):
+        if name is None or name.group(0).split()[0] in _NOT_NAME_START:
+            continue
+        employer = _EMPLOYER_RE.search(cue.group(0)) is not None
+        if taken.overlaps(name.start(), name.end()) and not (employer and all(
+                m.kind in _EMPLOYER_SWALLOWS for m in mentions
+                if _overlaps(m.start, m.end, name.start(), name.end()))):
             continue
         vendor = bool(_SECURITY_WORDS_RE.search(cue.group(0)))
         country = next((s.country for s in states if cue.start() <= s.start < cue.end()), None)
-        out.append(_org(text, name.start(), name.end(), country, vendor))
+        stop = _NAME_STOP_RE.search(text, name.start(), name.end())  # "Centreon. The ..."
+        org = _org(text, name.start(), stop.start() if stop else name.end(), country, vendor)
+        out.append(org._replace(form="employer") if employer else org)
     for m in states:
         after = text[m.end:m.end + 60]
         if after.startswith("-based"):
@@ -647,7 +767,17 @@ def cued_organizations(text: str, mentions: Sequence[EntityMention]) -> list[Ent
             if cands and cands[-1].group(0).split()[0] not in _NOT_NAME_START and \
                     not taken.overlaps(cands[-1].start(), cands[-1].end()):
                 out.append(_org(text, cands[-1].start(), cands[-1].end(), m.country, False))
-    return out
+    # one organization per span: the reading that places it ("officials from the Y, an
+    # Iranian company": Y is Iranian) before one that does not
+    best: dict[tuple[int, int], EntityMention] = {}
+    for o in out:
+        if (o.start, o.end) not in best or (o.country and not best[(o.start, o.end)].country):
+            best[(o.start, o.end)] = o
+    return list(best.values())
+
+
+#: Where a name run ends inside a match: a full stop and the next sentence's first word.
+_NAME_STOP_RE = re.compile(r"\.\s")
 
 
 def _org(text: str, s: int, e: int, country: str | None, vendor: bool) -> EntityMention:

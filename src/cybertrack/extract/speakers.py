@@ -133,6 +133,9 @@ _SUBJECT_GAP_RE = compile_ci(r"^\s+(?:(?:has|have|had|now|also|formally|publicly
 def _speaker(sent: Sentence, verb: int) -> int | None:
     """The index of the mention that is the subject of the speech verb at ``verb``."""
     text = sent.text
+    inverted = _inverted_speaker(sent, verb)
+    if inverted is not None:
+        return inverted
     best = None
     for i, m in enumerate(sent.mentions):
         if m.end - sent.start > verb:
@@ -150,6 +153,31 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
         if len(gap) < 120 and not _SPEAKER_GAP_STOP_RE.search(gap):
             return best
     return None
+
+
+def _inverted_speaker(sent: Sentence, verb: int) -> int | None:
+    """The speaker named right after its verb in reported speech: "..., said Jane Roe, a
+    spokeswoman for the Foreign Ministry", "...," told the ministry": the verb follows a comma
+    or a closing quote and the name follows the verb."""
+    text = sent.text
+    if not _INVERTED_BEFORE_RE.search(text, max(0, verb - 4), verb):
+        return None
+    said = _INVERTED_VERB_RE.match(text, verb)
+    if said is None:
+        return None
+    for i, m in enumerate(sent.mentions):
+        s = m.start - sent.start
+        if s == said.end() and (m.kind in ("person", "organization") or (
+                m.kind == "country" and m.form != "demonym")):
+            return i
+        if s > said.end():
+            break
+    return None
+
+
+_INVERTED_BEFORE_RE = re.compile(r"[,\"”]\s*$")
+_INVERTED_VERB_RE = compile_ci(r"(?:said|says|told\s+reporters|added|stated|wrote|warned|"
+                               r"explained|noted)\s+(?:the\s+)?")
 
 
 def _object_state(text: str, start: int, end: int) -> bool:
