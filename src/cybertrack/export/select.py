@@ -71,23 +71,37 @@ def _select(store: Store, incident_id: str | None, since: dt.date | None,
         wanted = _attributed_incidents(store, actor)
         incidents = [i for i in incidents if i.id in wanted]
     if everything:
-        claims = store.claims()
         documents = {d.id: d for d in store.documents()}
-    else:
-        ids = [i.id for i in incidents]
-        claims = store.claims(incident_ids=ids) if ids else []
-        doc_ids = sorted({i.document_id for i in incidents})
-        loose = [c for d in doc_ids for c in store.claims(document_id=d) if c.incident_id is None]
-        claims = sorted([*claims, *loose], key=lambda c: (c.document_id, c.sentence.start, c.id))
-        documents = {d: store.document(d) for d in doc_ids}
+        return _complete(store, incidents, store.claims(), documents)
+    return select_records(store, incidents)
+
+
+def select_records(store: Store, incidents: list[Incident]) -> Selection:
+    """The records of exactly these incident records, in this order: their claims, the claims
+    of their documents tied to no incident, their documents, the entities they name, the links
+    among them and their curation. What ``select`` builds once its filters have chosen the
+    incidents, for callers that choose them otherwise (the web app's filtered lists)."""
+    ids = [i.id for i in incidents]
+    claims = store.claims(incident_ids=ids) if ids else []
+    doc_ids = sorted({i.document_id for i in incidents})
+    loose = [c for d in doc_ids for c in store.claims(document_id=d) if c.incident_id is None]
+    claims = sorted([*claims, *loose], key=lambda c: (c.document_id, c.sentence.start, c.id))
+    documents = {d: store.document(d) for d in doc_ids}
+    return _complete(store, incidents, claims, documents)
+
+
+def _complete(store: Store, incidents: list[Incident], claims: list[Claim],
+              documents: dict[str, Document]) -> Selection:
+    """The selection of these records with the entities they name, the links that are not
+    rejected between two selected incidents or two named entities, and their curation."""
     entities = _referenced_entities(store, incidents, claims)
     incident_ids = {i.id for i in incidents}
-    links = [
-        link for link in store.links()
-        if link.status != "rejected" and (
-            (link.kind == "incident" and link.a in incident_ids and link.b in incident_ids)
-            or (link.kind == "actor" and link.a in entities and link.b in entities))
-    ]
+    # incident links through the index on their ends (a web selection is a few records of a
+    # large knowledge base); incident_links never returns a rejected one
+    links = [link for link in store.incident_links(incident_ids)
+             if link.a in incident_ids and link.b in incident_ids]
+    links += [link for link in store.links(kind="actor")
+              if link.status != "rejected" and link.a in entities and link.b in entities]
     links.sort(key=lambda link: link.id)
     curated = {**curations(store, "incident", [i.id for i in incidents]),
                **curations(store, "claim", [c.id for c in claims])}

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from cybertrack.analysis import reach
 from cybertrack.analysis.reach import Reach
 from cybertrack.errors import CybertrackError, NotFoundError, UnknownEntityError
-from cybertrack.export.select import Selection
+from cybertrack.export.select import Selection, select_records
 from cybertrack.model import Entity, Link
 from cybertrack.reference import RefEntry
 from cybertrack.reference.records import Country
@@ -193,28 +193,10 @@ def selection_ids(ct: WebState, query: ListQuery) -> list[str]:
 
 
 def selection_of(ct: WebState, incident_ids: list[str]) -> Selection:
-    """An export ``Selection`` of exactly these incident records, built as ``export.select``
-    builds one for ``--incident`` (their claims, the untied claims of their documents, the
-    entities they name, the links among them, their curation). ``export.select`` takes no
-    list of ids; once it does, this should call it."""
-    from cybertrack.export.select import _referenced_entities
-    from cybertrack.store.curation import curations
-
-    store = ct.store
-    incidents = sorted(store.incidents_by_id(incident_ids), key=lambda i: (i.document_id, i.id))
-    ids = [i.id for i in incidents]
-    claims = store.claims(incident_ids=ids) if ids else []
-    doc_ids = sorted({i.document_id for i in incidents})
-    loose = [c for d in doc_ids for c in store.claims(document_id=d) if c.incident_id is None]
-    claims = sorted([*claims, *loose], key=lambda c: (c.document_id, c.sentence.start, c.id))
-    documents = {d: store.document(d) for d in doc_ids}
-    entities = _referenced_entities(store, incidents, claims)
-    wanted = set(ids)
-    links = sorted((x for x in store.incident_links(wanted) if x.status != "rejected"
-                    and x.a in wanted and x.b in wanted), key=lambda x: x.id)
-    curated = {**curations(store, "incident", ids),
-               **curations(store, "claim", [c.id for c in claims])}
-    return Selection(documents, incidents, claims, entities, links, curated)
+    """An export ``Selection`` of exactly these incident records (``export.select_records``:
+    the same records a CLI export of them holds)."""
+    incidents = ct.store.incidents_by_id(incident_ids)
+    return select_records(ct.store, sorted(incidents, key=lambda i: (i.document_id, i.id)))
 
 
 def export_response(ct: WebState, query: ListQuery, fmt: str) -> Response:
