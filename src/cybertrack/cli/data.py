@@ -222,9 +222,9 @@ def extract_command(
     published: Annotated[str | None, typer.Option(
         help="Publication date for inputs whose metadata has none.", show_default=False)] = None,
     max_chars: Annotated[int, typer.Option(
-        min=1, help="Extract at most this many characters of each document; the stored text "
-        "keeps the rest, and a longer document is reported as truncated and records where "
-        "extraction stopped. Long texts are extracted in chunks, so memory stays bounded.")
+        min=1, help="Extract at most this many characters of each document; a longer one is "
+        "reported as truncated on standard error. Long texts are extracted in chunks, so "
+        "memory stays bounded.")
     ] = 2_000_000,
 ) -> None:
     """Extract incidents, attributions, denials and responses without storing anything.
