@@ -1,6 +1,6 @@
 """What the distributed-ingest tests send to Dask workers (importable by them: spawned workers
-inherit the test process's ``sys.path``): a pipeline-free extractor, and one that kills its
-own worker process the first time it meets a chosen document."""
+inherit the test process's ``sys.path``): a pipeline-free extractor (the watch tests use it
+too), and one that kills its own worker process the first time it meets a chosen document."""
 
 from __future__ import annotations
 

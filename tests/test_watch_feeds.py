@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cybertrack.cli import app
-from cybertrack.model import Claim, Claimant, Document, Extraction, Incident, Span, stable_id
 from cybertrack.store import Store
 from cybertrack.watch.feeds import parse_every, poll, read_feed_list, watch
 from cybertrack.watch.watchlists import WatchError, Watchlist, add_watchlist, make_criteria
+from dask_helpers import fake_extract
 
 
 @dataclass
@@ -94,23 +94,6 @@ def site() -> Iterator[tuple[Site, str]]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def fake_extract(document: Document, max_chars: int) -> Extraction:
-    """One incident against Albania, attributed to Iran by Albania: no pipeline needed."""
-    text = document.text
-    first = text.split(".")[0] + "."
-    span = Span(0, len(first))
-    inc = Incident(stable_id("incident", document.id, "i1"), document.id, "i1",
-                   kinds=("disruption",), targets=("AL",), span=span, sentence=first)
-    albania = Claimant("government", "Albania", "AL", "country:AL", "government")
-    claims = (
-        Claim(stable_id("claim", document.id, "r"), document.id, "incident-report", span,
-              first, incident_id=inc.id),
-        Claim(stable_id("claim", document.id, "a"), document.id, "attribution", span, first,
-              claimant=albania, incident_id=inc.id, attributed_state="IR"),
-    )
-    return Extraction(document, incidents=(inc,), claims=claims)
 
 
 def _pages_fetched(site: Site) -> list[str]:
