@@ -17,8 +17,8 @@ matched actor are hits too, so "Fancy Bear" finds what reports call APT28.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 
 from cybertrack.errors import CybertrackError, NotFoundError
 from cybertrack.model import Entity, Incident, PartialDate
@@ -27,12 +27,12 @@ from cybertrack.store import Store
 from cybertrack.store.curation import rejected_ids
 from cybertrack.store.search import (
     TextMatch,
+    WordReach,
     actor_incidents,
     attributing_claims,
+    common_events,
     document_incidents,
-    event_ids,
     matches_within,
-    matching_groups,
     text_matches,
 )
 from cybertrack.vocab import INCIDENT_KINDS
@@ -100,10 +100,9 @@ class SearchResult:
 _WHAT = {"incident": "incident text", "claim": "a claim's sentence", "document": "title"}
 
 
-def _actor_hits(store: Store, query: str, ref: Reference) -> list[tuple[ActorHit, set[str]]]:
-    """Actors whose name or an alias contains the query (any case), with the ids of the
-    incidents some asserted claim attributes to them (the first 20 actors, exact matches
-    first, then by name; their incidents are read for those 20 only)."""
+def _actors_named(store: Store, query: str, ref: Reference) -> list[ActorHit]:
+    """Actors whose name or an alias contains the query (any case): the first 20, exact
+    matches first, then by name (``incidents`` not counted yet)."""
     key = " ".join(query.split()).casefold()
     if len(key) < 3:
         return []
@@ -121,12 +120,21 @@ def _actor_hits(store: Store, query: str, ref: Reference) -> list[tuple[ActorHit
         if hit:
             found[entry.id] = (None, hit, entry.name, tuple(entry.aliases), entry.sponsor)
     first = sorted(found.items(), key=lambda kv: (kv[1][1].casefold() != key, kv[1][2]))[:20]
+    return [ActorHit(actor_id, name, aliases, sponsor, hit, 0)
+            for actor_id, (_, hit, name, aliases, sponsor) in first]
+
+
+def _actor_hits(store: Store, query: str, ref: Reference, named: list[ActorHit] | None = None,
+                within: Sequence[str] | None = None) -> list[tuple[ActorHit, set[str]]]:
+    """``_actors_named`` with the ids of the incidents some asserted claim attributes to
+    each (``within``: among those only, and then not counted)."""
+    if named is None:
+        named = _actors_named(store, query, ref)
     with store._read() as conn:
-        attributed = actor_incidents(conn, [(actor_id, (name, *aliases))
-                                            for actor_id, (_, _, name, aliases, _) in first])
-    return [(ActorHit(actor_id, name, aliases, sponsor, hit, len(ids)), ids)
-            for (actor_id, (_, hit, name, aliases, sponsor)), ids in zip(first, attributed,
-                                                                         strict=True)]
+        attributed = actor_incidents(conn, [(a.id, (a.name, *a.aliases)) for a in named],
+                                     within)
+    return [(replace(a, incidents=len(ids)), ids)
+            for a, ids in zip(named, attributed, strict=True)]
 
 
 def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None = None,
@@ -212,40 +220,40 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
     from cybertrack.resolve.groups import ensure_groups
 
     ensure_groups(store)
-    reach: list[tuple[list[tuple[ActorHit, set[str]]], list[str], str]] = []
-    common: set[str] | None = None
+    reach: list[tuple[list[ActorHit], list[str], str, str]] = []
+    wants: list[WordReach] = []
     for w in words:
-        with store._read() as conn:
-            groups_w = matching_groups(conn, w)
-        actors_w = _actor_hits(store, w, ref)
-        actor_ids = {i for _, ids in actors_w for i in ids}
+        named = _actors_named(store, w, ref)
         try:
             code = ref.country(w).code
         except CybertrackError:
             code = None
         kind = w.casefold() if w.casefold() in INCIDENT_KINDS else None
-        extra: list[str] = []
-        if code is not None or kind is not None:  # a target country, or an incident kind
-            extra = [i.id for i in (store.incidents(target=code) if code else find_incidents(
-                store, IncidentFilter(kind=kind, include_rejected=include_rejected), ref))]
-        with store._read() as conn:
-            groups_w |= event_ids(conn, [*actor_ids, *extra])
-        common = groups_w if common is None else common & groups_w
-        reach.append((actors_w, extra, f"target {code}" if code else f"kind {kind}"))
-        if not common:
-            break
+        extra: list[str] = []  # a country's incidents are read among the common events only
+        if code is None and kind is not None:
+            extra = [i.id for i in find_incidents(
+                store, IncidentFilter(kind=kind, include_rejected=include_rejected), ref)]
+        wants.append(WordReach(
+            w, tuple(a.id for a in named),
+            tuple(sorted({n.lower() for a in named for n in (a.name, *a.aliases)})),
+            code, tuple(extra)))
+        reach.append((named, extra, code or "", f"target {code}" if code else f"kind {kind}"))
+    with store._read() as conn:
+        common = common_events(conn, wants)
     if not common:
         return SearchResult(query, (), tuple(a for a, _ in _actor_hits(store, query, ref)))
     members = store.group_members(common)
     within = {i for g in common for i in members.get(g, [g])}
     per_word = []
-    for w, (actors_w, extra, why) in zip(words, reach, strict=True):
+    for w, (named, extra, code, why) in zip(words, reach, strict=True):
         with store._read() as conn:
             matches = matches_within(conn, w, sorted(within))
+        actors_w = _actor_hits(store, w, ref, named, sorted(within))
         found = {h.group_id: h for h in _hits(store, matches, actors_w, include_rejected,
                                               within)}
-        if extra:
-            ids = [i for i in extra if i in within]
+        if code or extra:
+            ids = ([i.id for i in store.incidents_by_id(within) if code in i.targets] if code
+                   else [i for i in extra if i in within])
             groups = store.incident_groups_of(ids)
             for inc in store.incidents_by_id(ids):
                 gid = groups[inc.id].group_id if inc.id in groups else inc.id

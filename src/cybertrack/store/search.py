@@ -161,24 +161,6 @@ def _match_rows(conn: Connection, query: str) -> tuple[str, dict[str, str]] | No
             {"q": query})
 
 
-def matching_groups(conn: Connection, query: str) -> set[str]:
-    """The events (group ids, or the incident id of an ungrouped incident) with a record
-    matching ``query``: an incident's text or a claim about it, or a document's title or
-    untied claim (then every incident of that document). One statement, no ranking: what a
-    multi-word search intersects before it scores anything."""
-    sql = _match_rows(conn, query)
-    if sql is None:
-        return set()
-    rows = conn.execute(text(
-        f"WITH m AS ({sql[0]}), "
-        "x AS (SELECT incident_id AS id FROM m WHERE incident_id IS NOT NULL "
-        "UNION SELECT i.id FROM m JOIN incidents i ON i.document_id = m.document_id "
-        "WHERE m.incident_id IS NULL) "
-        "SELECT COALESCE(g.group_id, x.id) FROM x "
-        "LEFT JOIN incident_groups g ON g.incident_id = x.id"), sql[1])
-    return {r[0] for r in rows}
-
-
 def document_incidents(conn: Connection, document_ids: Sequence[str]) -> dict[str, list[str]]:
     """The incident ids of each document (one query per 5,000 documents)."""
     out: dict[str, list[str]] = {}
@@ -235,23 +217,25 @@ def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
     return out
 
 
-def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]]
-                    ) -> list[set[str]]:
+def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]],
+                    within: Sequence[str] | None = None) -> list[set[str]]:
     """For each (actor id, names) the ids of the incidents an asserted attributing claim
     (attribution, self-claim) gives to that id or to one of the names (any case): what
     ``Store.attribution_rows`` finds for one actor, for many actors in one statement and
-    without the columns a search does not need."""
+    without the columns a search does not need (``within``: among these incidents only)."""
     if not actors:
         return []
     c, i = t.claims.c, t.incidents.c
     ids = sorted({a for a, _ in actors})
     names = sorted({n.lower() for _, ns in actors for n in ns})
-    rows = conn.execute(
-        select(c.incident_id, c.attributed_actor_id, func.lower(c.attributed_actor))
-        .join(t.incidents, i.id == c.incident_id)
-        .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
-               c.polarity == "asserted",
-               or_(c.attributed_actor_id.in_(ids), func.lower(c.attributed_actor).in_(names))))
+    q = (select(c.incident_id, c.attributed_actor_id, func.lower(c.attributed_actor))
+         .join(t.incidents, i.id == c.incident_id)
+         .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
+                c.polarity == "asserted",
+                or_(c.attributed_actor_id.in_(ids), func.lower(c.attributed_actor).in_(names))))
+    if within is not None and len(within) <= 5000:
+        q = q.where(c.incident_id.in_(list(within)))
+    rows = conn.execute(q)
     by_id: dict[str, set[str]] = {}
     by_name: dict[str, set[str]] = {}
     for iid, actor_id, name in rows:
@@ -298,3 +282,67 @@ def attributing_claims(conn: Connection, states: Sequence[str], actor_ids: Seque
         .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
                c.polarity == "asserted", or_(*who)))
     return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class WordReach:
+    """What one word of a multi-word search reaches besides its text matches: incidents
+    attributed to these actors (ids, or names in lower case), against this country, or
+    given outright."""
+
+    query: str
+    actor_ids: tuple[str, ...] = ()
+    actor_names: tuple[str, ...] = ()
+    country: str | None = None
+    incident_ids: tuple[str, ...] = ()
+
+
+def common_events(conn: Connection, words: Sequence[WordReach]) -> set[str]:
+    """The events (group ids, or an ungrouped incident's id) every word reaches: its text
+    matches (as ``matching_groups``), its actors', country's or given incidents. One
+    statement, the words' event sets INTERSECTed by the database, so only the few common
+    events come back however many records each word matches."""
+    sqlite = conn.dialect.name == "sqlite"
+    selects: list[str] = []
+    params: dict[str, Any] = {}
+    expanding: list[str] = []
+    for k, w in enumerate(words):
+        if sqlite:
+            q = fts5_query(w.query)
+            match = ("SELECT s.incident_id, s.document_id FROM search_fts JOIN search_text s "
+                     f"ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q{k}")
+        else:
+            q = w.query if _WORD.search(w.query) else ""
+            match = ("SELECT s.incident_id, s.document_id FROM search_text s WHERE "
+                     f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})")
+        parts = []
+        if q:
+            params[f"q{k}"] = q
+            parts += [f"SELECT m.incident_id AS id FROM ({match}) m "
+                      "WHERE m.incident_id IS NOT NULL",
+                      f"SELECT i.id FROM ({match}) m JOIN incidents i "
+                      "ON i.document_id = m.document_id WHERE m.incident_id IS NULL"]
+        if w.actor_ids or w.actor_names:
+            params[f"a{k}"] = list(w.actor_ids) or [""]
+            params[f"n{k}"] = list(w.actor_names) or [""]
+            expanding += [f"a{k}", f"n{k}"]
+            parts.append("SELECT c.incident_id FROM claims c JOIN incidents i "
+                         "ON i.id = c.incident_id WHERE c.kind IN ('attribution', 'self-claim') "
+                         "AND c.stance = 'asserts' AND c.polarity = 'asserted' AND "
+                         f"(c.attributed_actor_id IN :a{k} OR lower(c.attributed_actor) IN :n{k})")
+        if w.country:
+            params[f"c{k}"] = w.country
+            parts.append(f"SELECT incident_id FROM incident_targets WHERE country = :c{k}")
+        if w.incident_ids:
+            params[f"i{k}"] = list(w.incident_ids)
+            expanding.append(f"i{k}")
+            parts.append(f"SELECT id FROM incidents WHERE id IN :i{k}")
+        if not parts:
+            return set()
+        selects.append(f"SELECT COALESCE(g.group_id, x.id) FROM ({' UNION '.join(parts)}) x "
+                       "LEFT JOIN incident_groups g ON g.incident_id = x.id")
+    if not selects:
+        return set()
+    stmt = text(" INTERSECT ".join(selects)).bindparams(
+        *(bindparam(name, expanding=True) for name in expanding))
+    return {r[0] for r in conn.execute(stmt, params)}
