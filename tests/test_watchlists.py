@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cybertrack.cli import app
 from cybertrack.errors import NotFoundError
 from cybertrack.ingest.net import post_json
 from cybertrack.store import Store
@@ -156,3 +158,13 @@ def test_atom_feed_escapes_what_documents_say(tmp_path: Path) -> None:
     assert "<script>" not in xml
     entry = ET.fromstring(xml).find(f"{ATOM}entry")
     assert entry is not None and "<script>" in (entry.findtext(f"{ATOM}summary") or "")
+
+
+def test_hits_of_a_watchlist_without_any_say_so(tmp_path: Path) -> None:
+    db = str(tmp_path / "kb.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["watchlist", "add", "quiet", "--target", "AL", "--db", db]
+                         ).exit_code == 0
+    result = runner.invoke(app, ["watchlist", "hits", "quiet", "--db", db])
+    assert result.exit_code == 0
+    assert "watchlist quiet: no hits yet" in result.output

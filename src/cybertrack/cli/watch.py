@@ -184,9 +184,13 @@ def watchlist_hits(
     from cybertrack.watch.watchlists import hits
 
     with Store.open(resolve_db(db)) as store:
-        for hit in hits(store, name, limit):
-            console.print(f"{hit.found_at}  {hit.record_kind} {hit.record_id[:12]}: "
-                          f"{hit.summary}", highlight=False)
+        found = hits(store, name, limit)
+    if not found:  # say so: an empty answer reads like a broken command
+        err_console.print(f"watchlist {name}: no hits yet (ingest and watch report new ones)",
+                          highlight=False)
+    for hit in found:
+        console.print(f"{hit.found_at}  {hit.record_kind} {hit.record_id[:12]}: "
+                      f"{hit.summary}", highlight=False)
 
 
 @watchlist_app.command("atom")
