@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench model clean browser
+.PHONY: setup demo test lint bench model clean browser fuzz
 
 setup: $(STAMP)
 
