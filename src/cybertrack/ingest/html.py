@@ -119,18 +119,27 @@ def extract_html(data: bytes, source: str) -> HtmlExtract:
     except Exception as exc:  # a third-party parser on arbitrary input; fall back, not crash
         log.debug("trafilatura failed on %s: %s", source, exc)
         found = None
-    fallback_text, fallback_title = strip_tags(html)
+    # The tag-stripping fallback is only run when trafilatura leaves a gap (no text or no
+    # title): on most pages it would be a second full parse for nothing (issue 17).
+    stripped: tuple[str, str | None] | None = None
+
+    def fallback() -> tuple[str, str | None]:
+        nonlocal stripped
+        if stripped is None:
+            stripped = strip_tags(html)
+        return stripped
+
     text = getattr(found, "text", None) or ""
     if not text.strip():
-        text = fallback_text
+        text = fallback()[0]
     if not text.strip():
         raise IngestError(source, "empty: the page has no visible text")
     if found is None:
-        return HtmlExtract(text=text, title=fallback_title)
+        return HtmlExtract(text=text, title=fallback()[1])
     url = clean_field(getattr(found, "url", None))
     return HtmlExtract(
         text=text,
-        title=clean_field(getattr(found, "title", None)) or fallback_title,
+        title=clean_field(getattr(found, "title", None)) or fallback()[1],
         author=clean_field(getattr(found, "author", None)),
         publisher=clean_field(getattr(found, "sitename", None)),
         published=parse_date(getattr(found, "date", None)),

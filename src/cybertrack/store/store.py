@@ -16,7 +16,7 @@ from itertools import islice
 from types import TracebackType
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, Engine, Select, func, or_, select
+from sqlalchemy import Connection, Engine, Select, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -253,9 +253,8 @@ class Store(AnalyticsQueries):
     def stored_extractor_version(self, doc_id: str) -> str | None:
         """The ``extractor_version`` of a stored document, None when it is not stored (one
         read deciding both "new?" and "extracted by this version?")."""
-        q = select(t.documents.c.extractor_version).where(t.documents.c.id == doc_id)
         with self._read() as conn:
-            row = conn.execute(q).first()
+            row = conn.execute(_VERSION, {"id": doc_id}).first()
         return None if row is None else str(row[0] or "")
 
     def replace_extraction(self, ex: Extraction, *, extractor_version: str,
@@ -535,11 +534,16 @@ class Store(AnalyticsQueries):
         return [codec.row_to_link_event(r) for r in self._all(q)]
 
 
+#: Built once: ingest asks this of every document, and building a statement costs more than
+#: SQLite takes to answer it (issue 17).
+_EXISTING = select(t.documents.c.id).where(t.documents.c.id.in_(bindparam("ids", expanding=True)))
+_VERSION = select(t.documents.c.extractor_version).where(t.documents.c.id == bindparam("id"))
+
+
 def _existing_ids(conn: Connection, doc_ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(doc_ids, IN_CHUNK):
-        q = select(t.documents.c.id).where(t.documents.c.id.in_(chunk))
-        found.update(conn.execute(q).scalars())
+        found.update(conn.execute(_EXISTING, {"ids": chunk}).scalars())
     return found
 
 

@@ -24,6 +24,7 @@ so a summary is never seen out of step with the rows it summarizes.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +36,7 @@ from sqlalchemy import (
     Connection,
     Select,
     Table,
+    bindparam,
     case,
     delete,
     func,
@@ -201,18 +203,27 @@ def _apply_hand_set(conn: Connection, incident_ids: Sequence[str] | None) -> Non
 def add_response_dates(conn: Connection, document_ids: Iterable[str]) -> None:
     """Date the response claims of newly stored documents (``response_dates``); a claim whose
     date is unknown or falls before its incident's start gets no row."""
+    stmt = _response_dates_insert(conn.dialect.name)
+    for chunk in unique_chunks(document_ids):
+        conn.execute(stmt, {"ids": chunk})
+
+
+@functools.cache
+def _response_dates_insert(dialect_name: str) -> Any:
+    """The statement of ``add_response_dates``, built once per dialect: it runs once per
+    stored document, and building it each time cost more than running it (issue 17)."""
     c, d, i = t.claims.c, t.documents.c, t.incidents.c
     # a tracker row's publication date is its incident's: it does not date a response
     when = func.coalesce(c.event_date_start, c.claim_date_start, case(
         (d.extractor_version == "tracker", None), else_=d.published_start))
-    for chunk in unique_chunks(document_ids):
-        q = (select(c.id, c.action, when)
-             .join_from(t.claims, t.documents, d.id == c.document_id)
-             .join(t.incidents, i.id == c.incident_id)
-             .where(c.document_id.in_(chunk), c.kind == "response", c.action.is_not(None),
-                    when.is_not(None), (i.time_start.is_(None)) | (when >= i.time_start)))
-        conn.execute(upsert(conn, t.response_dates, ("action", "response_date")).from_select(
-            ["claim_id", "action", "response_date"], q))
+    q = (select(c.id, c.action, when)
+         .join_from(t.claims, t.documents, d.id == c.document_id)
+         .join(t.incidents, i.id == c.incident_id)
+         .where(c.document_id.in_(bindparam("ids", expanding=True)), c.kind == "response",
+                c.action.is_not(None), when.is_not(None),
+                (i.time_start.is_(None)) | (when >= i.time_start)))
+    return _upsert(dialect_name, t.response_dates, ("action", "response_date")).from_select(
+        ["claim_id", "action", "response_date"], q)
 
 
 def mark_timeline_stale(conn: Connection, *, incident_ids: Iterable[str] = (),
@@ -254,7 +265,11 @@ def upsert(conn: Connection, table: Table, update: Sequence[str]) -> Any:
     """``INSERT INTO table ... ON CONFLICT (primary key) DO UPDATE SET`` the ``update``
     columns to the new row's: the same statement on SQLite and PostgreSQL. (An INSERT ...
     SELECT given to it needs a WHERE clause: SQLite would read ON CONFLICT as a join's ON.)"""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return _upsert(conn.dialect.name, table, update)
+
+
+def _upsert(dialect_name: str, table: Table, update: Sequence[str]) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     stmt = dialect.insert(table)
     return stmt.on_conflict_do_update(
         index_elements=[c.name for c in table.primary_key.columns],
