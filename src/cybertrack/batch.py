@@ -104,20 +104,12 @@ def ingest_paths(
 
     URLs on loopback, private or other non-public addresses are refused unless
     ``allow_private_urls`` (``ingest.net``)."""
-    if max_chars < 1:
-        raise ExtractionError(f"--max-chars {max_chars}: the cap on characters extracted per "
-                              "document must be at least 1 (default 2000000)")
+    run = _new_run(store, extract=extract, ner=ner, max_chars=max_chars, on_event=on_event,
+                   extractor=extractor, checkpoint=checkpoint)
+    summary, emit = run.summary, run.emit
     options = ReadOptions(published=published, allow_private_urls=allow_private_urls
                           ) if max_bytes is None else ReadOptions(
         published=published, max_bytes=max_bytes, allow_private_urls=allow_private_urls)
-    summary = IngestSummary()
-    emit = on_event or (lambda status, source, detail: None)
-
-    def pipeline(document: Document, max_chars: int) -> Extraction:
-        return extract_document(document, ner=ner, max_chars=max_chars)
-
-    run = _Run(store, summary, emit, extract=extract, extractor=extractor or pipeline,
-               max_chars=max_chars, checkpoint=checkpoint)
     sources = list(iter_inputs(paths))
     # STIX files are read together, so references across files resolve (ingest/stix.py).
     stix = [s for s in sources if is_stix_file(s, options.max_bytes)]
@@ -160,19 +152,27 @@ def ingest_results(
     """Extract and store what a caller has read itself (``watch`` reads feeds with
     conditional requests and keeps only new entries), each document in its own transaction
     exactly as ``ingest_paths`` stores it; ``inputs`` is left to the caller."""
+    run = _new_run(store, extract=extract, ner=ner, max_chars=max_chars, on_event=on_event,
+                   extractor=extractor, checkpoint=None)
+    for result in results:
+        run.one(result)
+    return run.summary
+
+
+def _new_run(store: Store, *, extract: bool, ner: bool, max_chars: int,
+             on_event: Event | None, extractor: Extractor | None,
+             checkpoint: Checkpoint | None) -> _Run:
+    """A batch with empty counters, extracting with ``extractor`` or else the pipeline."""
     if max_chars < 1:
-        raise ExtractionError(f"max_chars {max_chars}: must be at least 1")
-    summary = IngestSummary()
-    emit = on_event or (lambda status, source, detail: None)
+        raise ExtractionError(f"--max-chars {max_chars}: the cap on characters extracted per "
+                              "document must be at least 1 (default 2000000)")
 
     def pipeline(document: Document, max_chars: int) -> Extraction:
         return extract_document(document, ner=ner, max_chars=max_chars)
 
-    run = _Run(store, summary, emit, extract=extract, extractor=extractor or pipeline,
-               max_chars=max_chars, checkpoint=None)
-    for result in results:
-        run.one(result)
-    return summary
+    return _Run(store, IngestSummary(), on_event or (lambda status, source, detail: None),
+                extract=extract, extractor=extractor or pipeline, max_chars=max_chars,
+                checkpoint=checkpoint)
 
 
 def _what(exc: BaseException) -> str:
