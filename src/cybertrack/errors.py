@@ -71,3 +71,12 @@ class EvalError(CybertrackError):
 
 class ExportError(CybertrackError):
     """An export could not be produced (e.g. the bundle fails validation)."""
+
+
+class WatchError(CybertrackError):
+    """A watchlist or watched feed cannot be defined or found as asked."""
+
+
+class WebRequestError(CybertrackError):
+    """A web request the application cannot act on: an unknown filter or sort value, a bad
+    action, an empty or too large upload (answered with 400, never 500)."""

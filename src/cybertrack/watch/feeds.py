@@ -30,13 +30,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from cybertrack.errors import CybertrackError, IngestError
+from cybertrack.errors import CybertrackError, IngestError, WatchError
 from cybertrack.ingest.base import DEFAULT_MAX_BYTES, ReadOptions, ReadResult
 from cybertrack.ingest.detect import is_url
 from cybertrack.ingest.net import Response, fetch_conditional, fetcher_for
 from cybertrack.store import Store
 from cybertrack.store import schema as t
-from cybertrack.watch.watchlists import WatchError
 
 log = logging.getLogger(__name__)
 

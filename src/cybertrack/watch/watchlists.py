@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import select
 
-from cybertrack.errors import CybertrackError, IngestError, NotFoundError
+from cybertrack.errors import CybertrackError, IngestError, NotFoundError, WatchError
 from cybertrack.model import Claim, Incident
 from cybertrack.store import Store
 from cybertrack.store import schema as t
@@ -40,10 +40,6 @@ NAME_CHARS = 64
 ATOM_ENTRIES = 100
 #: Claim kinds a watchlist can ask for (an incident report is matched as its incident).
 CLAIM_KINDS = ("attribution", "self-claim", "denial", "response")
-
-
-class WatchError(CybertrackError):
-    """A watchlist cannot be defined or found as asked."""
 
 
 @dataclass(frozen=True)

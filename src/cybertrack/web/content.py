@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from cybertrack.analysis import reach
 from cybertrack.analysis.reach import Reach
-from cybertrack.errors import CybertrackError, NotFoundError, UnknownEntityError
+from cybertrack.errors import CybertrackError, NotFoundError, UnknownEntityError, WebRequestError
 from cybertrack.export.select import Selection, select_records
 from cybertrack.model import Entity, Link
 from cybertrack.reference import RefEntry
@@ -33,10 +33,6 @@ from cybertrack.web.views import EventPage, ListQuery, list_events
 SVG = "image/svg+xml"
 #: Incident records a "download this selection" may hold.
 MAX_EXPORT = 5000
-
-
-class WebInputError(CybertrackError):
-    """A request the web app cannot act on (bad action, empty upload, too large)."""
 
 
 def svg(data: bytes | None) -> Response:
@@ -186,7 +182,7 @@ def selection_ids(ct: WebState, query: ListQuery) -> list[str]:
     members = ct.store.group_members(ids)
     out = list(dict.fromkeys(i for g in ids for i in members.get(g, [g])))
     if len(out) > MAX_EXPORT:
-        raise WebInputError(f"the selection holds {len(out)} incident records, more than the "
+        raise WebRequestError(f"the selection holds {len(out)} incident records, more than the "
                             f"{MAX_EXPORT} a download may hold: narrow the filters, or use "
                             "`cybertrack export` for the whole knowledge base")
     return out
@@ -206,7 +202,7 @@ def export_response(ct: WebState, query: ListQuery, fmt: str) -> Response:
     from cybertrack.textsafe import json_safe
 
     if fmt not in ("stix", "misp", "csv"):
-        raise WebInputError(f"format {fmt!r} is unknown; choose stix, misp or csv")
+        raise WebRequestError(f"format {fmt!r} is unknown; choose stix, misp or csv")
     sel = selection_of(ct, selection_ids(ct, query))
     if fmt == "stix":
         body = json_safe(json.dumps(stix_bundle(sel), ensure_ascii=False, indent=1))
@@ -244,7 +240,7 @@ def review_link(ct: WebState, link_id: str, action: str, why: str, *, by: str) -
 
     status = LINK_ACTIONS.get(action)
     if status is None:
-        raise WebInputError(f"action {action!r} is unknown; choose accept, reject or reset")
+        raise WebRequestError(f"action {action!r} is unknown; choose accept, reject or reset")
     why = " ".join(why.split())[:300]
     link = review(ct.store, find_link(ct.store, link_id), status,
                   by=f"{by}: {why}" if why else by)
@@ -258,12 +254,12 @@ def curate_record(ct: WebState, kind: str, record_id: str, action: str, why: str
     from cybertrack.store.curation import curate, curations, find_record
 
     if kind not in ("claim", "incident"):
-        raise WebInputError(f"record kind {kind!r} is unknown; choose claim or incident")
+        raise WebRequestError(f"record kind {kind!r} is unknown; choose claim or incident")
     if action not in ("reject", "accept", "reset"):
-        raise WebInputError(f"action {action!r} is unknown; choose reject, accept or reset")
+        raise WebRequestError(f"action {action!r} is unknown; choose reject, accept or reset")
     why = " ".join(why.split())[:300]
     if action == "reject" and not why:
-        raise WebInputError("a rejection needs a reason (why): it is shown wherever the "
+        raise WebRequestError("a rejection needs a reason (why): it is shown wherever the "
                             "record is")
     full = find_record(ct.store, kind, record_id)
     curate(ct.store, kind, full, action, by=by, why=why)
@@ -281,15 +277,15 @@ async def start_ingest(ct: WebState, files: list[UploadFile], urls: str) -> Job:
         data = await f.read(limit + 1)
         total += len(data)
         if total > limit:
-            raise WebInputError(f"the upload is larger than {limit} bytes; ingest large "
+            raise WebRequestError(f"the upload is larger than {limit} bytes; ingest large "
                                 "batches with `cybertrack ingest`")
         got.append((f.filename, data))
     wanted = [u.strip() for u in urls.split() if u.strip()]
     bad = [u for u in wanted if not u.lower().startswith(("http://", "https://"))]
     if bad:
-        raise WebInputError(f"not an http(s) URL: {bad[0][:200]!r}")
+        raise WebRequestError(f"not an http(s) URL: {bad[0][:200]!r}")
     if not got and not wanted:
-        raise WebInputError("nothing to ingest: choose files or give URLs (one a line)")
+        raise WebRequestError("nothing to ingest: choose files or give URLs (one a line)")
     return ct.jobs.start(got, wanted[:100])
 
 

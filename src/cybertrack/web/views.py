@@ -24,7 +24,7 @@ from cybertrack.analysis.assessment import Assessment
 from cybertrack.analysis.responses import Chain
 from cybertrack.analysis.search import IncidentFilter, SearchHit, find_incidents, search
 from cybertrack.analysis.sources import country_name
-from cybertrack.errors import CybertrackError
+from cybertrack.errors import WebRequestError
 from cybertrack.model import Claim, Document, Incident, Link, Mention, PartialDate
 from cybertrack.reference import Reference
 from cybertrack.report.document import Report
@@ -40,10 +40,6 @@ SORTS = ("relevance", "date", "-date", "reports", "-reports", "title")
 #: Assessments worked out for a status filter, at most (each takes a few milliseconds).
 STATUS_CAP = 500
 MAX_PER_PAGE = 100
-
-
-class BadQueryError(CybertrackError):
-    """A filter or sort value the list does not know."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +68,10 @@ class ListQuery:
 
     def checked(self) -> ListQuery:
         if self.status and self.status not in STATUSES:
-            raise BadQueryError(f"status {self.status!r} is unknown; choose one of "
+            raise WebRequestError(f"status {self.status!r} is unknown; choose one of "
                                 f"{', '.join(STATUSES)}")
         if self.sort and self.sort not in SORTS:
-            raise BadQueryError(f"sort {self.sort!r} is unknown; choose one of "
+            raise WebRequestError(f"sort {self.sort!r} is unknown; choose one of "
                                 f"{', '.join(SORTS)}")
         return replace(self, page=max(1, self.page),
                        per_page=min(MAX_PER_PAGE, max(1, self.per_page)))
@@ -87,7 +83,7 @@ def _date(text: str, what: str, end: bool) -> dt.date | None:
     try:
         d = PartialDate.parse(text)
     except ValueError as exc:
-        raise BadQueryError(f"{what} {text!r} is not a date: use 2022-09-07, 2022-09 or "
+        raise WebRequestError(f"{what} {text!r} is not a date: use 2022-09-07, 2022-09 or "
                             "2022") from exc
     return d.end if end else d.start
 
