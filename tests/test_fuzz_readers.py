@@ -35,7 +35,7 @@ from cybertrack.ingest.feed import read_feed
 from cybertrack.ingest.html import read_html
 from cybertrack.ingest.jsonl import read_jsonl
 from cybertrack.ingest.pdf import read_pdf
-from cybertrack.ingest.pdfwrite import simple_pdf
+from cybertrack.ingest.pdfwrite import assemble, simple_pdf
 from cybertrack.ingest.stix import read_stix
 from cybertrack.ingest.text import read_text
 from cybertrack.ingest.tracker import CFR_COLUMNS, TrackerProblem, read_tracker
@@ -275,19 +275,7 @@ pdf_mutant = st.builds(_mutate, st.lists(st.tuples(st.integers(0, 5000), st.one_
 
 def _pdf_from(objects: list[bytes]) -> bytes:
     """A PDF with these object bodies (1..n), a cross-reference table and a trailer."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (n, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
-    return out.getvalue()
+    return assemble(objects)
 
 
 def _page_tree(kids: list[int], count: int, content: bytes) -> bytes:

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from cybertrack.errors import IngestError
 from cybertrack.ingest import read_input
 from cybertrack.ingest.pdf import read_pdf
-from cybertrack.ingest.pdfwrite import simple_pdf
+from cybertrack.ingest.pdfwrite import assemble, simple_pdf
 
 PAGE_1 = "Mandiant assessed with moderate confidence that the actor operated in support of Iran."
 PAGE_2 = "The ransomware note referred to (Durres) terrorists \\ MEK."
@@ -99,16 +99,7 @@ def test_a_pdf_of_only_oversized_pages_fails_with_the_reason(tmp_path: Path) -> 
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed), packed),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+    out = assemble(objects)
     assert len(out) < 20_000
     with pytest.raises(IngestError, match="content too large"):
-        read_pdf(bytes(out), "bomb.pdf")
+        read_pdf(out, "bomb.pdf")

@@ -60,6 +60,13 @@ def simple_pdf(
     if created:
         info.append(b"/CreationDate (D:%s000000Z)" % created.strftime("%Y%m%d").encode())
     objects.append(b"<< " + b" ".join(info) + b" >>")
+    return assemble(objects, info=len(objects))
+
+
+def assemble(objects: list[bytes], *, info: int | None = None) -> bytes:
+    """A PDF file of these object bodies (numbered 1..n, object 1 the catalog) with its
+    cross-reference table and trailer; ``info`` is the number of the info dictionary. Tests and
+    the hostile corpus build malformed or bomb-like PDFs from raw objects with it."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -68,6 +75,7 @@ def simple_pdf(
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\n" % (len(objects) + 1, len(objects))
+    info_ref = b" /Info %d 0 R" % info if info is not None else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, info_ref)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)

@@ -27,6 +27,8 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from cybertrack.ingest.pdfwrite import assemble
+
 #: A line that must never be stored: it is in a file outside every input.
 SECRET = "SECRET-OUTSIDE-THE-INPUT: root:x:0:0 this line must never reach the knowledge base"
 #: Written for this corpus; gives extraction something to find.
@@ -132,18 +134,7 @@ def pdf_page_bomb() -> bytes:
 
 
 def _pdf(objects: list[bytes]) -> bytes:
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (n, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
-    return out.getvalue()
+    return assemble(objects)
 
 
 def case_pdf_page_bomb(folder: Path) -> list[str]:
