@@ -39,11 +39,25 @@ TERMS_MIN = 0.5
 CORROBORATED_TERMS = 0.6
 #: The shared terms' mass (rarity cubed, summed) that gives a terms score of 1 - 1/e.
 TERMS_SCALE = 2.0
+#: Two reports naming one malware family made for one operation (``terms.malware``) share
+#: distinctive terms at least this strongly, however common the family's name has become.
+SHARED_MALWARE_TERMS = 0.8
+#: A shared term counts this much more when either text writes it as a name (``terms.names``:
+#: a victim, a person, a malware family), this much less when both write it as a word.
+NAME_WEIGHT = 1.5
+WORD_WEIGHT = 0.4
 #: Terms agreeing this strongly overrule dates up to ``STRONG_TERMS_GAP_DAYS`` apart and
 #: attributions that differ (extraction misreads both more often than two events share
 #: several rare names).
 STRONG_TERMS = 0.9
 STRONG_TERMS_GAP_DAYS = 400
+#: Two news reports published within this many days of each other whose terms agree at least
+#: ``TOGETHER_TERMS`` report one event even when the dates extracted from them disagree (or
+#: their attributions do): a report often dates its incident by a background event ("last
+#: year...") or misreads an attribution, while two reports naming the same victims and people
+#: in the same week rarely tell two events.
+TOGETHER_DAYS = 10
+TOGETHER_TERMS = 0.8
 #: An interval no longer than this many days counts as a precise date (a day or a short range).
 PRECISE_DAYS = 11
 #: How much of a document's text (headline first, then the lead) gives its incidents' terms.
@@ -86,24 +100,37 @@ class IncidentFeatures:
     keys: frozenset[str] = frozenset()
     #: The words naming its victim organizations (``Incident.target_orgs``).
     victims: frozenset[str] = frozenset()
+    #: The terms its text writes as names (``terms.names``): they weigh more than words.
+    names: frozenset[str] = frozenset()
+    #: Reference malware families made for one operation that its text names
+    #: (``terms.malware``: a wiper, a sabotage tool, a ransomware outbreak).
+    malware: frozenset[str] = frozenset()
+    #: When its document was published (None: not known).
+    published: PartialDate | None = None
 
     @classmethod
     def of(
         cls, incident: Incident, *, states: frozenset[str] = frozenset(),
         actors: frozenset[str] = frozenset(), origin: str | None = None, lead: str = "",
+        published: PartialDate | None = None,
     ) -> IncidentFeatures:
         actor_names = set(actors)
         if incident.operator:
             actor_names.add(incident.operator.casefold())
-        text = " ".join([incident.title or "", incident.sentence, *incident.target_orgs,
-                         *incident.sectors]).casefold()
+        raw = "\n".join([incident.title or "", incident.sentence, *incident.target_orgs,
+                          *incident.sectors])
+        text = raw.casefold()
         words = " ".join(w for w in _WORD.findall(text) if w not in _STOP)
         term_set = term_index.terms(" ".join([text, incident.operator or "", lead[:LEAD_CHARS]]))
+        name_set = term_index.names("\n".join([raw, lead[:LEAD_CHARS]])) | (
+            term_index.terms(incident.operator or "") | term_index.terms(
+                " ".join(incident.target_orgs)))
         return cls(incident.id, incident.document_id, frozenset(incident.targets), incident.time,
                    frozenset(incident.kinds), states, frozenset(actor_names), words,
                    origin or incident.document_id, term_set,
                    term_index.blocking_keys(term_set),
-                   term_index.terms(" ".join(incident.target_orgs)))
+                   term_index.terms(" ".join(incident.target_orgs)), name_set & term_set,
+                   term_index.malware("\n".join([raw, lead[:LEAD_CHARS]])), published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,12 +209,30 @@ def compatible(a: IncidentFeatures, b: IncidentFeatures) -> bool:
     return _dated_ok(a, b, terms_score(a, b)[0])[0] is not None
 
 
+def published_together(a: IncidentFeatures, b: IncidentFeatures) -> int | None:
+    """Days between the publication of two news reports (not tracker rows, which are coded
+    later) when within ``TOGETHER_DAYS``, else None."""
+    if a.published is None or b.published is None or _tracker(a) or _tracker(b):
+        return None
+    gap = gap_days(a.published, b.published)
+    return gap if gap <= TOGETHER_DAYS else None
+
+
+def _tracker(f: IncidentFeatures) -> bool:
+    return f.origin.startswith("tracker:")
+
+
 def _dated_ok(a: IncidentFeatures, b: IncidentFeatures, term_score: float
               ) -> tuple[float | None, str]:
     t_score, t_reason = time_score(a.time, b.time)
     if t_score is None and term_score >= STRONG_TERMS and a.time and b.time \
             and gap_days(a.time, b.time) <= STRONG_TERMS_GAP_DAYS:
         return 0.0, f"{t_reason}, but the terms agree overwhelmingly"
+    if t_score is None and term_score >= TOGETHER_TERMS:
+        together = published_together(a, b)
+        if together is not None:
+            return 0.0, (f"{t_reason}, but the reports were published {together} days apart "
+                         "and their terms agree")
     return t_score, t_reason
 
 
@@ -195,9 +240,14 @@ def terms_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, list[s
     """How strongly the two share distinctive terms, in [0, 1), and the shared terms, rarest
     first: each shared term adds its rarity cubed (a rare name counts nearly fully, a common
     word next to nothing) and the sum saturates (``TERMS_SCALE``)."""
-    shared = sorted(a.terms & b.terms, key=lambda t: (-term_index.rarity(t), t))
-    mass = sum(term_index.rarity(t) ** 3 for t in shared)
-    return 1.0 - math.exp(-mass / TERMS_SCALE), shared
+    names = a.names | b.names
+    weight = {t: term_index.rarity(t) ** 3 * (NAME_WEIGHT if t in names else WORD_WEIGHT)
+              for t in a.terms & b.terms}
+    shared = sorted(weight, key=lambda t: (-weight[t], t))
+    score = 1.0 - math.exp(-sum(weight.values()) / TERMS_SCALE)
+    if a.malware & b.malware:
+        score = max(score, SHARED_MALWARE_TERMS)
+    return score, shared
 
 
 def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_score: float
@@ -254,20 +304,24 @@ def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
         route = corroborated(a, b, t_score, k_score)
     if route is None:
         return None
-    if a_score == 0.0 and term_score < STRONG_TERMS:
+    if a_score == 0.0 and term_score < STRONG_TERMS and not (
+            term_score >= TOGETHER_TERMS and published_together(a, b) is not None):
         return None  # attributed to different states or actors, and the terms do not overrule
     # corroborated without terms: the agreement of four independent things stands in for them
     parts = {"terms": term_score if route == "terms" else CORROBORATED_TERMS, "time": t_score,
              "kinds": k_score, "actors": a_score, "targets": g_score}
     score = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 3)
     reasons: list[str] = []
+    if a.malware & b.malware:
+        reasons.append("same malware " + ", ".join(
+            sorted(m.removeprefix("malware:") for m in a.malware & b.malware)))
     if shared_terms and term_score >= TERMS_MIN:
         reasons.append(f"shared terms {', '.join(shared_terms[:6])} (terms {term_score:.2f})")
     if shared_targets:
         reasons.append(f"shared targets {', '.join(sorted(shared_targets))}")
     elif g_score == 0.0:
         reasons.append("different targets")
-    if t_score >= CORROBORATING_TIME or t_score < 0.4 or t_reason.endswith("overwhelmingly"):
+    if t_score >= CORROBORATING_TIME or t_score < 0.4:
         reasons.append(t_reason)
     if k_score != 0.5:
         reasons.append(k_reason)

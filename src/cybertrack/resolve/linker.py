@@ -27,6 +27,7 @@ from cybertrack.resolve.features import (
     LEAD_CHARS,
     LINK_FLOOR,
     MAX_GAP_DAYS,
+    TOGETHER_DAYS,
     IncidentFeatures,
     score_pair,
 )
@@ -65,13 +66,16 @@ def _features(store: Store, incidents: Iterable[Incident]) -> dict[str, Incident
     incs = list(incidents)
     keys = store.attribution_keys([i.id for i in incs], with_denials=True)
     doc_ids = {i.document_id for i in incs}
-    origins = {k: v.origin for k, v in store.documents_info(doc_ids).items()}
+    infos = store.documents_info(doc_ids)
     leads = store.document_leads(doc_ids, LEAD_CHARS)
     empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     return {i.id: IncidentFeatures.of(i, states=keys.get(i.id, empty)[0],
                                       actors=keys.get(i.id, empty)[1],
-                                      origin=origins.get(i.document_id),
-                                      lead=leads.get(i.document_id, "")) for i in incs}
+                                      origin=infos[i.document_id].origin
+                                      if i.document_id in infos else None,
+                                      lead=leads.get(i.document_id, ""),
+                                      published=infos[i.document_id].published
+                                      if i.document_id in infos else None) for i in incs}
 
 
 Checkpoint = Callable[[str], None]
@@ -114,25 +118,35 @@ def link_new(store: Store, document_ids: Iterable[str], *,
                     candidates[cand.id] = cand
                     wanted.setdefault(inc.id, set()).add(cand.id)
     # Blocking on shared rare terms, whatever the targets: the incidents of the batch's windows
-    # (merged, one query each), each kept for the new incidents whose window its own span meets.
-    in_windows = {c.id: c for lo, hi in _merged(windows.values())
+    # (merged, one query each), each kept for the new incidents whose window its own span
+    # meets, or whose document was published within ``TOGETHER_DAYS`` of theirs.
+    together = dt.timedelta(days=TOGETHER_DAYS)
+    pub_windows = {inc.id: (p.start - together, p.end + together) for inc in new
+                   if inc.id in windows and (p := published.get(inc.document_id)) is not None}
+    in_windows = {c.id: c for lo, hi in _merged([*windows.values(), *pub_windows.values()])
                   for c in store.incidents_between(lo, hi)}
+    in_windows.update((i.id, i) for i in new)
     feats = _features(store, [*in_windows.values(), *new])
     cand_published = {k: v.published for k, v in store.documents_info(
         {c.document_id for c in in_windows.values()}).items()}
-    by_key: dict[str, list[tuple[Incident, tuple[dt.date, dt.date]]]] = {}
+    by_key: dict[str, list[tuple[Incident, tuple[dt.date, dt.date], PartialDate | None]]] = {}
     for cand in in_windows.values():
-        cspan = own_span(cand.time, cand_published.get(cand.document_id))
+        cpub = cand_published.get(cand.document_id)
+        cspan = own_span(cand.time, cpub)
         if cspan is not None:
             for key in feats[cand.id].keys:
-                by_key.setdefault(key, []).append((cand, cspan))
+                by_key.setdefault(key, []).append((cand, cspan, cpub))
     for inc in new:
         if inc.id not in windows:
             continue
         lo, hi = windows[inc.id]
+        plo, phi = pub_windows.get(inc.id, (dt.date.max, dt.date.min))
         for key in feats[inc.id].keys:
-            for cand, (start, end) in by_key.get(key, ()):
-                if cand.document_id != inc.document_id and start <= hi and end >= lo:
+            for cand, (start, end), cpub in by_key.get(key, ()):
+                if cand.document_id == inc.document_id:
+                    continue
+                if (start <= hi and end >= lo) or (
+                        cpub is not None and cpub.start <= phi and cpub.end >= plo):
                     candidates[cand.id] = cand
                     wanted.setdefault(inc.id, set()).add(cand.id)
     feats.update(_features(store, [c for c in candidates.values() if c.id not in feats]))
@@ -181,7 +195,9 @@ def link_all(store: Store) -> LinkSummary:
     empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     feats: dict[str, IncidentFeatures] = {}
     spans: dict[str, tuple[dt.date, dt.date]] = {}
+    pubs: dict[str, tuple[dt.date, dt.date]] = {}
     buckets: dict[str, list[str]] = {}
+    pub_buckets: dict[str, list[str]] = {}
     for inc in incidents:
         span = own_span(inc.time, published.get(inc.document_id))
         if span is None:
@@ -190,30 +206,39 @@ def link_all(store: Store) -> LinkSummary:
         info = infos.get(inc.document_id)
         feats[inc.id] = IncidentFeatures.of(inc, states=got[0], actors=got[1],
                                             origin=info.origin if info else None,
-                                            lead=leads.get(inc.document_id, ""))
+                                            lead=leads.get(inc.document_id, ""),
+                                            published=info.published if info else None)
         spans[inc.id] = span
+        pub = published.get(inc.document_id)
         for country in set(inc.targets):
             buckets.setdefault(country, []).append(inc.id)
         for term in feats[inc.id].keys:
             buckets.setdefault(f"term:{term}", []).append(inc.id)
-    slack = dt.timedelta(days=MAX_GAP_DAYS)
+            if pub is not None:
+                pubs[inc.id] = (pub.start, pub.end)
+                pub_buckets.setdefault(term, []).append(inc.id)
     seen: set[tuple[str, str]] = set()
     links: dict[str, Link] = {}
-    for ids in buckets.values():
-        ids.sort(key=lambda x: spans[x][0])
-        for n, a in enumerate(ids):
-            reach_until = spans[a][1] + slack
-            for b in ids[n + 1:]:
-                if spans[b][0] > reach_until:
-                    break
-                pair_key = (a, b) if a < b else (b, a)
-                if pair_key in seen:
-                    continue
-                seen.add(pair_key)
-                pair = score_pair(feats[a], feats[b])
-                if pair is not None and pair.score >= LINK_FLOOR:
-                    link = make_link(a, b, pair.score, pair.reasons)
-                    links[link.id] = link
+    # by their own intervals (within MAX_GAP_DAYS), then reports sharing a rare term by their
+    # publication (within TOGETHER_DAYS): the pairs link_new finds (see its docstring)
+    for bucket_set, span_of, days in ((buckets, spans, MAX_GAP_DAYS),
+                                      (pub_buckets, pubs, TOGETHER_DAYS)):
+        slack = dt.timedelta(days=days)
+        for ids in bucket_set.values():
+            ids.sort(key=lambda x: span_of[x][0])
+            for n, a in enumerate(ids):
+                reach_until = span_of[a][1] + slack
+                for b in ids[n + 1:]:
+                    if span_of[b][0] > reach_until:
+                        break
+                    pair_key = (a, b) if a < b else (b, a)
+                    if pair_key in seen:
+                        continue
+                    seen.add(pair_key)
+                    pair = score_pair(feats[a], feats[b])
+                    if pair is not None and pair.score >= LINK_FLOOR:
+                        link = make_link(a, b, pair.score, pair.reasons)
+                        links[link.id] = link
     added = 0
     batch = list(links.values())
     for start in range(0, len(batch), 5000):

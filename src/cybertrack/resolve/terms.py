@@ -104,3 +104,75 @@ def similarity(a: Iterable[str], b: Iterable[str]) -> tuple[float, list[str]]:
 def blocking_keys(term_set: Iterable[str]) -> frozenset[str]:
     """The rare terms an incident is blocked by (see ``BLOCKING_RARITY``)."""
     return frozenset(t for t in term_set if rarity(t) >= BLOCKING_RARITY)
+
+
+_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'\u2019][A-Za-z0-9]+)*")
+#: A line is set in title case (a headline) when at least this share of its longer words
+#: start with a capital: there a capital says nothing about a name.
+_TITLE_CASE_SHARE = 0.6
+_SENTENCE_END = frozenset(".!?:;\"'\u201c\u201d\u2018\u2019([-\u2013\u2014|")
+
+
+def _title_case(words: list[str]) -> bool:
+    longer = [w for w in words if len(w) >= 4]
+    if len(longer) < 2:
+        return False
+    return sum(w[0].isupper() for w in longer) >= _TITLE_CASE_SHARE * len(longer)
+
+
+def names(text: str) -> frozenset[str]:
+    """The terms of ``text`` that it writes as names: capitalized inside a sentence (not
+    after a full stop or a quote, not in a title-case headline), or with a capital or a
+    digit inside the word ("WannaCry", "KA-SAT", "DEV-0842"). A shared name (a victim, a
+    person, a malware family, a product) tells one event from another far better than a
+    shared common word, however rare the table finds that word ("law-enforcement",
+    "afternoon")."""
+    out: set[str] = set()
+    for line in text.splitlines():
+        matches = list(_NAME_TOKEN.finditer(line))
+        title = _title_case([m.group() for m in matches])
+        for m in matches:
+            word = m.group()
+            inner = any(c.isupper() or c.isdigit() for c in word[1:])
+            if not inner:
+                if title or not word[0].isupper():
+                    continue
+                before = line[:m.start()].rstrip()
+                if not before or before[-1] in _SENTENCE_END:
+                    continue
+            term = word.casefold().replace("\u2019", "'").removesuffix("'s")
+            if len(term) >= 3 and term not in STOP:
+                out.add(term)
+    return frozenset(out)
+
+
+#: Malware types whose families are made for one operation or one campaign (a wiper, a
+#: sabotage tool, a ransomware outbreak, an espionage platform); tools, loaders, botnets and
+#: stealers recur across unrelated operations and tell nothing.
+EVENT_MALWARE_TYPES = frozenset({"wiper", "sabotage", "ransomware", "espionage"})
+
+
+@lru_cache(maxsize=1)
+def _malware_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    from cybertrack.reference.catalog import malware_entries
+
+    alias_of: dict[str, str] = {}
+    for entry in malware_entries():
+        if entry.get("malware_type") not in EVENT_MALWARE_TYPES:
+            continue
+        ambiguous = {a.casefold() for a in entry.get("ambiguous_aliases", [])}
+        for name in (entry["name"], *entry.get("aliases", [])):
+            key = str(name).casefold()
+            if key not in ambiguous and len(key) >= 4:
+                alias_of[key] = str(entry["id"])
+    words = sorted(alias_of, key=len, reverse=True)
+    pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(w) for w in words)
+                         + r")(?![a-z0-9])")
+    return pattern, alias_of
+
+
+def malware(text: str) -> frozenset[str]:
+    """The reference malware families (of ``EVENT_MALWARE_TYPES``) that ``text`` names, as
+    entity ids; names the reference marks ambiguous ("Flame", "Snake") are not read."""
+    pattern, alias_of = _malware_pattern()
+    return frozenset(alias_of[m.group(1)] for m in pattern.finditer(text.casefold()))

@@ -1,0 +1,83 @@
+"""The evidence rules the linking gold set's tuning part asked for: a shared *name* (a victim,
+a person) weighs more than a shared common word, a shared malware family made for one
+operation is strong evidence, and two reports published together may date one event apart.
+The full evaluation is bench/link_eval.py; these are small cases of each rule."""
+
+from __future__ import annotations
+
+from cybertrack.model import Incident, PartialDate
+from cybertrack.resolve import GROUP_THRESHOLD, IncidentFeatures, link_all, link_new, score_pair
+from cybertrack.resolve.terms import malware, names
+from cybertrack.store import Store
+from kb_factory import day, report, say
+
+
+def _feat(n: int, *, targets: tuple[str, ...] = (), when: str | None = None,
+          kinds: tuple[str, ...] = (), lead: str = "", published: str | None = None,
+          states: frozenset[str] = frozenset()) -> IncidentFeatures:
+    inc = Incident(f"incident--{n}", f"doc--{n}", "i1", kinds=kinds, targets=targets,
+                   time=day(when) if when else None)
+    pub: PartialDate | None = day(published) if published else None
+    return IncidentFeatures.of(inc, lead=lead, published=pub, states=states)
+
+
+def test_names_are_capitalized_inside_a_sentence_not_in_a_title_case_headline() -> None:
+    text = ("Hackers Hit City Hall Computers In Ransomware Attack\n"
+            "Systems at the town hall of Brellford were locked. Officials said Mayor Dana "
+            "Quint asked the FBI for help; the WannaCry-like malware spread.")
+    got = names(text)
+    assert {"brellford", "dana", "quint", "fbi", "wannacry-like"} <= got
+    assert not got & {"hackers", "hit", "systems", "officials", "computers", "ransomware"}
+
+
+def test_a_shared_name_links_where_shared_common_words_do_not() -> None:
+    words = "technicians quibbled with a hard-nosed prosecutor"
+    common = score_pair(_feat(1, lead=f"In one county {words}."),
+                        _feat(2, lead=f"Elsewhere {words}."))
+    assert common is None or common.score < GROUP_THRESHOLD
+    named = ("Technicians Worked Overtime\nThe servers of Brellford were locked, and mayor "
+             "Dana Quint said the Zorvaxa gang wanted money.")
+    pair = score_pair(_feat(3, lead=named), _feat(4, lead=f"Another: {named}"))
+    assert pair is not None and pair.score >= GROUP_THRESHOLD
+
+
+def test_a_shared_malware_family_made_for_one_operation_is_evidence() -> None:
+    assert malware("A Flame-like tool and HermeticWiper, then ExPetr") == {
+        "malware:hermeticwiper", "malware:notpetya"}  # "Flame" alone is ambiguous
+    assert malware("Cobalt Strike beacons and Mimikatz") == frozenset()  # tools recur
+    a = _feat(1, targets=("UA",), when="2022-01-13", kinds=("destruction",),
+              lead="Microsoft found the WhisperGate wiper on government systems.")
+    b = _feat(2, targets=("UA",), when="2022-02", kinds=("destruction",),
+              lead="Agencies said WhisperGate was deployed by military intelligence.")
+    pair = score_pair(a, b)
+    assert pair is not None and pair.score >= GROUP_THRESHOLD
+    assert pair.reasons[0] == "same malware whispergate"
+
+
+def test_reports_published_together_may_date_one_event_apart() -> None:
+    lead = "Brellford mayor Dana Quint said the Zorvaxa gang locked the city's servers."
+    a = _feat(1, when="2016-05-02", published="2018-03-23", lead=lead)  # dated by background
+    b = _feat(2, when="2018-01", published="2018-03-25", lead=lead)
+    pair = score_pair(a, b)
+    assert pair is not None and any("published 2 days apart" in r for r in pair.reasons)
+    months_apart = _feat(3, when="2018-01", published="2018-07-25", lead=lead)
+    assert score_pair(a, months_apart) is None
+
+
+def test_reports_published_together_are_compared_incrementally_as_in_a_full_pass(
+    store: Store,
+) -> None:
+    """A new report dated far from its publication (by a background event) is compared with a
+    stored one published the same week, by ``link_new`` as by ``link_all``."""
+    text = "Brellford mayor Dana Quint said the Zorvaxa gang locked the city's servers."
+    first = report(31, publisher="One Test", published="2018-03-23", targets=(),
+                   when="2016-05-02", kinds=("ransomware",), claims=(say(
+                       "attribution", text, None),))
+    second = report(32, publisher="Two Test", published="2018-03-25", targets=(),
+                    when="2018-03-22", kinds=("ransomware",), claims=(say(
+                        "attribution", f"Again: {text}", None),))
+    store.add_extraction(second)
+    link_new(store, [second.document.id])
+    store.add_extraction(first)
+    assert link_new(store, [first.document.id]).links_new == 1
+    assert link_all(store).links_new == 0
