@@ -139,8 +139,9 @@ def ingest_command(
 ) -> None:
     """Read documents, extract their claims, and store them in the knowledge base.
 
-    Each document is stored in its own transaction; re-ingesting the same text changes nothing,
-    and an interrupted run resumes where it stopped. A bad input is reported on one line and the
+    Documents are stored a few at a time (up to 32 a transaction, or a second's work), each
+    whole or not at all; re-ingesting the same text changes nothing, and an interrupted run
+    resumes where it stopped. A bad input is reported on one line and the
     batch goes on; the exit status is 2 if any input failed.
 
     With --workers N (a local Dask cluster) or --scheduler ADDRESS (a running one), workers

@@ -9,12 +9,12 @@ by simply running it again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import Connection, Engine, Select, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,6 +39,16 @@ LINK_STATUSES = ("proposed", "accepted", "rejected")
 UNDATED_SPAN_DAYS = 366
 #: Most ids put in one ``IN (...)`` list; stays far below SQLite's and PostgreSQL's limits.
 IN_CHUNK = 5000
+
+
+class BatchItem(NamedTuple):
+    """One document of ``Store.add_batch``: its extraction, the ``extractor_version`` and
+    ``extracted_chars`` to record, and whether it re-extracts a stored document."""
+
+    extraction: Extraction
+    extractor_version: str = ""
+    extracted_chars: int | None = None
+    redo: bool = False
 
 
 def _check(what: str, value: str | None, allowed: Sequence[str]) -> None:
@@ -206,13 +216,88 @@ class Store(AnalyticsQueries):
             added += len(fresh)
         return added
 
+    def add_batch(self, items: Sequence[BatchItem], *,
+                  replaceable: Callable[[str], bool] = lambda version: False,
+                  before_commit: Callable[[Sequence[bool]], None] | None = None,
+                  ) -> list[bool]:
+        """Store several documents in one transaction, each exactly as ``add_extraction`` (or,
+        for an item with ``redo``, ``replace_extraction`` with ``replaceable``) would: returns,
+        item by item, whether it was written (False: already stored, not replaceable, or a
+        repeat of an earlier item). The writes are multi-row statements shared by the batch, so
+        storing costs a fraction of one transaction per document (issue 17).
+
+        All or nothing: on any failure (a bad record, a concurrent writer's unique row, the
+        database) nothing is written and ``StoreError`` is raised; the caller then stores the
+        items one per transaction, so the document at fault fails alone (``batch.py``).
+        ``before_commit`` runs inside the transaction after the writes, given what ``add_batch``
+        will return (tests kill there)."""
+        if not items:
+            return []
+        for item in items:
+            _validate(item.extraction)
+        ids = [item.extraction.document.id for item in items]
+        try:
+            with self._write(f"cannot add {len(items)} documents starting with {ids[0]}",
+                             raw_integrity=True) as conn:
+                d = t.documents.c
+                stored: dict[str, str] = {}
+                for chunk in _chunks(sorted(set(ids)), IN_CHUNK):
+                    q = select(d.id, d.extractor_version).where(d.id.in_(chunk))
+                    if conn.dialect.name == "postgresql" and any(i.redo for i in items):
+                        q = q.with_for_update()
+                    stored.update((r[0], str(r[1] or "")) for r in conn.execute(q))
+                written: list[bool] = []
+                fresh: list[Extraction] = []
+                redo: list[Extraction] = []
+                seen: set[str] = set()
+                for item in items:
+                    doc_id = item.extraction.document.id
+                    version = stored.get(doc_id)
+                    ok = doc_id not in seen and (
+                        version is None if not item.redo
+                        else version is not None and replaceable(version))
+                    seen.add(doc_id)
+                    written.append(ok)
+                    if ok:
+                        (redo if item.redo else fresh).append(item.extraction)
+                for ex in sorted(redo, key=lambda ex: ex.document.id):
+                    drop_records(conn, ex.document.id)
+                for item, ok in zip(items, written, strict=True):
+                    if ok and item.redo:
+                        conn.execute(t.documents.update().where(
+                            d.id == item.extraction.document.id).values(
+                            extractor_version=item.extractor_version,
+                            extracted_chars=item.extracted_chars))
+                kept = [i for i, ok in zip(items, written, strict=True) if ok]
+                self._insert_extractions(
+                    conn, fresh + redo,
+                    {i.extraction.document.id: i.extractor_version for i in kept},
+                    {i.extraction.document.id: i.extracted_chars for i in kept},
+                    existing={ex.document.id for ex in redo})
+                if before_commit is not None:
+                    before_commit(written)
+        except IntegrityError as exc:
+            raise StoreError(f"cannot add {len(items)} documents starting with {ids[0]} to "
+                             f"{self.url}: {_reason(exc)}; nothing was written") from exc
+        return written
+
     def _insert_extractions(
-        self, conn: Connection, exs: Sequence[Extraction], extractor_version: str,
-        extracted_chars: Mapping[str, int | None] | None = None, *, with_documents: bool = True,
+        self, conn: Connection, exs: Sequence[Extraction],
+        extractor_version: str | Mapping[str, str],
+        extracted_chars: Mapping[str, int | None] | None = None, *,
+        existing: Collection[str] = (),
     ) -> None:
+        """Insert the records of ``exs``, and their document rows except for the ids in
+        ``existing`` (stored documents being re-extracted); ``extractor_version`` is one for
+        all or one per document id."""
         if not exs:
             return
         chars = extracted_chars or {}
+
+        def version(doc_id: str) -> str:
+            if isinstance(extractor_version, str):
+                return extractor_version
+            return extractor_version[doc_id]
         # Rows that concurrent writers may share (entities, documents, links) go in sorted by
         # id, so two writers always lock them in the same order and cannot deadlock.
         exs = sorted(exs, key=lambda ex: ex.document.id)
@@ -222,10 +307,11 @@ class Store(AnalyticsQueries):
             conn.execute(self._insert(t.entities).on_conflict_do_nothing(),
                          [ents[k] for k in sorted(ents)])
         rows: list[tuple[Any, list[dict[str, Any]]]] = [
-            (t.documents, [codec.document_row(ex.document, extractor_version=extractor_version,
+            (t.documents, [codec.document_row(ex.document,
+                                              extractor_version=version(ex.document.id),
                                               ingested_at=now,
                                               extracted_chars=chars.get(ex.document.id))
-                           for ex in exs] if with_documents else []),
+                           for ex in exs if ex.document.id not in existing]),
             (t.mentions, [codec.mention_row(m) for ex in exs for m in ex.mentions]),
             (t.incidents, [codec.incident_row(i) for ex in exs for i in ex.incidents]),
             (t.incident_targets, [r for ex in exs for i in ex.incidents
@@ -279,7 +365,7 @@ class Store(AnalyticsQueries):
             drop_records(conn, doc_id)
             conn.execute(t.documents.update().where(d.id == doc_id).values(
                 extractor_version=extractor_version, extracted_chars=extracted_chars))
-            self._insert_extractions(conn, [ex], extractor_version, with_documents=False)
+            self._insert_extractions(conn, [ex], extractor_version, existing={doc_id})
             if before_commit is not None:
                 before_commit()
         return True
