@@ -25,7 +25,7 @@ from cybertrack.model import Entity, Incident, PartialDate
 from cybertrack.reference import Reference, load_reference
 from cybertrack.store import Store
 from cybertrack.store.curation import rejected_ids
-from cybertrack.store.search import (
+from cybertrack.store.web_queries import (
     TextMatch,
     WordReach,
     actor_incidents,
@@ -130,9 +130,8 @@ def _actor_hits(store: Store, query: str, ref: Reference, named: list[ActorHit] 
     each (``within``: among those only, and then not counted)."""
     if named is None:
         named = _actors_named(store, query, ref)
-    with store._read() as conn:
-        attributed = actor_incidents(conn, [(a.id, (a.name, *a.aliases)) for a in named],
-                                     within)
+    attributed = actor_incidents(store, [(a.id, (a.name, *a.aliases)) for a in named],
+                                 within)
     return [(replace(a, incidents=len(ids)), ids)
             for a, ids in zip(named, attributed, strict=True)]
 
@@ -147,8 +146,7 @@ def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None =
     if len(words) > 1 and not any(w == "OR" or w.startswith(("-", '"')) or '"' in w
                                   for w in words):
         return _all_words(store, query, words, limit, ref, include_rejected)
-    with store._read() as conn:
-        matches = text_matches(conn, query, limit=max(200, limit * 10))
+    matches = text_matches(store, query, limit=max(200, limit * 10))
     actors = _actor_hits(store, query, ref)
     hits = _hits(store, matches, actors, include_rejected, within=None)
     return SearchResult(query, tuple(hits[:limit]), tuple(a for a, _ in actors))
@@ -170,8 +168,7 @@ def _hits(store: Store, matches: list[TextMatch], actors: list[tuple[ActorHit, s
         if within is None or m.incident_id in within:
             _score(scored, m.incident_id, m.rank, _WHAT.get(m.kind, m.kind), m.excerpt)
     if untied_docs:  # a title or untied claim: the document's incidents
-        with store._read() as conn:
-            of_doc = document_incidents(conn, list(untied_docs))
+        of_doc = document_incidents(store, list(untied_docs))
         for doc_id, m in untied_docs.items():
             for iid in of_doc.get(doc_id, ()):
                 if within is None or iid in within:
@@ -238,16 +235,14 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
             tuple(sorted({n.lower() for a in named for n in (a.name, *a.aliases)})),
             code, tuple(extra)))
         reach.append((named, extra, code or "", f"target {code}" if code else f"kind {kind}"))
-    with store._read() as conn:
-        common = common_events(conn, wants)
+    common = common_events(store, wants)
     if not common:
         return SearchResult(query, (), tuple(a for a, _ in _actor_hits(store, query, ref)))
     members = store.group_members(common)
     within = {i for g in common for i in members.get(g, [g])}
     per_word = []
     for w, (named, extra, code, why) in zip(words, reach, strict=True):
-        with store._read() as conn:
-            matches = matches_within(conn, w, sorted(within))
+        matches = matches_within(store, w, sorted(within))
         actors_w = _actor_hits(store, w, ref, named, sorted(within))
         found = {h.group_id: h for h in _hits(store, matches, actors_w, include_rejected,
                                               within)}
@@ -328,8 +323,7 @@ def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None
     if f.attributed_to:  # first, so that only the attributed incidents are read
         subj = resolve_subject(store, f.attributed_to, ref)
         dropped = rejected_ids(store, "claim")
-        with store._read() as conn:
-            claims = attributing_claims(conn, subj.states, subj.actor_ids, subj.actor_names)
+        claims = attributing_claims(store, subj.states, subj.actor_ids, subj.actor_names)
         keep = {iid for claim_id, iid, kind, actor_id in claims
                 if claim_id not in dropped and not (  # a group's own claim names no sponsor
                     kind == "self-claim" and subj.kind == "state"

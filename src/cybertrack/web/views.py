@@ -306,12 +306,10 @@ def summary(store: Store, ref: Reference, top: int = 10) -> Summary:
     often named by asserted attributions (events counted once, however many reports; from
     the derived ``attribution_facts``, so rejected claims and incidents do not count)."""
     from cybertrack.resolve.groups import ensure_groups
-    from cybertrack.store.home import count_links, top_attributed
+    from cybertrack.store.web_queries import home_figures
 
     ensure_groups(store)
-    with store._read() as conn:
-        top_states, top_actors = top_attributed(conn, top)
-        proposed = count_links(conn, "incident", "proposed")
+    top_states, top_actors, proposed = home_figures(store, top)
     names = {e.id: e.name for e in store.entities("threat-actor")}
     states = tuple(Ranked(s, country_name(s, ref), n) for s, n in top_states)
     actors = tuple(Ranked(a, names.get(a, a), n) for a, n in top_actors)
@@ -325,8 +323,7 @@ def _latest_events(store: Store, ref: Reference, top: int) -> tuple[EventRow, ..
     latest starts no later than the k-th; ``k`` grows until the ``top``-th event is later
     than that. A date set by hand may move any event: then the whole list is sorted."""
     from cybertrack.store.curation import curations
-    from cybertrack.store.home import latest_incidents
-    from cybertrack.store.search import event_ids
+    from cybertrack.store.web_queries import latest_events
 
     def whole() -> tuple[EventRow, ...]:
         return list_events(store, ref, ListQuery(sort="-date", per_page=top)).rows
@@ -335,9 +332,7 @@ def _latest_events(store: Store, ref: Reference, top: int) -> tuple[EventRow, ..
         return whole()
     k = max(top * 4, 20)
     while True:
-        with store._read() as conn:
-            latest = latest_incidents(conn, k)
-            gids = event_ids(conn, [i for i, _ in latest])
+        latest, gids = latest_events(store, k)
         if len(latest) < k:  # fewer dated incidents than that: undated events may show
             return whole()
         members = store.group_members(gids)

@@ -1,0 +1,81 @@
+"""The read queries of search (``analysis.search``) and the web app (``web.views``), each over
+its own connection of a ``Store``.
+
+The statements themselves live in ``store/search.py`` and ``store/home.py`` (they take a
+connection, so several can share one); this module is what code outside ``store/`` calls, so
+that no raw SQL and no ``Store._read`` appears there. Each function only reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cybertrack.store import home
+from cybertrack.store import search as s
+from cybertrack.store.search import TextMatch, WordReach
+
+if TYPE_CHECKING:
+    from cybertrack.store.store import Store
+
+__all__ = ["TextMatch", "WordReach", "actor_incidents", "attributing_claims", "common_events",
+           "document_incidents", "home_figures", "latest_events", "matches_within",
+           "text_matches"]
+
+
+def text_matches(store: Store, query: str, limit: int = 200) -> list[TextMatch]:
+    """``store.search.text_matches``: records whose text matches ``query``, best first."""
+    with store._read() as conn:
+        return s.text_matches(conn, query, limit)
+
+
+def matches_within(store: Store, query: str, incident_ids: Sequence[str]) -> list[TextMatch]:
+    """``store.search.matches_within``: the matches among these incidents and their
+    documents."""
+    with store._read() as conn:
+        return s.matches_within(conn, query, incident_ids)
+
+
+def document_incidents(store: Store, document_ids: Sequence[str]) -> dict[str, list[str]]:
+    """``store.search.document_incidents``: the incident ids of each document."""
+    with store._read() as conn:
+        return s.document_incidents(conn, document_ids)
+
+
+def actor_incidents(store: Store, actors: Sequence[tuple[str, Sequence[str]]],
+                    within: Sequence[str] | None = None) -> list[set[str]]:
+    """``store.search.actor_incidents``: the incidents attributed to each (id, names)."""
+    with store._read() as conn:
+        return s.actor_incidents(conn, actors, within)
+
+
+def attributing_claims(store: Store, states: Sequence[str], actor_ids: Sequence[str],
+                       actor_names: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
+    """``store.search.attributing_claims``: (claim, incident, kind, actor id) of the asserted
+    attributing claims naming these states or actors."""
+    with store._read() as conn:
+        return s.attributing_claims(conn, states, actor_ids, actor_names)
+
+
+def common_events(store: Store, words: Sequence[WordReach]) -> set[str]:
+    """``store.search.common_events``: the events every word reaches."""
+    with store._read() as conn:
+        return s.common_events(conn, words)
+
+
+def home_figures(store: Store, top: int) -> tuple[list[tuple[str, int]],
+                                                   list[tuple[str, int]], int]:
+    """The home page's counts in one connection: the ``top`` states and actors named by most
+    events (``home.top_attributed``) and the number of proposed incident links."""
+    with store._read() as conn:
+        states, actors = home.top_attributed(conn, top)
+        return states, actors, home.count_links(conn, "incident", "proposed")
+
+
+def latest_events(store: Store, n: int) -> tuple[list[tuple[str, dt.date]], set[str]]:
+    """The ``n`` latest-starting incidents (``home.latest_incidents``) and their events
+    (``search.event_ids``), in one connection."""
+    with store._read() as conn:
+        latest = home.latest_incidents(conn, n)
+        return latest, s.event_ids(conn, [i for i, _ in latest])
