@@ -26,7 +26,7 @@ def test_names_are_capitalized_inside_a_sentence_not_in_a_title_case_headline() 
             "Systems at the town hall of Brellford were locked. Officials said Mayor Dana "
             "Quint asked the FBI for help; the WannaCry-like malware spread.")
     got = names(text)
-    assert {"brellford", "dana", "quint", "fbi", "wannacry-like"} <= got
+    assert {"brellford", "dana", "quint", "fbi", "wannacry-like", "dana quint"} <= got
     assert not got & {"hackers", "hit", "systems", "officials", "computers", "ransomware"}
 
 

@@ -46,6 +46,9 @@ SHARED_MALWARE_TERMS = 0.8
 #: a victim, a person, a malware family), this much less when both write it as a word.
 NAME_WEIGHT = 1.5
 WORD_WEIGHT = 0.4
+#: A shared pair of name words ("licking county") adds this on top of its two words: one
+#: name written alike, not two more pieces of evidence.
+PAIR_WEIGHT = 1.0
 #: Terms agreeing this strongly overrule dates up to ``STRONG_TERMS_GAP_DAYS`` apart and
 #: attributions that differ (extraction misreads both more often than two events share
 #: several rare names).
@@ -125,6 +128,7 @@ class IncidentFeatures:
         name_set = term_index.names("\n".join([raw, lead[:LEAD_CHARS]])) | (
             term_index.terms(incident.operator or "") | term_index.terms(
                 " ".join(incident.target_orgs)))
+        term_set |= {n for n in name_set if " " in n}  # name pairs are terms of their own
         return cls(incident.id, incident.document_id, frozenset(incident.targets), incident.time,
                    frozenset(incident.kinds), states, frozenset(actor_names), words,
                    origin or incident.document_id, term_set,
@@ -241,8 +245,9 @@ def terms_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, list[s
     first: each shared term adds its rarity cubed (a rare name counts nearly fully, a common
     word next to nothing) and the sum saturates (``TERMS_SCALE``)."""
     names = a.names | b.names
-    weight = {t: term_index.rarity(t) ** 3 * (NAME_WEIGHT if t in names else WORD_WEIGHT)
-              for t in a.terms & b.terms}
+    weight = {t: term_index.rarity(t) ** 3 * (
+        (PAIR_WEIGHT if " " in t else NAME_WEIGHT) if t in names else WORD_WEIGHT)
+        for t in a.terms & b.terms}
     shared = sorted(weight, key=lambda t: (-weight[t], t))
     score = 1.0 - math.exp(-sum(weight.values()) / TERMS_SCALE)
     if a.malware & b.malware:

@@ -82,6 +82,8 @@ def terms(text: str) -> frozenset[str]:
 def rarity(term: str) -> float:
     """The term's inverse document frequency scaled to (0, 1]: 1 for a word the table never
     saw, near 0 for a word in nearly every document."""
+    if " " in term:  # a name phrase is as rare as its rarest word
+        return max(rarity(w) for w in term.split())
     n, df = _table()
     top = math.log(n + 1)
     return math.log((n + 1) / (df.get(term, 0) + 1)) / top if top else 1.0
@@ -109,7 +111,7 @@ def blocking_keys(term_set: Iterable[str]) -> frozenset[str]:
 _NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'\u2019][A-Za-z0-9]+)*")
 #: A line is set in title case (a headline) when at least this share of its longer words
 #: start with a capital: there a capital says nothing about a name.
-_TITLE_CASE_SHARE = 0.6
+_TITLE_CASE_SHARE = 0.8
 _SENTENCE_END = frozenset(".!?:;\"'\u201c\u201d\u2018\u2019([-\u2013\u2014|")
 
 
@@ -123,27 +125,57 @@ def _title_case(words: list[str]) -> bool:
 def names(text: str) -> frozenset[str]:
     """The terms of ``text`` that it writes as names: capitalized inside a sentence (not
     after a full stop or a quote, not in a title-case headline), or with a capital or a
-    digit inside the word ("WannaCry", "KA-SAT", "DEV-0842"). A shared name (a victim, a
-    person, a malware family, a product) tells one event from another far better than a
-    shared common word, however rare the table finds that word ("law-enforcement",
-    "afternoon")."""
+    digit inside the word ("WannaCry", "KA-SAT", "DEV-0842"); and the phrases of two or more
+    adjacent capitalized words holding such a name, as word pairs ("licking county", "keisha
+    lance"), places and stop words left out. A shared name (a victim, a person, a malware
+    family, a product) tells one event from another far better than a shared common word,
+    however rare the table finds that word ("law-enforcement", "afternoon")."""
+    places = _place_words()
     out: set[str] = set()
     for line in text.splitlines():
         matches = list(_NAME_TOKEN.finditer(line))
         title = _title_case([m.group() for m in matches])
+        phrase: list[str] = []
+        named = False
+        end = -1
         for m in matches:
             word = m.group()
-            inner = any(c.isupper() or c.isdigit() for c in word[1:])
-            if not inner:
-                if title or not word[0].isupper():
-                    continue
-                before = line[:m.start()].rstrip()
-                if not before or before[-1] in _SENTENCE_END:
-                    continue
             term = word.casefold().replace("\u2019", "'").removesuffix("'s")
-            if len(term) >= 3 and term not in STOP:
+            capital = word[0].isupper() or any(c.isupper() for c in word[1:])
+            if phrase and (not capital or line[end:m.start()] != " "):
+                if named:
+                    out.update(_pairs(phrase))
+                phrase, named = [], False
+            end = m.end()
+            if title or not capital or term in STOP or term in places or len(term) < 3:
+                if named:
+                    out.update(_pairs(phrase))
+                phrase, named = [], False
+                continue
+            inner = any(c.isupper() or c.isdigit() for c in word[1:])
+            before = line[:m.start()].rstrip()
+            if inner or (before and before[-1] not in _SENTENCE_END):
                 out.add(term)
+                named = True
+            phrase.append(term)
+            if word.endswith(("'s", "\u2019s")):
+                if named:
+                    out.update(_pairs(phrase))
+                phrase, named = [], False
+        if named:
+            out.update(_pairs(phrase))
     return frozenset(out)
+
+
+def _pairs(phrase: list[str]) -> list[str]:
+    """The adjacent word pairs of a run of capitalized words ("mayor keisha", "keisha
+    lance", "lance bottoms"): two reports rarely write a whole run alike."""
+    return [f"{x} {y}" for x, y in zip(phrase, phrase[1:], strict=False)]
+
+
+def name_phrases(text: str) -> frozenset[str]:
+    """The multi-word names of ``text`` (``names``), which count as terms of their own."""
+    return frozenset(n for n in names(text) if " " in n)
 
 
 #: Malware types whose families are made for one operation or one campaign (a wiper, a
