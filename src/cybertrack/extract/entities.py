@@ -102,6 +102,8 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     up in their canonical form.
     """
     out: list[EntityMention] = []
+    pending: list[tuple[str, EntityMention]] = []
+    cast: set[str] = set()
     for m in _APT_RE.finditer(text):
         entries = ref.lookup(f"APT{m.group(1)}", "threat-actor")
         if entries:
@@ -116,7 +118,15 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
             continue  # an ambiguous short alias (a common word) needs cyber context nearby
         if entry.kind == "country" and _PLACE_AFTER_RE.match(text, hit.end):
             continue  # "the South China Sea", "the Arabian Peninsula": a place, not the state
+        if entry.ambiguous and entry.kind in _NAMED_AS_GROUP:
+            if _named_as_group(text, hit.start, hit.end):
+                cast.add(entry.id)
+            pending.append((entry.id, EntityMention(hit.start, hit.end, *mention[2:])))
+            continue
         out.append(EntityMention(hit.start, hit.end, *mention[2:]))
+    # "Google Play", "TSB's customers": an ambiguous name is the group's only where the
+    # document casts it as one somewhere ("the Silence group", "Gallium, a Chinese APT,")
+    out.extend(m for entry_id, m in pending if entry_id in cast)
     found = merge_mentions(out)
     extra = [*place_mentions(text, found), *cued_organizations(text, found),
              *collective_mentions(text)]
@@ -208,6 +218,52 @@ def _ranked_first(entries: Sequence[RefEntry]) -> RefEntry | None:
     # are named for what they do ("the group behind ZeroCleare"), tools by their own name
     return min(entries, key=lambda e: (e.kind != "country", e.ambiguous,
                                        e.kind != "malware", e.kind != "threat-actor"))
+
+
+#: Kinds whose ambiguous names must be cast as a group or a tool right where they stand.
+_NAMED_AS_GROUP = frozenset(("threat-actor", "malware"))
+#: Right after an ambiguous name: the noun that makes it a group's or a tool's name.
+_GROUP_AFTER_RE = re.compile(
+    r"\s*(?:-\s*)?(?:group|gang|crew|team|hackers?|actors?|threat\s+actors?|operators?|"
+    r"collective|APT|ransomware|malware|backdoor|trojan|botnet|wiper|spyware|loader|"
+    r"campaign|operation|attacks?|affiliates?|members?|cluster)\b", re.IGNORECASE)
+#: Right after it, a group named in apposition or by a copula ("Gallium, a Chinese APT,",
+#: "Antlion is a Chinese threat actor") or an operation it carries out ("Nobelium launched").
+_CAST_AFTER_RE = re.compile(
+    r"\s*(?:,\s*(?:an?|the)\s+|(?:is|was|are|were)\s+(?:\w+\s+){0,3}?(?:an?|the)\s+)"
+    r"(?:[\w.-]+\s+){0,4}?(?:group|gang|crew|team|hackers?|actors?|APT|collective|"
+    r"ransomware|malware|backdoor|trojan|botnet|wiper|spyware|operators?)\b"
+    r"|\s+(?:(?:has|have|had|also|reportedly|allegedly|likely)\s+)*(?:launched|attacked|"
+    r"targeted|targets|compromised|compromises|exploited|hacked|breached|deployed|succeeded|"
+    r"conducted|carried out|stole|infected|spied|used|uses|sent|encrypted|leaked|claimed)\b",
+    re.IGNORECASE)
+#: Right before it: a phrase that introduces a name ("a group called X", "APT X").
+_GROUP_BEFORE_RE = re.compile(
+    r"(?:\b(?:known\s+as|dubbed|called|named|nicknamed|calling\s+(?:itself|themselves)|"
+    r"group|gang|crew|actor|hackers|collective|malware|ransomware|family|variant|tool|"
+    r"spyware|implant)\s*,?|"
+    r"\bAPT)\s+(?:the\s+)?[\"“'‘]?$", re.IGNORECASE)
+
+
+def _named_as_group(text: str, start: int, end: int) -> bool:
+    """Whether an ambiguous actor or malware name (a common word, or shorter than four
+    characters) is cast as one here: followed by a group or tool noun ("Play ransomware",
+    "the Silence group"), introduced as a name ("a gang called Play"), named a group in
+    apposition ("Gallium, a Chinese APT,") or carrying out an operation ("Nobelium
+    launched"). Cyber context nearby is not enough in cyber news,
+    where every sentence has some ("apps on the Google Play Store were phishing")."""
+    after = text[end : end + 40].lstrip("'’\"”")
+    if after[:2].lower() in ("'s", "’s"):
+        after = after[2:]
+    before = text[max(0, start - 40) : start]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if not text[line_start:start].strip() and not text[end : None if line_end < 0
+                                                        else line_end].strip():
+        return True  # a heading that is the name alone (a tracker record's title)
+    return _GROUP_BEFORE_RE.search(before) is not None or \
+        _GROUP_AFTER_RE.match(after) is not None or \
+        _CAST_AFTER_RE.match(text, end, end + 80) is not None
 
 
 _CYBER_NEAR = compile_ci(

@@ -117,11 +117,15 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
             suffix.group(1).lower() not in ("based", "origin", "connected", "associated")
             or _head_role(after[suffix.end():], "") == "attacker")
         role = _head_role(after, before) if m.form == "demonym" else None
+        if role != "person" and m.form == "demonym" and _org_headed(after):
+            role = "organization"  # "German DDoS protection firm X reported": no state acts
         if affiliated or (m.form == "demonym" and (role == "attacker" or (
-                g.match(_EVENT_AFTER_RE, after) and not _possessed(after)))
+                role not in ("organization", "person") and g.match(_EVENT_AFTER_RE, after)
+                and not _possessed(after)))
                           and not g.search(_VICTIM_CUE_BEFORE_RE, before)):
             out.add(i)
-        elif (_sponsor_cue(before) and not (m.form == "demonym" and role == "victim")) \
+        elif (_sponsor_cue(before) and not (m.form == "demonym" and role in (
+                "victim", "organization", "person"))) \
                 or (g.match(_OWN_OPERATOR_RE, after)
                     and not g.search(_OBJECT_CUE_RE, before[-30:])):
             # "hackers from Russia", not "files from Canadian organizations"
@@ -340,7 +344,8 @@ _SUBJECT_OF_EVENT_RE = compile_ci(
     r"exfiltrated|infected|intercepted|surveilled|sabotaged|defaced|wiped)\b")
 
 
-_PHRASE_RE = re.compile(r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+))+)")
+_PHRASE_RE = re.compile(
+    r"^((?:\s+(?:[a-z][\w-]*|APT|[A-Z][A-Z\d-]+|[A-Z][a-z]?[A-Z][\w-]*)(?![\w-]))+)")
 _PHRASE_STOP = frozenset(
     ("offline", "online", "down", "out", "off", "up", "back", "again",
      "of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
@@ -357,6 +362,15 @@ _VERBS = frozenset(w for w in (*lx.EVENT_VERBS, *lx.WEAK_EVENT_VERBS, *lx.SPEECH
 _CLEAR_ATTACKER_HEADS = frozenset({"hackers", "hacker", "actor", "actors", "operatives", "spies",
                                    "attackers", "cybercriminals", "hacktivists", "operators"})
 #: Words in -ed that modify a noun rather than end the phrase ("advanced persistent threat").
+#: Heads of a phrase naming a company or its people: a demonym there is no state acting.
+_ORG_HEADS = frozenset({"firm", "firms", "company", "companies", "outfit", "vendor",
+                        "vendors", "provider", "providers", "researchers", "researcher",
+                        "experts", "expert", "analysts", "analyst", "consultancy",
+                        "startup", "start-up", "newspaper", "publication", "outlet"})
+#: Heads naming one person ("a German hacker", "Russian hacker Ivan Petrov").
+_PERSON_HEADS = frozenset({"hacker", "researcher", "programmer", "developer", "teenager",
+                           "student", "man", "woman"})
+_NAME_AFTER_RE = re.compile(r"\s+[A-Z][a-z]+(?:\s+[A-Z][\w'-]+)+")
 _ED_ADJECTIVES = frozenset({"advanced", "suspected", "alleged", "sophisticated", "organized",
                             "organised", "skilled", "unidentified", "unnamed", "talented"})
 _AMBIGUOUS_HEADS = frozenset({"government", "military", "state", "authorities", "regime",
@@ -376,6 +390,9 @@ def _head_role(after: str, before: str) -> str | None:
     if not words:
         return None
     head = words[-1]
+    if head in _PERSON_HEADS and (before.lower().endswith(("a ", "an ")) or (
+            end is not None and _NAME_AFTER_RE.match(after, end))):
+        return "person"  # "Spanish hacker Jose Rodriguez": a person's nationality
     if head in ("service", "services") and not {"intelligence", "security", "secret",
                                                  "special"} & set(words):
         return "victim"  # "government services" are a victim; "intelligence services" act
@@ -394,6 +411,13 @@ def _head_role(after: str, before: str) -> str | None:
             _ACT_AFTER_RE.match(_past_aside(after[end_of_head:])):
         return "attacker"
     return "victim" if head.rstrip("'’") in _VICTIM_HEADS else None
+
+
+def _org_headed(after: str) -> bool:
+    """Whether the noun phrase a demonym opens names a company or its people ("Dutch DDoS
+    mitigation firm", "Spanish outfit", "Israeli researchers")."""
+    words, _end = _phrase_words(after)
+    return bool(words) and words[-1] in _ORG_HEADS
 
 
 def _phrase_words(after: str) -> tuple[list[str], int | None]:

@@ -1,0 +1,74 @@
+"""Attributions nobody made (issue 13, attribution precision): a threat actor's name that is
+also an ordinary word or a short acronym counts only where the document casts it as a group,
+and a demonym heading a company or one person's phrase is no state acting. Sentences are
+written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cybertrack.extract.pipeline import get_pipeline, make_doc
+from cybertrack.extract.types import ClaimDraft, EntityMention
+
+
+def _doc(text: str):  # type: ignore[no-untyped-def]
+    nlp = get_pipeline()
+    return nlp(make_doc(nlp, text, dt.date(2018, 5, 2)))
+
+
+def _actors(text: str) -> list[str]:
+    mentions: list[EntityMention] = [m for s in _doc(text)._.ct_sentences for m in s.mentions]
+    return [m.name for m in mentions if m.kind == "threat-actor"]
+
+
+def _attributed(text: str) -> list[tuple[str | None, str | None]]:
+    claims: list[ClaimDraft] = _doc(text)._.ct_claims
+    return [(c.attributed_state, c.attributed_actor) for c in claims
+            if c.kind == "attribution" and c.polarity == "asserted"]
+
+
+def test_common_word_alias_inside_a_product_name_is_no_actor() -> None:
+    text = ("Researchers found a dozen phishing apps in the Google Play store that stole "
+            "banking passwords from their users.")
+    assert _actors(text) == []
+    assert _attributed(text) == []
+
+
+def test_common_word_alias_cast_as_a_gang_stays_an_actor() -> None:
+    assert "Play" in _actors("The Play ransomware gang encrypted the city's servers "
+                             "on Monday.")
+    # cast once, the bare name later in the same report is the gang too
+    names = _actors("A ransomware gang called Play breached the council in March. Play "
+                    "then leaked the stolen files.")
+    assert names.count("Play") == 2
+
+
+def test_short_acronym_of_a_bank_is_no_actor() -> None:
+    text = ("Fraudsters sent phishing texts to TSB customers after the bank's IT upgrade "
+            "failed.")
+    assert _actors(text) == []
+
+
+def test_element_named_group_in_apposition_stays_an_actor() -> None:
+    text = "Gallium, a Chinese APT, attacked telecommunications providers across Asia."
+    assert [n.lower() for n in _actors(text)] == ["gallium"]
+    assert any(state == "CN" for state, _actor in _attributed(text))
+
+
+def test_demonym_heading_a_security_firm_is_no_operator() -> None:
+    text = ("Dutch DDoS mitigation firm Acme Shield reported a wave of DDoS attacks against "
+            "parcel carriers last week.")
+    assert _attributed(text) == []
+
+
+def test_nationality_of_one_named_person_is_no_state_attribution() -> None:
+    assert _attributed("Portuguese hacker Rui Costa used the voice assistant to bypass the "
+                       "phone's lock screen.") == []
+    assert _attributed("Researchers from Danish outfit Nordlab said the web framework flaw "
+                       "is exploited in the wild.") == []
+
+
+def test_state_hackers_still_attributed() -> None:
+    # the rules above must not cost the plain case
+    assert ("IR", None) in _attributed("Iranian hackers defaced the websites of a Saudi "
+                                       "ministry on Tuesday.")
