@@ -8,14 +8,18 @@ read-only stage say more than docs/s):
 
 - read: ``read_all`` (trafilatura and metadata) only;
 - read+extract: reading, then ``prepare`` and ``extract_document`` on each page;
-- ingest: ``ingest_paths`` into a fresh SQLite knowledge base (read, extract, store);
+- ingest: ``ingest_paths`` into a fresh SQLite knowledge base (read, extract, store), as it
+  stores by default: up to 32 documents a transaction (``batch.BATCH_DOCUMENTS``);
+- ingest 1/txn: the same with ``batch_documents=1``, one transaction per document (how ingest
+  stored before 84909c6);
 - store only: ``Store.add_extraction`` of the same pages extracted beforehand, into a fresh
   knowledge base, one transaction per document as ingest stores them;
 - store batched: the same with ``Store.bulk_add``, 100 documents a transaction (what a
   batched ingest would pay for storing).
 
-Prints a checksum of the stored mentions and claims, so a speed change can be shown to keep
-the records identical. ``--profile`` writes a cProfile of one extra ingest round.
+Prints a checksum of the stored records of both ingest stages (one line when they are
+identical), so a speed change can be shown to keep the records identical. ``--profile``
+writes a cProfile of one extra ingest round.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_corpus import make_corpus  # noqa: E402
 
-from cybertrack.batch import ingest_paths, prepare  # noqa: E402
+from cybertrack.batch import BATCH_DOCUMENTS, ingest_paths, prepare  # noqa: E402
 from cybertrack.extract import extract_document  # noqa: E402
 from cybertrack.ingest import read_all  # noqa: E402
 from cybertrack.store import Store  # noqa: E402
@@ -83,13 +87,16 @@ def main() -> None:
 
         sums: set[str] = set()
 
-        def ingest(k: list[int] = [0]) -> None:  # noqa: B006 - a counter across rounds
-            k[0] += 1
-            db = Path(tmp) / f"kb{k[0]}.db"
+        def ingest(k: list[int] = [0], batch: int = BATCH_DOCUMENTS) -> None:  # noqa: B006
+            k[0] += 1  # a counter across rounds
+            db = Path(tmp) / f"kb{batch}-{k[0]}.db"
             with Store.open(str(db)) as store:
-                summary = ingest_paths(store, pages)
+                summary = ingest_paths(store, pages, batch_documents=batch)
             assert summary.new == len(pages), summary
             sums.add(checksum(db))
+
+        def ingest_single(k: list[int] = [0]) -> None:  # noqa: B006 - a counter across rounds
+            ingest(k, batch=1)
 
         extracted = [extract_document(prepare(r.document)) for r in read_all(pages)
                      if r.document is not None]
@@ -106,7 +113,8 @@ def main() -> None:
                 store.bulk_add(extracted, chunk_size=100, extractor_version="2")
 
         stages = {"read": read, "read+extract": read_extract, "ingest": ingest,
-                  "store only": store_only, "store batched": store_batched}
+                  "ingest 1/txn": ingest_single, "store only": store_only,
+                  "store batched": store_batched}
         best = {name: float("inf") for name in stages}
         for _ in range(args.rounds):
             for name, fn in stages.items():
