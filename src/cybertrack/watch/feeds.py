@@ -28,14 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from cybertrack.errors import CybertrackError, IngestError, WatchError
 from cybertrack.ingest.base import DEFAULT_MAX_BYTES, ReadOptions, ReadResult
 from cybertrack.ingest.detect import is_url
 from cybertrack.ingest.net import Response, fetch_conditional, fetcher_for
 from cybertrack.store import Store
-from cybertrack.store import schema as t
+from cybertrack.store import watch_queries as queries
 
 log = logging.getLogger(__name__)
 
@@ -119,31 +117,17 @@ class _Fetched:
 
 def feed_states(store: Store, urls: Sequence[str]) -> dict[str, FeedState]:
     """The remembered state of each of ``urls`` (a fresh one for a feed never polled)."""
-    f = t.feeds.c
-    with store._read() as conn:
-        rows = conn.execute(select(t.feeds).where(f.url.in_(list(urls)))).mappings().all()
-    known = {r["url"]: FeedState(**dict(r)) for r in rows}
+    known = {r["url"]: FeedState(**r) for r in queries.feed_rows(store, urls)}
     return {u: known.get(u, FeedState(u)) for u in urls}
 
 
 def _seen(store: Store, url: str) -> set[str]:
-    i = t.feed_items.c
-    with store._read() as conn:
-        return set(conn.execute(select(i.item).where(i.feed_url == url)).scalars())
+    return queries.feed_items(store, url)
 
 
 def _save(store: Store, state: FeedState, items: Sequence[str] = ()) -> None:
     """Write a feed's state and the entries taken from it, in one transaction."""
-    now = _now()
-    with store._write(f"cannot record the state of feed {state.url}") as conn:
-        conn.execute(t.feeds.delete().where(t.feeds.c.url == state.url))
-        conn.execute(t.feeds.insert().values(**state.__dict__))
-        i = t.feed_items.c
-        have = set(conn.execute(select(i.item).where(i.feed_url == state.url)).scalars())
-        rows = [{"feed_url": state.url, "item": k, "seen_at": now}
-                for k in dict.fromkeys(items) if k not in have]
-        if rows:
-            conn.execute(t.feed_items.insert(), rows)
+    queries.save_feed(store, state.__dict__, items, _now())
 
 
 def _now() -> str:

@@ -25,12 +25,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from sqlalchemy import select
-
 from cybertrack.errors import CybertrackError, IngestError, NotFoundError, WatchError
 from cybertrack.model import Claim, Incident
 from cybertrack.store import Store
-from cybertrack.store import schema as t
+from cybertrack.store import watch_queries as queries
 
 log = logging.getLogger(__name__)
 
@@ -186,16 +184,13 @@ def add_watchlist(store: Store, watchlist: Watchlist) -> Watchlist:
         _check_webhook(watchlist.webhook, watchlist.allow_private)
     made = Watchlist(watchlist.name, watchlist.criteria, watchlist.jsonl, watchlist.webhook,
                      watchlist.allow_private, watchlist.created_at or _now())
-    w = t.watchlists
-    with store._read() as conn:
-        if conn.execute(select(w.c.name).where(w.c.name == made.name)).first():
-            raise WatchError(f"a watchlist named {made.name!r} exists; remove it first "
-                             "(`cybertrack watchlist remove`) or choose another name")
-    with store._write(f"cannot store watchlist {made.name!r}") as conn:
-        conn.execute(w.insert().values(
-            name=made.name, criteria=json.dumps(asdict(made.criteria), sort_keys=True),
-            jsonl=made.jsonl, webhook=made.webhook, allow_private=int(made.allow_private),
-            created_at=made.created_at))
+    if queries.watchlist_exists(store, made.name):
+        raise WatchError(f"a watchlist named {made.name!r} exists; remove it first "
+                         "(`cybertrack watchlist remove`) or choose another name")
+    queries.insert_watchlist(store, dict(
+        name=made.name, criteria=json.dumps(asdict(made.criteria), sort_keys=True),
+        jsonl=made.jsonl, webhook=made.webhook, allow_private=int(made.allow_private),
+        created_at=made.created_at))
     return made
 
 
@@ -208,19 +203,12 @@ def _row_to_watchlist(row: Any) -> Watchlist:
 
 def watchlists(store: Store) -> list[Watchlist]:
     """Every watchlist, by name."""
-    w = t.watchlists
-    with store._read() as conn:
-        rows = conn.execute(select(w).order_by(w.c.name)).mappings().all()
-    return [_row_to_watchlist(r) for r in rows]
+    return [_row_to_watchlist(r) for r in queries.watchlist_rows(store)]
 
 
 def remove_watchlist(store: Store, name: str) -> int:
     """Delete a watchlist and its hits; returns how many hits went with it."""
-    w, h = t.watchlists, t.watchlist_hits
-    with store._write(f"cannot remove watchlist {name!r}") as conn:
-        if conn.execute(w.delete().where(w.c.name == name)).rowcount == 0:
-            raise NotFoundError("watchlist", name)
-        return int(conn.execute(h.delete().where(h.c.watchlist == name)).rowcount or 0)
+    return queries.delete_watchlist(store, name)
 
 
 # ---- matching ------------------------------------------------------------------------------
@@ -316,19 +304,11 @@ def find_hits(store: Store, document_ids: Iterable[str],
                                       info.source if info else None)))
     if not found:
         return []
-    h = t.watchlist_hits
-    new: list[tuple[Watchlist, Hit]] = []
-    with store._write("cannot record watchlist hits") as conn:
-        for wl, hit in found:
-            done = conn.execute(select(h.c.record_id).where(
-                h.c.watchlist == hit.watchlist, h.c.record_id == hit.record_id)).first()
-            if done is None:
-                conn.execute(h.insert().values(
-                    watchlist=hit.watchlist, record_id=hit.record_id,
-                    record_kind=hit.record_kind, document_id=hit.document_id,
-                    summary=hit.summary, found_at=hit.found_at))
-                new.append((wl, hit))
-    return new
+    fresh = queries.record_hits(store, [dict(
+        watchlist=hit.watchlist, record_id=hit.record_id, record_kind=hit.record_kind,
+        document_id=hit.document_id, summary=hit.summary, found_at=hit.found_at)
+        for _, hit in found])
+    return [pair for pair, new in zip(found, fresh, strict=True) if new]
 
 
 # ---- reporting -----------------------------------------------------------------------------
@@ -391,13 +371,9 @@ def report_new(store: Store, document_ids: Iterable[str], console: Any,
 
 def hits(store: Store, name: str, limit: int = ATOM_ENTRIES) -> list[Hit]:
     """A watchlist's latest hits, newest first."""
-    h = t.watchlist_hits
     if not any(wl.name == name for wl in watchlists(store)):
         raise NotFoundError("watchlist", name)
-    q = (select(h).where(h.c.watchlist == name)
-         .order_by(h.c.found_at.desc(), h.c.record_id).limit(limit))
-    with store._read() as conn:
-        rows = conn.execute(q).mappings().all()
+    rows = queries.hit_rows(store, name, limit)
     infos = store.documents_info({r["document_id"] for r in rows})
     return [Hit(r["watchlist"], r["record_kind"], r["record_id"], r["document_id"],
                 r["summary"], r["found_at"],
