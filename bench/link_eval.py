@@ -12,7 +12,9 @@ not in the gold set). Then ``resolve.link_pending`` links everything as an inges
 the document pairs it joins are scored (``resolve.gold``): ``direct`` = a link counting at the
 group threshold joins an incident of each, ``closure`` = the two share an incident group.
 Figures are given for the tuning split, the held-out test split and both; ``--misses`` prints
-the wrong pairs of the tuning split only (the test split is never looked into).
+the wrong pairs of the tuning split only (the test split is never looked into). The documents
+with no incident are then placed (``resolve.placement``, not stored): ``closure + placed``
+counts each placed document as a member of the group it was placed beside.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from cybertrack.resolve.gold import (
     restrict,
     score_pairs,
 )
+from cybertrack.resolve.placement import Placement, place_documents
 from cybertrack.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,7 +137,12 @@ def main() -> None:
             reasons = {frozenset((doc_of.get(x.a), doc_of.get(x.b))): x for x in links}
             direct = pairs_from_links(doc_of, ((x.a, x.b) for x in links))
             closure = pairs_from_groups(doc_of, groups)
-    no_incident = sorted(set(gold) - set(doc_of.values()))
+            no_incident = sorted(set(gold) - set(doc_of.values()))
+            placements = place_documents(store, [ref_ids[d] for d in no_incident])
+            placed = _placed_pairs(doc_of, groups, ref_of, placements,
+                                   {k: x.group_id for k, x in store.incident_groups_of(
+                                       [p.incident_id for p in placements if p.incident_id]
+                                   ).items()} if placements else {})
     print(f"gold: {len(gold)} documents, {len(set(gold.values()))} events; "
           f"{len(no_incident)} documents with no incident extracted")
     print(f"build {built:.1f} s; link_pending {linked:.2f} s ({summary.incidents} incidents, "
@@ -147,6 +155,11 @@ def main() -> None:
             part = base if split == "all" else restrict(base, split)
             for mode, pred in (("direct", direct), ("closure", closure)):
                 print(_row(f"{label}{split}, {mode}", part, score_pairs(part, pred)))
+    print(f"\nDocuments without an incident placed by resolve.placement (not stored): "
+          f"{len(placements)} of {len(no_incident)}")
+    for split in ("tune", "test", "all"):
+        part = gold if split == "all" else restrict(gold, split)
+        print(_row(f"{split}, closure + placed", part, score_pairs(part, placed)))
     if args.misses:
         tune = restrict(gold, "tune")
         truth = gold_pairs(tune)
@@ -161,6 +174,57 @@ def main() -> None:
             print(f"  {pair[0]} ~ {pair[1]} [{tune[pair[0]]}]")
         print("\nTuning split, documents with no incident:", [d for d in no_incident
                                                            if d in tune])
+        print("\nTuning split, wrong pairs through placement:")
+        for pair in sorted(sorted(p) for p in (placed - closure) - truth
+                           if all(d in tune for d in p)):
+            print(f"  {pair[0]} [{tune[pair[0]]}] ~ {pair[1]} [{tune[pair[1]]}]")
+        print("\nTuning split, missed pairs (closure + placed):")
+        for pair in sorted(sorted(p) for p in truth - placed):
+            print(f"  {pair[0]} ~ {pair[1]} [{tune[pair[0]]}]")
+        print("\nTuning split, placements:")
+        for p in placements:
+            ref = ref_of.get(p.document_id)
+            if ref in tune:
+                to = doc_of.get(p.incident_id or "") or ref_of.get(p.other or "") or p.incident_id
+                print(f"  placed {ref} [{tune[ref]}] -> {to} {p.score} {'; '.join(p.reasons)}")
+
+
+def _placed_pairs(doc_of: dict[str, str], groups: dict[str, str], ref_of: dict[str, str],
+                  placements: list[Placement], placed_groups: dict[str, str]
+                  ) -> set[frozenset[str]]:
+    """Document pairs sharing a group once each placed document joins the group of the
+    incident it was placed beside (or the document it was placed with)."""
+    member: dict[str, str] = {}  # gold ref -> group key
+    for inc, group in groups.items():
+        member.setdefault(doc_of[inc], group)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    keys = {ref: f"g:{g}" for ref, g in member.items()}
+    for p in placements:
+        ref = ref_of.get(p.document_id)
+        if ref is None:
+            continue
+        if p.incident_id is not None:
+            other = f"g:{placed_groups.get(p.incident_id, p.incident_id)}"
+        else:
+            other = f"d:{ref_of.get(p.other or '', p.other)}"
+        a, b = find(f"d:{ref}"), find(other)
+        if a != b:
+            parent[a] = b
+    by_root: dict[str, set[str]] = {}
+    for ref in set(ref_of.values()):
+        node = keys.get(ref, f"d:{ref}")
+        by_root.setdefault(find(node), set()).add(ref)
+    # a document with incidents in several groups: pairs through every one of its groups
+    out = set(pairs_from_groups(doc_of, groups))
+    for refs in by_root.values():
+        out |= {frozenset((x, y)) for x in refs for y in refs if x < y}
+    return out
 
 
 def _ref_ids(db: str, gold: dict[str, str]) -> dict[str, str]:

@@ -1,12 +1,14 @@
 """The evidence rules the linking gold set's tuning part asked for: a shared *name* (a victim,
 a person) weighs more than a shared common word, a shared malware family made for one
-operation is strong evidence, and two reports published together may date one event apart.
+operation is strong evidence, two reports published together may date one event apart, and a
+report the extractor found no incident in is placed beside its event by the same evidence.
 The full evaluation is bench/link_eval.py; these are small cases of each rule."""
 
 from __future__ import annotations
 
-from cybertrack.model import Incident, PartialDate
+from cybertrack.model import Document, Extraction, Incident, PartialDate
 from cybertrack.resolve import GROUP_THRESHOLD, IncidentFeatures, link_all, link_new, score_pair
+from cybertrack.resolve.placement import place_documents
 from cybertrack.resolve.terms import malware, names
 from cybertrack.store import Store
 from kb_factory import day, report, say
@@ -81,3 +83,34 @@ def test_reports_published_together_are_compared_incrementally_as_in_a_full_pass
     store.add_extraction(first)
     assert link_new(store, [first.document.id]).links_new == 1
     assert link_all(store).links_new == 0
+
+
+def _bare(n: int, text: str, published: str) -> Extraction:
+    """A stored report the extractor found no incident in."""
+    doc = Document.from_text(text, source=f"https://kb.example.org/bare/{n}",
+                             title=text.split("\n")[0], publisher=f"Bare {n}",
+                             published=day(published))
+    return Extraction(doc)
+
+
+def test_a_document_without_incidents_is_placed_by_its_names_not_by_its_country(
+    store: Store,
+) -> None:
+    told = ("The servers of Brellford were locked, and mayor Dana Quint said the Zorvaxa gang "
+            "wanted money.")
+    stored = report(41, publisher="One Test", published="2018-03-23", targets=("US",),
+                    when="2018-03-22", kinds=("ransomware",), claims=(say(
+                        "attribution", told, None),))
+    store.add_extraction(stored)
+    link_new(store, [stored.document.id])
+    threat = _bare(42, "Gang says it will wipe city files\nIn Brellford, mayor Dana Quint "
+                       "said the Zorvaxa gang still wanted money.", "2018-03-26")
+    other = _bare(43, "Gang says it will wipe city files\nIn the United States, a city "
+                      "said a gang wanted money.", "2018-03-26")
+    for ex in (threat, other):
+        store.add_extraction(ex)
+    got = place_documents(store, [threat.document.id, other.document.id,
+                                  stored.document.id])
+    assert [(p.document_id, p.incident_id) for p in got] == [
+        (threat.document.id, stored.incidents[0].id)]
+    assert "dana quint" in got[0].reasons[0]

@@ -5,6 +5,9 @@
     >>> group = incident_group(store, some_incident_id)
     >>> group.incidents, group.links           # every report of the event, and why
 
+A document the extractor found no incident in can be placed beside the event it most likely
+reports (``place_documents``: a proposal with its reasons, not stored).
+
 Links are stored (``Store.add_links``) and reviewed by a person (``review``); groups are derived
 from the links that count and kept in step with them (``refresh_groups``), so nothing is ever
 merged destructively and every decision can be undone.
@@ -20,9 +23,10 @@ from cybertrack.resolve.groups import (
     review,
 )
 from cybertrack.resolve.linker import LinkSummary, link_all, link_id, link_new, link_pending
+from cybertrack.resolve.placement import Placement, place_documents
 
 __all__ = [
     "GROUP_THRESHOLD", "LINK_FLOOR", "IncidentFeatures", "IncidentGroup", "LinkSummary",
-    "cluster", "ensure_groups", "incident_group", "link_all", "link_id", "link_new",
-    "link_pending", "refresh_groups", "review", "score_pair",
+    "Placement", "cluster", "ensure_groups", "incident_group", "link_all", "link_id",
+    "link_new", "link_pending", "place_documents", "refresh_groups", "review", "score_pair",
 ]

@@ -1,9 +1,12 @@
 """Are two incident records the same event? Scored evidence, never a silent merge.
 
 Each pair of incidents from different documents is compared on what a person would check:
-shared distinctive terms (a victim's name, a malware family: ``resolve.terms``), compatible
-time ranges, kinds and attributions, and shared target countries. Each gives a number in
-[0, 1]; the weighted sum is the link's score, and the reasons kept are the ones that decided.
+shared distinctive terms (a victim's name, a malware family: ``resolve.terms``; a term the
+texts write as a name weighs more than a common word, and a shared malware family made for one
+operation counts strongly on its own), compatible time ranges (two news reports published in
+the same week may date one event apart), kinds and attributions, and shared target countries.
+Each gives a number in [0, 1]; the weighted sum is the link's score, and the reasons kept are
+the ones that decided.
 A link needs evidence that tells this event from others: shared distinctive terms, or a shared
 target country *with* a shared attribution, the same kind and agreeing dates; a shared country
 alone, or a country and a usual suspect, never links. Two things make a pair *incompatible* (no

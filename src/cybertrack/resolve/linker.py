@@ -7,7 +7,10 @@ Two modes share one scoring (``features.score_pair``):
   cost grows with the batch, not with the knowledge base. The window is the rule ``link_all``
   sweeps by (own intervals within ``MAX_GAP_DAYS``; an undated incident lies in the year
   before its document's publication), so both modes find the same pairs whatever the order
-  documents arrived in;
+  documents arrived in. Incidents sharing a rare term are also compared when their documents
+  were published within ``TOGETHER_DAYS`` (a report may date its incident by a background
+  event); ``link_new`` finds such a stored incident through its own interval only, so a stored
+  report dated far from its publication is met by a later one only by ``link_all``;
 - ``link_all(store)`` compares everything (``cybertrack link build --all``): incidents are
   bucketed by target country and swept in date order, so only plausible pairs are scored.
 
