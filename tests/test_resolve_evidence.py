@@ -114,3 +114,19 @@ def test_a_document_without_incidents_is_placed_by_its_names_not_by_its_country(
     assert [(p.document_id, p.incident_id) for p in got] == [
         (threat.document.id, stored.incidents[0].id)]
     assert "dana quint" in got[0].reasons[0]
+
+
+def test_a_document_is_placed_beside_a_report_of_its_week_dated_years_before(
+    store: Store,
+) -> None:
+    told = ("The servers of Brellford were locked, and mayor Dana Quint said the Zorvaxa gang "
+            "wanted money.")
+    stored = report(51, publisher="One Test", published="2018-03-23", targets=("US",),
+                    when="2014-05-01", kinds=("ransomware",), claims=(say(
+                        "attribution", told, None),))  # dated by a background sentence
+    store.add_extraction(stored)
+    threat = _bare(52, "Gang says it will wipe city files\nIn Brellford, mayor Dana Quint "
+                       "said the Zorvaxa gang still wanted money.", "2018-03-26")
+    store.add_extraction(threat)
+    got = place_documents(store, [threat.document.id])
+    assert [p.incident_id for p in got] == [stored.incidents[0].id]
