@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from cybertrack.extract import extract_documents
 from cybertrack.extract.pipeline import get_pipeline, make_doc
 from cybertrack.extract.types import ClaimDraft, EntityMention
+from cybertrack.models.data import CASIE, casie_document
+from cybertrack.models.splits import train_ids
 
 
 def _doc(text: str):  # type: ignore[no-untyped-def]
@@ -72,3 +77,21 @@ def test_state_hackers_still_attributed() -> None:
     # the rules above must not cost the plain case
     assert ("IR", None) in _attributed("Iranian hackers defaced the websites of a Saudi "
                                        "ministry on Tuesday.")
+
+
+# ---- an incident the rules leave with no victim state takes the model's (issue 13, item 2) ---
+
+needs_casie = pytest.mark.skipif(not (CASIE / "source").is_dir(),
+                                 reason="the CASIE corpus is not in ../shared/data/casie")
+
+
+@needs_casie
+@pytest.mark.parametrize(("doc_id", "target"), [("4008", "US"), ("897", "US")])
+def test_victimless_incident_takes_the_models_victim(doc_id: str, target: str) -> None:
+    """CASIE training articles (never the held-out ones): a Texas city hall and a US state
+    senate hit by ransomware, whose only place names are a city or a US state; the rules cast
+    no state as the target, the role model's most likely victim is the US."""
+    assert doc_id in train_ids()
+    document, _annotation = casie_document(doc_id)
+    (extraction,) = extract_documents([document])
+    assert [inc.targets for inc in extraction.incidents] == [(target,)]

@@ -30,6 +30,7 @@ from cybertrack.extract.rolemodel import role_mode
 from cybertrack.extract.roles import (
     LIST_JOIN_RE,
     attacker_mentions,
+    model_victims,
     rule_targets,
     target_mentions,
 )
@@ -489,6 +490,10 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
             set(model_targets)
         targets = [t for t in targets if t not in vetoed] + \
             [t for t in model_targets if t not in targets]
+    if not targets and not inc.targets:
+        # the rules found the operation but no victim state: the model's most likely victims
+        # (an organization's or a city's country included), never the operator's
+        targets = _clause_targets(sent, anchors, model_victims(sent, exclude))
     for t in targets:
         if t not in inc.targets and (not inc.targets or ref in ("indefinite", "verb", "new")
                                      or inc.anchor_sentence == sent.index):

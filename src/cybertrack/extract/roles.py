@@ -602,6 +602,17 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     return sorted(out)
 
 
+def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
+    """Indexes of mentions the role model finds most likely a victim (its top label), for an
+    incident the rules left with no target; never one the rules cast in another part nor the
+    state a response answers ("expelled Iranian diplomats")."""
+    if role_mode() == "rules":
+        return []
+    return sorted(i for i, p in model_roles(sent).items()
+                  if i not in exclude and p[1] > max(p[0], p[2])
+                  and not answered(sent.text, sent.mentions[i].start - sent.start))
+
+
 def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     """Indexes of state mentions the rules put in target position, in order, list
     continuations included."""
