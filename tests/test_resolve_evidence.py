@@ -85,6 +85,25 @@ def test_reports_published_together_are_compared_incrementally_as_in_a_full_pass
     assert link_all(store).links_new == 0
 
 
+def test_a_stored_report_dated_years_before_its_week_is_found_by_its_names(
+    store: Store,
+) -> None:
+    """The reverse order: the report dated by a background event is the stored one; the new
+    report finds it through the text search for its rarest names."""
+    text = "Brellford mayor Dana Quint said the Zorvaxa gang locked the city's servers."
+    old = report(33, publisher="One Test", published="2018-03-23", targets=(),
+                 when="2016-05-02", kinds=("ransomware",), claims=(say(
+                     "attribution", text, None),))
+    new = report(34, publisher="Two Test", published="2018-03-25", targets=(),
+                 when="2018-03-22", kinds=("ransomware",), claims=(say(
+                     "attribution", f"Again: {text}", None),))
+    store.add_extraction(old)
+    link_new(store, [old.document.id])
+    store.add_extraction(new)
+    assert link_new(store, [new.document.id]).links_new == 1
+    assert link_all(store).links_new == 0
+
+
 def _bare(n: int, text: str, published: str) -> Extraction:
     """A stored report the extractor found no incident in."""
     doc = Document.from_text(text, source=f"https://kb.example.org/bare/{n}",

@@ -9,8 +9,10 @@ Two modes share one scoring (``features.score_pair``):
   before its document's publication), so both modes find the same pairs whatever the order
   documents arrived in. Incidents sharing a rare term are also compared when their documents
   were published within ``TOGETHER_DAYS`` (a report may date its incident by a background
-  event); ``link_new`` finds such a stored incident through its own interval only, so a stored
-  report dated far from its publication is met by a later one only by ``link_all``;
+  event): ``link_new`` finds a stored one by the window of the new report's publication, and a
+  stored one dated far from its own publication through the text search (``named_together``:
+  the new report's rarest names in stored headlines and sentences), so a name that only the
+  stored report's lead holds is met by ``link_all`` alone;
 - ``link_all(store)`` compares everything (``cybertrack link build --all``): incidents are
   bucketed by target country and swept in date order, so only plausible pairs are scored.
 
@@ -26,17 +28,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cybertrack.model import Incident, Link, PartialDate, stable_id
+from cybertrack.resolve import terms as term_index
 from cybertrack.resolve.features import (
     LEAD_CHARS,
     LINK_FLOOR,
     MAX_GAP_DAYS,
     TOGETHER_DAYS,
     IncidentFeatures,
+    gap_days,
     score_pair,
 )
 from cybertrack.resolve.groups import refresh_groups
 from cybertrack.store import Store
 from cybertrack.store.store import UNDATED_SPAN_DAYS
+from cybertrack.store.web_queries import document_incidents, text_matches
 
 MADE_BY = "cybertrack.resolve.linker/1"
 #: ``link_pending`` links a backlog longer than this with one ``link_all`` pass.
@@ -152,6 +157,17 @@ def link_new(store: Store, document_ids: Iterable[str], *,
                         cpub is not None and cpub.start <= phi and cpub.end >= plo):
                     candidates[cand.id] = cand
                     wanted.setdefault(inc.id, set()).add(cand.id)
+    # ...and the reverse: stored reports of the same week naming the new report's rarest names,
+    # however their incidents are dated (found through the knowledge base's text search)
+    firsts = {feats[i.id].document_id: feats[i.id] for i in reversed(new) if i.id in windows}
+    for doc_id, found in named_together(store, firsts.values()).items():
+        for cand in found:
+            if cand.id in feats:
+                continue
+            candidates[cand.id] = cand
+            for inc in new:
+                if inc.document_id == doc_id and inc.id in windows:
+                    wanted.setdefault(inc.id, set()).add(cand.id)
     feats.update(_features(store, [c for c in candidates.values() if c.id not in feats]))
     links: dict[str, Link] = {}
     scored: set[tuple[str, str]] = set()
@@ -249,6 +265,39 @@ def link_all(store: Store) -> LinkSummary:
     refresh_groups(store)
     store.clear_pending_links({i.document_id for i in incidents})
     return LinkSummary(len(feats), len(seen), len(links), added)
+
+
+#: How many of a document's rarest names are searched for reports published the same week.
+SEARCHED_NAMES = 4
+
+
+def named_together(store: Store, docs: Iterable[IncidentFeatures]) -> dict[str, list[Incident]]:
+    """For each document (by the features of one of its incidents, or of its stand-in), the
+    stored incidents of other news reports published within ``TOGETHER_DAYS`` of it that name
+    one of its rarest names (``SEARCHED_NAMES`` of them, by the knowledge base's text search:
+    headlines, incident and claim sentences). A report may date its incident years before its
+    publication ("in 2014 ..."), out of reach of any search by date."""
+    wanted: dict[str, list[str]] = {}
+    for feat in docs:
+        if feat.published is None or feat.origin.startswith("tracker:"):
+            continue
+        rare = sorted((n for n in feat.names if " " not in n
+                       and term_index.rarity(n) >= term_index.BLOCKING_RARITY),
+                      key=lambda n: (-term_index.rarity(n), n))[:SEARCHED_NAMES]
+        if not rare:
+            continue
+        found = {m.document_id for m in text_matches(store, " OR ".join(rare), limit=50)}
+        found.discard(feat.document_id)
+        for doc_id, info in store.documents_info(found).items():
+            if info.published is not None and info.origin == doc_id and \
+                    gap_days(info.published, feat.published) <= TOGETHER_DAYS:
+                wanted.setdefault(feat.document_id, []).append(doc_id)
+    every = sorted({d for ds in wanted.values() for d in ds})
+    of_doc = document_incidents(store, every) if every else {}
+    by_id = {i.id: i for i in store.incidents_by_id(
+        [x for ids in of_doc.values() for x in ids])} if of_doc else {}
+    return {doc: [by_id[x] for d in ds for x in of_doc.get(d, ()) if x in by_id]
+            for doc, ds in wanted.items()}
 
 
 def _merged(spans: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:

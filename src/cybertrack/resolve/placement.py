@@ -20,20 +20,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cybertrack.model import Incident
-from cybertrack.resolve import terms as term_index
 from cybertrack.resolve.features import (
     GROUP_THRESHOLD,
     LEAD_CHARS,
     MAX_GAP_DAYS,
-    TOGETHER_DAYS,
     IncidentFeatures,
-    gap_days,
     published_together,
     score_pair,
 )
-from cybertrack.resolve.linker import _features, _merged, own_span
+from cybertrack.resolve.linker import _features, _merged, named_together, own_span
 from cybertrack.store import Store
-from cybertrack.store.web_queries import document_incidents, text_matches
 
 #: The stand-in incident of a document is named ``document:<id>``.
 STAND_IN = "document:"
@@ -80,34 +76,6 @@ def document_features(store: Store, document_ids: Iterable[str]) -> dict[str, In
     return out
 
 
-#: How many of a document's rarest names are searched for reports published the same week.
-SEARCHED_NAMES = 4
-
-
-def _named_together(store: Store, docs: Iterable[IncidentFeatures]) -> list[Incident]:
-    """Stored incidents whose documents name one of each document's rarest names (by the
-    knowledge base's text search) and were published the same week: a report may date its
-    incident years before its publication ("in 2014 ..."), out of reach of a search by date."""
-    wanted: dict[str, set[str]] = {}
-    for feat in docs:
-        if feat.published is None:
-            continue
-        rare = sorted((n for n in feat.names if " " not in n
-                       and term_index.rarity(n) >= term_index.BLOCKING_RARITY),
-                      key=lambda n: (-term_index.rarity(n), n))[:SEARCHED_NAMES]
-        if not rare:
-            continue
-        found = {m.document_id for m in text_matches(store, " OR ".join(rare), limit=50)}
-        found.discard(feat.document_id)
-        infos = store.documents_info(found)
-        for doc_id, info in infos.items():
-            if info.published is not None and gap_days(info.published, feat.published) \
-                    <= TOGETHER_DAYS:
-                wanted.setdefault(doc_id, set())
-    ids = [i for found in document_incidents(store, sorted(wanted)).values() for i in found]
-    return store.incidents_by_id(ids) if ids else []
-
-
 def place_documents(store: Store, document_ids: Iterable[str]) -> list[Placement]:
     """The placements of each of ``document_ids`` that has no incident (see module docstring),
     strongest first: beside the stored incident it matches best, and beside the other given
@@ -126,7 +94,8 @@ def place_documents(store: Store, document_ids: Iterable[str]) -> list[Placement
     windows = [(lo - slack, hi + slack) for lo, hi in spans.values()]
     stored: dict[str, Incident] = {c.id: c for lo, hi in _merged(windows)
                                    for c in store.incidents_between(lo, hi)}
-    stored.update((c.id, c) for c in _named_together(store, stand_ins.values()))
+    stored.update((c.id, c) for found in named_together(store, stand_ins.values()).values()
+                  for c in found)
     cand_spans = {k: v.published for k, v in store.documents_info(
         {c.document_id for c in stored.values()}).items()}
     feats = _features(store, stored.values())
