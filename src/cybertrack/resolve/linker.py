@@ -160,13 +160,16 @@ def link_new(store: Store, document_ids: Iterable[str], *,
     # ...and the reverse: stored reports of the same week naming the new report's rarest names,
     # however their incidents are dated (found through the knowledge base's text search)
     firsts = {feats[i.id].document_id: feats[i.id] for i in reversed(new) if i.id in windows}
-    for doc_id, found in named_together(store, firsts.values()).items():
-        for cand in found:
-            if cand.id in feats:
+    same_week = named_together(store, firsts.values())
+    feats.update(_features(store, [c for found in same_week.values() for c in found
+                                   if c.id not in feats]))
+    for doc_id, found in same_week.items():
+        for inc in new:
+            if inc.document_id != doc_id or inc.id not in windows:
                 continue
-            candidates[cand.id] = cand
-            for inc in new:
-                if inc.document_id == doc_id and inc.id in windows:
+            for cand in found:
+                if feats[cand.id].keys & feats[inc.id].keys:
+                    candidates[cand.id] = cand
                     wanted.setdefault(inc.id, set()).add(cand.id)
     feats.update(_features(store, [c for c in candidates.values() if c.id not in feats]))
     links: dict[str, Link] = {}
@@ -271,25 +274,34 @@ def link_all(store: Store) -> LinkSummary:
 SEARCHED_NAMES = 4
 
 
+#: How many names go into one text search (a batch's names are searched in chunks).
+NAMES_PER_SEARCH = 40
+
+
 def named_together(store: Store, docs: Iterable[IncidentFeatures]) -> dict[str, list[Incident]]:
     """For each document (by the features of one of its incidents, or of its stand-in), the
-    stored incidents of other news reports published within ``TOGETHER_DAYS`` of it that name
-    one of its rarest names (``SEARCHED_NAMES`` of them, by the knowledge base's text search:
-    headlines, incident and claim sentences). A report may date its incident years before its
-    publication ("in 2014 ..."), out of reach of any search by date."""
+    stored incidents of other news reports published within ``TOGETHER_DAYS`` of it whose
+    headlines or sentences name one of the batch's rarest names (``SEARCHED_NAMES`` a document,
+    found by the knowledge base's text search, a chunk of names a query). A report may date its
+    incident years before its publication ("in 2014 ..."), out of reach of any search by date.
+    The caller keeps the candidates that share a rare term with its incident."""
+    feats = [f for f in docs if f.published is not None and not f.origin.startswith("tracker:")]
+    names: set[str] = set()
+    for feat in feats:
+        names.update(sorted((n for n in feat.names if " " not in n
+                             and term_index.rarity(n) >= term_index.BLOCKING_RARITY),
+                            key=lambda n: (-term_index.rarity(n), n))[:SEARCHED_NAMES])
+    ordered = sorted(names)
+    found: set[str] = set()
+    for start in range(0, len(ordered), NAMES_PER_SEARCH):
+        query = " OR ".join(ordered[start:start + NAMES_PER_SEARCH])
+        found.update(m.document_id for m in text_matches(store, query, limit=500))
     wanted: dict[str, list[str]] = {}
-    for feat in docs:
-        if feat.published is None or feat.origin.startswith("tracker:"):
+    for doc_id, info in store.documents_info(found).items():
+        if info.published is None or info.origin != doc_id:
             continue
-        rare = sorted((n for n in feat.names if " " not in n
-                       and term_index.rarity(n) >= term_index.BLOCKING_RARITY),
-                      key=lambda n: (-term_index.rarity(n), n))[:SEARCHED_NAMES]
-        if not rare:
-            continue
-        found = {m.document_id for m in text_matches(store, " OR ".join(rare), limit=50)}
-        found.discard(feat.document_id)
-        for doc_id, info in store.documents_info(found).items():
-            if info.published is not None and info.origin == doc_id and \
+        for feat in feats:
+            if doc_id != feat.document_id and feat.published is not None and \
                     gap_days(info.published, feat.published) <= TOGETHER_DAYS:
                 wanted.setdefault(feat.document_id, []).append(doc_id)
     every = sorted({d for ds in wanted.values() for d in ds})
