@@ -25,8 +25,13 @@ from cybertrack.store.engine import is_memory
 from cybertrack.store.migrations import PG_LOCK_KEY
 from cybertrack.store.summary import mark_timeline_stale, unique_chunks
 
-#: PostgreSQL advisory lock key held while incident groups are computed and written.
-LINK_LOCK_KEY = PG_LOCK_KEY - 1
+#: PostgreSQL advisory lock held while incident groups are computed and written: this first
+#: half of the key, and a hash of the knowledge base's schema as the second, so that
+#: knowledge bases in other schemas of the same database (tests, benches, other teams) never
+#: wait for each other's linking.
+LINK_LOCK_KEY = (PG_LOCK_KEY >> 32) - 1
+_PG_LINK_LOCK = "SELECT pg_advisory_lock(:k, hashtext(current_schema()))"
+_PG_LINK_UNLOCK = "SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"
 
 
 def drop_records(conn: Connection, doc_id: str) -> None:
@@ -69,12 +74,12 @@ def linking_lock(engine: Engine) -> Iterator[None]:
     groups, so none writes groups worked out without another's links."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LINK_LOCK_KEY})
+            conn.execute(text(_PG_LINK_LOCK), {"k": LINK_LOCK_KEY})
             conn.commit()
             try:
                 yield
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LINK_LOCK_KEY})
+                conn.execute(text(_PG_LINK_UNLOCK), {"k": LINK_LOCK_KEY})
                 conn.commit()
         return
     try:
