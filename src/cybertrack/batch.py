@@ -367,27 +367,24 @@ class _Run:
 
 
 def ingest_extractions(store: Store, extractions: Iterable[Extraction],
-                       on_event: Event | None = None) -> IngestSummary:
-    """Store extractions made elsewhere (tracker rows: coded, so never re-extracted), each in its
-    own transaction; documents already stored are counted as unchanged."""
+                       on_event: Event | None = None,
+                       batch_documents: int = BATCH_DOCUMENTS) -> IngestSummary:
+    """Store extractions made elsewhere (tracker rows: coded, so never re-extracted),
+    ``batch_documents`` a transaction as ``ingest_paths`` stores them (a failed transaction is
+    redone one document at a time); documents already stored are counted as unchanged."""
     summary = IngestSummary()
-    emit = on_event or (lambda status, source, detail: None)
+    run = _Run(store, summary, on_event or (lambda status, source, detail: None),
+               extract=False, extractor=lambda document, max_chars: Extraction(document),
+               max_chars=DEFAULT_MAX_CHARS, checkpoint=None,
+               batch_documents=max(1, batch_documents), batch_seconds=float("inf"))
     for ex in extractions:
         summary.read += 1
-        source = ex.document.source
-        try:
-            new = store.add_extraction(ex, extractor_version="tracker")
-        except CybertrackError as exc:
-            summary.failed.append((source, str(exc)))
-            emit("failed", source, str(exc))
+        if ex.document.id in run.pending:
+            run._unchanged(ex.document.source, ex.document.id)
             continue
-        if new:
-            summary.new += 1
-            summary.new_documents.append(ex.document.id)
-            summary.incidents += len(ex.incidents)
-            summary.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
-            emit("new", source, ex.document.id)
-        else:
-            summary.unchanged += 1
-            emit("unchanged", source, ex.document.id)
+        run.pending[ex.document.id] = _Pending(ex.document.source,
+                                               BatchItem(ex, "tracker"), None)
+        if len(run.pending) >= run.batch_documents:
+            run.flush()
+    run.flush()
     return summary
