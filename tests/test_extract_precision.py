@@ -95,3 +95,55 @@ def test_victimless_incident_takes_the_models_victim(doc_id: str, target: str) -
     document, _annotation = casie_document(doc_id)
     (extraction,) = extract_documents([document])
     assert [inc.targets for inc in extraction.incidents] == [(target,)]
+
+
+# ---- claimants and groups as news names them (issue 13, item 4) -------------------------------
+
+
+def _claims(text: str) -> list[ClaimDraft]:
+    return list(_doc(text)._.ct_claims)
+
+
+def test_prosecutors_office_of_a_state_is_its_government() -> None:
+    claims = _claims("Hackers broke into the parliament's network in April 2015. The Austrian "
+                     "prosecutor's office believes that the intrusion was the work of Russian "
+                     "military intelligence.")
+    assert any(c.kind == "attribution" and c.claimant is not None
+               and c.claimant.as_gold() == {"government": "AT"} for c in claims)
+
+
+def test_surname_alone_is_the_titled_person_named_elsewhere() -> None:
+    claims = _claims("Kovac confirms Russian hackers attacked the parliament\n\nSlovak Prime "
+                     "Minister Jan Kovac said on Thursday that the parliament's email servers "
+                     "were breached in March.")
+    assert any(c.kind == "attribution" and c.claimant is not None
+               and c.claimant.country == "SK" and c.attributed_state == "RU" for c in claims)
+
+
+def test_the_minister_names_the_minister_quoted_before() -> None:
+    claims = _claims("Dutch Defence Minister Anna Smit said the officers were expelled in April "
+                     "after a hacking attempt on the watchdog's network. The minister insists "
+                     "that the Russian agents were targeting the watchdog.")
+    assert [c.claimant.as_gold() if c.claimant else None for c in claims
+            if c.kind == "attribution" and c.attributed_state == "RU"] == \
+        [{"person": "Anna Smit", "country": "NL"}]
+
+
+def test_unknown_group_claiming_an_attack_is_a_self_claim() -> None:
+    claims = _claims("The Karachi Cyber Crew claimed responsibility for defacing dozens of "
+                     "government websites on Sunday.")
+    assert [(c.kind, c.attributed_actor) for c in claims if c.kind == "self-claim"] == \
+        [("self-claim", "Karachi Cyber Crew")]
+
+
+def test_group_introduced_by_a_state_demonym_has_that_sponsor() -> None:
+    claims = _claims("An Iranian group called Sword of Dawn claimed responsibility for the "
+                     "attack on the bank's website.")
+    found = [(c.attributed_actor, c.attributed_sponsor) for c in claims
+             if c.kind == "self-claim"]
+    assert found == [("Sword of Dawn", "IR")]
+
+
+def test_a_states_own_army_is_no_group() -> None:
+    assert _actors("Units of the Philippine Army are believed to be behind DDoS attacks on "
+                   "two opposition websites.") == []

@@ -718,7 +718,12 @@ def _implied_incident(first: int, sentences: Sequence[Sentence]) -> IncidentDraf
 _SOURCE_ANAPHOR_RE = compile_ci(
     r"\b(?:the|this|that)\s+(?:(?:security|cybersecurity|technology|tech|software)\s+)?"
     r"(?P<noun>company|firm|vendor|researchers|research team|team|report|organi[sz]ation|"
-    r"alliance|official|spokesperson|spokesman|spokeswoman)\b|\b(?P<pron>he|she)\b")
+    r"alliance|official|spokesperson|spokesman|spokeswoman|minister|chancellor|president|"
+    r"premier|ambassador|prosecutor|secretary)\b|\b(?P<pron>he|she)\b")
+#: Anaphors that name the last person quoted ("the minister insists that ...").
+_PERSON_ANAPHORS = frozenset({"official", "spokesperson", "spokesman", "spokeswoman",
+                              "minister", "chancellor", "president", "premier", "ambassador",
+                              "prosecutor", "secretary"})
 _PUNITIVE = frozenset({"sanction", "expel-diplomats", "sever-relations", "indict", "arrest",
                        "recall-ambassador", "summon-ambassador", "accuse", "condemn"})
 
@@ -736,8 +741,7 @@ def _resolve_source_anaphora(sent: Sentence, found: list[ClaimDraft],
         return
     m = found_anaphors[-1]
     noun = (m.group("noun") or "").lower()
-    key = "person" if m.group("pron") or noun in ("official", "spokesperson", "spokesman",
-                                                   "spokeswoman") else (
+    key = "person" if m.group("pron") or noun in _PERSON_ANAPHORS else (
         "organization" if noun in ("organization", "organisation", "alliance") else "company")
     source = last_source.get(key) or (last_source.get("organization") if key == "company" else None)
     if source is None:

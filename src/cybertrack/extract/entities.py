@@ -60,7 +60,8 @@ _MINISTRY_RE = re.compile(
     r"[Tt]reasury|[Ii]ntelligence|[Ee]xternal [Aa]ffairs|[Ii]nformation)\s+(?:[Mm]inistry|"
     r"[Dd]epartment|[Oo]ffice)|" + _GOV_WORDS + r"|[Gg]overnment|[Aa]uthorities|"
     r"[Pp]rosecutors|[Oo]fficials|[Ff]oreign [Mm]inister|[Pp]resident|[Pp]rime [Mm]inister|"
-    r"[Pp]olice)\b"
+    r"[Pp]olice|[Pp]rosecutor(?:['’]s|\s+[Gg]eneral['’]s)\s+[Oo]ffice|"
+    r"[Cc]yber(?:[- ]?security)?\s+(?:[Cc]ent(?:re|er)|[Aa]gency))\b"
 )
 #: ``_MINISTRY_RE`` lower-cased, searched on lower-cased text: it matches wherever the original
 #: does (the original's classes only allow either case of a letter), so no original match lies
@@ -129,7 +130,7 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     out.extend(m for entry_id, m in pending if entry_id in cast)
     found = merge_mentions(out)
     extra = [*place_mentions(text, found), *cued_organizations(text, found),
-             *collective_mentions(text)]
+             *collective_mentions(text), *named_groups(text, found)]
     if any(x.form == "employer" for x in extra):
         # "a researcher at the firm Y": the employer phrase makes Y a firm, even where Y is
         # also a threat actor's or a malware's name
@@ -159,6 +160,53 @@ def collective_mentions(text: str) -> list[EntityMention]:
         out.append(EntityMention(m.start(), m.end(), name, "threat-actor", "name",
                                  f"actor:{_slug(name)}", name))
     return out
+
+
+def named_groups(text: str, found: Sequence[EntityMention]) -> list[EntityMention]:
+    """Groups the reference data does not know, named the way news introduces a group: "a
+    hacking collective known as X", "a group calling itself X", a capitalised name whose last
+    word is a group noun ("the Gaza Hack Team", "the Pakistan Haxors Crew"), or a name before
+    "gang"/"group" that claims an act ("the Conti gang has claimed responsibility").
+
+    A state named inside the name or in the phrase that introduces it ("an Iranian group
+    called X", "the Syrian Electronic Crew") is the group's sponsor as the text gives it; a
+    name made of a state and the group noun alone ("the Philippine Army") is the state's own
+    body, not a group; a name the reference data already knows stays its mention."""
+    out: list[EntityMention] = []
+    actors = [(f.start, f.end) for f in found if f.kind == "threat-actor"]
+    states = [f for f in found if f.state]
+    for rx in (_INTRODUCED_GROUP_RE, _CAPITALISED_GROUP_RE, _CLAIMING_GROUP_RE):
+        for m in rx.finditer(text):
+            name = _TRAILING_SMALL_RE.sub("", m.group("name").rstrip(".'’")).strip()
+            s = m.start("name")
+            e = s + len(name)
+            if len(name) < 3 or name.split()[0] in _NOT_NAME_START or \
+                    any(a < e and s < b for a, b in actors):
+                continue
+            inside = [f for f in states if s <= f.start and f.end <= e]
+            if inside and len(name.split()) - sum(len(f.text.split()) for f in inside) < 2:
+                continue  # "the Philippine Army": a state's own body
+            cue = [f for f in states if m.start() <= f.start and f.end <= s]
+            sponsor = next((f.state for f in [*inside, *cue]), None)
+            out.append(EntityMention(s, e, name, "threat-actor", "name",
+                                     f"actor:{_slug(name)}", name, sponsor=sponsor))
+    return out
+
+
+_GROUP_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+(?:of|the|de|al|[A-Z][\w'’.-]*)){0,5}"
+_INTRODUCED_GROUP_RE = re.compile(
+    r"\b(?:(?:[Aa]n?|[Tt]he)[ \t]+(?:[\w-]+[ \t]+){0,2})?"
+    r"(?:group|collective|gang|crew|team|hackers|persona|outfit)[ \t]*,?[ \t]+(?:(?:also[ \t]+)?known[ \t]+as|calling[ \t]+"
+    r"(?:itself|themselves)|dubbed|called|named)[ \t]+(?:the[ \t]+)?[\"“']?"
+    r"(?P<name>" + _GROUP_NAME + r")")
+_CAPITALISED_GROUP_RE = re.compile(
+    r"(?<![\w'’.-])(?:[Tt]he[ \t]+)?(?P<name>(?:[A-Z][\w'’.-]*[ \t]+){1,4}(?:Crew|Team|Army|"
+    r"Collective|Brigade|Squad|Syndicate))\b")
+_CLAIMING_GROUP_RE = re.compile(
+    r"(?<![\w'’.-])(?P<name>[A-Z][a-z][\w-]*)[ \t]+(?:ransomware[ \t]+|hacking[ \t]+|"
+    r"hacker[ \t]+)?(?:gang|group|crew|collective)[ \t]+(?:(?:has|have|had|later|also)[ \t]+)?"
+    r"(?:claimed|took[ \t]+(?:credit|responsibility))\b")
+_TRAILING_SMALL_RE = re.compile(r"(?:\s+(?:of|the|de|al))+$")
 
 
 _COLLECTIVE_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lx.COLLECTIVES) + r")\b")
@@ -436,7 +484,35 @@ def people(
             entity_id="person:" + re.sub(r"\W+", "-", name.lower()).strip("-"), name=name,
             country=country, role=role,
         )
-    return sorted(found.values())
+    return sorted([*found.values(), *_surnames(text, list(found.values()), taken)])
+
+
+def _surnames(text: str, found: Sequence[EntityMention], taken: _Spans) -> list[EntityMention]:
+    """A titled person named again by surname alone ("Merkel said", "Rama accused"), before
+    or after the full name: the same person, with the country the title gave."""
+    out: list[EntityMention] = []
+    spans = [(m.start, m.end) for m in found]
+    for person in found:
+        words = person.name.split()
+        if person.form != "title-person" or person.country is None or len(words) < 2 or \
+                len(words[-1]) < 3 or not words[-1][:1].isupper():
+            continue
+        for hit in re.finditer(r"(?<![\w'’-])" + re.escape(words[-1]) + r"(?![\w-])", text):
+            s, e = hit.span()
+            if taken.overlaps(s, e) or any(a <= s < b or a < e <= b for a, b in spans) or \
+                    _CAPITALISED_BEFORE_RE.search(text, max(0, s - 30), s):
+                continue
+            spans.append((s, e))
+            out.append(EntityMention(start=s, end=e, text=words[-1], kind="person",
+                                     form="title-person", entity_id=person.entity_id,
+                                     name=person.name, country=person.country,
+                                     role=person.role))
+    return out
+
+
+#: A capitalised word right before a surname: part of another name ("Angela Merkel"'s
+#: "Merkel" after "Angela" is the full name itself; "Hans Rama" is someone else).
+_CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w'’-]*\s+$")
 
 
 @functools.lru_cache(maxsize=4)

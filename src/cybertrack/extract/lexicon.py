@@ -202,7 +202,7 @@ AFFILIATION_SUFFIX_RE: Final = compile_ci(
 )
 #: Before a country: phrases that make it the operator or sponsor.
 SPONSOR_CUE_RE: Final = compile_ci(
-    r"\b(?P<cue>by|from|on behalf of|in support of|working for|linked to|tied to|"
+    r"\b(?P<cue>by|from|on behalf of|in support of|working for|linked to|tied to|work of|"
     r"(?:hackers|operatives|agents|spies) (?:for|of)|"
     r"at the (?:request|behest|direction|orders?) of|"
     r"(?:a |with a |with )?(?:connection|connections|links|ties) (?:to|with)|nexus to|"
@@ -230,7 +230,7 @@ SPEECH_VERBS: Final = (
     "claims", "announced", "announces", "told", "reported", "assessed", "assesses",
     "believes", "found that", "finds that", "determined", "alleged", "alleges", "accused",
     "accuses", "blamed", "blames", "attributed", "attributes", "confirmed", "confirms",
-    "warned", "warns", "wrote", "writes", "added", "argued", "insisted", "asserted",
+    "warned", "warns", "wrote", "writes", "added", "argued", "insisted", "insists", "asserted",
     "declared", "revealed", "disclosed", "identified", "indicated", "suggested", "explained",
     "estimated", "judged", "judges", "calls for", "called for", "called on", "described",
     "charged", "observed", "tweeted", "condemned", "denied", "rejected", "dismissed",
