@@ -149,3 +149,13 @@ def test_a_document_is_placed_beside_a_report_of_its_week_dated_years_before(
     store.add_extraction(threat)
     got = place_documents(store, [threat.document.id])
     assert [p.incident_id for p in got] == [stored.incidents[0].id]
+
+
+def test_names_both_headlines_hold_weigh_more_than_names_of_the_bodies() -> None:
+    body = "Officials said the Zorvaxa gang hit Brellford on Monday."
+    in_heads = score_pair(_feat(1, lead=f"Zorvaxa gang hits Brellford\n{body}"),
+                          _feat(2, lead=f"Brellford locked by Zorvaxa gang\n{body}"))
+    assert in_heads is not None and in_heads.score >= GROUP_THRESHOLD
+    in_bodies = score_pair(_feat(3, lead=f"Town servers locked\n{body}"),
+                           _feat(4, lead=f"Gang asks for money\n{body}"))
+    assert in_bodies is None or in_bodies.score < GROUP_THRESHOLD

@@ -49,6 +49,8 @@ SHARED_MALWARE_TERMS = 0.8
 #: a victim, a person, a malware family), this much less when both write it as a word.
 NAME_WEIGHT = 1.5
 WORD_WEIGHT = 0.4
+#: A term both headlines hold counts this much more: it is what each report is about.
+HEADLINE_WEIGHT = 2.0
 #: A shared pair of name words ("licking county") adds this on top of its two words: one
 #: name written alike, not two more pieces of evidence.
 PAIR_WEIGHT = 1.0
@@ -113,6 +115,8 @@ class IncidentFeatures:
     malware: frozenset[str] = frozenset()
     #: When its document was published (None: not known).
     published: PartialDate | None = None
+    #: The terms of its document's headline (the lead's first line).
+    headline: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -137,7 +141,8 @@ class IncidentFeatures:
                    origin or incident.document_id, term_set,
                    term_index.blocking_keys(term_set),
                    term_index.terms(" ".join(incident.target_orgs)), name_set & term_set,
-                   term_index.malware("\n".join([raw, lead[:LEAD_CHARS]])), published)
+                   term_index.malware("\n".join([raw, lead[:LEAD_CHARS]])), published,
+                   term_index.terms(lead.split("\n", 1)[0]) if lead else frozenset())
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,12 +249,17 @@ def _dated_ok(a: IncidentFeatures, b: IncidentFeatures, term_score: float
 
 
 def terms_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, list[str]]:
-    """How strongly the two share distinctive terms, in [0, 1), and the shared terms, rarest
+    """How strongly the two share distinctive terms, in [0, 1), and the shared terms, weightiest
     first: each shared term adds its rarity cubed (a rare name counts nearly fully, a common
-    word next to nothing) and the sum saturates (``TERMS_SCALE``)."""
+    word next to nothing), times ``NAME_WEIGHT`` for a name (``PAIR_WEIGHT`` for a pair of name
+    words) or ``WORD_WEIGHT`` for a common word, times ``HEADLINE_WEIGHT`` when both headlines
+    hold it; the sum saturates (``TERMS_SCALE``). A shared malware family made for one
+    operation gives at least ``SHARED_MALWARE_TERMS``."""
     names = a.names | b.names
+    heads = a.headline & b.headline
     weight = {t: term_index.rarity(t) ** 3 * (
-        (PAIR_WEIGHT if " " in t else NAME_WEIGHT) if t in names else WORD_WEIGHT)
+        (PAIR_WEIGHT if " " in t else NAME_WEIGHT) if t in names else WORD_WEIGHT) * (
+        HEADLINE_WEIGHT if t in heads else 1.0)
         for t in a.terms & b.terms}
     shared = sorted(weight, key=lambda t: (-weight[t], t))
     score = 1.0 - math.exp(-sum(weight.values()) / TERMS_SCALE)
