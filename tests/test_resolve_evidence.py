@@ -159,3 +159,15 @@ def test_names_both_headlines_hold_weigh_more_than_names_of_the_bodies() -> None
     in_bodies = score_pair(_feat(3, lead=f"Town servers locked\n{body}"),
                            _feat(4, lead=f"Gang asks for money\n{body}"))
     assert in_bodies is None or in_bodies.score < GROUP_THRESHOLD
+
+
+def test_reports_naming_different_one_operation_malware_are_not_corroborated() -> None:
+    russia = frozenset({"RU"})
+    row = _feat(1, targets=("UA",), when="2022-01-15", kinds=("destruction",), states=russia,
+                lead="Targeting of government systems\nThe WhisperGate wiper was used.")
+    report_ = _feat(2, targets=("UA",), when="2022-01", kinds=("destruction",), states=russia,
+                    lead="Disks erased\nAnalysts found HermeticWiper on several networks.")
+    assert score_pair(row, report_) is None
+    same = _feat(3, targets=("UA",), when="2022-01", kinds=("destruction",), states=russia,
+                 lead="Disks erased\nAnalysts found the wiper on several networks.")
+    assert score_pair(row, same) is not None  # no malware named: corroborated as before

@@ -274,13 +274,16 @@ def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_sco
     target country *and* either precise dates within three days (attributions not differing;
     not a tracker row, dated by disclosure) or a shared attribution *and* the same kind *and*
     dates agreeing (same month, or within a month; looser for a tracker row),
-    and not two reports that each name victim organizations, none in common. Never a country
-    alone, nor a country and an actor: an actor's operations in one country are many."""
+    and not two reports that each name victim organizations, or malware made for one
+    operation, none in common. Never a country alone, nor a country and an actor: an actor's
+    operations in one country are many."""
     tracker = a.origin.startswith("tracker:") or b.origin.startswith("tracker:")
     if not (a.targets & b.targets):
         return None
     if a.victims and b.victims and not (a.victims & b.victims):
         return None  # each names its victim organizations, and none in common
+    if a.malware and b.malware and not (a.malware & b.malware):
+        return None  # each names the malware made for its operation, and not the same
     if t_score >= 1.0 and not tracker and actors_score(a, b)[0] != 0.0:
         return "same target and day"  # two reports of one target within three days
     if k_score < 1.0:
