@@ -156,7 +156,7 @@ def main() -> None:
             for mode, pred in (("direct", direct), ("closure", closure)):
                 print(_row(f"{label}{split}, {mode}", part, score_pairs(part, pred)))
     print(f"\nDocuments without an incident placed by resolve.placement (not stored): "
-          f"{len(placements)} of {len(no_incident)}")
+          f"{len({p.document_id for p in placements})} of {len(no_incident)}")
     for split in ("tune", "test", "all"):
         part = gold if split == "all" else restrict(gold, split)
         print(_row(f"{split}, closure + placed", part, score_pairs(part, placed)))
