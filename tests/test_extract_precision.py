@@ -147,3 +147,26 @@ def test_group_introduced_by_a_state_demonym_has_that_sponsor() -> None:
 def test_a_states_own_army_is_no_group() -> None:
     assert _actors("Units of the Philippine Army are believed to be behind DDoS attacks on "
                    "two opposition websites.") == []
+
+
+# ---- what a page's furniture says is no finding ------------------------------------------------
+
+
+def _incidents(text: str) -> list[tuple[tuple[str, ...], str | None]]:
+    doc = _doc(text)
+    return [(tuple(i.targets), i.time.text if i.time else None) for i in doc._.ct_incidents]
+
+
+def test_closing_quote_after_attackers_is_no_possessive() -> None:
+    text = "Broadcaster outage 'work of Russian hackers'"
+    assert ("RU", None) in _attributed(text)
+    assert all("RU" not in targets for targets, _when in _incidents(text))
+
+
+def test_dateline_and_timestamp_dates_do_not_date_the_operation() -> None:
+    found = _incidents("Vienna, March 3, 2021 - Hackers breached the Austrian foreign ministry's "
+                       "network in January, officials said.")
+    assert [when for _targets, when in found] == ["January"]
+    stamped = _incidents("Minister confirms hackers breached the Austrian parliament Thursday, "
+                         "May 14, 2020 12:00:00 PM\n\nThe intrusion began in April 2015.")
+    assert [when for _targets, when in stamped] == ["April 2015"]

@@ -460,7 +460,28 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMatch]:
     captions = caption_lines(text)
     if captions:
         out = [m for m in out if not any(s <= m.start < e for s, e in captions)]
-    return out
+    return [m for m in out if m.date is None or not is_stamp(text, m.start, m.end)]
+
+
+def is_stamp(text: str, start: int, end: int) -> bool:
+    """A date that stamps the page rather than telling when something happened: one with a
+    clock time ("Thursday, May 14, 2020 12:00:00 PM") or a dateline opening a line ("New York,
+    January 30, 2019 - At least four journalists ...")."""
+    if _CLOCK_AFTER_RE.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return _DATELINE_BEFORE_RE.fullmatch(text, line_start, start) is not None and \
+        _DATELINE_AFTER_RE.match(text, end) is not None
+
+
+#: A clock time right after a date.
+_CLOCK_AFTER_RE = re.compile(r",?\s+\d{1,2}:\d{2}(?::\d{2})?\b")
+#: What may open a line before a dateline's date: a place, a weekday, nothing.
+_DATELINE_BEFORE_RE = re.compile(
+    r"\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*,\s*)?"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s*,?\s*)?")
+#: What follows a dateline's date: a dash before the story, or an agency's name in brackets.
+_DATELINE_AFTER_RE = re.compile(r"\s*(?:[–—]|-\s|\((?:AP|AFP|Reuters|dpa|Xinhua|TASS)\)|/)")
 
 
 def caption_lines(text: str) -> list[tuple[int, int]]:

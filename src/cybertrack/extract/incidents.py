@@ -414,8 +414,14 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     one."""
     attackers = attacker_mentions(sent)
     _claimant, claimant_idx = claimant_of(sent)
-    exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None else set())
     anchor = _primary(anchors)
+    # the speaker is no victim where it speaks before the event ("Albania said hackers hit
+    # ..."); a body named in the event's object and then quoted ("hackers breached the foreign
+    # ministry's network, officials said") is the victim all the same
+    speaks_first = claimant_idx is not None and \
+        sent.mentions[claimant_idx].start - sent.start < anchor.start
+    exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None and speaks_first
+                                else set())
     targets = _clause_targets(sent, anchors, target_mentions(sent, exclude))
     # with the role model, the rules' targets decide whether and which incident the sentence
     # names (the model was trained to tell roles, not events); the model's verdict then

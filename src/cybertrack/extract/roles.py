@@ -449,7 +449,9 @@ def _possessed(after: str) -> bool:
     return end is not None and _POSSESSIVE_RE.match(after, end) is not None
 
 
-_POSSESSIVE_RE = re.compile(r"['’](?:s\b)?(?!\w)")
+#: "'s", or a bare apostrophe before a noun ("hackers' systems"); a closing quote is none
+#: ("'work of Russian hackers'").
+_POSSESSIVE_RE = re.compile(r"['’](?:s\b|(?=[ \t]+[a-z]))")
 
 
 #: An aside between a subject and its verb: ", known as GRU,", ", using hired hackers,".
