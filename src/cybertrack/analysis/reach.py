@@ -331,19 +331,18 @@ def _notable(store: Store, subject: Subject, all_cells: Sequence[ReachCell], lo:
     publishers (``responses.incident_evidence``), named with it; a roundup's catch-all
     incident told by one article is passed over for the next candidate."""
     cells = {(c.year, c.country) for c in all_cells if c.destructive and c.year is not None}
-    founded: dict[tuple[int, str], tuple[PartialDate, tuple[str, ...]] | None] = {}
-    out = []
+    plans = []
     for bloc, label in (("NATO", "NATO member"), ("NATO", "NATO member in Europe"),
                         ("EU", "EU member")):
         hits = sorted((y, c) for y, c in cells if y is not None and c != subject.home
                       and bloc in blocs_of(c, y)
                       and (label != "NATO member in Europe" or c not in NORTH_AMERICA))
+        plans.append((label, [(y, c) for y, c in hits if y <= hi]))
+    founded = _FoundedCells(store, subject, [cell for _, hits in plans for cell in hits])
+    out = []
+    for label, hits in plans:
         for year, country in hits:
-            if year > hi:
-                break
-            if (year, country) not in founded:
-                founded[year, country] = _founded_destructive(store, subject, country, year)
-            fact = founded[year, country]
+            fact = founded.get(year, country)
             if fact is None:
                 continue
             if lo <= year:
@@ -355,26 +354,73 @@ def _notable(store: Store, subject: Subject, all_cells: Sequence[ReachCell], lo:
     return out
 
 
-def _founded_destructive(store: Store, subject: Subject, country: str, year: int
-                         ) -> tuple[PartialDate, tuple[str, ...]] | None:
-    """The earliest destructive event against ``country`` in ``year`` attributed to the
-    subject that is dated and reported by a tracker record or two independent publishers:
-    its date and reports; None when no event of that year is so founded."""
-    from cybertrack.analysis.responses import incident_evidence
+class _FoundedCells:
+    """For each (year, country) cell, the earliest destructive event against that country
+    in that year attributed to the subject that is dated and reported by a tracker record or
+    two independent publishers: its date and reports; None when no event of the cell is so
+    founded.
 
-    events = store.reach_events(*_who(subject), years=(year, year), target=country,
-                                destructive=True)
-    for gid in dict.fromkeys(e.group_id for e in sorted(
-            events, key=lambda e: (e.group_start is None, e.group_start or dt.date.max))):
-        members = store.incidents_by_id(store.group_member_ids(gid))
-        if not any(i.time is not None for i in members):
-            continue
-        docs = store.documents_info({i.document_id for i in members})
-        evidence = incident_evidence(list(docs.values()))
-        when = group_date(members, docs)
-        if evidence is not None and when is not None:
-            return when, evidence
-    return None
+    Read in bulk: the subject's destructive events of the cells' years in one query, then
+    the members and documents of the groups of the next cells in order, in batches that
+    double. A knowledge base where few events are founded (one publisher for everything)
+    tries every cell: one query per group there cost seconds for a heavy state."""
+
+    def __init__(self, store: Store, subject: Subject, cells: Sequence[tuple[int, str]]
+                 ) -> None:
+        self.store = store
+        self.subject = subject
+        self.order = list(dict.fromkeys(cells))
+        self.done: dict[tuple[int, str], tuple[PartialDate, tuple[str, ...]] | None] = {}
+        self.groups: dict[tuple[int, str], list[str]] | None = None
+        self.batch = 4
+
+    def _cell_groups(self) -> dict[tuple[int, str], list[str]]:
+        if self.groups is None:
+            years = [y for y, _ in self.order]
+            events = self.store.reach_events(*_who(self.subject), years=(min(years), max(years)),
+                                             destructive=True) if years else []
+            wanted = set(self.order)
+            by_cell: dict[tuple[int, str], list[Any]] = {}
+            for e in events:  # an event's rows per target: the order reach_events gives
+                for country in dict.fromkeys(e.targets):
+                    if (e.group_year, country) in wanted:
+                        by_cell.setdefault((e.group_year or 0, country), []).append(e)
+            self.groups = {cell: list(dict.fromkeys(e.group_id for e in sorted(
+                evs, key=lambda e: (e.group_start is None, e.group_start or dt.date.max))))
+                for cell, evs in by_cell.items()}
+        return self.groups
+
+    def get(self, year: int, country: str) -> tuple[PartialDate, tuple[str, ...]] | None:
+        from cybertrack.analysis.responses import incident_evidence
+
+        cell = (year, country)
+        if cell in self.done:
+            return self.done[cell]
+        groups = self._cell_groups()
+        at = self.order.index(cell) if cell in self.order else len(self.order)
+        todo = [cell, *(c for c in self.order[at + 1:] if c not in self.done)][:self.batch]
+        self.batch *= 2
+        gids = list(dict.fromkeys(g for c in todo for g in groups.get(c, ())))
+        members = self.store.group_members(gids)
+        incidents = self.store.incidents_by_id({i for g in gids for i in members.get(g, ())})
+        docs = self.store.documents_info({i.document_id for i in incidents})
+        of_group: dict[str, list[Any]] = {}
+        member_of = {i: g for g in gids for i in members.get(g, ())}
+        for inc in incidents:  # earliest first, as incidents_by_id lists one group's
+            of_group.setdefault(member_of[inc.id], []).append(inc)
+        for c in todo:
+            self.done[c] = None
+            for gid in groups.get(c, ()):
+                group = of_group.get(gid, [])
+                if not any(i.time is not None for i in group):
+                    continue
+                mine = {d: docs[d] for d in sorted({i.document_id for i in group}) if d in docs}
+                evidence = incident_evidence(list(mine.values()))
+                when = group_date(group, mine)
+                if evidence is not None and when is not None:
+                    self.done[c] = (when, evidence)
+                    break
+        return self.done[cell]
 
 
 def _pct(x: float | None) -> str:
