@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cybertrack.model import Incident, PartialDate
 from cybertrack.resolve import terms as term_index
@@ -131,8 +132,9 @@ class IncidentFeatures:
                           *incident.sectors])
         text = raw.casefold()
         words = " ".join(w for w in _WORD.findall(text) if w not in _STOP)
-        term_set = term_index.terms(" ".join([text, incident.operator or "", lead[:LEAD_CHARS]]))
-        name_set = term_index.names("\n".join([raw, lead[:LEAD_CHARS]])) | (
+        lead_terms, lead_names, lead_malware, headline = _lead_parts(lead[:LEAD_CHARS])
+        term_set = term_index.terms(" ".join([text, incident.operator or ""])) | lead_terms
+        name_set = term_index.names(raw) | lead_names | (
             term_index.terms(incident.operator or "") | term_index.terms(
                 " ".join(incident.target_orgs)))
         term_set |= {n for n in name_set if " " in n}  # name pairs are terms of their own
@@ -141,8 +143,18 @@ class IncidentFeatures:
                    origin or incident.document_id, term_set,
                    term_index.blocking_keys(term_set),
                    term_index.terms(" ".join(incident.target_orgs)), name_set & term_set,
-                   term_index.malware("\n".join([raw, lead[:LEAD_CHARS]])), published,
-                   term_index.terms(lead.split("\n", 1)[0]) if lead else frozenset())
+                   term_index.malware(raw) | lead_malware, published, headline)
+
+
+@lru_cache(maxsize=4096)
+def _lead_parts(lead: str) -> tuple[frozenset[str], frozenset[str], frozenset[str],
+                                    frozenset[str]]:
+    """The terms, names, malware and headline terms of a document's headline and lead, read
+    once for all its incidents (and again only when the cache has let it go)."""
+    if not lead:
+        return frozenset(), frozenset(), frozenset(), frozenset()
+    return (term_index.terms(lead), term_index.names(lead), term_index.malware(lead),
+            term_index.terms(lead.split("\n", 1)[0]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,7 @@ _NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'\u2019][A-Za-z0-9]+)*")
 #: A line is set in title case (a headline) when at least this share of its longer words
 #: start with a capital: there a capital says nothing about a name.
 _TITLE_CASE_SHARE = 0.8
+_INNER = re.compile(r"[A-Z0-9]")
 _SENTENCE_END = frozenset(".!?:;\"'\u201c\u201d\u2018\u2019([-\u2013\u2014|")
 
 
@@ -137,24 +138,27 @@ def names(text: str) -> frozenset[str]:
         title = _title_case([m.group() for m in matches])
         phrase: list[str] = []
         named = False
-        end = -1
+        end = 0
         for m in matches:
             word = m.group()
-            term = word.casefold().replace("\u2019", "'").removesuffix("'s")
-            capital = word[0].isupper() or any(c.isupper() for c in word[1:])
-            if phrase and (not capital or line[end:m.start()] != " "):
+            gap = line[end:m.start()]
+            before = gap.rstrip()
+            last = before[-1] if before else (line[end - 1] if end else "")
+            end = m.end()
+            capital = not word.islower()
+            if phrase and (not capital or gap != " "):
                 if named:
                     out.update(_pairs(phrase))
                 phrase, named = [], False
-            end = m.end()
-            if title or not capital or term in STOP or term in places or len(term) < 3:
+            if title or not capital:
+                continue
+            term = word.casefold().replace("\u2019", "'").removesuffix("'s")
+            if term in STOP or term in places or len(term) < 3:
                 if named:
                     out.update(_pairs(phrase))
                 phrase, named = [], False
                 continue
-            inner = any(c.isupper() or c.isdigit() for c in word[1:])
-            before = line[:m.start()].rstrip()
-            if inner or (before and before[-1] not in _SENTENCE_END):
+            if _INNER.search(word, 1) or (last and last not in _SENTENCE_END):
                 out.add(term)
                 named = True
             phrase.append(term)
