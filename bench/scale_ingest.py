@@ -15,6 +15,11 @@ generated corpus repeats 16 victims and 10 actors, so its links grow with the sq
 documents (5.6 a document at 200, 50 at 2,000) and at a few thousand documents linking, not
 reading, extraction or storing, is what a run measures.
 
+The CPU seconds each process spent in the timed part are printed too (this process, and each
+worker's): on a machine other programs share, the wall-clock ratio of 2 workers to 1 says how
+the cores were shared, while CPU time per document and CPU seconds per wall second (the
+parallelism a run got) say whether the work itself divides between workers.
+
 Cluster start-up and the building of each worker's pipeline are outside the timed part;
 reading, extraction, storing and linking are inside. The ratio can only approach 2 when two
 cores are free for the workers: the client's storing and linking share them.
@@ -89,14 +94,25 @@ def fingerprint(store: Store) -> tuple[dict[str, int], str]:
     return store.counts(), hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) this process has used."""
+    times = os.times()
+    return times.user + times.system
+
+
+#: CPU seconds of the timed part of each run: "client" (this process) and each worker.
+CPU: dict[str, dict[str, float]] = {}
+
+
 def run_serial(url: str, paths: list[str], link: bool = True) -> tuple[float, Any]:
     with Store.open(url) as store:
         ingest_paths(store, paths[:2])  # warm-up: the pipeline and the reference data
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         summary = ingest_paths(store, paths)
         if link:
             link_pending(store)
         took = time.perf_counter() - start
+        CPU["one process"] = {"client": cpu_seconds() - cpu}
         return took, (summary, fingerprint(store))
 
 
@@ -113,12 +129,18 @@ def run_cluster(url: str, paths: list[str], workers: int, args: argparse.Namespa
         client.register_plugin(WarmPipeline(False), name=WarmPipeline.name)
         with Store.open(url) as store:
             ingest_paths(store, paths[:2])  # the client's own warm-up (linking, store)
-            start = time.perf_counter()
+            before = client.run(cpu_seconds)
+            start, cpu = time.perf_counter(), cpu_seconds()
             summary = ingest_distributed(store, paths, client, db=url, warm=False,
                                          batch_documents=args.batch,
                                          partition_inputs=args.partition,
                                          link=not args.no_link)
             took = time.perf_counter() - start
+            client_cpu = cpu_seconds() - cpu
+            after = client.run(cpu_seconds)
+            label = f"{workers} worker{'s' if workers > 1 else ''}"
+            CPU[label] = {"client": client_cpu, **{
+                f"worker {n + 1}": after[w] - before[w] for n, w in enumerate(sorted(after))}}
             peaks = worker_peaks(client)
             return took, (summary, fingerprint(store)), peaks
     finally:
@@ -175,6 +197,15 @@ def main() -> None:
         same = "same" if fp == reference else "DIFFERENT"
         print(f"{label:<14}{took:>9.1f}{args.n / took:>9.1f}{summary.new:>8}  {fp[0]} "
               f"{fp[1]} ({same})")
+    print()
+    print("CPU seconds in the timed part (cpu ms a document, all processes; parallelism = CPU "
+          "seconds per wall second)")
+    for label, (took, _got) in results.items():
+        cpu = CPU.get(label, {})
+        total = sum(cpu.values())
+        parts = ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
+        print(f"{label:<14}{parts}; {1000 * total / args.n:.1f} ms/doc; parallelism "
+              f"{total / took:.2f}")
     for k, peak in peaks.items():
         mb = ", ".join(f"{v / 2**20:.0f} MB" for v in peak.values())
         print(f"peak resident memory, {k} worker(s): {mb}")
