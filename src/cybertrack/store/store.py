@@ -1,9 +1,10 @@
 """The knowledge base: documents and everything extracted from them, plus links between records.
 
-``Store`` is the only way the rest of cybertrack reads or writes the database. Writes of one
-document are one transaction (a crash leaves each document either complete or absent), and
-adding a document whose id is already stored writes nothing, so an interrupted batch is resumed
-by simply running it again.
+``Store`` is the only way the rest of cybertrack reads or writes the database. The writes of
+one document are never split between transactions (one document, or a batch of whole ones:
+``add_batch``), so a crash leaves each document either complete or absent, and adding a
+document whose id is already stored writes nothing, so an interrupted batch is resumed by
+simply running it again.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from the ``ETag`` / ``Last-Modified`` of its last good response, kept per feed i
 knowledge base's ``feeds`` table), so an unchanged feed costs one 304 and nothing else. A
 changed feed's entries already taken (``feed_items``: their link, else their id) are skipped
 before their page is fetched; the new ones are read (the linked page, else the entry's own
-text), extracted and stored, each document in its own transaction as ``ingest`` does, then
-linked and matched against the watchlists.
+text), extracted and stored a few documents a transaction, each whole or not at all, as
+``ingest`` does, then linked and matched against the watchlists.
 
 A feed that is down, slow, too big or broken is one line (and one row: its error and how many
 polls in a row failed) and the other feeds go on: every download has a total deadline and a
