@@ -170,3 +170,29 @@ def test_dateline_and_timestamp_dates_do_not_date_the_operation() -> None:
     stamped = _incidents("Minister confirms hackers breached the Austrian parliament Thursday, "
                          "May 14, 2020 12:00:00 PM\n\nThe intrusion began in April 2015.")
     assert [when for _targets, when in stamped] == ["April 2015"]
+
+
+# ---- denials as news reports them (issue 13, denials recall) ----------------------------------
+
+
+def _denials(text: str) -> list[dict[str, str] | None]:
+    return [c.claimant.as_gold() if c.claimant else None for c in _claims(text)
+            if c.kind == "denial"]
+
+
+def test_not_involved_in_the_accused_officials_words_is_a_denial() -> None:
+    found = _denials("Hackers broke into the party's servers in 2016, and US officials say "
+                     "Russia was behind it. \"As a state, we were not involved in this,\" "
+                     "Russian President Pavel Orlov said.")
+    assert found == [{"person": "Pavel Orlov", "country": "RU"}]  # scored as RU's government
+
+
+def test_passive_denial_names_the_denier_after_by() -> None:
+    assert _denials("Albania blamed Iran for the attack on its government websites, a claim "
+                    "denied by the Iranian Foreign Ministry.") == [{"government": "IR"}]
+
+
+def test_the_government_denying_is_the_state_accused_before() -> None:
+    assert _denials("Hackers working for Vietnam broke into the networks of car makers in "
+                    "2017, FireEye said. The government rejected the accusation.") == \
+        [{"government": "VN"}]

@@ -107,12 +107,17 @@ def sentence_claims(
                               claim_date=_claim_date(sent, dates),
                               polarity=verdict.polarity, hedge=verdict.cue))
         denial = None
-    if denial and (g.search(lx.DENIAL_OBJECT_RE, text) or "denial" in denial.group(0).lower()):
-        who = claimant
+    if denial and (g.search(lx.DENIAL_OBJECT_RE, text) or "denial" in denial.group(0).lower()
+                   or _SELF_CONTAINED_DENIAL_RE.search(denial.group(0))):
+        who = _denied_by(sent, denial) or claimant
         if who is None:
             subj = subject_state(sent, denial.start())
             if subj is not None:
                 who = claimant_from(subj[0])
+        if who is None and _GOVERNMENT_ANAPHOR_RE.search(text[: denial.start()]):
+            # "The government rejected the accusation": the government accused before
+            accused = _accused_state(prior, incident, None)
+            who = Claimant("government", accused, accused) if accused else None
         if who is not None:
             verdict = denial_polarity(text, denial.start())
             out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
@@ -399,6 +404,27 @@ _ADJECTIVE_DENIAL_RE = compile_ci(
     r"^(?:baseless|unfounded|groundless|fake|fabricat\w+|absurd|nonsense|slander\w*|smear)$")
 _PREDICATE_BEFORE_RE = compile_ci(
     r"\b(?:is|are|was|were|as|be|being|called|calling|labell?ed|described)\s+(?:\w+\s+){0,2}$")
+
+
+#: Denials that need no object: "we weren't involved", "had nothing to do with it".
+_SELF_CONTAINED_DENIAL_RE = compile_ci(r"\b(?:involved|nothing|engage|part|participate)\b")
+#: The subject of a denial that names no state: a government named before ("The government
+#: rejected the accusation", "Officials in the capital denied ...").
+_GOVERNMENT_ANAPHOR_RE = compile_ci(
+    r"^\W*(?:the\s+)?(?:government|regime|authorities|foreign\s+ministry|ministry|officials|"
+    r"embassy|kremlin)\b[^,;]{0,40}$")
+#: "a claim denied by the Iranian Foreign Ministry": the denier follows "by".
+_DENIED_BY_RE = compile_ci(r"^\s+by\s+(?:the\s+)?$")
+
+
+def _denied_by(sent: Sentence, denial: re.Match[str]) -> Claimant | None:
+    """The state named right after a passive denial ("denied by Tehran")."""
+    for m in sent.mentions:
+        s = m.start - sent.start
+        if s >= denial.end() and (m.state or m.is_government) and \
+                _DENIED_BY_RE.match(sent.text[denial.end() : s]):
+            return claimant_from(m)
+    return None
 
 
 def _denial(text: str) -> re.Match[str] | None:

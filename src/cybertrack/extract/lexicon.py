@@ -226,8 +226,8 @@ GAP_STOP_RE: Final = compile_ci(
 # --- claims -----------------------------------------------------------------------------------
 #: Verbs by which a source makes a statement ("X said", "X concluded").
 SPEECH_VERBS: Final = (
-    "said", "says", "stated", "states that", "concluded", "concludes", "noted", "notes", "claimed",
-    "claims", "announced", "announces", "told", "reported", "assessed", "assesses",
+    "said", "says", "say", "stated", "states that", "concluded", "concludes", "noted", "notes",
+    "claimed", "claims", "announced", "announces", "told", "reported", "assessed", "assesses",
     "believes", "found that", "finds that", "determined", "alleged", "alleges", "accused",
     "accuses", "blamed", "blames", "attributed", "attributes", "confirmed", "confirms",
     "warned", "warns", "wrote", "writes", "added", "argued", "insisted", "insists", "asserted",
@@ -276,7 +276,10 @@ DENIAL_RE: Final = compile_ci(
     r"\b(den(?:y|ied|ies|ying)|denial(?![- ]of[- ]service)|reject(?:ed|s|ing)?|"
     r"dismiss(?:ed|es|ing)?|refut(?:ed|es|e)|"
     r"baseless|unfounded|groundless|fake|fabricat\w+|false accusations?|false allegations?|"
-    r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated)\b"
+    r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated|"
+    r"(?:was|were|is|are|had been|has been|have been)(?:n't|\s+not|\s+never)\s+involved|"
+    r"(?:had|has|have)\s+nothing\s+to\s+do\s+with|(?:does|do|did)(?:n't|\s+not)\s+"
+    r"(?:engage|take part|participate)\s+in)\b"
 )
 DENIAL_OBJECT_RE: Final = compile_ci(
     r"\b(accusations?|allegations?|claims?|charges?|attributions?|involvement|responsibility|"
