@@ -9,6 +9,12 @@ CASIE articles that the linking gold set does not hold): fixed, so a pair scores
 whatever else the knowledge base holds and in whatever order documents arrive. Country names,
 demonyms, capitals and metonyms are never terms: a shared country is the targets' evidence,
 and alone it never links.
+
+Two readings sharpen the weights: ``names`` says which terms a text writes as names (a
+capitalized word inside a sentence, a word with an inner capital or digit, and pairs of
+adjacent capitalized words), which ``features.terms_score`` weighs above common words; and
+``malware`` finds the reference's malware families made for one operation (wipers, sabotage
+tools, ransomware, espionage platforms), whose shared name is strong evidence on its own.
 """
 
 from __future__ import annotations
@@ -175,11 +181,6 @@ def _pairs(phrase: list[str]) -> list[str]:
     """The adjacent word pairs of a run of capitalized words ("mayor keisha", "keisha
     lance", "lance bottoms"): two reports rarely write a whole run alike."""
     return [f"{x} {y}" for x, y in zip(phrase, phrase[1:], strict=False)]
-
-
-def name_phrases(text: str) -> frozenset[str]:
-    """The multi-word names of ``text`` (``names``), which count as terms of their own."""
-    return frozenset(n for n in names(text) if " " in n)
 
 
 #: Malware types whose families are made for one operation or one campaign (a wiper, a
