@@ -196,3 +196,32 @@ def test_the_government_denying_is_the_state_accused_before() -> None:
     assert _denials("Hackers working for Vietnam broke into the networks of car makers in "
                     "2017, FireEye said. The government rejected the accusation.") == \
         [{"government": "VN"}]
+
+
+# ---- who holds whom responsible -----------------------------------------------------------------
+
+
+def test_each_listed_speaker_makes_the_attribution() -> None:
+    claims = [c for c in _claims("Russia was behind a cyberattack on a satellite network in "
+                                 "Ukraine an hour before its invasion, the United States, "
+                                 "Britain, Canada, and the European Union said on Tuesday.")
+              if c.kind == "attribution" and c.attributed_state == "RU"]
+    speakers = {tuple(sorted(c.claimant.as_gold().items())) for c in claims if c.claimant}
+    assert speakers == {(("government", "US"),), (("government", "GB"),),
+                        (("government", "CA"),), (("organization", "European Union"),)}
+
+
+def test_a_government_does_not_blame_its_own_state_by_naming_its_agency() -> None:
+    claims = _claims("Hackers breached Exchange servers worldwide in March. Britain's National "
+                     "Cyber Security Centre, an arm of GCHQ, said it was highly likely that the "
+                     "Hafnium group is associated with the Chinese state.")
+    assert not any(c.kind == "attribution" and c.attributed_state == "GB" for c in claims)
+    # ... but does where it says its state acted
+    own = _claims("Officials told a newspaper that the Netherlands had launched a denial of "
+                  "service campaign against a militia's servers in 2017.")
+    assert any(c.kind == "attribution" and c.attributed_state == "NL" for c in own)
+
+
+def test_at_the_request_of_a_state_is_no_sponsorship_of_an_arrest() -> None:
+    assert _attributed("Canada arrested a Chinese executive at the request of the United "
+                       "States on a fraud charge after the bank hack.") == []

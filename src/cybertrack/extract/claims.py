@@ -29,11 +29,13 @@ from cybertrack.extract.polarity import (
 )
 from cybertrack.extract.prefilter import gate
 from cybertrack.extract.roles import (
+    LIST_JOIN_RE,
     VERB_BEFORE_RE,
     StateList,
     attacker_mentions,
     last_opens_clause,
     state_lists,
+    subject_of_event,
     tool_maker,
 )
 from cybertrack.extract.speakers import (
@@ -136,9 +138,35 @@ def sentence_claims(
             # "NSO Group denied knowledge of ...": an actor speaking of itself attributes
             # nothing (a claim of its own act is a self-claim, found above)
             return [*out, *_responses(sent, incident, dates, [*prior, *out], targets)]
-        out.extend(_attribution_claims(sent, incident, who, state, actor, cue_pos, joint,
-                                       hypothesis, claimant_idx, targets, dates))
+        made = _attribution_claims(sent, incident, who, state, actor, cue_pos, joint,
+                                   hypothesis, claimant_idx, targets, dates)
+        out.extend(made)
+        if who is not None and claimant_idx is not None and who.kind in ("government",
+                                                                          "organization"):
+            # "the United States, Britain, Canada, and the European Union said": each speaks
+            for co in _co_speakers(sent, claimant_idx):
+                out.extend(replace(c, claimant=co) for c in made
+                           if c.attributed_state != co.country)
     out.extend(_responses(sent, incident, dates, [*prior, *out], targets))
+    return out
+
+
+def _co_speakers(sent: Sentence, claimant_idx: int) -> list[Claimant]:
+    """States and organizations listed with the claimant as the speech verb's subject
+    ("the United States, Britain, Canada, and the European Union said"), before it."""
+    out: list[Claimant] = []
+    i = claimant_idx
+    while i > 0:
+        prev, cur = sent.mentions[i - 1], sent.mentions[i]
+        gap = sent.text[prev.end - sent.start : cur.start - sent.start]
+        if not LIST_JOIN_RE.fullmatch(gap) or not (
+                prev.state or (prev.kind == "organization" and prev.is_government)
+                or prev.kind == "organization"):
+            break
+        who = claimant_from(prev)
+        if who is not None:
+            out.append(who)
+        i -= 1
     return out
 
 
@@ -321,6 +349,12 @@ def _attribution(
     states = [(m.state or m.country, m.start - sent.start)
               for m in (sent.mentions[i] for i in sorted(attackers) if i != claimant_idx)
               if m.kind != "threat-actor" and (m.state or m.country)]
+    own = sent.mentions[claimant_idx].country if claimant_idx is not None else None
+    if own and sent.mentions[claimant_idx].is_government:  # type: ignore[index]
+        # "Britain's cyber centre, an arm of GCHQ, said ... the Chinese state": a government
+        # holds its own state responsible only where it says its state acted ("officials said
+        # the United States had launched ...")
+        states = [(x, p) for x, p in states if x != own or _acts_at(sent, p)]
     if states:
         state, pos = states[-1] if len({x for x, _p in states}) > 1 and \
             g.search(_LATER_RE, sent.text) else states[0]
@@ -357,6 +391,12 @@ def _attribution(
     if state is None and actor is None:
         return None
     return state, actor, pos, _listed_with(sent, attackers, pos, state, claimant_idx), hypothesis
+
+
+def _acts_at(sent: Sentence, pos: int) -> bool:
+    """Whether the mention at ``pos`` is the subject of an operation verb."""
+    m = next((m for m in sent.mentions if m.start - sent.start == pos), None)
+    return m is not None and subject_of_event(sent.text[m.end - sent.start :])
 
 
 def _listed_with(sent: Sentence, attackers: AbstractSet[int], pos: int, state: str | None,

@@ -216,6 +216,8 @@ SPONSOR_CUE_RE: Final = compile_ci(
 AFFILIATION_CUES: Final = frozenset({
     "linked to", "tied to", "connected to", "associated with", "affiliated with", "backed by",
     "sponsored by", "working for", "on behalf of", "based in", "operating from",
+    "at the request of", "at the behest of", "at the direction of", "at the order of",
+    "at the orders of",
 })
 #: Words that may not sit between a sponsor cue and the state ("by Tehran against Albania").
 GAP_STOP_RE: Final = compile_ci(

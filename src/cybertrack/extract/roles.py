@@ -339,9 +339,17 @@ _POSSESSIVE_SPACE_RE = re.compile(r"(?:['’]s?|\?\?)\s+")
 #: "Iran launched an espionage campaign", "Russia hacked ...": a state as subject of the act.
 _SUBJECT_OF_EVENT_RE = compile_ci(
     r"^\s+(?:(?:has|have|had|was|allegedly|reportedly|likely|probably|also)\s+)?"
-    r"(?:launched|conducted|carried out|hacked|breached|compromised|targeted|attacked|"
+    r"(?:(?:tried|attempted|sought)\s+to\s+(?:hack|breach|attack|infiltrate|steal|spy|"
+    r"penetrate|compromise|break\s+into)\b|"
+    r"launched|conducted|carried out|hacked|breached|compromised|targeted|attacked|"
     r"infiltrated|deployed|used|stole|spied|mounted|staged|orchestrated|sponsored|ran|"
     r"exfiltrated|infected|intercepted|surveilled|sabotaged|defaced|wiped)\b")
+
+
+def subject_of_event(after: str) -> bool:
+    """Whether the text right after a mention makes it the subject of an operation verb
+    ("... had launched", "... tried to hack")."""
+    return _SUBJECT_OF_EVENT_RE.match(_past_aside(after)) is not None
 
 
 _PHRASE_RE = re.compile(
@@ -541,6 +549,10 @@ def _sponsor_cue(before: str) -> bool:
         # "influenced by the US", "servers controlled by the Swiss ...": no attribution; "by"
         # and "from" need the operation right before them
         return bool(_BY_EVENT_RE.search(near))
+    if word.startswith("at the "):
+        # "hackers infected ... at the request of X", not "Canada arrested a man at the
+        # request of X": an operator or an operation anywhere before in the sentence
+        return bool(_OPERATOR_RE.search(before) or _BY_EVENT_RE.search(before))
     if word in lx.AFFILIATION_CUES:
         # "the MEK as directly tied to the Albanian state": the subject must be an operator
         return bool(_OPERATOR_RE.search(near))
