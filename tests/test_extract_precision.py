@@ -225,3 +225,25 @@ def test_a_government_does_not_blame_its_own_state_by_naming_its_agency() -> Non
 def test_at_the_request_of_a_state_is_no_sponsorship_of_an_arrest() -> None:
     assert _attributed("Canada arrested a Chinese executive at the request of the United "
                        "States on a fraud charge after the bank hack.") == []
+
+
+# ---- a report of one campaign that recalls the group's earlier operations ----------------------
+
+_CAMPAIGN = ("North Korean hackers targeted financial institutions in Turkey in March 2018 in a "
+             "spear-phishing campaign, researchers said. ")
+
+
+def test_the_groups_past_operation_named_with_its_year_is_its_own_incident() -> None:
+    found = {targets: kinds for targets, kinds in (
+        (tuple(i.targets), tuple(i.kinds)) for i in _doc(
+            _CAMPAIGN + "The group was also behind the 2016 cyber heist at the central bank "
+            "of Bangladesh.")._.ct_incidents)}
+    assert set(found) == {("TR",), ("BD",)}
+    assert "financial-theft" in found[("BD",)]
+
+
+def test_a_time_word_after_the_victim_noun_keeps_the_victim() -> None:
+    incidents = _incidents(_CAMPAIGN + "In 2017 the same hackers hit Polish banks with a "
+                           "watering-hole attack. The group also stole millions from a "
+                           "Taiwanese bank last October.")
+    assert [targets for targets, _when in incidents] == [("TR",), ("PL",), ("TW",)]

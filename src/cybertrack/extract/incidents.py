@@ -105,7 +105,7 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
                 out.append(_noun_anchor(g, text, m.start(), m.end(), m.group(0),
                                         bool(m.group("plural")), generic=True))
         verbs = list(g.finditer(lx.EVENT_VERB_RE, text))
-        if g.search(lx.STRICT_CYBER_RE, text):
+        if g.search(lx.STRICT_CYBER_RE, text) or (cyber_doc and _OPERATOR_SUBJECT_RE.match(text)):
             verbs += list(g.finditer(lx.WEAK_EVENT_VERB_RE, text))
         for m in verbs:
             if g.search(lx.IRREALIS_BEFORE_VERB_RE, text[max(0, m.start() - 25) : m.start()]):
@@ -113,6 +113,13 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
             out.append(Anchor(m.start(), m.end(), m.group(0), "verb", False))
     out.sort(key=lambda a: a.start)
     return out
+
+
+#: A sentence whose subject is the operator a cyber report is about ("The group also stole
+#: millions from a bank"): its weak event verbs name operations too.
+_OPERATOR_SUBJECT_RE = compile_ci(
+    r"^\W*(?:(?:in|on|by|last|earlier|later)\b[^,]{0,30},?\s+)?(?:the\s+(?:same\s+)?"
+    r"(?:group|hackers|attackers|gang|actors?|crew|operators|collective)|they)\b")
 
 
 def _headline_verbs(sent: Sentence) -> list[Anchor]:
@@ -474,6 +481,13 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         target_inc = salient if salient is not None else (
             _new(incidents, sent, anchor, generic)
             if (targets or (when and not incidents)) and not irrealis() else None)
+        if salient is not None and _another_time_and_place(incidents[salient], targets, when) \
+                and not irrealis():
+            # "The group was also behind the 2016 heist at the central bank of Bangladesh", in
+            # a report of a 2018 campaign in Turkey: a past operation of its own
+            target_inc = _compatible(incidents, targets, when)
+            if target_inc is None:
+                target_inc = _new(incidents, sent, anchor, generic)
     elif ref == "plural" and not (targets and when):
         target_inc = salient
     else:  # indefinite, verb, plural with detail
@@ -638,6 +652,15 @@ def _fallback_targets(sent: Sentence, attackers: frozenset[int], incidents: Sequ
         if i not in attackers and m.is_government and m.country:
             return [m.country]
     return list(incidents[-2].targets) if len(incidents) >= 2 else []
+
+
+def _another_time_and_place(inc: IncidentDraft, targets: Sequence[str],
+                            when: PartialDate | None) -> bool:
+    """A definite reference ("the 2016 heist") whose own date and victims both differ from
+    the incident in focus names another operation."""
+    return bool(targets and inc.targets and not set(targets) & set(inc.targets)
+                and when is not None and inc.time is not None
+                and not inc.time.overlaps(when, slack_days=7))
 
 
 def _compatible(incidents: Sequence[IncidentDraft], targets: Sequence[str],

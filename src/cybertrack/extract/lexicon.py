@@ -26,9 +26,11 @@ CYBER_NOUNS: Final = (
     "ddos attack", "denial-of-service attack", "denial of service attack", "wiper attack",
     "malware attack", "espionage campaign", "spying campaign", "phishing campaign",
     "hacking campaign", "cyber incident", "cyber sabotage", "leak", "defacement", "defacements",
+    "cyber heist", "cyber-heist",
 )
 #: Nouns that name a cyber event only in a document about cyber operations.
-GENERIC_EVENT_NOUNS: Final = ("attack", "operation", "campaign", "incident", "intrusion")
+GENERIC_EVENT_NOUNS: Final = ("attack", "operation", "campaign", "incident", "intrusion",
+                               "heist")
 #: Finite verbs reporting that a cyber operation happened (past or perfect forms).
 EVENT_VERBS: Final = (
     "hacked", "breached", "compromised", "targeted", "attacked", "infiltrated", "disrupted",
@@ -119,7 +121,8 @@ KIND_CUES: Final[dict[str, str]] = {
                 r"fire at|fuel (?:stations|pumps)|safety instrumented",
     "financial-theft": r"(?:stole|steal|steals|theft of|stealing|heist|siphon\w*) (?:\w+ ){0,3}?"
                        r"(?:\$|US\$|\d|millions|money|funds|cryptocurrenc\w+|crypto|bitcoin)|"
-                       r"bank heist|fraudulent (?:transfers|transactions|trades)|SWIFT|"
+                       r"(?:bank|cyber|cyber-|online|crypto) ?heists?|"
+                       r"fraudulent (?:transfers|transactions|trades)|SWIFT|"
                        r"cryptocurrency theft|financial (?:theft|gain)|"
                        r"(?:rais\w+|generat\w+|earn\w*|turn(?:ing)?) (?:a )?(?:money|revenue|"
                        r"funds|profits?|income)|for profit|crypto-?mining|cryptojacking",

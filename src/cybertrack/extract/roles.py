@@ -359,7 +359,8 @@ _PHRASE_STOP = frozenset(
      "of", "in", "on", "to", "for", "with", "and", "or", "that", "which", "who", "by", "from",
      "against", "was", "were", "is", "are", "has", "have", "had", "as", "at", "into", "over",
      "after", "before", "since", "during", "while", "whose", "the", "a", "an", "its",
-     "their"))
+     "their", "last", "earlier", "later", "yesterday", "today", "recently", "previously",
+     "this", "next"))
 _ATTACKER_HEADS = frozenset(
     ("hackers", "hacker", "actor", "actors", "group", "groups", "operatives", "spies",
      "operators", "attackers", "adversaries", "agents", "cybercriminals", "hacktivists",
