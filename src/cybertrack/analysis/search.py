@@ -26,6 +26,7 @@ from cybertrack.reference import Reference, load_reference
 from cybertrack.store import Store
 from cybertrack.store.curation import rejected_ids
 from cybertrack.store.web_queries import (
+    AttributedTo,
     TextMatch,
     WordReach,
     actor_incidents,
@@ -303,6 +304,17 @@ class IncidentFilter:
     attributed_to: str | None = None
     source: str | None = None
     include_rejected: bool = False
+
+
+def attributed_filter(store: Store, name: str, ref: Reference) -> AttributedTo:
+    """The "attributed to ``name``" filter as one SQL condition (``store.search.event_heads``
+    applies it): the claims ``find_incidents`` keeps for it, rejected claims and, for a
+    state, other groups' self-claims left out."""
+    from cybertrack.analysis.reach import resolve_subject
+
+    subj = resolve_subject(store, name, ref)
+    return AttributedTo(tuple(subj.states), tuple(subj.actor_ids), tuple(subj.actor_names),
+                        subj.kind == "state", tuple(sorted(rejected_ids(store, "claim"))))
 
 
 def find_incidents(store: Store, f: IncidentFilter, ref: Reference | None = None,

@@ -12,12 +12,25 @@ excluded (``websearch_to_tsquery`` on PostgreSQL; translated to FTS5 syntax on S
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select, text
+from sqlalchemy import (
+    Connection,
+    Text,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union,
+)
+from sqlalchemy.sql.elements import ColumnElement
 
 from cybertrack.model import Extraction
 from cybertrack.store import schema as t
@@ -247,6 +260,18 @@ def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]
             for a, ns in actors]
 
 
+def groups_of(conn: Connection, incident_ids: Sequence[str]) -> dict[str, str]:
+    """Incident id -> its group id, for the grouped ones among ``incident_ids``: the two
+    columns a list needs, not the group rows (dates decoded) ``incident_groups_of`` reads."""
+    ids = list(dict.fromkeys(incident_ids))
+    g = t.incident_groups.c
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 5000):
+        out.update((r[0], r[1]) for r in conn.execute(select(g.incident_id, g.group_id).where(
+            g.incident_id.in_(ids[start:start + 5000]))))
+    return out
+
+
 def event_ids(conn: Connection, incident_ids: Sequence[str]) -> set[str]:
     """The events of these incidents: each one's group id, or its own id when ungrouped."""
     ids = list(dict.fromkeys(incident_ids))
@@ -297,52 +322,212 @@ class WordReach:
     incident_ids: tuple[str, ...] = ()
 
 
-def common_events(conn: Connection, words: Sequence[WordReach]) -> set[str]:
-    """The events (group ids, or an ungrouped incident's id) every word reaches: its text
-    matches (as ``matching_groups``), its actors', country's or given incidents. One
-    statement, the words' event sets INTERSECTed by the database, so only the few common
-    events come back however many records each word matches."""
+def _id_list(conn: Connection, name: str, params: dict[str, Any], values: Sequence[str]
+             ) -> str:
+    """A subquery listing ``values``, bound as one parameter (a JSON array on SQLite, an
+    array on PostgreSQL): thousands of ids without thousands of bound parameters."""
+    if conn.dialect.name == "sqlite":
+        params[name] = json.dumps(list(values))
+        return f"(SELECT value FROM json_each(:{name}))"
+    params[name] = list(values)
+    return f"(SELECT unnest(CAST(:{name} AS text[])))"
+
+
+def _word_parts(conn: Connection, k: int, w: WordReach, params: dict[str, Any],
+                expanding: list[str], members: str | None = None, docs: str | None = None
+                ) -> list[str] | None:
+    """The SELECTs of the incident ids word ``w`` reaches (text matches, its actors',
+    country's or given incidents); with ``members``/``docs`` (subqueries listing incident
+    ids and their documents) only among those. None when the word reaches nothing."""
     sqlite = conn.dialect.name == "sqlite"
-    selects: list[str] = []
-    params: dict[str, Any] = {}
-    expanding: list[str] = []
-    for k, w in enumerate(words):
-        if sqlite:
-            q = fts5_query(w.query)
-            match = ("SELECT s.incident_id, s.document_id FROM search_fts JOIN search_text s "
-                     f"ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q{k}")
-        else:
-            q = w.query if _WORD.search(w.query) else ""
-            match = ("SELECT s.incident_id, s.document_id FROM search_text s WHERE "
-                     f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})")
-        parts = []
-        if q:
-            params[f"q{k}"] = q
+    if sqlite:
+        q = fts5_query(w.query)
+        match = ("SELECT s.incident_id, s.document_id FROM search_fts JOIN search_text s "
+                 f"ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q{k}")
+        # unary + keeps SQLite from driving by rowid (every match of a common word) rather
+        # than by the candidates' documents (ix_search_text_document_id)
+        matches = f"+s.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :q{k})"
+    else:
+        q = w.query if _WORD.search(w.query) else ""
+        match = ("SELECT s.incident_id, s.document_id FROM search_text s WHERE "
+                 f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})")
+        matches = f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})"
+    parts = []
+    if q:
+        params[f"q{k}"] = q
+        if docs is None:
             parts += [f"SELECT m.incident_id AS id FROM ({match}) m "
                       "WHERE m.incident_id IS NOT NULL",
                       f"SELECT i.id FROM ({match}) m JOIN incidents i "
                       "ON i.document_id = m.document_id WHERE m.incident_id IS NULL"]
-        if w.actor_ids or w.actor_names:
-            params[f"a{k}"] = list(w.actor_ids) or [""]
-            params[f"n{k}"] = list(w.actor_names) or [""]
-            expanding += [f"a{k}", f"n{k}"]
-            parts.append("SELECT c.incident_id FROM claims c JOIN incidents i "
-                         "ON i.id = c.incident_id WHERE c.kind IN ('attribution', 'self-claim') "
-                         "AND c.stance = 'asserts' AND c.polarity = 'asserted' AND "
-                         f"(c.attributed_actor_id IN :a{k} OR lower(c.attributed_actor) IN :n{k})")
-        if w.country:
-            params[f"c{k}"] = w.country
-            parts.append(f"SELECT incident_id FROM incident_targets WHERE country = :c{k}")
-        if w.incident_ids:
-            params[f"i{k}"] = list(w.incident_ids)
-            expanding.append(f"i{k}")
-            parts.append(f"SELECT id FROM incidents WHERE id IN :i{k}")
-        if not parts:
-            return set()
-        selects.append(f"SELECT COALESCE(g.group_id, x.id) FROM ({' UNION '.join(parts)}) x "
-                       "LEFT JOIN incident_groups g ON g.incident_id = x.id")
-    if not selects:
-        return set()
-    stmt = text(" INTERSECT ".join(selects)).bindparams(
-        *(bindparam(name, expanding=True) for name in expanding))
+        else:  # the candidates' rows, each tested against the word's matches
+            parts += [f"SELECT s.incident_id AS id FROM search_text s WHERE s.document_id IN "
+                      f"{docs} AND s.incident_id IS NOT NULL AND {matches}",
+                      "SELECT i.id FROM search_text s JOIN incidents i ON i.document_id = "
+                      f"s.document_id WHERE s.document_id IN {docs} AND s.incident_id IS NULL "
+                      f"AND {matches}"]
+    among = "" if members is None else f"c.incident_id IN {members} AND "
+    if w.actor_ids or w.actor_names:
+        params[f"a{k}"] = list(w.actor_ids) or [""]
+        params[f"n{k}"] = list(w.actor_names) or [""]
+        expanding += [f"a{k}", f"n{k}"]
+        parts.append("SELECT c.incident_id FROM claims c JOIN incidents i "
+                     f"ON i.id = c.incident_id WHERE {among}c.kind IN ('attribution', "
+                     "'self-claim') AND c.stance = 'asserts' AND c.polarity = 'asserted' AND "
+                     f"(c.attributed_actor_id IN :a{k} OR lower(c.attributed_actor) IN :n{k})")
+    if w.country:
+        params[f"c{k}"] = w.country
+        parts.append("SELECT incident_id FROM incident_targets WHERE "
+                     + ("" if members is None else f"incident_id IN {members} AND ")
+                     + f"country = :c{k}")
+    if w.incident_ids:
+        params[f"i{k}"] = list(w.incident_ids)
+        expanding.append(f"i{k}")
+        parts.append(f"SELECT id FROM incidents WHERE id IN :i{k}")
+    return parts or None
+
+
+def _run(conn: Connection, sql: str, params: dict[str, Any], expanding: list[str]
+         ) -> set[str]:
+    stmt = text(sql).bindparams(*(bindparam(name, expanding=True) for name in expanding))
     return {r[0] for r in conn.execute(stmt, params)}
+
+
+def _breadth(conn: Connection, w: WordReach) -> tuple[bool, int, int]:
+    """A cheap guess of how many records a word reaches, narrowest first: words reaching
+    actors', a country's or a kind's incidents are broad; then (SQLite) how many rows its
+    full-text query matches (counted in the FTS index alone), then the longer word."""
+    broad = bool(w.actor_ids or w.actor_names or w.country or w.incident_ids)
+    rows = 0
+    if conn.dialect.name == "sqlite" and fts5_query(w.query):
+        rows = int(conn.execute(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"),
+                                {"q": fts5_query(w.query)}).scalar_one())
+    return broad, rows, -len(w.query)
+
+
+#: Reports of the candidate events up to which a further word is tested on those reports
+#: only; past it, the word's own events are read and intersected.
+RESTRICT_MAX = 20_000
+
+
+def common_events(conn: Connection, words: Sequence[WordReach]) -> set[str]:
+    """The events (group ids, or an ungrouped incident's id) every word reaches: its text
+    matches, its actors', country's or given incidents. The narrowest word's events are read
+    first (``_breadth``); each further word is then tested on the reports of the events
+    still common only (its matches among their documents' rows, its actors' claims and its
+    country's targets among them), so a word matching most of the knowledge base ("bench"
+    in "Bench Actor 7") costs what the few common events cost."""
+    if not words:
+        return set()
+    order = sorted(range(len(words)), key=lambda k: (_breadth(conn, words[k]), k))
+    events: set[str] | None = None
+    for k in order:
+        params: dict[str, Any] = {}
+        expanding: list[str] = []
+        if events is not None and not events:
+            return set()
+        member_of: dict[str, str] = {}
+        docs: list[str] = []
+        if events is not None and len(events) <= RESTRICT_MAX:
+            member_of, docs = _members(conn, events)
+        if events is None or len(events) > RESTRICT_MAX or len(member_of) > RESTRICT_MAX:
+            parts = _word_parts(conn, k, words[k], params, expanding)
+            if parts is None:
+                return set()
+            found = _run(conn, f"SELECT COALESCE(g.group_id, x.id) FROM "
+                         f"({' UNION '.join(parts)}) x "
+                         "LEFT JOIN incident_groups g ON g.incident_id = x.id",
+                         params, expanding)
+            events = found if events is None else events & found
+            continue
+        members = _id_list(conn, f"m{k}", params, list(member_of))
+        in_docs = _id_list(conn, f"d{k}", params, docs)
+        parts = _word_parts(conn, k, words[k], params, expanding, members, in_docs)
+        if parts is None:
+            return set()
+        reached = _run(conn, " UNION ".join(parts), params, expanding)
+        events = {member_of[i] for i in reached if i in member_of}
+    return events or set()
+
+
+def _members(conn: Connection, events: set[str]) -> tuple[dict[str, str], list[str]]:
+    """The reports of these events (incident id -> event) and their documents: a group's
+    members, or the incident itself for an ungrouped one."""
+    params: dict[str, Any] = {}
+    listed = _id_list(conn, "e", params, sorted(events))
+    member_of: dict[str, str] = {}
+    docs: set[str] = set()
+    rows = conn.execute(text(
+        "SELECT g.incident_id, g.group_id, i.document_id FROM incident_groups g JOIN incidents "
+        f"i ON i.id = g.incident_id WHERE g.group_id IN {listed} UNION ALL "
+        "SELECT i.id, i.id, i.document_id FROM incidents i LEFT JOIN incident_groups g ON "
+        f"g.incident_id = i.id WHERE i.id IN {listed} AND g.incident_id IS NULL"), params)
+    for iid, event, doc in rows:
+        member_of[iid] = event
+        docs.add(doc)
+    return member_of, sorted(docs)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributedTo:
+    """An "attributed to" filter as SQL applies it: the asserted attributing claims naming
+    these states, actor ids or actor names (any case), except the ``dropped`` (rejected)
+    claims and, for a state (``state``), self-claims by a group other than ``actor_ids``
+    (a group's own claim names no sponsor). What ``analysis.search.find_incidents`` keeps
+    from ``attributing_claims``, in one statement."""
+
+    states: tuple[str, ...] = ()
+    actor_ids: tuple[str, ...] = ()
+    actor_names: tuple[str, ...] = ()
+    state: bool = False
+    dropped: tuple[str, ...] = ()
+
+
+def event_heads(conn: Connection, *, target: str | None = None, since: Any = None,
+                until: Any = None, attributed: AttributedTo | None = None
+                ) -> list[tuple[str, str | None, str | None]]:
+    """(incident id, group id or None, start date as ISO text or None) of every incident
+    against ``target``, overlapping [since, until] (undated ones left out when either is
+    given) and, with ``attributed``, attributed so: the three columns a list of events is
+    counted and sorted by, so that only the page shown reads whole records."""
+    i, g, c, d = t.incidents.c, t.incident_groups.c, t.claims.c, t.documents.c
+    q = (select(i.id, g.group_id, type_coerce(i.time_start, Text))
+         .select_from(t.incidents.outerjoin(t.incident_groups, g.incident_id == i.id)))
+    if target is not None:
+        q = q.join(t.incident_targets, t.incident_targets.c.incident_id == i.id).where(
+            t.incident_targets.c.country == target)
+    if since is not None:
+        q = q.where(i.time_end >= since)
+    if until is not None:
+        q = q.where(i.time_start <= until)
+    if attributed is not None:
+        who = []
+        if attributed.states:
+            who.append(c.attributed_state.in_(list(attributed.states)))
+        if attributed.actor_ids:
+            who.append(c.attributed_actor_id.in_(list(attributed.actor_ids)))
+        if attributed.actor_names:
+            who.append(func.lower(c.attributed_actor).in_(
+                [n.lower() for n in attributed.actor_names]))
+        if not who:
+            return []
+        # one SELECT per kind of name, UNIONed: each reads its own covering index
+        # (ix_claims_by_state, _by_actor_id); an OR of the three made SQLite scan every
+        # attributing claim through ix_claims_kind
+        parts = []
+        for term in who:
+            part = (select(c.incident_id).join(t.documents, d.id == c.document_id)
+                    .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
+                           c.polarity == "asserted", term))
+            if attributed.dropped:
+                part = part.where(c.id.not_in(list(attributed.dropped)))
+            if attributed.state:
+                foreign: ColumnElement[bool] = c.attributed_actor_id.is_(None)
+                if attributed.actor_ids:
+                    foreign = or_(foreign,
+                                  c.attributed_actor_id.not_in(list(attributed.actor_ids)))
+                part = part.where(~and_(c.kind == "self-claim", foreign))
+            parts.append(part)
+        claims = union(*parts) if len(parts) > 1 else parts[0]
+        q = q.where(i.id.in_(claims))
+    return [(r[0], r[1], r[2]) for r in conn.execute(q)]

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 from cybertrack.store import home
 from cybertrack.store import search as s
-from cybertrack.store.search import TextMatch, WordReach
+from cybertrack.store.search import AttributedTo, TextMatch, WordReach
 
 if TYPE_CHECKING:
     from cybertrack.store.store import Store
 
-__all__ = ["TextMatch", "WordReach", "actor_incidents", "attributing_claims", "common_events",
-           "document_incidents", "home_figures", "latest_events", "matches_within",
-           "text_matches"]
+__all__ = ["AttributedTo", "TextMatch", "WordReach", "actor_incidents", "attributing_claims",
+           "common_events", "document_incidents", "event_heads", "groups_of", "home_figures",
+           "latest_events", "matches_within", "text_matches"]
 
 
 def text_matches(store: Store, query: str, limit: int = 200) -> list[TextMatch]:
@@ -62,6 +62,22 @@ def common_events(store: Store, words: Sequence[WordReach]) -> set[str]:
     """``store.search.common_events``: the events every word reaches."""
     with store._read() as conn:
         return s.common_events(conn, words)
+
+
+def event_heads(store: Store, *, target: str | None = None, since: dt.date | None = None,
+                until: dt.date | None = None, attributed: AttributedTo | None = None
+                ) -> list[tuple[str, str | None, str | None]]:
+    """``store.search.event_heads``: (incident id, group id, start) of the incidents a list's
+    filters keep."""
+    with store._read() as conn:
+        return s.event_heads(conn, target=target, since=since, until=until,
+                             attributed=attributed)
+
+
+def groups_of(store: Store, incident_ids: Sequence[str]) -> dict[str, str]:
+    """``store.search.groups_of``: incident id -> group id, for the grouped ones."""
+    with store._read() as conn:
+        return s.groups_of(conn, incident_ids)
 
 
 def home_figures(store: Store, top: int) -> tuple[list[tuple[str, int]],

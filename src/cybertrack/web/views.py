@@ -125,11 +125,12 @@ class EventPage:
 
 
 def _events_of(store: Store, records: Sequence[Incident]) -> dict[str, list[Incident]]:
-    groups = store.incident_groups_of([i.id for i in records])
+    from cybertrack.store.web_queries import groups_of
+
+    groups = groups_of(store, [i.id for i in records])
     events: dict[str, list[Incident]] = {}
     for inc in records:
-        g = groups.get(inc.id)
-        events.setdefault(g.group_id if g else inc.id, []).append(inc)
+        events.setdefault(groups.get(inc.id, inc.id), []).append(inc)
     return events
 
 
@@ -173,36 +174,121 @@ def list_events(store: Store, ref: Reference, query: ListQuery) -> EventPage:
         # the filters are applied to the hits' reports only, not to the whole knowledge base
         members = store.group_members(hits)
         within = {i for g, h in hits.items() for i in members.get(g, [h.incident_id])}
+    sort = query.sort or ("relevance" if hits else "-date")
+    lo = (query.page - 1) * query.per_page
+    light = None if (query.q.strip() or query.status or query.kind or query.sector
+                     or query.source or sort == "title") else _event_heads(store, ref, flt)
+    if light is not None:  # counted and sorted on three columns; the page read whole
+        page = _head_order(sort, light)[lo:lo + query.per_page]
+        member = {i: g for g in page for i, _ in light[g]}
+        shown_events: dict[str, list[Incident]] = {g: [] for g in page}
+        for inc in store.incidents_by_id(member):
+            shown_events[member[inc.id]].append(inc)
+        shown = [_row(g, shown_events[g], None) for g in page]
+        return EventPage(query, len(light), tuple(_attributed(store, ref, shown)), actors,
+                         ())
     records = find_incidents(store, flt, ref, within=within)
     events = _events_of(store, records)
     if query.q.strip():
         # a hit's group id is that of its best report; events are keyed by their group id too
         events = {g: m for g, m in events.items() if g in hits}
-    rows = [_row(g, m, hits.get(g)) for g, m in events.items()]
     notes: list[str] = []
-    if query.status:
+    if query.status:  # every event's assessment is needed: its whole row
+        rows = [_row(g, m, hits.get(g)) for g, m in events.items()]
         rows, note = _with_status(store, ref, rows, query.status)
         notes += [note] if note else []
-    sort = query.sort or ("relevance" if hits else "-date")
-    key: Callable[[EventRow], Any]
-    if sort == "relevance" and hits:
-        key = lambda r: (-r.score, r.incident_id)  # noqa: E731
-    elif sort in ("date", "relevance"):
-        key = lambda r: (_start(r.date), r.incident_id)  # noqa: E731
-    elif sort == "-date":
-        rows.sort(key=lambda r: r.incident_id)
-        key = lambda r: (r.date is None, -(r.date.start.toordinal() if r.date else 0))  # noqa: E731
-    elif sort == "reports":
-        key = lambda r: (r.reports, r.incident_id)  # noqa: E731
-    elif sort == "-reports":
-        key = lambda r: (-r.reports, r.incident_id)  # noqa: E731
-    else:
-        key = lambda r: (r.title.casefold(), r.incident_id)  # noqa: E731
-    rows.sort(key=key)
-    lo = (query.page - 1) * query.per_page
-    shown = rows[lo:lo + query.per_page]
-    return EventPage(query, len(rows), tuple(_attributed(store, ref, shown)), actors,
+        rows.sort(key=_row_key(sort, bool(hits)))
+        total, shown = len(rows), rows[lo:lo + query.per_page]
+    else:  # sorted on keys worked out from the members; rows built for the page only
+        order = sorted(events, key=lambda g: _event_key(sort, bool(hits), events[g],
+                                                        hits.get(g)))
+        total = len(order)
+        shown = [_row(g, events[g], hits.get(g)) for g in order[lo:lo + query.per_page]]
+    return EventPage(query, total, tuple(_attributed(store, ref, shown)), actors,
                      tuple(notes))
+
+
+def _event_heads(store: Store, ref: Reference, flt: IncidentFilter
+                 ) -> dict[str, list[tuple[str, str]]] | None:
+    """The events ``find_incidents(flt)`` would give, each as its members' (id, start date
+    as ISO text, "" when undated), from three columns (``store.search.event_heads``); None
+    when a target or date set by hand could move an incident in or out (then only whole
+    records say)."""
+    from cybertrack.analysis.search import attributed_filter
+    from cybertrack.store.curation import curations
+    from cybertrack.store.web_queries import event_heads
+
+    code = ref.country(flt.target).code if flt.target else None
+    marks = curations(store, "incident")
+    if any(c.targets is not None or c.date is not None for c in marks.values()):
+        return None
+    attributed = attributed_filter(store, flt.attributed_to, ref) if flt.attributed_to \
+        else None
+    dropped = set() if flt.include_rejected else {i for i, c in marks.items() if c.rejected}
+    events: dict[str, list[tuple[str, str]]] = {}
+    for iid, gid, start in event_heads(store, target=code, since=flt.since, until=flt.until,
+                                       attributed=attributed):
+        if iid not in dropped:
+            events.setdefault(gid or iid, []).append((iid, start[:10] if start else ""))
+    return events
+
+
+_UNDATED = "\uffff"  # after every ISO date, as dt.date.max is after every date
+
+
+def _head_order(sort: str, events: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The events in the order ``_event_key(sort)`` gives the rows built from them, worked
+    out from their members' ids and ISO start dates (which sort as the dates do)."""
+    first: dict[str, str] = {}
+    start: dict[str, str] = {}
+    for g, members in events.items():
+        first[g] = min(members, key=lambda m: (m[1] or _UNDATED, m[0]))[0]
+        start[g] = min((d for _, d in members if d), default="")
+    order = sorted(events, key=first.__getitem__)
+    if sort == "-date":  # latest first, undated last, ties by first report (a stable sort)
+        order.sort(key=lambda g: (start[g] != "", start[g]), reverse=True)
+    elif sort in ("date", "relevance"):
+        order.sort(key=lambda g: start[g] or _UNDATED)
+    elif sort == "reports":
+        order.sort(key=lambda g: len(events[g]))
+    else:  # -reports
+        order.sort(key=lambda g: -len(events[g]))
+    return order
+
+
+def _row_key(sort: str, hits: bool) -> Callable[[EventRow], Any]:
+    """How rows are ordered for ``sort`` (ties by the row's incident id, so both ways of
+    listing, ``_row_key`` and ``_event_key``, give one order)."""
+    if sort == "relevance" and hits:
+        return lambda r: (-r.score, r.incident_id)
+    if sort in ("date", "relevance"):
+        return lambda r: (_start(r.date), r.incident_id)
+    if sort == "-date":
+        return lambda r: (r.date is None, -(r.date.start.toordinal() if r.date else 0),
+                          r.incident_id)
+    if sort == "reports":
+        return lambda r: (r.reports, r.incident_id)
+    if sort == "-reports":
+        return lambda r: (-r.reports, r.incident_id)
+    return lambda r: (r.title.casefold(), r.incident_id)
+
+
+def _event_key(sort: str, hits: bool, members: Sequence[Incident], hit: SearchHit | None
+               ) -> tuple[Any, ...]:
+    """``_row_key(sort)`` of the row ``_row`` would build from these members, without
+    building it (a list of thousands of events shows 25)."""
+    first = min(members, key=lambda i: (_start(i.time), i.id))
+    rep = next((i for i in members if hit is not None and i.id == hit.incident_id), first)
+    if sort == "relevance" and hits:
+        return (-(hit.score if hit else 0.0), rep.id)
+    if sort in ("date", "relevance", "-date"):
+        starts = [i.time.start for i in members if i.time is not None]
+        if sort == "-date":
+            return (not starts, -(min(starts).toordinal() if starts else 0), rep.id)
+        return (min(starts) if starts else dt.date.max, rep.id)
+    if sort in ("reports", "-reports"):
+        return (len(members) if sort == "reports" else -len(members), rep.id)
+    return ((rep.title or rep.sentence[:80]).casefold(), rep.id)
 
 
 def _attributed(store: Store, ref: Reference, rows: Sequence[EventRow]) -> list[EventRow]:
