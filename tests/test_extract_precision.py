@@ -247,3 +247,29 @@ def test_a_time_word_after_the_victim_noun_keeps_the_victim() -> None:
                            "watering-hole attack. The group also stole millions from a "
                            "Taiwanese bank last October.")
     assert [targets for targets, _when in incidents] == [("TR",), ("PL",), ("TW",)]
+
+
+# ---- responses in news phrasing ---------------------------------------------------------------
+
+
+def _responses(text: str) -> list[tuple[str | None, str | None, str | None]]:
+    return [(c.action, c.actor_state, c.target_state) for c in _claims(text)
+            if c.kind == "response"]
+
+
+def test_hours_to_close_the_embassy_and_leave_is_an_expulsion() -> None:
+    assert ("expel-diplomats", "AL", "IR") in _responses(
+        "Albania cut ties with Iran over the July cyberattack and gave its diplomats 24 hours "
+        "to close the embassy and leave the country.")
+
+
+def test_charges_announced_against_the_accused_are_an_indictment() -> None:
+    assert ("indict", "US", "KP") in _responses(
+        "North Korean hackers stole millions from banks. The US Justice Department on "
+        "Wednesday formally announced charges against the three hackers.")
+
+
+def test_put_on_the_wanted_list_is_an_indictment() -> None:
+    assert ("indict", "DE", "RU") in _responses(
+        "Hackers broke into the Bundestag in 2015. In May, the German Prosecutor General's "
+        "Office put Russian citizen Ivan Petrov on the wanted list.")

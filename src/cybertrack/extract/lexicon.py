@@ -312,11 +312,12 @@ RESPONSE_CUES: Final[dict[str, str]] = {
     "expel-diplomats": r"expel\w*|expulsion|ordered(?= (?:\w+ ){0,4}(?:diplomats|embassy staff|"
                        r"staff|personnel|officials) to leave)|"
                        r"declared(?= (?:\w+ ){0,3}persona non grata)|"
-                       r"(?:gave|given|giving)(?= (?:[\w-]+ ){1,8}?(?:hours|days) to leave)|"
+                       r"(?:gave|given|giving)(?= (?:[\w-]+ ){1,8}?(?:hours|days) to "
+                       r"(?:[\w-]+ ){0,4}?leave)|"
                        r"persona non grata",
     "recall-ambassador": r"recall\w* (?:its |their |the )?ambassador",
     "summon-ambassador": r"summon\w*(?= (?:\S+ ){0,3}(?:ambassador|envoy|charg[eé] d'affaires|"
-                         r"diplomat))",
+                         r"diplomat))|summoned(?= to (?:the )?(?:\S+ ){0,3}(?:foreign|ministry))",
     "sanction": r"sanction(?:ed|s|ing)?|asset freezes?|froze (?:the )?assets|blacklist\w*|"
                 r"designat(?:ed|ion|ing) (?:\w+ ){0,3}(?:under|for)|"
                 r"designat(?:ed|e|es|ing)(?= (?:[\w-]+ ){0,4}(?:entities|individuals|officials|"
@@ -324,7 +325,9 @@ RESPONSE_CUES: Final[dict[str, str]] = {
                 r"entity list|visa bans?|travel bans?",
     "indict": r"indict\w*|charg(?:ed|es|ing)(?= (?:\S+ ){0,6}(?:with|for|over)\b)|"
               r"criminal charges|"
-              r"unsealed (?:\w+ ){0,3}(?:charges|indictment)|wanted (?:posters?|notices?)",
+              r"unsealed (?:\w+ ){0,3}(?:charges|indictment)|wanted (?:posters?|notices?)|"
+              r"(?:announced|brought|filed) (?:\w+ ){0,2}charges against|"
+              r"put(?= (?:\S+ ){1,6}on (?:the |a |an )?(?:\w+ )?wanted list)",
     "arrest": r"arrest\w*|detain\w*|extradit\w*",
     "condemn": r"condemn\w*|denounc\w*|deplor\w*|criticis\w+|criticiz\w+|protest(?:ed|s)?",
     "accuse": r"accus\w+|blam(?:ed|es|ing)|held (?:\w+ ){0,2}responsible|hold (?:\w+ ){0,2}"
