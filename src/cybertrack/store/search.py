@@ -530,4 +530,5 @@ def event_heads(conn: Connection, *, target: str | None = None, since: Any = Non
             parts.append(part)
         claims = union(*parts) if len(parts) > 1 else parts[0]
         q = q.where(i.id.in_(claims))
-    return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+    # PostgreSQL gives a date, SQLite its stored ISO text: ISO text from both
+    return [(r[0], r[1], None if r[2] is None else str(r[2])[:10]) for r in conn.execute(q)]
