@@ -273,3 +273,10 @@ def test_put_on_the_wanted_list_is_an_indictment() -> None:
     assert ("indict", "DE", "RU") in _responses(
         "Hackers broke into the Bundestag in 2015. In May, the German Prosecutor General's "
         "Office put Russian citizen Ivan Petrov on the wanted list.")
+
+
+def test_a_companys_research_team_is_no_group() -> None:
+    assert _actors("A researcher from the Acme Security Research Team first reported the "
+                   "flaw in the router's firmware.") == []
+    assert _actors("The Gaza Hack Team claimed the attack on the ministry website.") == \
+        ["Gaza Hack Team"]

@@ -181,6 +181,7 @@ def named_groups(text: str, found: Sequence[EntityMention]) -> list[EntityMentio
             s = m.start("name")
             e = s + len(name)
             if len(name) < 3 or name.split()[0] in _NOT_NAME_START or \
+                    _NOT_GROUP_WORDS & set(name.split()) or \
                     any(a < e and s < b for a, b in actors):
                 continue
             inside = [f for f in states if s <= f.start and f.end <= e]
@@ -201,8 +202,11 @@ _INTRODUCED_GROUP_RE = re.compile(
     r"(?:itself|themselves)|dubbed|called|named)[ \t]+(?:the[ \t]+)?[\"“']?"
     r"(?P<name>" + _GROUP_NAME + r")")
 _CAPITALISED_GROUP_RE = re.compile(
-    r"(?<![\w'’.-])(?:[Tt]he[ \t]+)?(?P<name>(?:[A-Z][\w'’.-]*[ \t]+){1,4}(?:Crew|Team|Army|"
-    r"Collective|Brigade|Squad|Syndicate))\b")
+    r"(?<![\w'’.-])(?:[Tt]he[ \t]+)?(?P<name>(?:[A-Z][\w'’.-]*[ \t]+){1,4}(?:Crew|Army|"
+    r"Collective|Brigade|Squad|Syndicate|(?<=Hack )Team|(?<=Hackers )Team|(?<=Cyber )Team))\b")
+#: Words of a company's or a CERT's team name, never a group's ("Security Research Team").
+_NOT_GROUP_WORDS = frozenset(("Research", "Response", "Emergency", "Services", "Studio",
+                              "Support", "Security", "Hunter", "Intelligence"))
 _CLAIMING_GROUP_RE = re.compile(
     r"(?<![\w'’.-])(?P<name>[A-Z][a-z][\w-]*)[ \t]+(?:ransomware[ \t]+|hacking[ \t]+|"
     r"hacker[ \t]+)?(?:gang|group|crew|collective)[ \t]+(?:(?:has|have|had|later|also)[ \t]+)?"
