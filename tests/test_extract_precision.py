@@ -280,3 +280,10 @@ def test_a_companys_research_team_is_no_group() -> None:
                    "flaw in the router's firmware.") == []
     assert _actors("The Gaza Hack Team claimed the attack on the ministry website.") == \
         ["Gaza Hack Team"]
+
+
+def test_ranking_and_meeting_places_name_no_operator() -> None:
+    assert _attributed("The United States absorbed the most ransomware attacks in 2017, "
+                       "followed by Germany and Italy.") == []
+    assert _attributed("The ransomware kit is advertised on Russian hacking forums for a "
+                       "share of the ransoms.") == []

@@ -371,11 +371,17 @@ _VERBS = frozenset(w for w in (*lx.EVENT_VERBS, *lx.WEAK_EVENT_VERBS, *lx.SPEECH
 _CLEAR_ATTACKER_HEADS = frozenset({"hackers", "hacker", "actor", "actors", "operatives", "spies",
                                    "attackers", "cybercriminals", "hacktivists", "operators"})
 #: Words in -ed that modify a noun rather than end the phrase ("advanced persistent threat").
-#: Heads of a phrase naming a company or its people: a demonym there is no state acting.
+#: Heads of a phrase naming a company or its people, or a place where hackers meet: a
+#: demonym there is no state acting ("Russian hacking forums").
 _ORG_HEADS = frozenset({"firm", "firms", "company", "companies", "outfit", "vendor",
                         "vendors", "provider", "providers", "researchers", "researcher",
                         "experts", "expert", "analysts", "analyst", "consultancy",
-                        "startup", "start-up", "newspaper", "publication", "outlet"})
+                        "startup", "start-up", "newspaper", "publication", "outlet",
+                        "forum", "forums", "community", "scene", "conference", "market",
+                        "markets", "marketplace"})
+#: Verbs of a ranking before "by": "followed by Germany" names no agent.
+_RANKING_VERBS = frozenset({"followed", "trailed", "joined", "topped", "surpassed",
+                            "replaced", "accompanied", "overtaken", "outnumbered"})
 #: Heads naming one person ("a German hacker", "Russian hacker Ivan Petrov").
 _PERSON_HEADS = frozenset({"hacker", "researcher", "programmer", "developer", "teenager",
                            "student", "man", "woman"})
@@ -548,7 +554,10 @@ def _sponsor_cue(before: str) -> bool:
         near = before[max(0, cue.start() - 70) : cue.start()]
     if word in ("by", "from"):
         # "influenced by the US", "servers controlled by the Swiss ...": no attribution; "by"
-        # and "from" need the operation right before them
+        # and "from" need the operation right before them, and "by" no ranking verb
+        # ("the most attacks, followed by Germany")
+        if word == "by" and prev and prev[0].lower() in _RANKING_VERBS:
+            return False
         return bool(_BY_EVENT_RE.search(near))
     if word.startswith("at the "):
         # "hackers infected ... at the request of X", not "Canada arrested a man at the
