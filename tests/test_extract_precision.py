@@ -287,3 +287,11 @@ def test_ranking_and_meeting_places_name_no_operator() -> None:
                        "followed by Germany and Italy.") == []
     assert _attributed("The ransomware kit is advertised on Russian hacking forums for a "
                        "share of the ransoms.") == []
+
+
+def test_certainty_stated_in_words_is_high_confidence() -> None:
+    from cybertrack.extract.polarity import stated_confidence
+
+    assert stated_confidence("I can say with certainty that the group was behind it.")\
+        .confidence == "high"
+    assert stated_confidence("It is beyond doubt that the GRU did it.").confidence == "high"

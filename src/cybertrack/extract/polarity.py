@@ -209,7 +209,9 @@ CONFIDENCE_PHRASE_RE: Final = _ci(
     r"moderate|medium|high))?(?:[- ]confidence|\s+(?:degree|level)\s+of\s+confidence)\b|"
     r"\b(?:is|are|was|were|am|remains?|feels?|felt|be|being)\s+(?P<adverb>(?:very|highly|"
     r"fully|quite|fairly|reasonably|somewhat|moderately|increasingly|not|now)\s+)?"
-    r"confident\b|\bconfidently\b")
+    r"confident\b|\bconfidently\b|"
+    r"\bwith\s+(?:absolute\s+|complete\s+|full\s+|total\s+)?certainty\b|"
+    r"\bbeyond\s+(?:any\s+|reasonable\s+)?doubt\b")
 #: ICD 203 likelihood terms and their synonyms (``vocab.LIKELIHOOD_SYNONYMS``).
 LIKELIHOOD_PHRASE_RE: Final = _ci(
     r"\b(?P<term>almost no chance|remote(?:ly)? (?:likely|possible)|very unlikely|highly "
