@@ -43,6 +43,7 @@ from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 from cybertrack.resolve.groups import ensure_groups, group_date
 from cybertrack.store import Store, codec
+from cybertrack.store.evidence import groups_with_evidence
 from cybertrack.store.group_queries import ReachCell, partial_date
 
 NORTH_AMERICA = frozenset({"US", "CA"})
@@ -400,7 +401,11 @@ class _FoundedCells:
         at = self.order.index(cell) if cell in self.order else len(self.order)
         todo = [cell, *(c for c in self.order[at + 1:] if c not in self.done)][:self.batch]
         self.batch *= 2
-        gids = list(dict.fromkeys(g for c in todo for g in groups.get(c, ())))
+        # only groups whose reports may found a fact (a tracker record, two publishers)
+        eligible = groups_with_evidence(
+            self.store, dict.fromkeys(g for c in todo for g in groups.get(c, ())))
+        gids = [g for g in dict.fromkeys(g for c in todo for g in groups.get(c, ()))
+                if g in eligible]
         members = self.store.group_members(gids)
         incidents = self.store.incidents_by_id({i for g in gids for i in members.get(g, ())})
         docs = self.store.documents_info({i.document_id for i in incidents})
@@ -411,6 +416,8 @@ class _FoundedCells:
         for c in todo:
             self.done[c] = None
             for gid in groups.get(c, ()):
+                if gid not in eligible:
+                    continue
                 group = of_group.get(gid, [])
                 if not any(i.time is not None for i in group):
                     continue
