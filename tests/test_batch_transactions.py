@@ -10,12 +10,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
+from conftest import make_extraction
 from cybertrack.batch import ingest_paths
 from cybertrack.model import Document, Extraction
 from cybertrack.store import Store
 from cybertrack.store import schema as t
+from cybertrack.store import store as store_module
 from dask_helpers import fake_extract
 from test_kill_resume import drop, fresh
 
@@ -78,8 +81,12 @@ def test_a_batch_is_committed_once_its_time_is_up(tmp_path: Path) -> None:
         assert len(commits) == 5
 
 
+@pytest.mark.parametrize("copy_rows", [1, 10**9], ids=["copy", "insert"])
 def test_a_document_that_cannot_be_stored_fails_alone_in_its_batch(
-        db_url: str, tmp_path: Path) -> None:
+        db_url: str, tmp_path: Path, copy_rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    if copy_rows == 1 and not db_url.startswith("postgresql"):
+        pytest.skip("COPY is PostgreSQL's")
+    monkeypatch.setattr(store_module, "COPY_ROWS", copy_rows)
     inputs = _corpus(tmp_path / "in", 8)
 
     def broken(document: Document, max_chars: int) -> Extraction:
@@ -123,3 +130,22 @@ def test_reextraction_and_repeats_in_a_batch_equal_one_document_per_transaction(
             results.append(_digest(kb))
     drop(db_url, schemas)
     assert results[0] == results[1]
+
+
+def test_copy_stores_the_rows_an_insert_stores(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("COPY is PostgreSQL's")
+    inputs = _corpus(tmp_path / "in", 6)
+    schemas: list[str] = []
+    digests = []
+    try:
+        for n, copy_rows in enumerate((1, 10**9)):
+            monkeypatch.setattr(store_module, "COPY_ROWS", copy_rows)
+            with Store.open(fresh(db_url, tmp_path, n + 1, schemas)) as kb:
+                assert kb.bulk_add([make_extraction(n=k) for k in range(5)]) == 5
+                assert ingest_paths(kb, inputs, extractor=fake_extract).new == 6
+                digests.append(_digest(kb))
+    finally:
+        drop(db_url, schemas)
+    assert digests[0] == digests[1]
