@@ -230,7 +230,9 @@ def compatible(a: IncidentFeatures, b: IncidentFeatures) -> bool:
     its disclosure or the period it ran)."""
     if same_origin(a, b):
         return False
-    return _dated_ok(a, b, terms_score(a, b)[0])[0] is not None
+    if time_score(a.time, b.time)[0] is not None:
+        return True  # the terms only matter to dates that disagree (groups check many pairs)
+    return _dated_ok(a, b, _term_weights(a, b)[0])[0] is not None
 
 
 def published_together(a: IncidentFeatures, b: IncidentFeatures) -> int | None:
@@ -267,17 +269,22 @@ def terms_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, list[s
     words) or ``WORD_WEIGHT`` for a common word, times ``HEADLINE_WEIGHT`` when both headlines
     hold it; the sum saturates (``TERMS_SCALE``). A shared malware family made for one
     operation gives at least ``SHARED_MALWARE_TERMS``."""
+    score, weight = _term_weights(a, b)
+    return score, sorted(weight, key=lambda t: (-weight[t], t))
+
+
+def _term_weights(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, dict[str, float]]:
+    """``terms_score`` without ordering the shared terms: the score and each term's weight."""
     names = a.names | b.names
     heads = a.headline & b.headline
     weight = {t: term_index.rarity(t) ** 3 * (
         (PAIR_WEIGHT if " " in t else NAME_WEIGHT) if t in names else WORD_WEIGHT) * (
         HEADLINE_WEIGHT if t in heads else 1.0)
         for t in a.terms & b.terms}
-    shared = sorted(weight, key=lambda t: (-weight[t], t))
     score = 1.0 - math.exp(-sum(weight.values()) / TERMS_SCALE)
     if a.malware & b.malware:
         score = max(score, SHARED_MALWARE_TERMS)
-    return score, shared
+    return score, weight
 
 
 def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_score: float
