@@ -295,3 +295,10 @@ def test_certainty_stated_in_words_is_high_confidence() -> None:
     assert stated_confidence("I can say with certainty that the group was behind it.")\
         .confidence == "high"
     assert stated_confidence("It is beyond doubt that the GRU did it.").confidence == "high"
+
+
+def test_a_relative_clause_on_the_event_names_its_victims_not_the_accuser() -> None:
+    found = _incidents("Britain accused the Russian military of being behind last year's "
+                       "destructive cyber-attack, which started in Ukraine and Russia before "
+                       "spreading globally.")
+    assert [targets for targets, _when in found] == [("UA",)]

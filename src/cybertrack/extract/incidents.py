@@ -529,14 +529,42 @@ def _clause_targets(sent: Sentence, anchors: Sequence[Anchor], candidates: list[
     country of an organization or place the role model calls the victim."""
     target_idx = [i for i in candidates
                   if _same_clause(sent, anchors, sent.mentions[i].start - sent.start)]
+    relative = [i for i in candidates if i not in target_idx
+                and _in_relative_of(sent, anchors, sent.mentions[i].start - sent.start)]
+    target_idx += relative
     # "... in the United States, Hong Kong, India, and Vietnam": a list goes with its head
     for i in candidates:
         gap = sent.text[sent.mentions[i - 1].end - sent.start : sent.mentions[i].start - sent.start]
         if i not in target_idx and (i - 1) in target_idx and LIST_JOIN_RE.match(gap):
             target_idx.append(i)
+            if i - 1 in relative:
+                relative.append(i)
+    if relative:
+        # a relative clause tells where the event struck, never by whom ("Britain accused the
+        # Russian military of the attack, which started in Ukraine and Russia")
+        operators = {sent.mentions[i].state for i in attacker_mentions(sent)}
+        target_idx = [i for i in target_idx
+                      if i not in relative or sent.mentions[i].state not in operators]
     return list(dict.fromkeys(
         s for s in (sent.mentions[i].state or sent.mentions[i].country for i in target_idx)
         if s))
+
+
+def _in_relative_of(sent: Sentence, anchors: Sequence[Anchor], pos: int) -> bool:
+    """A mention in a relative clause on an event noun ("last year's NotPetya cyber-attack,
+    which started in Ukraine and Russia"): the clause tells the event's own victims."""
+    for a in anchors:
+        if a.reference == "verb" or pos <= a.end:
+            continue
+        rel = _RELATIVE_AFTER_RE.match(sent.text, a.end)
+        if rel is not None and pos - rel.end() < 60 and not any(
+                c in sent.text[rel.end() : pos] for c in ",;:"):
+            return True
+    return False
+
+
+#: A relative clause opening right after an event noun.
+_RELATIVE_AFTER_RE = compile_ci(r"\s*,?\s*(?:which|that)\s+")
 
 
 class _Irrealis:

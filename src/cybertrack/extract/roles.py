@@ -628,13 +628,27 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
 
 def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     """Indexes of mentions the role model finds most likely a victim (its top label), for an
-    incident the rules left with no target; never one the rules cast in another part nor the
-    state a response answers ("expelled Iranian diplomats")."""
+    incident the rules left with no target; never one the rules cast in another part, the
+    state a response answers ("expelled Iranian diplomats") nor a speaker."""
     if role_mode() == "rules":
         return []
     return sorted(i for i, p in model_roles(sent).items()
                   if i not in exclude and p[1] > max(p[0], p[2])
-                  and not answered(sent.text, sent.mentions[i].start - sent.start))
+                  and not answered(sent.text, sent.mentions[i].start - sent.start)
+                  and not _speaks(sent, sent.mentions[i]))
+
+
+def _speaks(sent: Sentence, m: EntityMention) -> bool:
+    """A mention right before a speech verb ("The UK Government judges that ..."): a speaker,
+    never the victim the model may guess it to be."""
+    e = m.end - sent.start
+    return lx.SPEECH_RE.match(sent.text, e + 1, e + 40) is not None or \
+        _SPEECH_AFTER_RE.match(sent.text[e : e + 40]) is not None
+
+
+_SPEECH_AFTER_RE = compile_ci(
+    r"^\s+(?:(?:has|have|had|also|formally|publicly|officially)\s+)*(?:judges?|judged|said|says|"
+    r"stated|concluded|assessed|assesses|believes?|blamed|accused|announced)\b")
 
 
 def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
