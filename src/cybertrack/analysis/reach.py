@@ -43,7 +43,7 @@ from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
 from cybertrack.resolve.groups import ensure_groups, group_date
 from cybertrack.store import Store, codec
-from cybertrack.store.evidence import groups_with_evidence
+from cybertrack.store.evidence import destructive_cells, groups_with_evidence
 from cybertrack.store.group_queries import ReachCell, partial_date
 
 NORTH_AMERICA = frozenset({"US", "CA"})
@@ -378,17 +378,8 @@ class _FoundedCells:
     def _cell_groups(self) -> dict[tuple[int, str], list[str]]:
         if self.groups is None:
             years = [y for y, _ in self.order]
-            events = self.store.reach_events(*_who(self.subject), years=(min(years), max(years)),
-                                             destructive=True) if years else []
-            wanted = set(self.order)
-            by_cell: dict[tuple[int, str], list[Any]] = {}
-            for e in events:  # an event's rows per target: the order reach_events gives
-                for country in dict.fromkeys(e.targets):
-                    if (e.group_year, country) in wanted:
-                        by_cell.setdefault((e.group_year or 0, country), []).append(e)
-            self.groups = {cell: list(dict.fromkeys(e.group_id for e in sorted(
-                evs, key=lambda e: (e.group_start is None, e.group_start or dt.date.max))))
-                for cell, evs in by_cell.items()}
+            self.groups = destructive_cells(self.store, *_who(self.subject),
+                                            (min(years), max(years))) if years else {}
         return self.groups
 
     def get(self, year: int, country: str) -> tuple[PartialDate, tuple[str, ...]] | None:

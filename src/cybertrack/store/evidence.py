@@ -9,12 +9,13 @@ the groups that *may* be founded in one statement, so the others are never read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Text, case, cast, func, or_, select
 
 from cybertrack.store import schema as t
+from cybertrack.store.summary import subject_rows
 
 if TYPE_CHECKING:
     from cybertrack.store.store import Store
@@ -41,3 +42,26 @@ def groups_with_evidence(store: Store, group_ids: Iterable[str]) -> set[str]:
                  .having(or_(func.count(func.distinct(origin)) >= 2, tracker == 1)))
             out.update(r[0] for r in conn.execute(q))
     return out
+
+
+def destructive_cells(store: Store, states: Sequence[str], actor_ids: Sequence[str],
+                      actor_names: Sequence[str], years: tuple[int, int]
+                      ) -> dict[tuple[int, str], list[str]]:
+    """(group year, target country) -> the subject's destructive groups of that year against
+    that country, in the order ``reach_events`` with that year and target lists them: by
+    group start (undated last), then by their first incident id. Five columns of the
+    subject's fact rows, where ``reach_events`` decodes every incident's row."""
+    f = t.attribution_facts.c
+    q = subject_rows((f.group_id, cast(f.group_start, Text), f.group_year, f.incident_id,
+                      f.country), states, actor_ids, actor_names,
+                     [f.group_year >= years[0], f.group_year <= years[1], f.destructive == 1])
+    if q is None:
+        return {}
+    with store._read() as conn:
+        rows = conn.execute(q).all()
+    by_cell: dict[tuple[int, str], list[tuple[bool, str, str, str]]] = {}
+    for gid, start, year, iid, country in rows:
+        day = "" if start is None else str(start)[:10]
+        by_cell.setdefault((year, country), []).append((start is None, day, iid, gid))
+    return {cell: list(dict.fromkeys(gid for *_, gid in sorted(entries)))
+            for cell, entries in by_cell.items()}

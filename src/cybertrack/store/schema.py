@@ -262,6 +262,9 @@ attribution_facts = Table(
           "group_id", "destructive", "source"),
     Index("ix_attribution_facts_actor_name", "actor_name", "group_year"),
     Index("ix_attribution_facts_country", "country", "group_year"),  # pair timelines
+    # events per state and per actor, counted once each (the web home page; migration 0013)
+    Index("ix_attribution_facts_state_group", "state", "group_id"),
+    Index("ix_attribution_facts_actor_group", "actor_id", "actor_name", "group_id"),
 )
 
 #: Response claims tied to an incident and dated no earlier than it, with their date (event,

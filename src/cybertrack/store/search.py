@@ -20,14 +20,16 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Select,
     Text,
     and_,
     bindparam,
+    case,
+    cast,
     func,
     or_,
     select,
     text,
-    type_coerce,
     union,
 )
 from sqlalchemy.sql.elements import ColumnElement
@@ -483,15 +485,15 @@ class AttributedTo:
     dropped: tuple[str, ...] = ()
 
 
-def event_heads(conn: Connection, *, target: str | None = None, since: Any = None,
-                until: Any = None, attributed: AttributedTo | None = None
-                ) -> list[tuple[str, str | None, str | None]]:
-    """(incident id, group id or None, start date as ISO text or None) of every incident
-    against ``target``, overlapping [since, until] (undated ones left out when either is
-    given) and, with ``attributed``, attributed so: the three columns a list of events is
-    counted and sorted by, so that only the page shown reads whole records."""
+def _heads(target: str | None, since: Any, until: Any, attributed: AttributedTo | None,
+           dropped: Sequence[str]) -> Select[Any] | None:
+    """(event, incident id, start as ISO text) of every incident against ``target``,
+    overlapping [since, until] (undated ones left out when either is given), attributed as
+    ``attributed`` says, not among ``dropped``; None when ``attributed`` names no one. The
+    event is the incident's group, else the incident itself."""
     i, g, c, d = t.incidents.c, t.incident_groups.c, t.claims.c, t.documents.c
-    q = (select(i.id, g.group_id, type_coerce(i.time_start, Text))
+    q = (select(func.coalesce(g.group_id, i.id).label("ev"), i.id.label("id"),
+                cast(i.time_start, Text).label("start"))
          .select_from(t.incidents.outerjoin(t.incident_groups, g.incident_id == i.id)))
     if target is not None:
         q = q.join(t.incident_targets, t.incident_targets.c.incident_id == i.id).where(
@@ -500,6 +502,8 @@ def event_heads(conn: Connection, *, target: str | None = None, since: Any = Non
         q = q.where(i.time_end >= since)
     if until is not None:
         q = q.where(i.time_start <= until)
+    if dropped:
+        q = q.where(i.id.not_in(list(dropped)))
     if attributed is not None:
         who = []
         if attributed.states:
@@ -510,7 +514,7 @@ def event_heads(conn: Connection, *, target: str | None = None, since: Any = Non
             who.append(func.lower(c.attributed_actor).in_(
                 [n.lower() for n in attributed.actor_names]))
         if not who:
-            return []
+            return None
         # one SELECT per kind of name, UNIONed: each reads its own covering index
         # (ix_claims_by_state, _by_actor_id); an OR of the three made SQLite scan every
         # attributing claim through ix_claims_kind
@@ -530,5 +534,46 @@ def event_heads(conn: Connection, *, target: str | None = None, since: Any = Non
             parts.append(part)
         claims = union(*parts) if len(parts) > 1 else parts[0]
         q = q.where(i.id.in_(claims))
-    # PostgreSQL gives a date, SQLite its stored ISO text: ISO text from both
-    return [(r[0], r[1], None if r[2] is None else str(r[2])[:10]) for r in conn.execute(q)]
+    return q
+
+
+#: Sorts ``event_page`` knows: latest first, earliest first, fewest or most reports.
+EVENT_SORTS = ("-date", "date", "reports", "-reports")
+
+
+def event_page(conn: Connection, *, sort: str, offset: int, limit: int,
+               target: str | None = None, since: Any = None, until: Any = None,
+               attributed: AttributedTo | None = None, dropped: Sequence[str] = ()
+               ) -> tuple[int, list[tuple[str, list[str]]]]:
+    """The number of events (incident groups) among the incidents ``_heads`` keeps, and one
+    page of them in ``sort`` order, each with its kept incidents' ids. Grouped, counted and
+    sorted by the database; ties by the event's first report (earliest start, undated last,
+    then id), as the web list orders rows built from whole records."""
+    heads_q = _heads(target, since, until, attributed, dropped)
+    if heads_q is None:
+        return 0, []
+    heads = heads_q.subquery()
+    undated = "9999-12-31"  # dt.date.max, after every date, as the list sorts undated events
+    first = func.min(func.coalesce(heads.c.start, undated).concat(heads.c.id))
+    evs = (select(heads.c.ev, func.min(heads.c.start).label("start"),
+                  func.count().label("n"), first.label("first"),
+                  func.aggregate_strings(heads.c.id, ",").label("ids"))
+           .group_by(heads.c.ev).subquery())
+    order: list[Any]
+    if sort == "-date":
+        order = [case((evs.c.start.is_(None), 1), else_=0), evs.c.start.desc(), evs.c.first]
+    elif sort == "date":
+        order = [func.coalesce(evs.c.start, undated), evs.c.first]
+    elif sort == "reports":  # ties by the first report's id alone (after its 10-char date)
+        order = [evs.c.n, func.substr(evs.c.first, 11)]
+    elif sort == "-reports":
+        order = [evs.c.n.desc(), func.substr(evs.c.first, 11)]
+    else:
+        raise ValueError(f"event_page cannot sort by {sort!r}")
+    rows = conn.execute(select(evs.c.ev, evs.c.ids, func.count().over()).order_by(*order)
+                        .offset(offset).limit(limit)).all()
+    if rows:
+        total = int(rows[0][2])
+    else:
+        total = int(conn.execute(select(func.count()).select_from(evs)).scalar_one())
+    return total, [(r[0], sorted(r[1].split(","))) for r in rows]

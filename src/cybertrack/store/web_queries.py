@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cybertrack.store.store import Store
 
 __all__ = ["AttributedTo", "TextMatch", "WordReach", "actor_incidents", "attributing_claims",
-           "common_events", "document_incidents", "event_heads", "groups_of", "home_figures",
+           "common_events", "document_incidents", "event_page", "groups_of", "home_figures",
            "latest_events", "matches_within", "text_matches"]
 
 
@@ -64,14 +64,15 @@ def common_events(store: Store, words: Sequence[WordReach]) -> set[str]:
         return s.common_events(conn, words)
 
 
-def event_heads(store: Store, *, target: str | None = None, since: dt.date | None = None,
-                until: dt.date | None = None, attributed: AttributedTo | None = None
-                ) -> list[tuple[str, str | None, str | None]]:
-    """``store.search.event_heads``: (incident id, group id, start) of the incidents a list's
-    filters keep."""
+def event_page(store: Store, *, sort: str, offset: int, limit: int,
+               target: str | None = None, since: dt.date | None = None,
+               until: dt.date | None = None, attributed: AttributedTo | None = None,
+               dropped: Sequence[str] = ()) -> tuple[int, list[tuple[str, list[str]]]]:
+    """``store.search.event_page``: how many events a list's filters keep, and one page of
+    them (each with its kept reports' ids)."""
     with store._read() as conn:
-        return s.event_heads(conn, target=target, since=since, until=until,
-                             attributed=attributed)
+        return s.event_page(conn, sort=sort, offset=offset, limit=limit, target=target,
+                            since=since, until=until, attributed=attributed, dropped=dropped)
 
 
 def groups_of(store: Store, incident_ids: Sequence[str]) -> dict[str, str]:

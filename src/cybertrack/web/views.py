@@ -177,16 +177,16 @@ def list_events(store: Store, ref: Reference, query: ListQuery) -> EventPage:
     sort = query.sort or ("relevance" if hits else "-date")
     lo = (query.page - 1) * query.per_page
     light = None if (query.q.strip() or query.status or query.kind or query.sector
-                     or query.source or sort == "title") else _event_heads(store, ref, flt)
-    if light is not None:  # counted and sorted on three columns; the page read whole
-        page = _head_order(sort, light)[lo:lo + query.per_page]
-        member = {i: g for g in page for i, _ in light[g]}
-        shown_events: dict[str, list[Incident]] = {g: [] for g in page}
+                     or query.source or sort == "title") else _event_page(
+                         store, ref, flt, sort, lo, query.per_page)
+    if light is not None:  # grouped, counted and sorted by the database; the page read whole
+        total, page = light
+        member = {i: g for g, ids in page for i in ids}
+        shown_events: dict[str, list[Incident]] = {g: [] for g, _ in page}
         for inc in store.incidents_by_id(member):
             shown_events[member[inc.id]].append(inc)
-        shown = [_row(g, shown_events[g], None) for g in page]
-        return EventPage(query, len(light), tuple(_attributed(store, ref, shown)), actors,
-                         ())
+        shown = [_row(g, shown_events[g], None) for g, _ in page]
+        return EventPage(query, total, tuple(_attributed(store, ref, shown)), actors, ())
     records = find_incidents(store, flt, ref, within=within)
     events = _events_of(store, records)
     if query.q.strip():
@@ -208,15 +208,15 @@ def list_events(store: Store, ref: Reference, query: ListQuery) -> EventPage:
                      tuple(notes))
 
 
-def _event_heads(store: Store, ref: Reference, flt: IncidentFilter
-                 ) -> dict[str, list[tuple[str, str]]] | None:
-    """The events ``find_incidents(flt)`` would give, each as its members' (id, start date
-    as ISO text, "" when undated), from three columns (``store.search.event_heads``); None
-    when a target or date set by hand could move an incident in or out (then only whole
-    records say)."""
+def _event_page(store: Store, ref: Reference, flt: IncidentFilter, sort: str, offset: int,
+                limit: int) -> tuple[int, list[tuple[str, list[str]]]] | None:
+    """The number of events ``find_incidents(flt)`` gives and one page of them in ``sort``
+    order (``store.search.event_page``: the database groups, counts and sorts three
+    columns); None when a target or date set by hand could move an incident in or out
+    (then only whole records say)."""
     from cybertrack.analysis.search import attributed_filter
     from cybertrack.store.curation import curations
-    from cybertrack.store.web_queries import event_heads
+    from cybertrack.store.web_queries import event_page
 
     code = ref.country(flt.target).code if flt.target else None
     marks = curations(store, "incident")
@@ -224,36 +224,12 @@ def _event_heads(store: Store, ref: Reference, flt: IncidentFilter
         return None
     attributed = attributed_filter(store, flt.attributed_to, ref) if flt.attributed_to \
         else None
-    dropped = set() if flt.include_rejected else {i for i, c in marks.items() if c.rejected}
-    events: dict[str, list[tuple[str, str]]] = {}
-    for iid, gid, start in event_heads(store, target=code, since=flt.since, until=flt.until,
-                                       attributed=attributed):
-        if iid not in dropped:
-            events.setdefault(gid or iid, []).append((iid, start[:10] if start else ""))
-    return events
-
-
-_UNDATED = "\uffff"  # after every ISO date, as dt.date.max is after every date
-
-
-def _head_order(sort: str, events: dict[str, list[tuple[str, str]]]) -> list[str]:
-    """The events in the order ``_event_key(sort)`` gives the rows built from them, worked
-    out from their members' ids and ISO start dates (which sort as the dates do)."""
-    first: dict[str, str] = {}
-    start: dict[str, str] = {}
-    for g, members in events.items():
-        first[g] = min(members, key=lambda m: (m[1] or _UNDATED, m[0]))[0]
-        start[g] = min((d for _, d in members if d), default="")
-    order = sorted(events, key=first.__getitem__)
-    if sort == "-date":  # latest first, undated last, ties by first report (a stable sort)
-        order.sort(key=lambda g: (start[g] != "", start[g]), reverse=True)
-    elif sort in ("date", "relevance"):
-        order.sort(key=lambda g: start[g] or _UNDATED)
-    elif sort == "reports":
-        order.sort(key=lambda g: len(events[g]))
-    else:  # -reports
-        order.sort(key=lambda g: -len(events[g]))
-    return order
+    dropped = () if flt.include_rejected else tuple(sorted(
+        i for i, c in marks.items() if c.rejected))
+    # without a search, "relevance" is by date, earliest first (as ``_row_key`` has it)
+    return event_page(store, sort="date" if sort == "relevance" else sort, offset=offset,
+                      limit=limit, target=code, since=flt.since, until=flt.until,
+                      attributed=attributed, dropped=dropped)
 
 
 def _row_key(sort: str, hits: bool) -> Callable[[EventRow], Any]:
