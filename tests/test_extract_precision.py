@@ -302,3 +302,17 @@ def test_a_relative_clause_on_the_event_names_its_victims_not_the_accuser() -> N
                        "destructive cyber-attack, which started in Ukraine and Russia before "
                        "spreading globally.")
     assert [targets for targets, _when in found] == [("UA",)]
+
+
+def test_the_speaker_before_an_aside_owned_by_another_state() -> None:
+    claims = _claims("Hackers crippled Albanian government websites in July. Washington, "
+                     "Albania's closest ally, also blamed Iran for the attack.")
+    assert [c.claimant.as_gold() for c in claims
+            if c.kind == "attribution" and c.claimant] == [{"government": "US"}]
+
+
+def test_a_titled_persons_state_is_not_the_object_before_it() -> None:
+    claims = _claims("Albania cut diplomatic relations with Iran on Wednesday, when Prime "
+                     "Minister Edi Rama accused the Islamic Republic of committing the July "
+                     "attack.")
+    assert {c.claimant.country for c in claims if c.claimant} == {"AL"}

@@ -481,7 +481,8 @@ def people(
             # person before, else the nearest in the same clause
             title_start = window_start + titles_before[-1].start()
             country = _country_of_title(text, ordered, title_start, s, e) or known.get(name) \
-                or _country_before(ordered, _clause_start(text, window_start, title_start), s)
+                or _country_before(text, ordered,
+                                   _clause_start(text, window_start, title_start), s)
             if country:
                 known.setdefault(name, country)
         found[(s, e)] = EntityMention(
@@ -605,13 +606,22 @@ class _Ordered:
         self.starts = [m.start for m in self.mentions]
 
 
-def _country_before(ordered: _Ordered, lo: int, hi: int) -> str | None:
+def _country_before(text: str, ordered: _Ordered, lo: int, hi: int) -> str | None:
     """The state nearest before a person in the clause of the title: the last country or
     government body in ``[lo, hi)``."""
     found = None
     for m in _states_in(ordered, lo, hi):
+        if found is not None and _OBJECT_OF_BEFORE_RE.search(
+                text[max(0, m.start - 30) : m.start]):
+            continue  # "Albania cut relations with Iran ..., when Prime Minister X": not Iran
         found = m.country
     return found
+
+
+#: Right before a state that is an object, not the title's owner ("relations with Iran").
+_OBJECT_OF_BEFORE_RE = re.compile(
+    r"\b(?:with|against|on|from|to|toward|towards|by|blamed|accused|expelled|condemned)\s+"
+    r"(?:the\s+)?$", re.IGNORECASE)
 
 
 def _states_in(ordered: _Ordered, lo: int, hi: int) -> list[EntityMention]:

@@ -148,11 +148,23 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
                or _CLAUSE_AND_RE.search(text[max(0, s - 25) : s])) and not (
             m.kind == "country" and _object_state(text, s, m.end - sent.start)):
             best = i
+    if best is not None and best > 0:
+        # "Washington, Albania's closest ally, also blamed Iran": the state owning the aside
+        # describes the speaker named before it
+        m, prev = sent.mentions[best], sent.mentions[best - 1]
+        if _APPOSITION_GAP_RE.fullmatch(text, prev.end - sent.start, m.start - sent.start) and \
+                _POSSESSOR_ASIDE_RE.match(text, m.end - sent.start, verb):
+            best = best - 1
     if best is not None:
         gap = text[sent.mentions[best].end - sent.start : verb]
         if len(gap) < 120 and not _SPEAKER_GAP_STOP_RE.search(gap):
             return best
     return None
+
+
+_APPOSITION_GAP_RE = re.compile(r"\s*,\s*")
+#: The rest of an aside owned by a state: "'s closest ally, ".
+_POSSESSOR_ASIDE_RE = re.compile(r"['’]s\s+[\w\s-]{1,40}?,\s*(?:\w+\s+){0,2}$")
 
 
 def _inverted_speaker(sent: Sentence, verb: int) -> int | None:
