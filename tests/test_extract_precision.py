@@ -316,3 +316,17 @@ def test_a_titled_persons_state_is_not_the_object_before_it() -> None:
                      "Minister Edi Rama accused the Islamic Republic of committing the July "
                      "attack.")
     assert {c.claimant.country for c in claims if c.claimant} == {"AL"}
+
+
+def test_a_recalled_month_does_not_date_the_new_attack() -> None:
+    """Sample 04: the September attack on the border system, whose first sentence also
+    recalls "the July attack", is no July incident of Albania's."""
+    from importlib.resources import files
+
+    text = (files("cybertrack") / "samples" / "04_albania-border-tims.txt").read_text("utf-8")
+    nlp = get_pipeline()
+    doc = nlp(make_doc(nlp, text, dt.date(2022, 9, 11)))
+    dated = [(tuple(i.targets), i.time.start.month if i.time else None)
+             for i in doc._.ct_incidents]
+    assert (("AL",), 7) not in dated
+    assert any(targets == ("AL",) and month == 9 for targets, month in dated)

@@ -443,6 +443,13 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         a.reference == "new" or a.reference.startswith(("ordinal:", "month:")))]
     if anchor.reference not in ("new", "indefinite", "verb", "plural"):
         dates = [d for d in dates if not d.relative]
+    rivals = [(a.start, a.end) for a in anchors
+              if a is not anchor and a.reference.startswith("month:")]
+    if rivals:
+        # "A cyberattack struck X, blaming the actors behind the July attack": the month
+        # names the other event, not this one
+        dates = [d for d in dates if not any(
+            s - 2 <= d.end - sent.start and d.start - sent.start <= e for s, e in rivals)]
     when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent, own)
     irrealis = _Irrealis(sent.text, anchor)
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
@@ -637,7 +644,15 @@ def _denied_here(denial: re.Match[str] | None, anchor: Anchor, text: str) -> boo
 
 
 def _primary(anchors: Sequence[Anchor]) -> Anchor:
-    """The anchor that decides reference: an explicit ordinal/month/new marker wins."""
+    """The anchor that decides reference: an explicit ordinal/month/new marker wins, except
+    over an indefinite event that opens the sentence as the subject of its own verb ("A
+    cyberattack struck X, ... responsible for the July attack": the July attack is recalled,
+    the sentence reports a new one)."""
+    subject = next((a for a in anchors if a.reference == "indefinite" and any(
+        v.reference == "verb" and 0 <= v.start - a.end <= 20 for v in anchors)), None)
+    if subject is not None and all(a.start > subject.start for a in anchors
+                                   if a.reference.startswith(("ordinal", "month"))):
+        return subject
     for kind in ("ordinal", "month", "new"):
         for a in anchors:
             if a.reference.startswith(kind):
