@@ -97,7 +97,7 @@ def urls(base: str, store_url: str) -> list[tuple[str, str]]:
         ("API incident", f"/api/v1/incidents/{iid}"),
         ("API actor", f"/api/v1/actors/{name}"),
         ("API country", "/api/v1/countries/IR"),
-        ("TAXII manifest", "/taxii2/api/collections/"),
+        ("TAXII collections", "/taxii2/api/collections/"),
     ]
 
 
