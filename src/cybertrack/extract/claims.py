@@ -119,7 +119,8 @@ def sentence_claims(
         if who is None and _GOVERNMENT_ANAPHOR_RE.search(text[: denial.start()]):
             # "The government rejected the accusation": the government accused before
             accused = _accused_state(prior, incident, None)
-            who = Claimant("government", accused, accused) if accused else None
+            who = Claimant("government", accused, accused, f"country:{accused}") \
+                if accused else None
         if who is not None:
             verdict = denial_polarity(text, denial.start())
             out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
@@ -159,9 +160,7 @@ def _co_speakers(sent: Sentence, claimant_idx: int) -> list[Claimant]:
     while i > 0:
         prev, cur = sent.mentions[i - 1], sent.mentions[i]
         gap = sent.text[prev.end - sent.start : cur.start - sent.start]
-        if not LIST_JOIN_RE.fullmatch(gap) or not (
-                prev.state or (prev.kind == "organization" and prev.is_government)
-                or prev.kind == "organization"):
+        if not LIST_JOIN_RE.fullmatch(gap) or not (prev.state or prev.kind == "organization"):
             break
         who = claimant_from(prev)
         if who is not None:
@@ -349,12 +348,12 @@ def _attribution(
     states = [(m.state or m.country, m.start - sent.start)
               for m in (sent.mentions[i] for i in sorted(attackers) if i != claimant_idx)
               if m.kind != "threat-actor" and (m.state or m.country)]
-    own = sent.mentions[claimant_idx].country if claimant_idx is not None else None
-    if own and sent.mentions[claimant_idx].is_government:  # type: ignore[index]
+    speaker = sent.mentions[claimant_idx] if claimant_idx is not None else None
+    if speaker is not None and speaker.is_government and speaker.country:
         # "Britain's cyber centre, an arm of GCHQ, said ... the Chinese state": a government
         # holds its own state responsible only where it says its state acted ("officials said
         # the United States had launched ...")
-        states = [(x, p) for x, p in states if x != own or _acts_at(sent, p)]
+        states = [(x, p) for x, p in states if x != speaker.country or _acts_at(sent, p)]
     if states:
         state, pos = states[-1] if len({x for x, _p in states}) > 1 and \
             g.search(_LATER_RE, sent.text) else states[0]

@@ -303,8 +303,8 @@ def _named_as_group(text: str, start: int, end: int) -> bool:
     characters) is cast as one here: followed by a group or tool noun ("Play ransomware",
     "the Silence group"), introduced as a name ("a gang called Play"), named a group in
     apposition ("Gallium, a Chinese APT,") or carrying out an operation ("Nobelium
-    launched"). Cyber context nearby is not enough in cyber news,
-    where every sentence has some ("apps on the Google Play Store were phishing")."""
+    launched"). Cyber context nearby is not enough in cyber news, where every sentence has
+    some ("apps on the Google Play Store were phishing")."""
     after = text[end : end + 40].lstrip("'’\"”")
     if after[:2].lower() in ("'s", "’s"):
         after = after[2:]
@@ -516,8 +516,8 @@ def _surnames(text: str, found: Sequence[EntityMention], taken: _Spans) -> list[
     return out
 
 
-#: A capitalised word right before a surname: part of another name ("Angela Merkel"'s
-#: "Merkel" after "Angela" is the full name itself; "Hans Rama" is someone else).
+#: A capitalised word right before a surname makes it part of another name ("Hans Rama" is
+#: someone else than "Edi Rama").
 _CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w'’-]*\s+$")
 
 
