@@ -373,6 +373,7 @@ class _FoundedCells:
         self.order = list(dict.fromkeys(cells))
         self.done: dict[tuple[int, str], tuple[PartialDate, tuple[str, ...]] | None] = {}
         self.groups: dict[tuple[int, str], list[str]] | None = None
+        self.eligible: set[str] | None = None
         self.batch = 4
 
     def _cell_groups(self) -> dict[tuple[int, str], list[str]]:
@@ -381,6 +382,15 @@ class _FoundedCells:
             self.groups = destructive_cells(self.store, *_who(self.subject),
                                             (min(years), max(years))) if years else {}
         return self.groups
+
+    def _eligible(self) -> set[str]:
+        """The cells' groups whose reports may found a fact (a tracker record, two
+        publishers), asked once for every cell: the others are never read."""
+        if self.eligible is None:
+            groups = self._cell_groups()
+            self.eligible = groups_with_evidence(
+                self.store, dict.fromkeys(g for c in self.order for g in groups.get(c, ())))
+        return self.eligible
 
     def get(self, year: int, country: str) -> tuple[PartialDate, tuple[str, ...]] | None:
         from cybertrack.analysis.responses import incident_evidence
@@ -392,9 +402,7 @@ class _FoundedCells:
         at = self.order.index(cell) if cell in self.order else len(self.order)
         todo = [cell, *(c for c in self.order[at + 1:] if c not in self.done)][:self.batch]
         self.batch *= 2
-        # only groups whose reports may found a fact (a tracker record, two publishers)
-        eligible = groups_with_evidence(
-            self.store, dict.fromkeys(g for c in todo for g in groups.get(c, ())))
+        eligible = self._eligible()
         gids = [g for g in dict.fromkeys(g for c in todo for g in groups.get(c, ()))
                 if g in eligible]
         members = self.store.group_members(gids)
