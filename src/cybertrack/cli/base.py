@@ -23,6 +23,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # docstrings are wrapped for the source: Markdown joins their lines into paragraphs, so
+    # --help reflows to the terminal instead of breaking mid-sentence
+    rich_markup_mode="markdown",
 )
 # Every command prints through these: SafeConsole shows control characters from documents as
 # visible escapes, and markup is off so a title or file name holding "[link=...]" stays text
