@@ -330,3 +330,9 @@ def test_a_recalled_month_does_not_date_the_new_attack() -> None:
              for i in doc._.ct_incidents]
     assert (("AL",), 7) not in dated
     assert any(targets == ("AL",) and month == 9 for targets, month in dated)
+
+
+def test_a_firms_home_state_in_its_own_description_is_not_blamed() -> None:
+    claims = _claims("Hackers hit the broadcaster in April. The US-based cybersecurity group "
+                     "Acme Threat Labs says that APT28 has been active since at least 2007.")
+    assert not any(c.kind == "attribution" and c.attributed_state == "US" for c in claims)

@@ -349,11 +349,15 @@ def _attribution(
               for m in (sent.mentions[i] for i in sorted(attackers) if i != claimant_idx)
               if m.kind != "threat-actor" and (m.state or m.country)]
     speaker = sent.mentions[claimant_idx] if claimant_idx is not None else None
-    if speaker is not None and speaker.is_government and speaker.country:
-        # "Britain's cyber centre, an arm of GCHQ, said ... the Chinese state": a government
-        # holds its own state responsible only where it says its state acted ("officials said
-        # the United States had launched ...")
-        states = [(x, p) for x, p in states if x != speaker.country or _acts_at(sent, p)]
+    home = speaker.country if speaker is not None and speaker.kind != "threat-actor" else (
+        claimant.country if isinstance(claimant, Claimant) and claimant.kind == "government"
+        else None)
+    if home:
+        # "Britain's cyber centre, an arm of GCHQ, said ... the Chinese state", "The
+        # US-based group FireEye says APT28 ...": a source holds its own state responsible
+        # only where it says that state acted ("officials said the United States had
+        # launched ...")
+        states = [(x, p) for x, p in states if x != home or _acts_at(sent, p)]
     if states:
         state, pos = states[-1] if len({x for x, _p in states}) > 1 and \
             g.search(_LATER_RE, sent.text) else states[0]
