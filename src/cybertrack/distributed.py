@@ -10,10 +10,13 @@
   already (a read; skipped when the knowledge base is a SQLite file the worker cannot see), so
   a re-ingest costs reading, not extraction.
 - **The client** is the only writer (SQLite keeps one). It stores finished documents in
-  batches, each batch one transaction of multi-row inserts (``Store.bulk_add``), then links
-  that batch's new documents to the knowledge base (``resolve.link_new``: incremental, never a
-  pass over the whole base). A batch that fails to store is retried one document per
-  transaction, so one bad record fails alone.
+  batches exactly as a one-process ingest stores them (``batch._Run.flush``: one
+  ``Store.add_batch`` transaction of multi-row statements, or ``COPY`` on PostgreSQL, new and
+  re-extracted documents alike, each with its ``pending_links`` row; a batch that fails is
+  redone one document per transaction, so one bad record fails alone), then links that
+  batch's new documents to the knowledge base (``resolve.link_new``: incremental, never a
+  pass over the whole base), or, with ``link_at_end``, leaves them pending for one
+  ``link_pending`` pass after the last batch.
 
 The guarantees of ``batch.ingest_paths`` hold: a document is stored whole or not at all (its
 rows commit in its batch's transaction); re-ingesting changes nothing (documents are keyed by
@@ -104,6 +107,8 @@ class PartitionResult:
     items: list[Item] = field(default_factory=list)
     #: (input, reason) of inputs that could not be read at all.
     failed_inputs: list[tuple[str, str]] = field(default_factory=list)
+    #: Whether the worker could read which documents are stored (``stored_versions``).
+    looked: bool = True
 
 
 # ---- worker side ---------------------------------------------------------------------------
@@ -194,7 +199,9 @@ def process_partition(inputs: list[str], settings: WorkSettings) -> PartitionRes
                 out.items.append(Item(result.source, status="failed", reason=reason))
             else:
                 docs.append((result.source, prepare(result.document)))
-    known = stored_versions(settings.db, [d.id for _, d in docs]) or {}
+    found = stored_versions(settings.db, [d.id for _, d in docs])
+    out.looked = found is not None
+    known = found or {}
     extractor = settings.extractor
     for source, doc in docs:
         stored = known.get(doc.id)
@@ -276,6 +283,7 @@ def ingest_distributed(
     max_chars: int | None = None,
     allow_private_urls: bool = False,
     link: bool = True,
+    link_at_end: bool = False,
     batch_documents: int = BATCH_DOCUMENTS,
     partition_inputs: int = PARTITION_INPUTS,
     on_event: Event | None = None,
@@ -287,8 +295,13 @@ def ingest_distributed(
     ``batch.IngestSummary``. ``db`` is the knowledge base as workers can open it (for the
     "already stored?" look-up; None: they extract everything and the client skips what is
     stored). ``checkpoint`` is called with ``batch:stored:N`` after each batch commits and
-    ``batch:linked:N`` after its linking (tests kill there). ``extractor`` replaces the
-    pipeline (it must be picklable); ``warm`` builds the pipeline on each worker first."""
+    ``batch:linked:N`` after its linking (tests kill there), and with the points of
+    ``batch.Checkpoint`` inside and after each transaction. ``link_at_end`` leaves every
+    batch in ``pending_links`` and links them in one ``link_pending`` pass once all are
+    stored (a back-fill: one pass costs far less than one per batch, docs/scale.md); a run
+    killed before that pass leaves them pending for the next ingest or ``link build``.
+    ``extractor`` replaces the pipeline (it must be picklable); ``warm`` builds the pipeline
+    on each worker first."""
     from cybertrack.batch import IngestSummary, ingest_paths
     from cybertrack.extract import DEFAULT_MAX_CHARS
     from cybertrack.ingest import iter_inputs
@@ -314,8 +327,9 @@ def ingest_distributed(
         client.register_plugin(WarmPipeline(ner), name=WarmPipeline.name)
     settings = WorkSettings(published, max_bytes, extract, ner, chars, allow_private_urls,
                             db, extractor)
-    writer = _Writer(store, summary, emit, db=db, link=link, checkpoint=checkpoint,
-                     link_new=link_new, size=batch_documents, max_chars=chars)
+    writer = _Writer(store, summary, emit, db=db, link=link, link_at_end=link_at_end,
+                     checkpoint=checkpoint, link_new=link_new, size=batch_documents,
+                     max_chars=chars)
     for result in _run_partitions(client, partitions(rest, partition_inputs), settings):
         for source in result.inputs:
             summary.inputs += 1
@@ -323,9 +337,9 @@ def ingest_distributed(
         for source, reason in result.failed_inputs:
             summary.failed.append((source, reason))
             emit("failed", source, reason)
-        writer.add(result.items)
+        writer.add(result.items, looked=result.looked)
     writer.flush()
-    if link and store.pending_link_documents():  # what a killed or --no-link run left
+    if link and store.pending_link_documents():  # --link-at-end, or a killed run's rest
         link_pending(store)
     return summary
 
@@ -366,62 +380,70 @@ def _run_partitions(client: Any, parts: list[list[str]],
 
 
 class _Writer:
-    """Buffers finished documents and stores them a batch per transaction, then links them."""
+    """Buffers finished documents and stores them a batch per transaction through the
+    one-process ingest's own writer (``batch._Run.flush``: ``Store.add_batch``, redone one
+    document per transaction when the batch fails), then links the batch's new documents
+    unless linking waits for the end of the run."""
 
     def __init__(self, store: Store, summary: IngestSummary, emit: Event, *, db: str | None,
-                 link: bool, checkpoint: Checkpoint | None, link_new: Callable[..., Any],
-                 size: int, max_chars: int) -> None:
-        self.store, self.summary, self.emit, self.db = store, summary, emit, db
+                 link: bool, link_at_end: bool, checkpoint: Checkpoint | None,
+                 link_new: Callable[..., Any], size: int, max_chars: int) -> None:
+        from cybertrack.batch import _Run
+
+        self.store, self.summary, self.db = store, summary, db
+        self.link, self.link_at_end = link, link_at_end
+        self.checkpoint, self.link_new = checkpoint, link_new
         self.max_chars = max_chars
-        self.link, self.checkpoint, self.link_new = link, checkpoint, link_new
-        self.size = max(1, size)
-        self.buffer: list[Item] = []
+        # ``checkpoint`` also gets the run's document:written:N / document:stored:N points.
+        self.run = _Run(store, summary, emit, extract=False,
+                        extractor=lambda document, chars: Extraction(document),
+                        max_chars=max_chars, checkpoint=checkpoint,
+                        batch_documents=max(1, size), batch_seconds=float("inf"))
         self.batches = 0
 
-    def add(self, items: list[Item]) -> None:
+    def add(self, items: list[Item], *, looked: bool = True) -> None:
+        """Queue a partition's documents; ``looked``: whether its worker could read which
+        documents are stored (else the client asks, so stale documents are still redone)."""
+        from cybertrack.batch import EXTRACTOR_VERSION, _Pending, needs_extraction
+        from cybertrack.store.store import BatchItem
+
+        known: dict[str, str] = {}
+        if not looked:  # one read per partition; a rerun then writes nothing at all
+            known = self.stored([i.document_id for i in items
+                                 if i.status == "new" and i.document_id is not None])
         for item in items:
             if item.status == "failed":
-                self.summary.failed.append((item.source, item.reason))
-                self.emit("failed", item.source, item.reason)
+                self.run._fail(item.source, item.reason)
                 continue
             self.summary.read += 1
-            if item.status == "unchanged":
-                self.summary.unchanged += 1
-                self.emit("unchanged", item.source, item.document_id or "")
+            doc_id = item.document_id or ""
+            stale = (doc_id in known and item.version == EXTRACTOR_VERSION
+                     and needs_extraction(known[doc_id]))
+            if (item.status == "unchanged" or doc_id in self.run.pending
+                    or (doc_id in known and not stale)):
+                self.run._unchanged(item.source, doc_id)  # or the same text twice in a run
                 continue
-            self.buffer.append(item)
-            if len(self.buffer) >= self.size:
+            ex = item.extraction
+            assert ex is not None
+            redo = item.status == "reextract" or stale
+            self.run.pending[doc_id] = _Pending(
+                item.source, BatchItem(ex, item.version,
+                                       self.max_chars if item.truncated else None, redo),
+                item.length if item.truncated else None)
+            if len(self.run.pending) >= self.run.batch_documents:
                 self.flush()
 
     def flush(self) -> None:
-        from cybertrack.batch import needs_extraction
-
-        batch, self.buffer = self.buffer, []
-        if not batch:
+        """Store what is queued in one transaction (``batch._Run.flush``), then link it."""
+        if not self.run.pending:
             return
-        stored = self.stored([i.document_id or "" for i in batch])
-        fresh: dict[str, Item] = {}
-        redo: list[Item] = []
-        for item in batch:
-            doc_id = item.document_id or ""
-            version = stored.get(doc_id)
-            if version is not None and not (item.status == "reextract"
-                                            and needs_extraction(version)):
-                self._unchanged(item)
-            elif version is not None:
-                redo.append(item)
-            elif doc_id in fresh:
-                self._unchanged(item)  # the same text twice in one run
-            else:
-                fresh[doc_id] = item
-        new_ids = self._store_fresh(list(fresh.values()))
-        for item in redo:
-            if self._store_one(item, redo=True):
-                new_ids.append(item.document_id or "")
+        before = len(self.summary.new_documents)
+        self.run.flush()
+        new_ids = self.summary.new_documents[before:]
         self.batches += 1
         if self.checkpoint is not None:
             self.checkpoint(f"batch:stored:{self.batches}")
-        if self.link and new_ids:
+        if self.link and not self.link_at_end and new_ids:
             self.link_new(self.store, new_ids)
         if self.checkpoint is not None:
             self.checkpoint(f"batch:linked:{self.batches}")
@@ -429,78 +451,13 @@ class _Writer:
     def stored(self, ids: list[str]) -> dict[str, str]:
         """Which of ``ids`` are stored, with their extractor version: one query per thousand
         ids through ``db``, else one per id through the store."""
+        if not ids:
+            return {}
         found = stored_versions(self.db, ids)
         if found is not None:
             return found
         versions = {i: self.store.stored_extractor_version(i) for i in dict.fromkeys(ids)}
         return {k: v for k, v in versions.items() if v is not None}
-
-    def _unchanged(self, item: Item) -> None:
-        self.summary.unchanged += 1
-        self.emit("unchanged", item.source, item.document_id or "")
-
-    def _store_fresh(self, items: list[Item]) -> list[str]:
-        """One transaction for the batch's new documents (per extractor version); on any
-        failure, one transaction per document, so a bad record fails alone."""
-        plain = [i for i in items if not i.truncated]
-        done: list[str] = []
-        by_version: dict[str, list[Item]] = {}
-        for item in plain:
-            by_version.setdefault(item.version, []).append(item)
-        for version, group in by_version.items():
-            exs = [i.extraction for i in group if i.extraction is not None]
-            try:
-                self.store.bulk_add(exs, chunk_size=len(exs) + 1, extractor_version=version)
-            except CybertrackError:
-                done.extend(i.document_id or "" for i in group if self._store_one(i))
-                continue
-            for item in group:
-                self._counted(item, redo=False)
-                done.append(item.document_id or "")
-        done.extend(i.document_id or "" for i in items if i.truncated and self._store_one(i))
-        return done
-
-    def _store_one(self, item: Item, *, redo: bool = False) -> bool:
-        from cybertrack.batch import needs_extraction
-
-        ex = item.extraction
-        assert ex is not None
-        chars = self.max_chars if item.truncated else None
-        try:
-            if redo:
-                new = self.store.replace_extraction(
-                    ex, extractor_version=item.version, replaceable=needs_extraction,
-                    extracted_chars=chars)
-            else:
-                new = self.store.add_extraction(ex, extractor_version=item.version,
-                                                extracted_chars=chars)
-        except CybertrackError as exc:
-            self.summary.failed.append((item.source, str(exc)))
-            self.emit("failed", item.source, str(exc))
-            return False
-        if not new:
-            self._unchanged(item)
-            return False
-        self._counted(item, redo=redo)
-        return True
-
-    def _counted(self, item: Item, *, redo: bool) -> None:
-        ex = item.extraction
-        assert ex is not None
-        s = self.summary
-        if redo:
-            s.reextracted += 1
-        else:
-            s.new += 1
-        s.new_documents.append(ex.document.id)
-        s.incidents += len(ex.incidents)
-        s.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
-        self.emit("reextracted" if redo else "new", item.source, ex.document.id)
-        if item.truncated:
-            detail = (f"only the first {self.max_chars:,} of {item.length:,} characters "
-                      "were extracted (--max-chars)")
-            s.truncated.append((item.source, detail))
-            self.emit("truncated", item.source, detail)
 
 
 def _merge(summary: IngestSummary, part: IngestSummary) -> None:

@@ -136,6 +136,13 @@ def ingest_command(
         "--partition-inputs", min=1, max=100_000,
         help="With --workers/--scheduler: inputs per task sent to a worker (a task lost "
         "with its worker is redone elsewhere).")] = 24,
+    link_at_end: Annotated[bool, typer.Option(
+        "--link-at-end",
+        help="With --workers/--scheduler: link once, after the last batch is stored, instead "
+        "of after each batch (for back-fills: one pass costs far less than one a batch, see "
+        "docs/scale.md). The documents wait in the pending list until then; if the run is "
+        "killed first, the next ingest or `cybertrack link build` links them. Without "
+        "--workers, ingest always links once at the end.")] = False,
 ) -> None:
     """Read documents, extract their claims, and store them in the knowledge base.
 
@@ -192,7 +199,8 @@ def ingest_command(
                 summary = ingest_distributed(
                     store, inputs, client, db=resolve_db(db), published=when,
                     max_bytes=max_bytes, extract=extract, ner=ner, max_chars=max_chars,
-                    allow_private_urls=allow_private_urls, link=link, on_event=on_event,
+                    allow_private_urls=allow_private_urls, link=link,
+                    link_at_end=link_at_end, on_event=on_event,
                     batch_documents=batch_documents, partition_inputs=partition_inputs)
             finally:
                 client.close()
