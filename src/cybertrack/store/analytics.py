@@ -13,7 +13,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select, union_all
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union,
+    union_all,
+)
 
 from cybertrack.model import Claim, Incident, Link, PartialDate
 from cybertrack.store import codec
@@ -198,6 +208,15 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
             who.append(func.lower(c.attributed_actor).in_([n.lower() for n in actor_names]))
         if not who:
             return []
+        attributing = (c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted")
+        # the claims' ids found one SELECT per kind of name, UNIONed, each from its own index
+        # (ix_claims_by_state, _by_actor_id, _by_actor_lower of migration 0014): with an OR
+        # of them SQLite read every attributing claim through ix_claims_kind. The rows come
+        # in the order that scan gave them (kind, then storage order), which the actor
+        # report's ties keep
+        found = union(*(select(c.id).where(*attributing, term) for term in who))
+        pg = self._engine.dialect.name == "postgresql"
+        stored: ColumnElement[object] = literal_column("claims.ctid" if pg else "claims.rowid")
         q = (
             select(
                 c.id.label("claim_id"), c.incident_id, c.document_id, c.kind,
@@ -208,8 +227,8 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
             )
             .join(t.incidents, i.id == c.incident_id)
             .join(t.documents, d.id == c.document_id)
-            .where(c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted",
-                   or_(*who))
+            .where(c.id.in_(found))
+            .order_by(c.kind, stored)
         )
         if target is not None:
             q = q.join(t.incident_targets, and_(t.incident_targets.c.incident_id == i.id,

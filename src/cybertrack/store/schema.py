@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData()
@@ -189,6 +190,10 @@ claims = Table(
     Index("ix_claims_actor_target_state", "actor_state", "target_state"),
 )
 
+# actor names matched in any case (lower(attributed_actor) IN ...; migration 0014)
+Index("ix_claims_by_actor_lower", func.lower(claims.c.attributed_actor), claims.c.kind,
+      claims.c.stance, claims.c.incident_id, claims.c.document_id)
+
 links = Table(
     "links",
     metadata,
@@ -320,6 +325,15 @@ timeline_subjects = Table(
 #: document, deleted when its linking commits, so a kill between the two loses no links.
 pending_links = Table(
     "pending_links",
+    metadata,
+    Column("document_id", Text, ForeignKey("documents.id"), primary_key=True),
+)
+
+#: Documents stored without incidents, still to be placed beside the event they most likely
+#: report (migration 0015; ``resolve.placement``): written with the document, deleted when its
+#: placements are stored.
+pending_placements = Table(
+    "pending_placements",
     metadata,
     Column("document_id", Text, ForeignKey("documents.id"), primary_key=True),
 )
