@@ -34,7 +34,9 @@ def link_build_command(
 
     Existing links keep their status (accepted/rejected decisions are never undone). The
     incident groups they change are regrouped, and their stored timelines computed, so the
-    next report or timeline reads them ready."""
+    next report or timeline reads them ready. A document in which no incident was found is
+    placed beside the incident (or the other such document) it most likely reports: a
+    proposed link of kind document, accepted or rejected like the others, never merged."""
     from cybertrack.analysis.timeline import ensure_group_timelines
     from cybertrack.resolve import link_all, link_new
     from cybertrack.store import Store
@@ -43,7 +45,8 @@ def link_build_command(
         done = link_new(store, document) if document else link_all(store)
         ensure_group_timelines(store)
     console.print(f"incidents {done.incidents}  pairs compared {done.pairs_scored}  links "
-                  f"found {done.links_found}  new {done.links_new}", highlight=False)
+                  f"found {done.links_found}  new {done.links_new}  placements new "
+                  f"{done.placements_new}", highlight=False)
 
 
 @link_app.command("list")
@@ -60,7 +63,8 @@ def link_list_command(
     format: FormatOption = "text",
     out: OutOption = None,
 ) -> None:
-    """List incident links, best first, with their scores and reasons."""
+    """List incident links and placements (a document without incidents beside an incident),
+    best first, with their scores and reasons."""
     from cybertrack.report.output import emit
     from cybertrack.report.timeline import links_report
     from cybertrack.resolve.ids import find_incident
@@ -68,10 +72,12 @@ def link_list_command(
 
     with Store.open(resolve_db(db)) as store:
         record = find_incident(store, incident) if incident else None
-        links = [x for x in store.links(kind="incident", status=status, record_id=record)
-                 if x.score >= min_score][:limit]
+        links = [x for x in store.links(status=status, record_id=record)
+                 if x.kind in ("incident", "document") and x.score >= min_score][:limit]
         ids = {i for x in links for i in (x.a, x.b)}
         titles = {i.id: (i.title or i.sentence)[:60] for i in store.incidents_by_id(ids)}
+        titles.update((k, f"[document] {v.title or k}"[:60])
+                      for k, v in store.documents_info(ids - set(titles)).items())
         emit(links_report(links, titles), format, console, out=out)
 
 

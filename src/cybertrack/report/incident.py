@@ -130,6 +130,14 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
                      f"{link.score:.2f} {link.status}" if link else "(root)"))
     overview.append(Table(("incident", "publisher", "published", "date", "targets", "kinds",
                            "link"), tuple(rows), "Reports of this incident"))
+    if group.placed:
+        overview.append(Table(
+            ("link", "status", "publisher", "published", "title", "reasons"),
+            tuple((short(p.link.id), f"{p.link.score:.2f} {p.link.status}", p.publisher,
+                   p.published.iso() if p.published else "", p.title,
+                   "; ".join(p.link.reasons)) for p in group.placed),
+            "Reports placed beside this incident (no incident found in them; not merged: "
+            "accept or reject with cybertrack link accept|reject LINK)", wide=("reasons",)))
     if case.curated:
         overview.append(Para("Curated by hand: " + "; ".join(
             f"{c.record_kind} {short(c.record_id)} {c.describe()}"
@@ -207,6 +215,9 @@ def incident_report(assessment: Assessment, ch: Chain, ref: Reference | None = N
         "date": dates_data(assessment.incident_date),
         "links": [{"id": x.id, "a": x.a, "b": x.b, "score": x.score, "status": x.status,
                    "reasons": list(x.reasons)} for x in group.links],
+        "placed": [{"id": p.link.id, "document": p.link.a, "incident": p.link.b,
+                    "score": p.link.score, "status": p.link.status,
+                    "reasons": list(p.link.reasons)} for p in group.placed],
         "assessment": {
             "explanation": assessment.explanation, "contested": assessment.contested,
             "candidates": [{"state": c.state, "name": c.name, "actors": list(c.actors),

@@ -32,6 +32,7 @@ from cybertrack.resolve.features import (
 from cybertrack.store import Store
 from cybertrack.store.analytics import DocumentInfo
 from cybertrack.store.group_queries import GroupRow
+from cybertrack.store.placements import placements_beside
 
 #: A refresh explores at most this many incidents from its starting points; real components are
 #: far smaller, so this only guards against a runaway chain of links (the rest is grouped by the
@@ -39,6 +40,17 @@ from cybertrack.store.group_queries import GroupRow
 MAX_COMPONENT = 5000
 #: Kinds with destructive effect.
 DESTRUCTIVE = frozenset({"destruction", "sabotage", "ransomware"})
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedReport:
+    """A document without incidents placed beside an incident of a group (``link.a`` the
+    document, ``link.b`` the incident), with what the incident view shows of the document."""
+
+    link: Link
+    title: str
+    publisher: str
+    published: PartialDate | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,9 @@ class IncidentGroup:
     incidents: tuple[Incident, ...]
     links: tuple[Link, ...]
     held_apart: tuple[Link, ...] = ()
+    #: Reports without incidents placed beside the group's incidents (``resolve.placement``),
+    #: proposed or accepted: an analyst sees them here and decides; they never join the group.
+    placed: tuple[PlacedReport, ...] = ()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -200,7 +215,13 @@ def incident_group(store: Store, incident_id: str, *, threshold: float = GROUP_T
     links = store.incident_links(ids, min_score=threshold)
     inside = tuple(x for x in links if x.a in ids and x.b in ids)
     outside = tuple(x for x in links if (x.a in ids) != (x.b in ids))
-    return IncidentGroup(incident_id, tuple(store.incidents_by_id(ids)), inside, outside)
+    placed = [x for x in placements_beside(store, ids) if x.status != "rejected"]
+    docs = store.documents_info({x.a for x in placed})
+    return IncidentGroup(incident_id, tuple(store.incidents_by_id(ids)), inside, outside,
+                         tuple(PlacedReport(x, docs[x.a].title or "" if x.a in docs else "",
+                                            docs[x.a].publisher or "" if x.a in docs else "",
+                                            docs[x.a].published if x.a in docs else None)
+                               for x in placed))
 
 
 def review(store: Store, link_id: str, status: str, *, by: str = "user") -> Link:

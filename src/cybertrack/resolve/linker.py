@@ -18,7 +18,8 @@ Two modes share one scoring (``features.score_pair``):
 
 Link ids are a hash of the pair, so rerunning adds nothing and never undoes a person's accept or
 reject: a stored link keeps its status and history. Both modes then refresh the incident groups
-they touched (``groups.refresh_groups``).
+they touched (``groups.refresh_groups``), and store the placements of the documents without
+incidents (``placement.store_placements``: proposals, never grouped).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class LinkSummary:
     pairs_scored: int
     links_found: int
     links_new: int
+    #: Placements stored (documents without incidents beside an event: ``resolve.placement``).
+    placements_new: int = 0
 
 
 def link_id(a: str, b: str) -> str:
@@ -108,7 +111,7 @@ def link_new(store: Store, document_ids: Iterable[str], *,
         new.extend(store.incidents(document_id=doc_id))
     if not new:
         store.clear_pending_links(doc_ids)
-        return LinkSummary(0, 0, 0, 0)
+        return LinkSummary(0, 0, 0, 0, _place(store, doc_ids))
     published = {k: v.published for k, v in
                  store.documents_info(i.document_id for i in new).items()}
     slack = dt.timedelta(days=MAX_GAP_DAYS)
@@ -189,17 +192,27 @@ def link_new(store: Store, document_ids: Iterable[str], *,
     refresh_groups(store, [i.id for i in new])
     _passed(checkpoint, "linking:groups-stored")
     store.clear_pending_links(doc_ids)
-    return LinkSummary(len(new), len(scored), len(links), added)
+    return LinkSummary(len(new), len(scored), len(links), added, _place(store, doc_ids))
 
 
 def link_pending(store: Store, *, checkpoint: Checkpoint | None = None) -> LinkSummary:
     """Link every document still waiting for it (``Store.pending_link_documents``): the
     documents an ingest just stored, and those a killed or ``--no-link`` run left unlinked.
     A backlog of more than ``FULL_PASS_ABOVE`` documents is cheaper as one ``link_all``."""
+    from cybertrack.store.placements import pending_placement_documents
+
     pending = store.pending_link_documents()
     if len(pending) > FULL_PASS_ABOVE:
         return link_all(store)
-    return link_new(store, pending, checkpoint=checkpoint)
+    bare = pending_placement_documents(store)
+    return link_new(store, [*pending, *bare], checkpoint=checkpoint)
+
+
+def _place(store: Store, doc_ids: list[str]) -> int:
+    """Store the placements of the documents without incidents among ``doc_ids``."""
+    from cybertrack.resolve.placement import store_placements  # placement imports this module
+
+    return store_placements(store, doc_ids)
 
 
 def _passed(checkpoint: Checkpoint | None, point: str) -> None:
@@ -267,7 +280,9 @@ def link_all(store: Store) -> LinkSummary:
         added += store.add_links(batch[start:start + 5000])
     refresh_groups(store)
     store.clear_pending_links({i.document_id for i in incidents})
-    return LinkSummary(len(feats), len(seen), len(links), added)
+    from cybertrack.resolve.placement import store_placements
+
+    return LinkSummary(len(feats), len(seen), len(links), added, store_placements(store))
 
 
 #: How many of a document's rarest names are searched for reports published the same week.

@@ -9,8 +9,17 @@ headline and lead (an incident-shaped stand-in that is never stored: ``document_
 scores it against the stored incidents of its publication year, and against the other
 documents it is given, with ``features.score_pair``. A placement needs the score of a link that
 groups (``GROUP_THRESHOLD``): with no date, kind or target of its own, only distinctive terms
-shared strongly (names, a malware family) get there, never a shared country. Placements are
-proposals with their reasons; nothing is merged or stored.
+shared strongly (names, a malware family) get there, never a shared country.
+
+``store_placements`` stores each placement as a link of kind ``document`` (``a`` the document,
+``b`` the incident, or for two documents the pair in id order), proposed, with its reasons: an
+analyst accepts or rejects it like an incident link (``cybertrack link accept|reject``, the web
+review page), and the incident view lists the reports placed beside it. A placement never
+merges anything and never counts for grouping. Its id is a hash of its two ends, so a rerun
+adds nothing and never undoes a decision; a rejected placement stays rejected. The linker runs
+it after each linking pass: ``link_new`` for the given documents without incidents,
+``link_pending`` also for those waiting in ``pending_placements`` (written with the document),
+``link_all`` for every document without incidents.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cybertrack.model import Incident
+from cybertrack.model import Incident, Link, stable_id
 from cybertrack.resolve.features import (
     GROUP_THRESHOLD,
     LEAD_CHARS,
@@ -30,9 +39,16 @@ from cybertrack.resolve.features import (
 )
 from cybertrack.resolve.linker import _features, _merged, named_together, own_span
 from cybertrack.store import Store
+from cybertrack.store.placements import (
+    PLACEMENT,
+    clear_pending_placements,
+    documents_without_incidents,
+)
 
 #: The stand-in incident of a document is named ``document:<id>``.
 STAND_IN = "document:"
+#: ``made_by`` of stored placements.
+PLACED_BY = "cybertrack.resolve.placement/1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +154,30 @@ def place_documents(store: Store, document_ids: Iterable[str]) -> list[Placement
                 consider(a, Placement(a, pair.score, pair.reasons, other=b))
                 consider(b, Placement(b, pair.score, pair.reasons, other=a))
     return sorted(best.values(), key=lambda p: (-p.score, p.document_id))
+
+
+def placement_link(placement: Placement) -> Link:
+    """The proposed link that stores ``placement`` (see module docstring)."""
+    if placement.incident_id is not None:
+        a, b = placement.document_id, placement.incident_id
+    else:
+        assert placement.other is not None
+        a, b = sorted((placement.document_id, placement.other))
+    return Link(id=stable_id("link", PLACEMENT, a, b),
+                kind=PLACEMENT,  # type: ignore[arg-type]  # model.Link lists the older kinds
+                a=a, b=b, score=placement.score, reasons=placement.reasons, made_by=PLACED_BY,
+                status="proposed")
+
+
+def store_placements(store: Store, document_ids: Iterable[str] | None = None) -> int:
+    """Place ``document_ids`` (every document without incidents when None), store each
+    placement as a proposed link, and mark the documents placed; returns how many links are
+    new. Documents with incidents among ``document_ids`` are skipped (``place_documents``)."""
+    ids = documents_without_incidents(store) if document_ids is None else list(
+        dict.fromkeys(document_ids))
+    if document_ids is not None and not ids:
+        return 0
+    links = {x.id: x for x in map(placement_link, place_documents(store, ids))} if ids else {}
+    added = store.add_links(links.values()) if links else 0
+    clear_pending_placements(store, None if document_ids is None else ids)
+    return added

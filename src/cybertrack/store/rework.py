@@ -6,7 +6,8 @@ Re-extraction (``Store.replace_extraction``) is for a document stored without ex
 derived from them go, in the transaction that writes the new ones. Links a person reviewed
 (accepted or rejected) are kept with their history, even when an end no longer exists (grouping
 ignores such a link; a re-extraction gives the same incident ids to the same events in the same
-order, so most reviews keep applying); proposed links are the linker's and are redone. The
+order, so most reviews keep applying); proposed links are the linker's and are redone, and so
+are the proposed placements of the document and beside its incidents (``resolve.placement``). The
 other reports grouped with the document's incidents are marked for linking again, so their
 groups are recomputed by the next linking run.
 """
@@ -55,6 +56,15 @@ def drop_records(conn: Connection, doc_id: str) -> None:
             conn.execute(delete(t.links).where(lk.id.in_(ids)))
         for table in (t.attribution_facts, t.incident_groups, t.incident_targets):
             conn.execute(delete(table).where(table.c.incident_id.in_(chunk)))
+    placed = set(conn.execute(select(lk.id).where(
+        lk.kind == "document", lk.status == "proposed", or_(lk.a == doc_id, lk.b == doc_id))
+    ).scalars())
+    for chunk in unique_chunks(inc_ids):
+        placed.update(conn.execute(select(lk.id).where(
+            lk.kind == "document", lk.status == "proposed", lk.b.in_(chunk))).scalars())
+    for ids in unique_chunks(sorted(placed)):
+        conn.execute(delete(t.link_events).where(t.link_events.c.link_id.in_(ids)))
+        conn.execute(delete(t.links).where(lk.id.in_(ids)))
     for chunk in unique_chunks(claim_ids):
         conn.execute(delete(t.response_dates).where(t.response_dates.c.claim_id.in_(chunk)))
     for table in (t.claims, t.mentions, t.incidents):

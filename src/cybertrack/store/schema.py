@@ -329,6 +329,15 @@ pending_links = Table(
     Column("document_id", Text, ForeignKey("documents.id"), primary_key=True),
 )
 
+#: Documents stored without incidents, still to be placed beside the event they most likely
+#: report (migration 0015; ``resolve.placement``): written with the document, deleted when its
+#: placements are stored.
+pending_placements = Table(
+    "pending_placements",
+    metadata,
+    Column("document_id", Text, ForeignKey("documents.id"), primary_key=True),
+)
+
 #: Every decision a person made about a claim or an incident (migration 0011), append-only:
 #: reject, accept, reset, or set a field (targets, date) by hand, with who, when and why.
 curation_events = Table(

@@ -34,7 +34,9 @@ from cybertrack.store.summary import add_response_dates, mark_timeline_stale, re
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
 
 LinkStatus = Literal["proposed", "accepted", "rejected"]
-LINK_KINDS = ("incident", "actor")
+#: "document": a document without incidents placed beside the incident (or the other such
+#: document) it most likely reports (``resolve.placement``); ``a`` is the document.
+LINK_KINDS = ("incident", "actor", "document")
 LINK_STATUSES = ("proposed", "accepted", "rejected")
 #: An undated incident is taken to lie in this many days before its document's publication.
 UNDATED_SPAN_DAYS = 366
@@ -166,7 +168,8 @@ class Store(AnalyticsQueries):
         writing nothing, if the document id is already stored. Entities in ``ex.entities`` are
         added only where their id is new: reference data loaded with ``upsert_entities`` is
         never overwritten by what one document's extraction says. A document with incidents is
-        marked as waiting for linking (``pending_link_documents``) in the same transaction.
+        marked as waiting for linking (``pending_link_documents``) in the same transaction, one
+        without as waiting for placement (``store.placements.pending_placement_documents``).
         ``extracted_chars`` records where extraction stopped on a text longer than its cap;
         ``before_commit`` runs inside the transaction after the writes (tests kill there)."""
         doc_id = ex.document.id
@@ -326,6 +329,9 @@ class Store(AnalyticsQueries):
         pending = [{"document_id": ex.document.id} for ex in exs if ex.incidents]
         if pending:
             conn.execute(self._insert(t.pending_links).on_conflict_do_nothing(), pending)
+        bare = [{"document_id": ex.document.id} for ex in exs if not ex.incidents]
+        if bare:  # to be placed beside the event it reports (resolve.placement)
+            conn.execute(self._insert(t.pending_placements).on_conflict_do_nothing(), bare)
         # Derived summaries, in this transaction: the new responses' dates, and the facts of
         # already grouped incidents that these documents' claims speak about (their own new
         # incidents get facts when they are grouped).

@@ -522,17 +522,26 @@ class LinkRow:
     a_title: str
     b_title: str
     history: tuple[Any, ...] = ()
+    a_page: str = ""
+    b_page: str = ""
 
 
 def link_rows(store: Store, status: str | None, page: int, per_page: int
               ) -> tuple[int, list[LinkRow]]:
-    """Incident links (best first), one page, with their incidents' titles and history."""
-    links = store.links(kind="incident", status=status or None)
+    """Incident links and placements (a document without incidents beside an incident or
+    another such document: ``resolve.placement``), best first, one page, with their records'
+    titles, pages and history."""
+    links = [x for x in store.links(status=status or None) if x.kind in ("incident", "document")]
     shown = links[(page - 1) * per_page: page * per_page]
-    titles = {i.id: (i.title or i.sentence)[:90]
-              for i in store.incidents_by_id({x for link in shown for x in (link.a, link.b)})}
+    ends = {x for link in shown for x in (link.a, link.b)}
+    pages = {i: f"/incident/{i}" for i in ends}
+    titles = {i.id: (i.title or i.sentence)[:90] for i in store.incidents_by_id(ends)}
+    for doc_id, info in store.documents_info(ends - set(titles)).items():
+        titles[doc_id] = f"{info.title or doc_id} (no incident found)"[:90]
+        pages[doc_id] = f"/document/{doc_id}"
     return len(links), [LinkRow(x, titles.get(x.a, x.a), titles.get(x.b, x.b),
-                                tuple(store.link_history(x.id))) for x in shown]
+                                tuple(store.link_history(x.id)), pages[x.a], pages[x.b])
+                        for x in shown]
 
 
 def jsonable(value: Any) -> Any:
