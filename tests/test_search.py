@@ -114,3 +114,66 @@ def test_cli_search_and_filters(tmp_path: Path) -> None:
     for cmd in (["search"], ["incidents"]):
         r = run(app, [*cmd, "--help"])
         assert r.exit_code == 0 and "Usage" in r.output
+
+
+def test_matches_within_are_the_text_matches_of_the_candidates(store: Store) -> None:
+    """Each word of a multi-word search is ranked among the candidates only (on SQLite, from
+    the FTS5 rows of their documents): the same records, ranks and excerpts as ranking every
+    match and keeping the candidates'."""
+    from cybertrack.store import web_queries
+
+    _load(store)
+    every = search(store, "Albania").incidents
+    ids = [h.incident_id for h in every[:2]]
+    docs = {i.document_id for i in store.incidents_by_id(ids)}
+    for word in ("Albania", "attack", "Mandiant"):
+        expected = [m for m in web_queries.text_matches(store, word, limit=10_000)
+                    if m.incident_id in ids or (m.incident_id is None and m.document_id in docs)]
+        expected.sort(key=lambda m: (-m.rank, m.kind, m.record_id))
+        assert web_queries.matches_within(store, word, ids) == expected, word
+    assert web_queries.matches_within(store, "Albania", ids)
+
+
+def test_matches_within_reads_only_the_candidates_rows_on_sqlite(store: Store) -> None:
+    from sqlalchemy import event
+
+    from cybertrack.store import web_queries
+
+    if store._engine.dialect.name != "sqlite":
+        pytest.skip("the SQLite plan is checked")
+    iid = _load(store)
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn: object, cursor: object, statement: str, params: object,
+                context: object, executemany: bool) -> None:
+        seen.append((statement, params))
+
+    event.listen(store._engine, "before_cursor_execute", capture)
+    try:
+        web_queries.matches_within(store, "Albania", [iid])
+    finally:
+        event.remove(store._engine, "before_cursor_execute", capture)
+    fts = [(s, p) for s, p in seen if "search_fts MATCH" in s]
+    assert len(fts) == 1  # one statement, not one per condition
+    with store._engine.connect() as conn:
+        plan = " | ".join(r[3] for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + fts[0][0], fts[0][1]))  # type: ignore[arg-type]
+    assert "ix_search_text_document_id" in plan
+
+
+def test_multi_word_search_reads_the_candidates_once(store: Store,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _load(store)
+    before = search(store, "ddos Estonia")
+    calls: list[set[str]] = []
+    read = Store.incidents_by_id
+
+    def counting(self: Store, ids: object) -> object:
+        ids = list(ids)  # type: ignore[call-overload]
+        calls.append(set(ids))
+        return read(self, ids)
+
+    monkeypatch.setattr(Store, "incidents_by_id", counting)
+    assert search(store, "ddos Estonia") == before
+    repeated = [c for n, c in enumerate(calls) if any(c <= o for o in calls[:n])]
+    assert not repeated, calls
