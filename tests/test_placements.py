@@ -143,3 +143,26 @@ def test_re_extracting_a_placed_document_drops_its_proposed_placement(store: Sto
     link_all(store)
     assert store.links(kind="document") == []
     assert incident_group(store, incident).placed == ()
+
+
+def test_the_web_incident_and_review_pages_show_placements(tmp_path: Path) -> None:
+    from web_helpers import TOKEN, client
+
+    db = tmp_path / "kb.db"
+    with Store.open(str(db)) as kb:
+        incident, threat, _other = _kb(kb)
+        link_all(kb)
+        (placed,) = kb.links(kind="document")
+    with client(db) as web:
+        page = web.get(f"/incident/{incident}")
+        assert page.status_code == 200
+        assert "Reports placed beside this incident" in page.text
+        assert f'href="/document/{threat}"' in page.text
+        review_page = web.get("/review")
+        assert "(no incident found)" in review_page.text
+        done = web.post(f"/api/v1/links/{placed.id}", json={"action": "reject"},
+                        headers={"Authorization": f"Bearer {TOKEN}"})
+        assert done.status_code < 400, done.text
+    with Store.open(str(db)) as kb:
+        link_all(kb)
+        assert [x.status for x in kb.links(kind="document")] == ["rejected"]
