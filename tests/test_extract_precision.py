@@ -86,17 +86,15 @@ needs_casie = pytest.mark.skipif(not (CASIE / "source").is_dir(),
 
 
 @needs_casie
-@pytest.mark.parametrize(("doc_id", "target"), [("4008", "US"), ("897", "US"), ("10125", "US"),
-                                                ("10344", "US")])
+@pytest.mark.parametrize(("doc_id", "target"), [("4008", "US"), ("897", "US")])
 def test_victimless_incident_takes_the_models_victim(doc_id: str, target: str) -> None:
-    """CASIE training articles (never the held-out ones): a Texas city hall, a US state
-    senate, Atlanta's city government and a county hit by ransomware, named by a city or a US
-    state only; the rules cast no state as the target, the role model's most likely victim is
-    the US, and for an organization or a place it founds the incident too."""
+    """CASIE training articles (never the held-out ones): a Texas city hall and a US state
+    senate hit by ransomware, whose only place names are a city or a US state; the rules cast
+    no state as the target, the role model's most likely victim is the US."""
     assert doc_id in train_ids()
     document, _annotation = casie_document(doc_id)
     (extraction,) = extract_documents([document])
-    assert [inc.targets for inc in extraction.incidents][:1] == [(target,)]
+    assert [inc.targets for inc in extraction.incidents] == [(target,)]
 
 
 # ---- claimants and groups as news names them (issue 13, item 4) -------------------------------

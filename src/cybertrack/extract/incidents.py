@@ -436,12 +436,6 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     model_targets = targets
     if role_mode() == "both":
         targets = _clause_targets(sent, anchors, rule_targets(sent, exclude))
-        if not targets:
-            # the rules never cast an organization or a place as the victim: there the
-            # model decides, founding the incident too ("hackers infected the hospital's
-            # computers" in Hollywood)
-            targets = _clause_targets(sent, anchors, [
-                i for i in model_victims(sent, exclude) if sent.mentions[i].state is None])
     anchor_positions = [a.start for a in anchors]
     # the primary's own phrase and the verbs and plain nouns around it name one event; anchors
     # marked as another ("another", "the second", "the May attack") name rivals
