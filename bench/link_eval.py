@@ -13,7 +13,8 @@ the document pairs it joins are scored (``resolve.gold``): ``direct`` = a link c
 group threshold joins an incident of each, ``closure`` = the two share an incident group.
 Figures are given for the tuning split, the held-out test split and both; ``--misses`` prints
 the wrong pairs of the tuning split only (the test split is never looked into). The documents
-with no incident are then placed (``resolve.placement``, not stored): ``closure + placed``
+with no incident are then placed (``resolve.placement``; linking stores each placement as a
+proposed link of kind ``document``, never grouped): ``closure + placed``
 counts each placed document as a member of the group it was placed beside.
 """
 
@@ -155,7 +156,7 @@ def main() -> None:
             part = base if split == "all" else restrict(base, split)
             for mode, pred in (("direct", direct), ("closure", closure)):
                 print(_row(f"{label}{split}, {mode}", part, score_pairs(part, pred)))
-    print(f"\nDocuments without an incident placed by resolve.placement (not stored): "
+    print(f"\nDocuments without an incident placed by resolve.placement (proposed, never grouped): "
           f"{len({p.document_id for p in placements})} of {len(no_incident)}")
     for split in ("tune", "test", "all"):
         part = gold if split == "all" else restrict(gold, split)

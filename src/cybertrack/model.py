@@ -281,10 +281,13 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An undoable assertion that two records denote the same thing, with who made it and why."""
+    """An undoable assertion that two records denote the same thing, with who made it and why.
+
+    ``document``: a document in which extraction found no incident, placed beside the incident
+    (or the other such document) it most likely reports (``resolve.placement``)."""
 
     id: str
-    kind: Literal["incident", "actor"]
+    kind: Literal["incident", "actor", "document"]
     a: str
     b: str
     score: float

@@ -164,7 +164,7 @@ def placement_link(placement: Placement) -> Link:
         assert placement.other is not None
         a, b = sorted((placement.document_id, placement.other))
     return Link(id=stable_id("link", PLACEMENT, a, b),
-                kind=PLACEMENT,  # type: ignore[arg-type]  # model.Link lists the older kinds
+                kind=PLACEMENT,
                 a=a, b=b, score=placement.score, reasons=placement.reasons, made_by=PLACED_BY,
                 status="proposed")
 

@@ -9,7 +9,7 @@ like an incident link, with its history; this module holds only the queries link
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import exists, select
 
@@ -21,7 +21,7 @@ from cybertrack.store.summary import unique_chunks
 if TYPE_CHECKING:
     from cybertrack.store.store import Store
 
-PLACEMENT = "document"
+PLACEMENT: Final = "document"
 
 
 def pending_placement_documents(store: Store) -> list[str]:
