@@ -181,3 +181,24 @@ def test_link_at_end_links_once_and_a_killed_run_leaves_the_rest_pending(
                                    batch_documents=4, partition_inputs=3, link_at_end=True)
         assert (rerun.new, rerun.unchanged) == (4, 8)
         assert _fingerprint(kb) == expected
+
+
+def bare(document: Document, max_chars: int) -> Extraction:
+    """No incident at all: the document waits to be placed (``pending_placements``)."""
+    return Extraction(document)
+
+
+def test_link_at_end_places_documents_without_incidents(client: Any, tmp_path: Path) -> None:
+    from cybertrack.distributed import ingest_distributed
+    from cybertrack.store.placements import pending_placement_documents
+
+    inputs = _corpus(tmp_path / "in", 6)
+    with Store.open(str(tmp_path / "kb.db")) as kb:
+        ingest_distributed(kb, inputs[:4], client, db=None, extractor=fake_extract,
+                           batch_documents=2, link_at_end=True)
+        assert kb.pending_link_documents() == []
+        done = ingest_distributed(kb, inputs[4:], client, db=None, extractor=bare,
+                                  batch_documents=2, link_at_end=True)
+        assert done.new == 2 and kb.pending_link_documents() == []
+        assert pending_placement_documents(kb) == []  # placed by the pass at the end
+

@@ -339,8 +339,8 @@ def ingest_distributed(
             emit("failed", source, reason)
         writer.add(result.items, looked=result.looked)
     writer.flush()
-    if link and store.pending_link_documents():  # --link-at-end, or a killed run's rest
-        link_pending(store)
+    if link:  # --link-at-end's one pass, and whatever a killed run left (documents with
+        link_pending(store)  # incidents in pending_links, those without in pending_placements)
     return summary
 
 
