@@ -131,7 +131,7 @@ def ingest_command(
     batch_documents: Annotated[int, typer.Option(
         "--batch-documents", min=1, max=100_000,
         help="With --workers/--scheduler: documents stored per transaction (multi-row "
-        "inserts); each batch is linked once it is stored.")] = 200,
+        "inserts); each batch is linked once it is stored, unless --link-at-end.")] = 200,
     partition_inputs: Annotated[int, typer.Option(
         "--partition-inputs", min=1, max=100_000,
         help="With --workers/--scheduler: inputs per task sent to a worker (a task lost "
