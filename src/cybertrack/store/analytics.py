@@ -209,14 +209,6 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
         if not who:
             return []
         attributing = (c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted")
-        # the claims' ids found one SELECT per kind of name, UNIONed, each from its own index
-        # (ix_claims_by_state, _by_actor_id, _by_actor_lower of migration 0014): with an OR
-        # of them SQLite read every attributing claim through ix_claims_kind. The rows come
-        # in the order that scan gave them (kind, then storage order), which the actor
-        # report's ties keep
-        found = union(*(select(c.id).where(*attributing, term) for term in who))
-        pg = self._engine.dialect.name == "postgresql"
-        stored: ColumnElement[object] = literal_column("claims.ctid" if pg else "claims.rowid")
         q = (
             select(
                 c.id.label("claim_id"), c.incident_id, c.document_id, c.kind,
@@ -227,9 +219,20 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
             )
             .join(t.incidents, i.id == c.incident_id)
             .join(t.documents, d.id == c.document_id)
-            .where(c.id.in_(found))
-            .order_by(c.kind, stored)
         )
+        if self._engine.dialect.name == "postgresql":
+            # PostgreSQL ORs the indexes itself (a BitmapOr over ix_claims_by_actor_id and
+            # migration 0014's ix_claims_by_actor_lower); given the UNION below it hashed
+            # the ids against a scan of every claim (0.06 -> 0.1 s on the 50k bench KB)
+            q = q.where(*attributing, or_(*who))
+        else:
+            # the claims' ids found one SELECT per kind of name, UNIONed, each from its own
+            # index (ix_claims_by_state, _by_actor_id, _by_actor_lower): with an OR of them
+            # SQLite read every attributing claim through ix_claims_kind. The rows come in
+            # the order that scan gave them (kind, then rowid), which the actor report's
+            # ties keep
+            found = union(*(select(c.id).where(*attributing, term) for term in who))
+            q = q.where(c.id.in_(found)).order_by(c.kind, literal_column("claims.rowid"))
         if target is not None:
             q = q.join(t.incident_targets, and_(t.incident_targets.c.incident_id == i.id,
                                                 t.incident_targets.c.country == target))
