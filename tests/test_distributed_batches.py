@@ -1,11 +1,9 @@
-"""The distributed client stores exactly as a one-process ingest stores (``batch._Run.flush``,
-``Store.add_batch``): a bad document among good ones fails alone, re-extracted, new and
-truncated documents share one transaction, documents a worker could not look up are still
-re-extracted when stale; and ``link_at_end`` links once after the last batch, a killed run
-leaving its documents pending for ``link build``.
-
-A local cluster of threads (no worker processes) keeps these tests cheap; the kills of worker
-processes are ``test_distributed_ingest.py``'s."""
+"""The distributed client stores exactly as a one-process ingest stores
+(``batch.BatchWriter.flush``, ``Store.add_batch``): a bad document among good ones fails
+alone, re-extracted, new and truncated documents share one transaction, documents a worker
+could not look up are still re-extracted when stale; and ``link_at_end`` links once after the
+last batch, a killed run leaving its documents pending for ``link build``.
+"""
 
 from __future__ import annotations
 

@@ -182,7 +182,7 @@ def ingest_results(
 def _new_run(store: Store, *, extract: bool, ner: bool, max_chars: int,
              on_event: Event | None, extractor: Extractor | None,
              checkpoint: Checkpoint | None, batch_documents: int = BATCH_DOCUMENTS,
-             batch_seconds: float = BATCH_SECONDS) -> _Run:
+             batch_seconds: float = BATCH_SECONDS) -> BatchWriter:
     """A batch with empty counters, extracting with ``extractor`` or else the pipeline."""
     if max_chars < 1:
         raise ExtractionError(f"--max-chars {max_chars}: the cap on characters extracted per "
@@ -191,7 +191,7 @@ def _new_run(store: Store, *, extract: bool, ner: bool, max_chars: int,
     def pipeline(document: Document, max_chars: int) -> Extraction:
         return extract_document(document, ner=ner, max_chars=max_chars)
 
-    return _Run(store, IngestSummary(), on_event or (lambda status, source, detail: None),
+    return BatchWriter(store, IngestSummary(), on_event or (lambda status, source, detail: None),
                 extract=extract, extractor=extractor or pipeline, max_chars=max_chars,
                 checkpoint=checkpoint, batch_documents=max(1, batch_documents),
                 batch_seconds=batch_seconds)
@@ -207,7 +207,7 @@ def _what(exc: BaseException) -> str:
 
 
 @dataclass
-class _Pending:
+class PendingDocument:
     """An extracted document waiting in the batch for its transaction."""
 
     source: str
@@ -217,7 +217,7 @@ class _Pending:
 
 
 @dataclass
-class _Run:
+class BatchWriter:
     """One batch's settings and counters: ``one`` reads a result and extracts it, ``flush``
     stores the extracted documents waiting in ``pending`` in one transaction."""
 
@@ -230,7 +230,7 @@ class _Run:
     checkpoint: Checkpoint | None
     batch_documents: int = BATCH_DOCUMENTS
     batch_seconds: float = BATCH_SECONDS
-    pending: dict[str, _Pending] = field(default_factory=dict)
+    pending: dict[str, PendingDocument] = field(default_factory=dict)
     #: ``time.monotonic()`` when the first pending document was extracted.
     since: float = 0.0
 
@@ -281,7 +281,7 @@ class _Run:
             return
         if not self.pending:
             self.since = time.monotonic()
-        self.pending[document.id] = _Pending(
+        self.pending[document.id] = PendingDocument(
             result.source, BatchItem(ex, version, self.max_chars if truncated else None, redo),
             len(document.text) if truncated else None)
         if len(self.pending) >= self.batch_documents:
@@ -323,7 +323,7 @@ class _Run:
             else:
                 self._unchanged(p.source, p.item.extraction.document.id)
 
-    def _store_one(self, p: _Pending) -> None:
+    def _store_one(self, p: PendingDocument) -> None:
         ex, version, chars, redo = p.item
         n = self.summary.new + self.summary.reextracted + 1
         checkpoint = self.checkpoint
@@ -345,7 +345,7 @@ class _Run:
         else:
             self._unchanged(p.source, ex.document.id)
 
-    def _stored(self, p: _Pending) -> None:
+    def _stored(self, p: PendingDocument) -> None:
         """Count, checkpoint and report a document whose transaction committed."""
         summary, ex, redo = self.summary, p.item.extraction, p.item.redo
         n = summary.new + summary.reextracted + 1
@@ -373,7 +373,7 @@ def ingest_extractions(store: Store, extractions: Iterable[Extraction],
     ``batch_documents`` a transaction as ``ingest_paths`` stores them (a failed transaction is
     redone one document at a time); documents already stored are counted as unchanged."""
     summary = IngestSummary()
-    run = _Run(store, summary, on_event or (lambda status, source, detail: None),
+    run = BatchWriter(store, summary, on_event or (lambda status, source, detail: None),
                extract=False, extractor=lambda document, max_chars: Extraction(document),
                max_chars=DEFAULT_MAX_CHARS, checkpoint=None,
                batch_documents=max(1, batch_documents), batch_seconds=float("inf"))
@@ -382,7 +382,7 @@ def ingest_extractions(store: Store, extractions: Iterable[Extraction],
         if ex.document.id in run.pending:
             run._unchanged(ex.document.source, ex.document.id)
             continue
-        run.pending[ex.document.id] = _Pending(ex.document.source,
+        run.pending[ex.document.id] = PendingDocument(ex.document.source,
                                                BatchItem(ex, "tracker"), None)
         if len(run.pending) >= run.batch_documents:
             run.flush()

@@ -10,7 +10,7 @@
   already (a read; skipped when the knowledge base is a SQLite file the worker cannot see), so
   a re-ingest costs reading, not extraction.
 - **The client** is the only writer (SQLite keeps one). It stores finished documents in
-  batches exactly as a one-process ingest stores them (``batch._Run.flush``: one
+  batches exactly as a one-process ingest stores them (``batch.BatchWriter.flush``: one
   ``Store.add_batch`` transaction of multi-row statements, or ``COPY`` on PostgreSQL, new and
   re-extracted documents alike, each with its ``pending_links`` row; a batch that fails is
   redone one document per transaction, so one bad record fails alone), then links that
@@ -381,21 +381,21 @@ def _run_partitions(client: Any, parts: list[list[str]],
 
 class _Writer:
     """Buffers finished documents and stores them a batch per transaction through the
-    one-process ingest's own writer (``batch._Run.flush``: ``Store.add_batch``, redone one
+    one-process ingest's own writer (``batch.BatchWriter.flush``: ``Store.add_batch``, redone one
     document per transaction when the batch fails), then links the batch's new documents
     unless linking waits for the end of the run."""
 
     def __init__(self, store: Store, summary: IngestSummary, emit: Event, *, db: str | None,
                  link: bool, link_at_end: bool, checkpoint: Checkpoint | None,
                  link_new: Callable[..., Any], size: int, max_chars: int) -> None:
-        from cybertrack.batch import _Run
+        from cybertrack.batch import BatchWriter
 
         self.store, self.summary, self.db = store, summary, db
         self.link, self.link_at_end = link, link_at_end
         self.checkpoint, self.link_new = checkpoint, link_new
         self.max_chars = max_chars
         # ``checkpoint`` also gets the run's document:written:N / document:stored:N points.
-        self.run = _Run(store, summary, emit, extract=False,
+        self.run = BatchWriter(store, summary, emit, extract=False,
                         extractor=lambda document, chars: Extraction(document),
                         max_chars=max_chars, checkpoint=checkpoint,
                         batch_documents=max(1, size), batch_seconds=float("inf"))
@@ -404,7 +404,7 @@ class _Writer:
     def add(self, items: list[Item], *, looked: bool = True) -> None:
         """Queue a partition's documents; ``looked``: whether its worker could read which
         documents are stored (else the client asks, so stale documents are still redone)."""
-        from cybertrack.batch import EXTRACTOR_VERSION, _Pending, needs_extraction
+        from cybertrack.batch import EXTRACTOR_VERSION, PendingDocument, needs_extraction
         from cybertrack.store.store import BatchItem
 
         known: dict[str, str] = {}
@@ -426,7 +426,7 @@ class _Writer:
             ex = item.extraction
             assert ex is not None
             redo = item.status == "reextract" or stale
-            self.run.pending[doc_id] = _Pending(
+            self.run.pending[doc_id] = PendingDocument(
                 item.source, BatchItem(ex, item.version,
                                        self.max_chars if item.truncated else None, redo),
                 item.length if item.truncated else None)
@@ -434,7 +434,7 @@ class _Writer:
                 self.flush()
 
     def flush(self) -> None:
-        """Store what is queued in one transaction (``batch._Run.flush``), then link it."""
+        """Store what is queued in one transaction (``batch.BatchWriter.flush``), then link it."""
         if not self.run.pending:
             return
         before = len(self.summary.new_documents)
