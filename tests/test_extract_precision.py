@@ -336,3 +336,11 @@ def test_a_firms_home_state_in_its_own_description_is_not_blamed() -> None:
     claims = _claims("Hackers hit the broadcaster in April. The US-based cybersecurity group "
                      "Acme Threat Labs says that APT28 has been active since at least 2007.")
     assert not any(c.kind == "attribution" and c.attributed_state == "US" for c in claims)
+
+
+def test_the_country_a_text_gives_a_place_wins_over_its_larger_namesake() -> None:
+    for text in ("Hackers locked the computers of the Canadian town of Midland last week.",
+                 "Ransomware hit the town hall of Midland, Canada on Monday."):
+        places = [m.country for s in _doc(text)._.ct_sentences for m in s.mentions
+                  if m.kind == "location"]
+        assert places == ["CA"], text

@@ -809,8 +809,36 @@ def _place(text: str, s: int, e: int, name: str, places: Places,
     cc = places.city(name, cued)
     if cc is None:
         return None
+    # the text's own word on the country wins over the larger namesake ("the Canadian town of
+    # Midland", "Midland, Canada")
+    stated = _stated_country(text, s, e, countries)
+    cc = stated or cc
     return EntityMention(s, end, text[s:end], "location", "city",
                          f"place:{cc.lower()}:{_slug(name)}", name, country=cc)
+
+
+def _stated_country(text: str, s: int, e: int,
+                    countries: dict[tuple[int, int], EntityMention]) -> str | None:
+    """The country a text gives a place: a demonym or country heading its cue ("the Canadian
+    town of X") or named right after it ("X, Canada")."""
+    cue = _COUNTRY_PLACE_CUE_RE.search(text, max(0, s - 60), s)
+    if cue is not None:
+        owner = countries.get((cue.start("owner"), cue.end("owner")))
+        if owner is not None and owner.country:
+            return owner.country
+    comma = _COMMA_GAP_RE.match(text, e)
+    if comma is not None:
+        after = next((m for (a, _b), m in countries.items() if a == comma.end()), None)
+        if after is not None and after.country and after.form != "demonym":
+            return after.country
+    return None
+
+
+#: "the Canadian town of ", "Canada's city of ": the state a place is said to lie in.
+_COUNTRY_PLACE_CUE_RE = re.compile(
+    r"(?P<owner>\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)(?:['’]s)?\s+(?:small\s+|northern\s+|"
+    r"southern\s+|eastern\s+|western\s+)?(?:town|city|village|municipality|county|port|"
+    r"capital|region|province)\s+of\s+(?:the\s+)?$")
 
 
 def _slug(name: str) -> str:
