@@ -29,7 +29,7 @@ from cybertrack.model import Claim, Incident, Link, PartialDate
 from cybertrack.store import codec
 from cybertrack.store import schema as t
 from cybertrack.store.group_queries import GroupQueries
-from cybertrack.store.summary import ATTRIBUTING, unique_chunks
+from cybertrack.store.summary import ATTRIBUTING, attributed_to_terms, unique_chunks
 from cybertrack.store.timeline_queries import TimelineQueries
 
 if TYPE_CHECKING:
@@ -199,13 +199,7 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
         the state or any of ``actor_ids``/``actor_names`` as the actor, each with its incident's
         targets, kinds and time; ``target`` keeps incidents against that country only."""
         c, i, d = t.claims.c, t.incidents.c, t.documents.c
-        who: list[ColumnElement[bool]] = []
-        if states:
-            who.append(c.attributed_state.in_(list(states)))
-        if actor_ids:
-            who.append(c.attributed_actor_id.in_(list(actor_ids)))
-        if actor_names:
-            who.append(func.lower(c.attributed_actor).in_([n.lower() for n in actor_names]))
+        who = attributed_to_terms(states, actor_ids, actor_names)
         if not who:
             return []
         attributing = (c.kind.in_(ATTRIBUTING), c.stance == "asserts", c.polarity == "asserted")

@@ -36,6 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cybertrack.model import Extraction
 from cybertrack.store import schema as t
+from cybertrack.store.summary import attributed_to_terms
 
 #: What a row of ``search_text`` stands for.
 SEARCH_KINDS = ("incident", "claim", "document")
@@ -316,13 +317,7 @@ def attributing_claims(conn: Connection, states: Sequence[str], actor_ids: Seque
     for these states and actors, without the incident and document columns it decodes: what
     a filter on "attributed to" needs."""
     c, i, d = t.claims.c, t.incidents.c, t.documents.c
-    who = []
-    if states:
-        who.append(c.attributed_state.in_(list(states)))
-    if actor_ids:
-        who.append(c.attributed_actor_id.in_(list(actor_ids)))
-    if actor_names:
-        who.append(func.lower(c.attributed_actor).in_([n.lower() for n in actor_names]))
+    who = attributed_to_terms(states, actor_ids, actor_names)
     if not who:
         return []
     rows = conn.execute(
@@ -528,14 +523,8 @@ def _heads(target: str | None, since: Any, until: Any, attributed: AttributedTo 
     if dropped:
         q = q.where(i.id.not_in(list(dropped)))
     if attributed is not None:
-        who = []
-        if attributed.states:
-            who.append(c.attributed_state.in_(list(attributed.states)))
-        if attributed.actor_ids:
-            who.append(c.attributed_actor_id.in_(list(attributed.actor_ids)))
-        if attributed.actor_names:
-            who.append(func.lower(c.attributed_actor).in_(
-                [n.lower() for n in attributed.actor_names]))
+        who = attributed_to_terms(attributed.states, attributed.actor_ids,
+                                  attributed.actor_names)
         if not who:
             return None
         # one SELECT per kind of name, UNIONed: each reads its own covering index

@@ -57,6 +57,22 @@ if TYPE_CHECKING:
 
 #: Claim kinds that say who did it.
 ATTRIBUTING = ("attribution", "self-claim")
+
+
+def attributed_to_terms(states: Sequence[str], actor_ids: Sequence[str],
+                        actor_names: Sequence[str]) -> list[ColumnElement[bool]]:
+    """One condition on ``claims`` per kind of name a claim may attribute to: its state, its
+    actor's id, its actor's name in any case (each served by its own index, so callers may
+    OR them or UNION one SELECT per condition). Empty when nothing is named."""
+    c = t.claims.c
+    out: list[ColumnElement[bool]] = []
+    if states:
+        out.append(c.attributed_state.in_(list(states)))
+    if actor_ids:
+        out.append(c.attributed_actor_id.in_(list(actor_ids)))
+    if actor_names:
+        out.append(func.lower(c.attributed_actor).in_([n.lower() for n in actor_names]))
+    return out
 #: Most ids put in one ``IN (...)`` list by ``unique_chunks``.
 CHUNK = 5000
 
