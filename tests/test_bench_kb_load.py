@@ -4,31 +4,17 @@ other states' events), and Iran stays the deliberately heavy subject of the anal
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
+from bench_kb import kb_load
 from cybertrack.errors import CybertrackError
 from cybertrack.reference import load_reference
-
-
-def _kb_load() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "bench" / "kb_load.py"
-    spec = importlib.util.spec_from_file_location("kb_load", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("kb_load", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_synthetic_actors_are_not_reference_actors() -> None:
     ref = load_reference()
     reference_ids = {e.id for e in ref.entries("threat-actor")}
-    _, actors = _kb_load().reference_entities()
+    _, actors = kb_load().reference_entities()
     assert len(actors) == 50
     for actor in actors:
         assert actor.id not in reference_ids
@@ -38,7 +24,7 @@ def test_synthetic_actors_are_not_reference_actors() -> None:
 
 
 def test_iran_sponsors_the_heavy_share() -> None:
-    _, actors = _kb_load().reference_entities()
+    _, actors = kb_load().reference_entities()
     sponsors = [a.sponsor for a in actors]
     assert sponsors.count("IR") / len(sponsors) == pytest.approx(0.28)
     assert sponsors.count("PK") / len(sponsors) == pytest.approx(0.08)

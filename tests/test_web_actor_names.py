@@ -9,22 +9,17 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import event, func, literal_column, or_, select
 
-from cybertrack.resolve.groups import ensure_groups
+from bench_kb import fill
 from cybertrack.store import Store
 from cybertrack.store import schema as t
-from test_web_lists import _kb_load
 
 ATTRIBUTING = ("attribution", "self-claim")
 
 
 @pytest.fixture
 def kb(db_url: str) -> Iterator[Store]:
-    loader = _kb_load()
     with Store.open(db_url) as store:
-        countries, actors = loader.reference_entities()
-        store.upsert_entities([*countries, *actors])
-        store.bulk_add(loader.generate(120, 5), chunk_size=120, extractor_version="bench")
-        ensure_groups(store)
+        fill(store, 120, 5)
         yield store
 
 

@@ -7,19 +7,15 @@ rejected incident."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from bench_kb import fill
 from cybertrack.analysis.search import search
 from cybertrack.reference import load_reference
-from cybertrack.resolve.groups import ensure_groups
 from cybertrack.store import Store
 from cybertrack.store import search as store_search
 from cybertrack.store.curation import curate
@@ -35,24 +31,10 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
-def _kb_load() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "bench" / "kb_load.py"
-    spec = importlib.util.spec_from_file_location("kb_load", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("kb_load", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def kb(db_url: str) -> Iterator[Store]:
-    loader = _kb_load()
     with Store.open(db_url) as store:
-        countries, actors = loader.reference_entities()
-        store.upsert_entities([*countries, *actors])
-        store.bulk_add(loader.generate(200, 3), chunk_size=200, extractor_version="bench")
-        ensure_groups(store)
+        fill(store, 200, 3)
         iran = store.claims(attributed_state="IR")
         curate(store, "claim", iran[0].id, "reject", by="test", why="test")
         curate(store, "incident", iran[1].incident_id or "", "reject", by="test", why="test")
