@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cybertrack.model import (
     Claim,
@@ -53,3 +56,24 @@ class KillOnce:
             Path(self.marker).write_text(str(os.getpid()))
             os.kill(os.getpid(), signal.SIGKILL)
         return fake_extract(document, max_chars)
+
+
+@contextmanager
+def local_client(n_workers: int, processes: bool) -> Iterator[Any]:
+    """A local Dask cluster and its client for a test module, skipping the tests where Dask
+    or the machine's sockets or processes are missing; closed afterwards."""
+    import pytest
+
+    distributed = pytest.importorskip("distributed")
+    try:
+        cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1,
+                                           processes=processes, dashboard_address=None,
+                                           memory_limit=0)
+    except Exception as exc:  # no processes, no sockets here
+        pytest.skip(f"cannot start a local Dask cluster here: {exc}")
+    dask_client = distributed.Client(cluster)
+    try:
+        yield dask_client
+    finally:
+        dask_client.close()
+        cluster.close()

@@ -20,7 +20,7 @@ from cybertrack.batch import ingest_paths
 from cybertrack.model import Document, Extraction
 from cybertrack.resolve import link_pending
 from cybertrack.store import Store
-from dask_helpers import fake_extract
+from dask_helpers import fake_extract, local_client
 
 
 def _corpus(folder: Path, n: int, start: int = 0) -> list[str]:
@@ -61,18 +61,8 @@ def broken(document: Document, max_chars: int) -> Extraction:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
-    try:
-        cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                           dashboard_address=None, memory_limit=0)
-    except Exception as exc:  # no sockets here
-        pytest.skip(f"cannot start a local Dask cluster here: {exc}")
-    dask_client = distributed.Client(cluster)
-    try:
+    with local_client(n_workers=1, processes=False) as dask_client:
         yield dask_client
-    finally:
-        dask_client.close()
-        cluster.close()
 
 
 def test_a_bad_document_among_good_ones_fails_alone(

@@ -14,7 +14,7 @@ import pytest
 from cybertrack.batch import ingest_paths
 from cybertrack.resolve import link_pending
 from cybertrack.store import Store
-from dask_helpers import KillOnce, fake_extract
+from dask_helpers import KillOnce, fake_extract, local_client
 
 N = 30
 
@@ -39,18 +39,8 @@ def _fingerprint(store: Store) -> tuple[dict[str, int], str, int, list[str]]:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
-    try:
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, memory_limit=0)
-    except Exception as exc:  # no processes, no sockets here
-        pytest.skip(f"cannot start a local Dask cluster here: {exc}")
-    dask_client = distributed.Client(cluster)
-    try:
+    with local_client(n_workers=2, processes=True) as dask_client:
         yield dask_client
-    finally:
-        dask_client.close()
-        cluster.close()
 
 
 @pytest.mark.slow
