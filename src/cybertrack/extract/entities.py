@@ -204,9 +204,10 @@ _INTRODUCED_GROUP_RE = re.compile(
 _CAPITALISED_GROUP_RE = re.compile(
     r"(?<![\w'’.-])(?:[Tt]he[ \t]+)?(?P<name>(?:[A-Z][\w'’.-]*[ \t]+){1,4}(?:Crew|Army|"
     r"Collective|Brigade|Squad|Syndicate|(?<=Hack )Team|(?<=Hackers )Team|(?<=Cyber )Team))\b")
-#: Words of a company's or a CERT's team name, never a group's ("Security Research Team").
-_NOT_GROUP_WORDS = frozenset(("Research", "Response", "Emergency", "Services", "Studio",
-                              "Support", "Security", "Hunter", "Intelligence"))
+#: Words of a company's or a CERT's unit, never a group's ("Security Research Team", "Emergency
+#: Response Team"; "Team" alone names a group only after Hack, Hackers or Cyber).
+_NOT_GROUP_WORDS = frozenset(("Research", "Response", "Emergency", "Services", "Support",
+                              "Security", "Intelligence"))
 _CLAIMING_GROUP_RE = re.compile(
     r"(?<![\w'’.-])(?P<name>[A-Z][a-z][\w-]*)[ \t]+(?:ransomware[ \t]+|hacking[ \t]+|"
     r"hacker[ \t]+)?(?:gang|group|crew|collective)[ \t]+(?:(?:has|have|had|later|also)[ \t]+)?"
