@@ -365,3 +365,31 @@ def test_eval_command_runs_the_extractor_when_no_predictions_are_given(tmp_path:
     scores = json.loads(result.output)["scores"]
     assert scores["incidents"]["recall"] == 1.0
     assert scores["attributions"]["recall"] == 1.0
+
+
+def test_misses_are_counted_by_reason_without_their_content(tmp_path: Path) -> None:
+    gold = two_incidents(
+        attributions=[att({"government": "AL"}, {"state": "IR"}, "july"),
+                      att({"organization": "Mandiant"}, {"state": "IR"}, "july")])
+    pred = doc(incidents=[inc("p1", ["AL", "RS"], "2022-07-15")],
+               attributions=[att({"government": "US"}, {"state": "IR"}, "p1")])
+    report = score([gold], [pred])
+    reasons = {(c, k, r): n for c, k, r, n in report.reasons()}
+    # both gold claims find the one prediction's incident; its claimant fails both
+    assert reasons[("attributions", "missed", "claimant")] == 2
+    assert reasons[("attributions", "spurious", "claimant")] == 1
+    # the September incident finds no prediction left: its target is missed with its incident
+    assert reasons[("incidents", "missed", "date")] == 1
+    assert reasons[("targets", "missed", "incident unmatched")] == 1
+    assert reasons[("targets", "spurious", "within a matched incident")] == 1
+    path = _write(tmp_path / "g.jsonl", [gold])
+    ppath = _write(tmp_path / "p.jsonl", [pred])
+    result = CliRunner().invoke(_app(), ["eval", str(path), "-p", str(ppath), "--misses", "0",
+                                         "--reasons"])
+    assert result.exit_code == 0, result.output
+    assert "Misses by reason" in result.output and "incident unmatched" in result.output
+    assert "Mandiant" not in result.output
+    data = json.loads(CliRunner().invoke(
+        _app(), ["eval", str(path), "-p", str(ppath), "--misses", "0", "--json"]).output)
+    assert {"category": "attributions", "kind": "missed", "reason": "claimant",
+            "count": 2} in data["reasons"]

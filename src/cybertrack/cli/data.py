@@ -35,7 +35,13 @@ def eval_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    misses: Annotated[int, typer.Option("--misses", help="How many misses to list.")] = 10,
+    misses: Annotated[int, typer.Option(
+        "--misses", help="How many misses to list (their items and sentences: give 0 on a "
+        "held-out set, whose items must not be read).")] = 10,
+    reasons: Annotated[bool, typer.Option(
+        "--reasons", help="Also count the misses per category by reason (the checks the "
+        "nearest counterpart failed, or whether a target's incident was matched), showing no "
+        "item: where a held-out set loses its score.")] = False,
     ner: Annotated[
         bool, typer.Option("--ner/--no-ner", help="Use the statistical NER when extracting.")
     ] = False,
@@ -65,7 +71,7 @@ def eval_command(
         typer.echo(json_safe(json.dumps(report.to_dict(misses=misses), ensure_ascii=False,
                                         indent=2)))
     else:
-        render(report, console, misses=misses)
+        render(report, console, misses=misses, reasons=reasons)
 
 
 # ---- ingest / extract / demo: documents in, claims out (cybertrack.batch, cybertrack.extract) --

@@ -26,6 +26,10 @@ from cybertrack.scoring.report import CATEGORIES, Accuracy, Miss, Report, Scores
 Item = dict[str, Any]
 Rule = Callable[[Item, Item], m.Failures]
 
+#: Reasons of a target or kind miss: whether its incident was matched at all.
+MATCHED = "within a matched incident"
+UNMATCHED = "incident unmatched"
+
 
 @dataclass
 class _Tally:
@@ -43,20 +47,23 @@ class _Tally:
         self.counts[f"{category}.fn"] += fn
 
     def miss(self, category: str, doc_id: str, kind: Literal["missed", "spurious"],
-             item: Item, note: str) -> None:
-        self.misses.append(Miss(category, doc_id, kind, item, note))
+             item: Item, note: str, reason: str = "") -> None:
+        self.misses.append(Miss(category, doc_id, kind, item, note, reason))
 
 
-def _nearest_note(item: Item, others: list[Item], rule: Rule, other_side: str) -> str:
-    """Why an item went unmatched: the checks its nearest counterpart fails."""
+def _nearest(item: Item, others: list[Item], rule: Rule, other_side: str) -> tuple[str, str]:
+    """Why an item went unmatched, as (a note naming its nearest counterpart, a reason that
+    names none): the checks the nearest counterpart fails, "duplicate" when it fails none but
+    is taken, or "none" when the other side has no item of the category."""
     if not others:
-        return f"no {other_side} items in this document"
+        return f"no {other_side} items in this document", "none"
     fails = [rule(item, o) if other_side == "predicted" else rule(o, item) for o in others]
     best = min(range(len(others)), key=lambda i: len(fails[i]))
     nearest = brief(others[best], width=60)
     if not fails[best]:
-        return f"duplicate: its match ({nearest}) is taken by another item"
-    return f"nearest {other_side} ({nearest}) fails: {', '.join(fails[best])}"
+        return f"duplicate: its match ({nearest}) is taken by another item", "duplicate"
+    return (f"nearest {other_side} ({nearest}) fails: {', '.join(fails[best])}",
+            "+".join(fails[best]))
 
 
 def _match(category: str, doc_id: str, gold: list[Item], pred: list[Item], rule: Rule,
@@ -78,10 +85,10 @@ def _match(category: str, doc_id: str, gold: list[Item], pred: list[Item], rule:
     for i in required:
         if i not in pairs:
             tally.miss(category, doc_id, "missed", gold[i],
-                       _nearest_note(gold[i], pred, rule, "predicted"))
+                       *_nearest(gold[i], pred, rule, "predicted"))
     for j, p in enumerate(pred):
         if j not in used:
-            tally.miss(category, doc_id, "spurious", p, _nearest_note(p, gold, rule, "gold"))
+            tally.miss(category, doc_id, "spurious", p, *_nearest(p, gold, rule, "gold"))
     return pairs
 
 
@@ -92,12 +99,15 @@ def _key(incident: Item, index: int) -> str:
 
 
 def _set_overlap(category: str, doc_id: str, gold: set[str], pred: set[str], incident: str,
-                 tally: _Tally, field_name: str) -> None:
+                 tally: _Tally, field_name: str, reason: str) -> None:
+    """Count one incident's targets or kinds; ``reason`` says whether the incident itself
+    was matched ("within a matched incident") or not ("incident unmatched")."""
     tally.add(category, tp=len(gold & pred), fp=len(pred - gold), fn=len(gold - pred))
     for x in sorted(gold - pred):
-        tally.miss(category, doc_id, "missed", {"incident": incident, field_name: x}, "")
+        tally.miss(category, doc_id, "missed", {"incident": incident, field_name: x}, "", reason)
     for x in sorted(pred - gold):
-        tally.miss(category, doc_id, "spurious", {"incident": incident, field_name: x}, "")
+        tally.miss(category, doc_id, "spurious", {"incident": incident, field_name: x}, "",
+                   reason)
 
 
 def _score_incidents(doc_id: str, gold: list[Item], pred: list[Item], where: str,
@@ -111,15 +121,17 @@ def _score_incidents(doc_id: str, gold: list[Item], pred: list[Item], where: str
         if i in pairs and is_required(g):
             p = pred[pairs[i]]
             _set_overlap("targets", doc_id, m.targets_of(g), m.targets_of(p), gkey, tally,
-                         "target")
+                         "target", MATCHED)
             gk = {str(k).lower() for k in g.get("kinds") or []}
             pk = {str(k).lower() for k in p.get("kinds") or []}
-            _set_overlap("incident_kinds", doc_id, gk, pk, gkey, tally, "kind")
+            _set_overlap("incident_kinds", doc_id, gk, pk, gkey, tally, "kind", MATCHED)
         elif i not in pairs and is_required(g):
-            _set_overlap("targets", doc_id, m.targets_of(g), set(), gkey, tally, "target")
+            _set_overlap("targets", doc_id, m.targets_of(g), set(), gkey, tally, "target",
+                         UNMATCHED)
     for j, p in enumerate(pred):
         if j not in used:
-            _set_overlap("targets", doc_id, set(), m.targets_of(p), _key(p, j), tally, "target")
+            _set_overlap("targets", doc_id, set(), m.targets_of(p), _key(p, j), tally, "target",
+                         UNMATCHED)
     return m.IncidentLink(
         pairs=frozenset((_key(gold[i], i), _key(pred[j], j)) for i, j in pairs.items()),
         waived=len(gold) <= 1 or len(pred) <= 1,
@@ -194,7 +206,8 @@ def score(gold: Sequence[Item], predicted: Sequence[Item], *,
         _score_doc(doc_id, gold_doc, pred_doc, aliases, tally)
         if pred_doc is None:
             tally.misses[first:] = [
-                x._replace(note="no prediction for this document") for x in tally.misses[first:]
+                x._replace(note="no prediction for this document", reason="no prediction")
+                for x in tally.misses[first:]
             ]
     c = tally.counts
     return Report(
