@@ -528,7 +528,7 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
             subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
             if subj is None:
                 continue
-            responses = [r for a in _with_listed(sent, subj)
+            responses = [r for a in [*_with_listed(sent, subj), *_joiners(sent, subj)]
                          for r in _response(sent, m, action, a, incident, prior)]
         when = nearest_date(m.start(), event_positions, response_dates, sent) \
             if responses else None
@@ -611,6 +611,22 @@ def _with_listed(sent: Sentence, subj: tuple[EntityMention, int]) -> list[Entity
             g.search(VERB_BEFORE_RE, before):
         return [subj[0]]
     return [subj[0], *(sent.mentions[i] for i in listed.items if i != subj[1])]
+
+
+def _joiners(sent: Sentence, subj: tuple[EntityMention, int]) -> list[EntityMention]:
+    """States that "joined" the responding one ("Britain and Canada joined the United States
+    in condemning ..."): the subject of "joined" and the states listed with it respond too."""
+    start = subj[0].start - sent.start
+    if not gate(sent.text).search(_JOINED_RE, sent.text[max(0, start - 25) : start]):
+        return []
+    before = subject_state(sent, start - 7)
+    if before is None or before[0].state == subj[0].state:
+        return []
+    return [x for x in _with_listed(sent, before) if x.state != subj[0].state]
+
+
+#: "... joined the United States in condemning": what comes before joins the response.
+_JOINED_RE = compile_ci(r"\bjoined\s+(?:the\s+)?$")
 
 
 def _response(sent: Sentence, m: re.Match[str], action: str, actor_m: EntityMention,
@@ -719,19 +735,16 @@ def extract_claims(
     """Claims of a whole document, in sentence order."""
     claims: list[ClaimDraft] = []
     last_actor: EntityMention | None = None
-    last_source: dict[str, EntityMention] = {}
+    sources = _Sources()
     victims = {t for inc in incidents for t in inc.targets}
     for sent in sentences:
         incident = named[sent.index] if named[sent.index] is not None else focus[sent.index]
         found = sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims)
-        _resolve_source_anaphora(sent, found, last_source)
+        _resolve_source_anaphora(sent, found, sources, _paragraph_claimant(sent, sentences,
+                                                                           sources))
         found = [_history(r, incidents) for c in found
                  if (r := _retarget(c, victims, claims)) is not None]
-        for m in sent.mentions:
-            if m.kind == "organization" and not m.is_government:
-                last_source["company" if m.is_vendor else "organization"] = m
-            elif m.kind == "person":
-                last_source["person"] = m
+        sources.saw(sent, found)
         if last_actor is not None and incident is not None and \
                 gate(sent.text).search(_ANAPHOR_RE, sent.text) \
                 and not any(c.kind in ("attribution", "self-claim") for c in found):
@@ -744,12 +757,62 @@ def extract_claims(
             last_actor = actors[-1]
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
+    _implied_attributions(claims, incidents)
     if isinstance(incidents, list):
         _tie_to_incidents(claims, incidents, sentences)
     return claims
 
 
 _ATTRIBUTING = ("attribution", "self-claim", "denial")
+#: Responses by which a state holds another responsible for an incident.
+_ACCUSING = frozenset({"condemn", "accuse", "sanction", "indict", "expel-diplomats"})
+
+
+def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[IncidentDraft]
+                          ) -> None:
+    """A state that condemns, accuses, sanctions, indicts or expels another over an incident
+    holds it responsible ("Britain and Canada joined the United States in condemning
+    Pyongyang", "the Justice Department charged two Iranian men with the attack"): where no
+    claim of the document holds that state responsible for the incident yet, the first such
+    response is also its government's attribution. (Only the first: a tracker's record is
+    coded with one attribution however many states answered, so each further one would
+    repeat what the record already says.) Never to the incident's own victim, and never a
+    state to itself."""
+    have = {(c.incident, c.attributed_state) for c in claims
+            if c.kind == "attribution" and c.polarity == "asserted"}
+    out: list[ClaimDraft] = []
+    for c in claims:
+        out.append(c)
+        if c.kind != "response" or c.action not in _ACCUSING or c.incident is None or \
+                not c.actor_state or not c.target_state or c.actor_state == c.target_state \
+                or c.polarity != "asserted" or c.incident >= len(incidents) or \
+                c.target_state in incidents[c.incident].targets:
+            continue
+        key = (c.incident, c.target_state)
+        if key in have:
+            continue
+        have.add(key)
+        out.append(ClaimDraft(
+            kind="attribution", sentence=c.sentence, incident=c.incident,
+            claimant=Claimant("government", c.actor_state, c.actor_state,
+                              f"country:{c.actor_state}", "unknown"),
+            attributed_state=c.target_state, cue=c.cue, claim_date=c.claim_date or c.event_date))
+    claims[:] = out
+
+
+def _paragraph_claimant(sent: Sentence, sentences: Sequence[Sentence],
+                        sources: _Sources) -> Claimant | None:
+    """The claimant of the sentence before ``sent`` when both lie in one paragraph (no blank
+    line between them), else None."""
+    if sources.claimant is None or sent.index == 0:
+        return None
+    who, at = sources.claimant
+    if at != sent.index - 1:
+        return None
+    before = sentences[sent.index - 1] if sent.index - 1 < len(sentences) else None
+    if before is None or before.index != at or before.text.rstrip(" ").endswith("\n"):
+        return None
+    return who
 
 
 def _tie_to_incidents(claims: list[ClaimDraft], incidents: list[IncidentDraft],
@@ -783,41 +846,144 @@ def _implied_incident(first: int, sentences: Sequence[Sentence]) -> IncidentDraf
     return inc
 
 
-#: "the company said ...", "the researchers concluded ...": a source named in an earlier sentence.
+#: "the company said ...", "a spokesman said", "officials believe", "it added": a source
+#: named in an earlier sentence. ``noun`` takes a determiner, ``bare`` stands alone.
 _SOURCE_ANAPHOR_RE = compile_ci(
-    r"\b(?:the|this|that)\s+(?:(?:security|cybersecurity|technology|tech|software)\s+)?"
-    r"(?P<noun>company|firm|vendor|researchers|research team|team|report|organi[sz]ation|"
-    r"alliance|official|spokesperson|spokesman|spokeswoman|minister|chancellor|president|"
-    r"premier|ambassador|prosecutor|secretary)\b|\b(?P<pron>he|she)\b")
+    r"\b(?:the|this|that|an?|its|their)\s+(?:(?:[\w-]+|U\.S\.)\s+){0,2}?"
+    r"(?P<noun>company|firm|vendor|researchers?|analysts?|experts?|research team|team|"
+    r"report|study|organi[sz]ation|alliance|official|officials|spokesperson|spokesman|"
+    r"spokeswoman|minister|chancellor|president|premier|ambassador|prosecutors?|secretary|"
+    r"agency|ministry|department|bureau|government|administration|office|authorities|"
+    r"investigators)\b|"
+    r"\b(?P<bare>officials|authorities|investigators|prosecutors|researchers|analysts|"
+    r"experts)\b|\b(?P<pron>he|she|it|they)\b")
 #: Anaphors that name the last person quoted ("the minister insists that ...").
-_PERSON_ANAPHORS = frozenset({"official", "spokesperson", "spokesman", "spokeswoman",
-                              "minister", "chancellor", "president", "premier", "ambassador",
-                              "prosecutor", "secretary"})
+_PERSON_ANAPHORS = frozenset({"official", "minister", "chancellor", "president", "premier",
+                              "ambassador", "prosecutor", "secretary", "he", "she"})
+#: Anaphors of a state's officials or bodies ("officials said", "the agency believes").
+_GOVERNMENT_ANAPHORS = frozenset({"officials", "authorities", "investigators", "prosecutors",
+                                  "agency", "ministry", "department", "bureau", "government",
+                                  "administration", "office"})
+#: Anaphors of a company or its researchers ("the firm said", "researchers believe").
+_COMPANY_ANAPHORS = frozenset({"company", "firm", "vendor", "researcher", "researchers",
+                               "analyst", "analysts", "expert", "experts", "research team",
+                               "team", "report", "study"})
+#: Anaphors of whoever spoke last ("a spokesman said", "it added", "they believe").
+_LAST_SPEAKER_ANAPHORS = frozenset({"spokesperson", "spokesman", "spokeswoman", "it", "they"})
+#: The subject right before a speech verb ends here: adverbs and auxiliaries between them.
+_SUBJECT_TAIL_RE = compile_ci(r"(?:\s+(?:also|later|have|has|had|now|further|previously|"
+                              r"publicly|separately|still|would|could|will|do|does|did))*\s*$")
 _PUNITIVE = frozenset({"sanction", "expel-diplomats", "sever-relations", "indict", "arrest",
                        "recall-ambassador", "summon-ambassador", "accuse", "condemn"})
 
 
-def _resolve_source_anaphora(sent: Sentence, found: list[ClaimDraft],
-                             last_source: Mapping[str, EntityMention]) -> None:
-    """Give claims without a claimant the source an anaphor before their speech verb names."""
+class _Sources:
+    """Who may be meant by a later "the company", "officials" or "a spokesman": the last
+    organization, vendor, person and government body named, and the last claimant heard."""
+
+    def __init__(self) -> None:
+        self.mentions: dict[str, EntityMention] = {}
+        self.claimant: tuple[Claimant, int] | None = None
+        #: the organization or government body named last, whatever its kind
+        self.body: EntityMention | None = None
+
+    def saw(self, sent: Sentence, found: Sequence[ClaimDraft]) -> None:
+        for m in sent.mentions:
+            if m.kind == "organization" and not m.is_government:
+                self.mentions["company" if m.is_vendor else "organization"] = m
+                self.body = m
+            elif m.kind == "person":
+                self.mentions["person"] = m
+            elif m.is_government and m.country:
+                self.mentions["government"] = m
+                self.body = m
+        speaker, _i = claimant_of(sent)
+        if speaker is not None:
+            self.claimant = (speaker, sent.index)
+        for c in found:
+            if c.claimant is not None and c.kind in ("attribution", "denial"):
+                self.claimant = (c.claimant, sent.index)
+
+    def meant_by(self, word: str) -> Claimant | None:
+        """The source an anaphor names, or None when the document named none that fits."""
+        if word in _PERSON_ANAPHORS:
+            m = self.mentions.get("person")
+            return claimant_from(m) if m else None
+        if word in _GOVERNMENT_ANAPHORS:
+            m = self.mentions.get("government")
+            if m is not None:
+                return claimant_from(m)
+            last = self.claimant[0] if self.claimant else None
+            return last if last is not None and last.kind == "government" else None
+        if word in _COMPANY_ANAPHORS:
+            m = self.mentions.get("company") or self.mentions.get("organization")
+            return claimant_from(m) if m else None
+        if word in _LAST_SPEAKER_ANAPHORS:
+            # "it", "they", "a spokesman": the body named last, else whoever spoke last
+            if self.body is not None:
+                return claimant_from(self.body)
+            return self.claimant[0] if self.claimant else None
+        m = self.mentions.get("organization")
+        return claimant_from(m) if m else None
+
+
+def _anaphor_word(m: re.Match[str]) -> str:
+    """The head of an anaphor match, lower-cased ("the security firm" -> "firm")."""
+    return (m.group("noun") or m.group("bare") or m.group("pron") or "").lower()
+
+
+def _speaking_anaphor(text: str, verbs: Sequence[int]) -> str | None:
+    """The anaphor that is the subject of one of the sentence's speech verbs: right before it
+    ("the company said", "officials have said") or right after it in reported speech
+    ("..., a spokesman said" is before; "..., said a spokesman" after)."""
+    for v in verbs:
+        head = text[max(0, v - 60):v]
+        tail = _SUBJECT_TAIL_RE.search(head)
+        cut = head[: tail.start()] if tail else head
+        found = [m for m in _SOURCE_ANAPHOR_RE.finditer(cut) if m.end() == len(cut)]
+        if found:
+            return _anaphor_word(found[-1])
+        after = _SOURCE_ANAPHOR_RE.match(text, _speech_word_end(text, v))
+        if after is not None and _INVERTED_COMMA_RE.search(text, max(0, v - 4), v):
+            return _anaphor_word(after)
+    # a description heading a longer subject ("The firm's chief executive, X, said")
+    found = [m for m in _SOURCE_ANAPHOR_RE.finditer(text[: verbs[0]])
+             if m.group("noun") or m.group("pron") in ("he", "she")]
+    return _anaphor_word(found[-1]) if found else None
+
+
+_INVERTED_COMMA_RE = re.compile(r"[,\"”]\s*$")
+_SPEECH_WORD_RE = re.compile(r"\w+\s*")
+
+
+def _speech_word_end(text: str, v: int) -> int:
+    m = _SPEECH_WORD_RE.match(text, v)
+    return m.end() if m else v
+
+
+def _resolve_source_anaphora(sent: Sentence, found: list[ClaimDraft], sources: _Sources,
+                             paragraph_claimant: Claimant | None) -> None:
+    """Give claims without a claimant the source an anaphor names as the subject of their
+    speech verb ("The company said ...", "..., a spokesman said"); with no speech verb at all,
+    the claimant of the claim told just before in the same paragraph, whose report the
+    sentence goes on with ("X said on Tuesday that ... . The group is believed to work for
+    Y.")."""
     if not any(c.claimant is None and c.kind in ("attribution", "denial") for c in found):
         return
     speech = speech_starts(sent.text)
-    if not speech:
-        return
-    found_anaphors = list(_SOURCE_ANAPHOR_RE.finditer(sent.text[: speech[0]]))
-    if not found_anaphors:
-        return
-    m = found_anaphors[-1]
-    noun = (m.group("noun") or "").lower()
-    key = "person" if m.group("pron") or noun in _PERSON_ANAPHORS else (
-        "organization" if noun in ("organization", "organisation", "alliance") else "company")
-    source = last_source.get(key) or (last_source.get("organization") if key == "company" else None)
-    if source is None:
+    who: Claimant | None = None
+    if speech:
+        word = _speaking_anaphor(sent.text, speech)
+        who = sources.meant_by(word) if word else None
+    elif paragraph_claimant is not None:
+        who = paragraph_claimant
+    if who is None:
         return
     for i, c in enumerate(found):
-        if c.claimant is None and c.kind in ("attribution", "denial"):
-            found[i] = replace(c, claimant=claimant_from(source))
+        if c.claimant is None and c.kind in ("attribution", "denial") and not (
+                c.kind == "attribution" and who.country is not None and who.kind == "government"
+                and c.attributed_state == who.country):
+            found[i] = replace(c, claimant=who)
 
 
 def _history(c: ClaimDraft, incidents: Sequence[IncidentDraft]) -> ClaimDraft:

@@ -952,11 +952,16 @@ def cued_organizations(text: str, mentions: Sequence[EntityMention]) -> list[Ent
     return list(best.values())
 
 
+#: A name's last word ending in a full stop that is no abbreviation ("Labs.", not "Inc.").
+_SENTENCE_FULL_STOP_RE = re.compile(r"(?<![A-Z])(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bCorp)"
+                                    r"(?<=[a-z]{2})\.$")
 #: Where a name run ends inside a match: a full stop and the next sentence's first word.
 _NAME_STOP_RE = re.compile(r"\.\s")
 
 
 def _org(text: str, s: int, e: int, country: str | None, vendor: bool) -> EntityMention:
+    if _SENTENCE_FULL_STOP_RE.search(text, s, e) and not text[e:e + 1].strip():
+        e -= 1  # "... at the firm Orvell Labs." ends the sentence, not the name
     name = " ".join(text[s:e].split())
     return EntityMention(s, e, text[s:e], "organization", "cued", f"org:{_slug(name)}", name,
                          country=country, is_vendor=vendor)

@@ -521,13 +521,21 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         # the rules found the operation but no victim state: the model's most likely victims
         # (an organization's or a city's country included), never the operator's
         targets = _clause_targets(sent, anchors, model_victims(sent, exclude))
+    widens = ref in ("indefinite", "verb", "new") or inc.anchor_sentence == sent.index or (
+        ref == "definite" and _IMPACT_RE.match(sent.text, anchor.end, anchor.end + 40))
     for t in targets:
-        if t not in inc.targets and (not inc.targets or ref in ("indefinite", "verb", "new")
-                                     or inc.anchor_sentence == sent.index):
+        if t not in inc.targets and (not inc.targets or widens):
             inc.targets.append(t)
     if when is not None:
         inc.time = _refine(inc.time, when)
     return target_inc
+
+
+#: "The outbreak hit ...", "the attack also affected ...": a definite reference to the
+#: incident in focus that goes on to name more of its victims.
+_IMPACT_RE = compile_ci(r"\W{0,3}(?:(?:also|later|then|quickly|eventually|has|have|had)\s+)*"
+                        r"(?:hit|struck|affected|infected|crippled|disrupted|paralys|paralyz|"
+                        r"spread|reached|compromised|knocked|shut)")
 
 
 def _clause_targets(sent: Sentence, anchors: Sequence[Anchor], candidates: list[int]

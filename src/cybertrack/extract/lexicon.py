@@ -30,7 +30,7 @@ CYBER_NOUNS: Final = (
 )
 #: Nouns that name a cyber event only in a document about cyber operations.
 GENERIC_EVENT_NOUNS: Final = ("attack", "operation", "campaign", "incident", "intrusion",
-                               "heist")
+                               "heist", "outbreak")
 #: Finite verbs reporting that a cyber operation happened (past or perfect forms).
 EVENT_VERBS: Final = (
     "hacked", "breached", "compromised", "targeted", "attacked", "infiltrated", "disrupted",

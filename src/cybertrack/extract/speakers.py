@@ -145,7 +145,8 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
             m.kind != "country" or m.form not in ("demonym",)
             or _is_subject_demonym(text, m, sent)
         ) and (not _PREP_BEFORE_RE.search(text[max(0, s - 25) : s])
-               or _CLAUSE_AND_RE.search(text[max(0, s - 25) : s])) and not (
+               or _CLAUSE_AND_RE.search(text[max(0, s - 25) : s])
+               or _employer(m, text, s)) and not (
             m.kind == "country" and _object_state(text, s, m.end - sent.start)):
             best = i
     if best is not None and best > 0:
@@ -177,14 +178,35 @@ def _inverted_speaker(sent: Sentence, verb: int) -> int | None:
     said = _INVERTED_VERB_RE.match(text, verb)
     if said is None:
         return None
+    employer = None
     for i, m in enumerate(sent.mentions):
         s = m.start - sent.start
         if s == said.end() and (m.kind in ("person", "organization") or (
                 m.kind == "country" and m.form != "demonym")):
             return i
-        if s > said.end():
-            break
-    return None
+        if s > said.end() and employer is None and s - said.end() < 120 and \
+                _employer(m, text, s) and not _CLAUSE_BREAK_RE.search(text, said.end(), s):
+            # "..., said Jane Roe, director of research at the firm X": X speaks
+            employer = i
+    return employer
+
+
+def _employer(m: EntityMention, text: str, s: int) -> bool:
+    """Whether an organization is named as a speaker's employer ("researchers at X",
+    "Jane Roe, director of research at X", "officials with X"): the one who speaks for it."""
+    return (m.kind == "organization" or m.is_government) and m.kind != "country" and \
+        bool(_EMPLOYER_BEFORE_RE.search(text[max(0, s - 70) : s]))
+
+
+#: "researchers at", "a spokeswoman for", "director of threat intelligence at the firm":
+#: someone's role, then the preposition naming their employer.
+_EMPLOYER_BEFORE_RE = compile_ci(
+    r"\b(?:researchers?|analysts?|experts?|investigators?|scientists?|engineers?|"
+    r"specialists?|officials?|executives?|director|head|chief|founder|president|"
+    r"spokes(?:man|woman|person)|manager|officer|lead|partner|fellow|professor|team|"
+    r"hunters?|vice[- ]president|CEO|CTO|CISO)\b[^,.;:()\"“”]{0,45}?\s(?:at|from|with|for|of)"
+    r"\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:company|firm|vendor|lab)\s+)?$")
+_CLAUSE_BREAK_RE = re.compile(r"[.;]\s|\band\b")
 
 
 _INVERTED_BEFORE_RE = re.compile(r"[,\"”]\s*$")

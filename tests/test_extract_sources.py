@@ -1,0 +1,129 @@
+"""Who makes a claim in news phrasing (issue 13, item 4): a speaker named through an employer,
+an anaphor standing for a source named before ("the company said", "a spokesman said", "they
+believe"), a report going on in the next sentence; states joining a response; responses that
+hold a state responsible; more victims named after the incident. Sentences are written for
+these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cybertrack.extract.pipeline import get_pipeline, make_doc
+from cybertrack.extract.types import ClaimDraft, IncidentDraft
+
+LEDE = "Hackers broke into the email accounts of Ukrainian officials in May 2017.\n\n"
+
+
+def _doc(text: str):  # type: ignore[no-untyped-def]
+    nlp = get_pipeline()
+    return nlp(make_doc(nlp, text, dt.date(2017, 12, 19)))
+
+
+def _claims(text: str, kind: str = "attribution") -> list[ClaimDraft]:
+    return [c for c in _doc(text)._.ct_claims if c.kind == kind and c.polarity == "asserted"]
+
+
+def _sources(text: str) -> set[tuple[str | None, str | None]]:
+    """(claimant name or government code, attributed state) of the asserted attributions."""
+    return {(None if c.claimant is None else c.claimant.name, c.attributed_state)
+            for c in _claims(text)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Security researchers at Orvell Labs said the hackers were working for the Russian "
+    "government.",
+    "Ada Stone, a researcher at the security firm Orvell Labs, said the hackers were working "
+    "for the Russian government.",
+    "The hackers were working for the Russian government, said Ada Stone, director of threat "
+    "research at the security firm Orvell Labs.",
+])
+def test_a_speaker_named_through_an_employer_speaks_for_it(sentence: str) -> None:
+    text = LEDE + "The security firm Orvell Labs studied the intrusions.\n\n" + sentence
+    assert ("Orvell Labs", "RU") in _sources(text)
+
+
+def test_officials_at_a_government_body_speak_for_its_state() -> None:
+    text = LEDE + ("Officials at the Department of Homeland Security said the hackers were "
+                   "working for the Russian government.")
+    claims = _claims(text)
+    assert [(c.claimant.kind, c.claimant.country) for c in claims if c.claimant] == \
+        [("government", "US")]
+
+
+def test_an_employer_in_object_position_is_no_speaker() -> None:
+    # the firm is what was hacked, not who speaks
+    text = ("Hackers stole data from researchers at the firm Orvell Labs in May 2017, the "
+            "Russian government said.")
+    assert all(c.claimant is None or c.claimant.name != "Orvell Labs" for c in _claims(text))
+
+
+def test_the_company_said_names_the_firm_named_before() -> None:
+    text = ("The security company Orvell Labs said on Tuesday that hackers had broken into "
+            "three oil companies in Kuwait since March.\n\n"
+            "The company said the group works on behalf of the Iranian government.")
+    assert _sources(text) == {("Orvell Labs", "IR")}
+
+
+def test_a_spokesman_or_they_name_the_body_named_last() -> None:
+    text = ("The security company Orvell Labs said hackers had broken into three oil "
+            "companies in Kuwait in March, and that the group was almost certainly directed "
+            "by Iran.\n\n"
+            "Officials at the Department of Homeland Security said they were aware of the "
+            "report. They believe Iranian hackers were behind the intrusions, a spokesman "
+            "said.")
+    found = {(c.claimant.kind, c.claimant.country or c.claimant.name, c.attributed_state)
+             for c in _claims(text) if c.claimant}
+    assert ("government", "US", "IR") in found
+    assert ("organization", "Orvell Labs", "IR") in found
+
+
+def test_a_report_goes_on_in_the_next_sentence_of_its_paragraph() -> None:
+    text = ("The security company Orvell Labs said on Tuesday that hackers had broken into "
+            "three oil companies in Kuwait. The hackers are believed to be working for the "
+            "Iranian government.")
+    assert _sources(text) == {("Orvell Labs", "IR")}
+
+
+def test_a_new_paragraph_does_not_inherit_the_claimant() -> None:
+    text = ("The security company Orvell Labs said on Tuesday that hackers had broken into "
+            "three oil companies in Kuwait.\n\n"
+            "Iranian hackers hit Saudi petrochemical plants in 2017.")
+    assert all(c.claimant is None for c in _claims(text) if c.attributed_state == "IR")
+
+
+def test_states_that_join_a_condemnation_respond_too() -> None:
+    text = ("Hackers crippled hospitals in Britain in a ransomware attack in May 2017.\n\n"
+            "Australia, Canada and New Zealand joined the United States in condemning "
+            "Pyongyang.")
+    responders = {c.actor_state for c in _claims(text, "response")
+                  if c.action == "condemn" and c.target_state == "KP"}
+    assert responders == {"US", "AU", "CA", "NZ"}
+
+
+def test_an_indictment_over_an_incident_holds_the_state_responsible() -> None:
+    text = ("Hackers crippled hospitals in Britain in a ransomware attack in May 2017.\n\n"
+            "The Justice Department on Wednesday charged two Iranian men with carrying out "
+            "the attack.")
+    found = [(c.claimant.country if c.claimant else None, c.attributed_state)
+             for c in _claims(text)]
+    assert found == [("US", "IR")]
+
+
+def test_a_response_repeats_no_attribution_already_made() -> None:
+    text = ("Hackers crippled hospitals in Britain in a ransomware attack in May 2017.\n\n"
+            "Britain said North Korea carried out the attack. The United States condemned "
+            "North Korea over the attack.")
+    assert [c.attributed_state for c in _claims(text)] == ["KP"]
+
+
+def test_the_incident_named_again_with_more_victims_takes_them() -> None:
+    text = ("The United States accused North Korea of launching a ransomware attack in May "
+            "2017 that crippled computers in more than 150 countries.\n\n"
+            "The hackers encrypted files and demanded ransom payments in bitcoin.\n\n"
+            "The outbreak hit Britain's National Health Service hardest and also affected a "
+            "Spanish telecom firm.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert len(incidents) == 1
+    assert {"GB", "ES"} <= set(incidents[0].targets)
