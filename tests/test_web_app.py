@@ -372,3 +372,30 @@ def test_json_api_escapes_nothing_it_should_not(web: TestClient) -> None:
     found = web.get("/api/v1/search", params={"q": "Estonia"}).json()
     assert json.dumps(found)
     assert web.get("/api/v1/search", params={"q": ""}).status_code == 422
+
+
+def test_search_results_are_kept_as_long_as_other_pages(kb: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search is worked out once for its pages, sorts and the API within the cache's
+    lifetime, and again after a write through the app (which empties the cache)."""
+    from cybertrack.web import views
+
+    calls: list[tuple[str, int]] = []
+    real = views.search
+
+    def counting(store: object, q: str, *, limit: int = 20, **kw: object) -> object:
+        calls.append((q, limit))
+        return real(store, q, limit=limit, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(views, "search", counting)
+    with client(kb) as web:
+        first = web.get("/api/v1/incidents", params={"q": "Albania"}).json()
+        assert web.get("/api/v1/incidents", params={"q": "Albania"}).json() == first
+        web.get("/incidents", params={"q": "Albania", "sort": "date", "per_page": 1})
+        assert calls == [("Albania", 1000)]
+        found = web.get("/api/v1/search", params={"q": "Albania"}).json()
+        assert web.get("/api/v1/search", params={"q": "Albania"}).json() == found
+        assert calls == [("Albania", 1000), ("Albania", 20)]
+        web.app.state.ct.changed()  # type: ignore[attr-defined]
+        assert web.get("/api/v1/incidents", params={"q": "Albania"}).json() == first
+        assert calls[-1] == ("Albania", 1000) and len(calls) == 3

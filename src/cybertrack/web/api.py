@@ -19,6 +19,7 @@ from cybertrack.web import content
 from cybertrack.web.app import WebState, state
 from cybertrack.web.views import (
     ListQuery,
+    cached_search,
     document_view,
     event_json,
     incident_view,
@@ -94,7 +95,7 @@ def api_incidents(
     """Events (reports of one incident listed once) matching every filter given."""
     result = list_events(ct.store, ct.ref, ListQuery(
         q, since, until, kind, sector, target, attributed_to, source, status, sort, page,
-        per_page, include_rejected))
+        per_page, include_rejected), ct.cache)
     return {"total": result.total, "page": result.query.page,
             "per_page": result.query.per_page, "pages": result.pages,
             "notes": list(result.notes), "incidents": [event_json(r) for r in result.rows],
@@ -107,9 +108,7 @@ def api_search(
     limit: Annotated[int, Query(ge=1, le=200)] = 20, include_rejected: bool = False,
 ) -> dict[str, Any]:
     """Full-text search, exactly `cybertrack search`: events and actors."""
-    from cybertrack.analysis.search import search
-
-    found = search(ct.store, q, limit=limit, ref=ct.ref, include_rejected=include_rejected)
+    found = cached_search(ct.cache, ct.store, ct.ref, q, limit, include_rejected)
     return {"query": q, "incidents": [{**jsonable(h), "short_id": h.short_id}
                                       for h in found.incidents],
             "actors": jsonable(found.actors)}

@@ -169,12 +169,13 @@ def selection_ids(ct: WebState, query: ListQuery) -> list[str]:
     """Every incident record of the events the list query selects (all pages)."""
     from dataclasses import replace
 
-    everything = list_events(ct.store, ct.ref, replace(query, page=1, per_page=1))
+    everything = list_events(ct.store, ct.ref, replace(query, page=1, per_page=1), ct.cache)
     total = everything.total
     ids: list[str] = []
     page = 1
     while len(ids) < total:
-        rows = list_events(ct.store, ct.ref, replace(query, page=page, per_page=100)).rows
+        rows = list_events(ct.store, ct.ref, replace(query, page=page, per_page=100),
+                           ct.cache).rows
         if not rows:
             break
         ids += [r.group_id for r in rows]

@@ -98,7 +98,7 @@ def incidents(
 ) -> HTMLResponse:
     query = _list_query(q, since, until, kind, sector, target, attributed_to, source, status,
                         sort, page, per_page, include_rejected)
-    result = list_events(ct.store, ct.ref, query)
+    result = list_events(ct.store, ct.ref, query, ct.cache)
     return render(request, ct, "incidents.html", result=result, query=query,
                   filters=query.filters())
 

@@ -22,7 +22,13 @@ from typing import Any, TypeVar
 from cybertrack.analysis import assess, chain
 from cybertrack.analysis.assessment import Assessment
 from cybertrack.analysis.responses import Chain
-from cybertrack.analysis.search import IncidentFilter, SearchHit, find_incidents, search
+from cybertrack.analysis.search import (
+    IncidentFilter,
+    SearchHit,
+    SearchResult,
+    find_incidents,
+    search,
+)
 from cybertrack.analysis.sources import country_name
 from cybertrack.errors import WebRequestError
 from cybertrack.model import Claim, Document, Incident, Link, Mention, PartialDate
@@ -152,8 +158,11 @@ def _row(gid: str, members: Sequence[Incident], hit: SearchHit | None) -> EventR
         score=hit.score if hit else 0.0)
 
 
-def list_events(store: Store, ref: Reference, query: ListQuery) -> EventPage:
-    """The events matching ``query`` (every filter given must hold), sorted, one page."""
+def list_events(store: Store, ref: Reference, query: ListQuery,
+                cache: TTLCache | None = None) -> EventPage:
+    """The events matching ``query`` (every filter given must hold), sorted, one page.
+    ``cache``: where a search's result is kept (``cached_search``), so that the pages,
+    filters and sorts of one search, and a second visitor, do not search again."""
     from cybertrack.resolve.groups import ensure_groups
 
     query = query.checked()
@@ -167,8 +176,7 @@ def list_events(store: Store, ref: Reference, query: ListQuery) -> EventPage:
     actors: tuple[Any, ...] = ()
     within: set[str] | None = None
     if query.q.strip():
-        found = search(store, query.q, limit=1000, ref=ref,
-                       include_rejected=query.include_rejected)
+        found = cached_search(cache, store, ref, query.q, 1000, query.include_rejected)
         actors = found.actors
         hits = {h.group_id: h for h in found.incidents}
         # the filters are applied to the hits' reports only, not to the whole knowledge base
@@ -206,6 +214,16 @@ def list_events(store: Store, ref: Reference, query: ListQuery) -> EventPage:
         shown = [_row(g, events[g], hits.get(g)) for g in order[lo:lo + query.per_page]]
     return EventPage(query, total, tuple(_attributed(store, ref, shown)), actors,
                      tuple(notes))
+
+
+def cached_search(cache: TTLCache | None, store: Store, ref: Reference, q: str, limit: int,
+                  include_rejected: bool) -> SearchResult:
+    """``search``'s result, kept in ``cache`` (when given) for its lifetime under the query,
+    limit and rejected flag, as the other pages' results are."""
+    def make() -> SearchResult:
+        return search(store, q, limit=limit, ref=ref, include_rejected=include_rejected)
+
+    return make() if cache is None else cache.get(("search", q, limit, include_rejected), make)
 
 
 def _event_page(store: Store, ref: Reference, flt: IncidentFilter, sort: str, offset: int,
