@@ -127,3 +127,68 @@ def test_the_incident_named_again_with_more_victims_takes_them() -> None:
     incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
     assert len(incidents) == 1
     assert {"GB", "ES"} <= set(incidents[0].targets)
+
+
+def _targets(text: str) -> list[list[str]]:
+    return [list(i.targets) for i in _doc(text)._.ct_incidents]
+
+
+def test_the_accused_nationality_is_no_victim_in_a_headline() -> None:
+    text = ("Two Iranian men charged with the ransomware attack that crippled Atlanta\n\n"
+            "Hackers encrypted the city's computers in March 2018.")
+    assert all("IR" not in t for t in _targets(text))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chinese nationals charged with hacking US Navy contractors",
+    "The two founders were among the nine Iranians indicted in New York last week.",
+])
+def test_a_reduced_passive_makes_its_subject_the_accused(sentence: str) -> None:
+    text = sentence + "\n\nHackers stole data from contractors in a cyberattack in May 2017."
+    responses = _claims(text, "response")
+    # the accused's state never acts, and never is answered by the victim's state backwards
+    assert all(c.actor_state not in ("CN", "IR") for c in responses)
+
+
+@pytest.mark.parametrize("text, state", [
+    ("German security services have admitted they uncovered a Russian cyberattack on the "
+     "ministries in December.", "RU"),
+    ("Emmanuel Macron's French presidential campaign hacked\n\nHackers stole emails in a "
+     "cyberattack in May 2017.", None),
+])
+def test_a_state_body_that_speaks_or_a_campaign_hacked_is_no_operator(
+        text: str, state: str | None) -> None:
+    assert {c.attributed_state for c in _claims(text)} == ({state} if state else set())
+
+
+def test_a_state_body_that_admits_is_the_claimant() -> None:
+    text = ("German security services have admitted they uncovered a Russian cyberattack on "
+            "the ministries in December.")
+    assert [(c.claimant.country if c.claimant else None) for c in _claims(text)] == ["DE"]
+
+
+def test_a_headline_speaker_after_says_without_a_comma() -> None:
+    text = ("North Korea behind destructive Sony hack says FBI\n\n"
+            "Hackers wiped computers at the studio in November 2014.")
+    claims = _claims(text)
+    assert [(c.claimant.kind, c.claimant.country, c.attributed_state) for c in claims
+            if c.claimant] == [("government", "US", "KP")]
+
+
+def test_a_lowercase_common_phrase_is_no_government_body() -> None:
+    # "security service" is not the UK's Security Service (MI5)
+    text = ("Ukraine's SBU security service said Russian hackers had infected routers in "
+            "May 2018.")
+    claims = _claims(text)
+    assert claims and all(c.claimant is not None and c.claimant.country == "UA"
+                          for c in claims)
+
+
+@pytest.mark.parametrize("sentence", [
+    "South Korean officials suspect North Korean hackers in the theft from the exchange.",
+    "US investigators believe Russian hackers were behind the breach.",
+])
+def test_news_reporting_verbs_introduce_the_claimant(sentence: str) -> None:
+    text = "Hackers stole funds from an exchange in a cyberattack in April 2017.\n\n" + sentence
+    claimants = {c.claimant.country for c in _claims(text) if c.claimant}
+    assert claimants & {"KR", "US"}

@@ -519,7 +519,11 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
         if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
                 not _CONDEMN_RE.match(m.group(0)):
             continue
-        if g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]):
+        if g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]) or (
+                action in _PASSIVE_ACTIONS and _REDUCED_PASSIVE_RE.fullmatch(m.group(0))
+                and _BY_OR_FOR_RE.match(sent.text, m.end())):
+            # "... were indicted", and the reduced relative "Chinese nationals charged with
+            # hacking", "the nine Iranians indicted in New York": the accused are the subject
             # "Lazarus was accused of ...": the subject is not the one who accuses; "Seven
             # Russian officers were indicted by ...": it is the one answered
             responses = _passive_response(sent, m, action, incident, prior, victims) \
@@ -536,6 +540,11 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
     return out
 
 
+#: A response verb's past participle, and what follows it when it is a reduced relative
+#: ("two Iranians charged with", "officers indicted for", "nationals arrested in") rather
+#: than an active verb with its object ("charged two Iranians").
+_REDUCED_PASSIVE_RE = compile_ci(r"(?:indicted|charged|arrested|sanctioned|expelled|detained)")
+_BY_OR_FOR_RE = compile_ci(r"\s+(?:with|for|over|of|in|by|on|after|last|this|earlier)\b")
 #: Responses told in the passive of the one answered ("were expelled", "was sanctioned").
 _PASSIVE_ACTIONS = frozenset({"expel-diplomats", "sanction", "indict", "arrest"})
 #: "by the Justice Department", "by Washington": the agent of a passive response.
@@ -778,20 +787,20 @@ def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[Incident
     coded with one attribution however many states answered, so each further one would
     repeat what the record already says.) Never to the incident's own victim, and never a
     state to itself."""
-    have = {(c.incident, c.attributed_state) for c in claims
-            if c.kind == "attribution" and c.polarity == "asserted"}
+    asserted = [c for c in claims if c.kind == "attribution" and c.polarity == "asserted"]
+    have = {(c.incident, c.attributed_state) for c in asserted} | {
+        (c.claimant.country, c.attributed_state) for c in asserted if c.claimant}
     out: list[ClaimDraft] = []
     for c in claims:
         out.append(c)
         if c.kind != "response" or c.action not in _ACCUSING or c.incident is None or \
                 not c.actor_state or not c.target_state or c.actor_state == c.target_state \
                 or c.polarity != "asserted" or c.incident >= len(incidents) or \
-                c.target_state in incidents[c.incident].targets:
+                c.target_state in incidents[c.incident].targets or _PASSIVE_CUE_RE.match(c.cue):
+            continue  # a passive response's parties are read with less certainty
+        if (c.incident, c.target_state) in have or (c.actor_state, c.target_state) in have:
             continue
-        key = (c.incident, c.target_state)
-        if key in have:
-            continue
-        have.add(key)
+        have |= {(c.incident, c.target_state), (c.actor_state, c.target_state)}
         out.append(ClaimDraft(
             kind="attribution", sentence=c.sentence, incident=c.incident,
             claimant=Claimant("government", c.actor_state, c.actor_state,

@@ -114,6 +114,8 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
         if template is None:
             continue
         entry, mention = template
+        if entry.kind == "organization" and " " in hit.text and hit.text.islower():
+            continue  # "the SBU security service": a common phrase, not the UK's Security Service
         if entry.ambiguous and not _CYBER_NEAR.search(
                 text[max(0, hit.start - 120) : hit.end + 120]):
             continue  # an ambiguous short alias (a common word) needs cyber context nearby

@@ -29,6 +29,7 @@ from cybertrack.extract.prefilter import Gate, gate, per_document
 from cybertrack.extract.rolemodel import role_mode
 from cybertrack.extract.roles import (
     LIST_JOIN_RE,
+    accused,
     attacker_mentions,
     model_victims,
     rule_targets,
@@ -358,7 +359,7 @@ def _document_incident(sentences: Sequence[Sentence], sector_res: Mapping[str, P
                 inc.targets.append(state)
         for i, m in enumerate(sent.mentions):
             if i not in exclude and m.state and m.state not in named and \
-                    not answered(sent.text, m.start - sent.start):
+                    not answered(sent.text, m.start - sent.start) and not accused(sent, i):
                 named.append(m.state)
         if _COMPLAINT_RE.search(sent.text):
             complaining.extend(s for s in _complainant(sent, attackers, claimant_idx)
@@ -681,14 +682,15 @@ def _complainant(sent: Sentence, attackers: frozenset[int], claimant_idx: int | 
                  ) -> list[str]:
     """The state that reports, blames or answers an event it names without a victim: the
     sentence's source if a state speaks, else the subject of a response ("Albania cut ties")."""
-    if claimant_idx is not None and claimant_idx not in attackers:
+    if claimant_idx is not None and claimant_idx not in attackers and \
+            not accused(sent, claimant_idx):
         m = sent.mentions[claimant_idx]
         state = m.state or (m.country if m.kind == "person" else None)
         if state:
             return [state]
     for _action, cue in response_cues(sent.text):
         subj = subject_state(sent, cue.start())
-        if subj is not None and subj[1] not in attackers:
+        if subj is not None and subj[1] not in attackers and not accused(sent, subj[1]):
             state = subj[0].state or subj[0].country
             if state:
                 return [state]

@@ -240,6 +240,12 @@ SPEECH_VERBS: Final = (
     "estimated", "judged", "judges", "calls for", "called for", "called on", "described",
     "charged", "observed", "tweeted", "condemned", "denied", "rejected", "dismissed",
     "released a statement", "issued a statement", "published a report", "concluded that",
+    # present plural and further reporting verbs of news ("US officials believe", "South
+    # Korean officials suspect", "the government admitted that")
+    "believe", "believed that", "suspect", "suspects", "admitted", "admits", "acknowledged",
+    "acknowledges", "assess", "conclude", "blame", "accuse", "attribute", "allege", "think",
+    "thinks", "maintain", "maintains", "contend", "contends", "agreed", "agree", "agrees",
+    "pointed the finger", "points the finger", "testified", "stressed", "reiterated",
 )
 #: Words right before a verb that make it no speech: "X is reported to have", "Y was accused of"
 #: (the subject of a passive is not the speaker), "the claims", "United States".

@@ -21,8 +21,17 @@ from cybertrack.extract.speakers import answered, claimant_of
 from cybertrack.extract.types import EntityMention, Sentence
 
 _VICTIM_HEADS = frozenset(w.rstrip("'’") for w in lx.VICTIM_NOUNS)
+#: A demonym heading a state's bodies that speak ("German security services have admitted
+#: they uncovered ..."): the ones who report an operation, not its operators.
+_SPEAKING_BODY_RE = compile_ci(
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:services?|agenc(?:y|ies)|officials|authorities|government|"
+    r"ministry|investigators|prosecutors)\s+(?:(?:have|has|had|also|now|publicly|"
+    r"officially|reportedly)\s+)*(?:said|says|say|admitted|admit|admits|acknowledged|"
+    r"confirmed|confirm|announced|concluded|believe|believes|stated|warned|told|reported|"
+    r"revealed|disclosed|suspect|suspects)\b")
 _EVENT_AFTER_RE = compile_ci(
-    r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r")\b)[\w-]+\s+)?"
+    r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r"|presidential|election|electoral|"
+    r"political|re-?election)\b)[\w-]+\s+)?"
     r"(?:cyber[- ]?attacks?|attacks?|hack(?:ing|s)?|campaigns?|"
     r"operations?|intrusions?|espionage|cyberespionage|cyber[- ]espionage|spying|"
     r"cyber[- ]?operations?|malware|ransomware|wipers?|ddos)\b"
@@ -119,6 +128,8 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
         role = _head_role(after, before) if m.form == "demonym" else None
         if role != "person" and m.form == "demonym" and _org_headed(after):
             role = "organization"  # "German DDoS protection firm X reported": no state acts
+        if role == "attacker" and m.form == "demonym" and g.match(_SPEAKING_BODY_RE, after):
+            role = "organization"  # "German security services have admitted ...": speakers
         if affiliated or (m.form == "demonym" and (role == "attacker" or (
                 role not in ("organization", "person") and g.match(_EVENT_AFTER_RE, after)
                 and not _possessed(after)))
@@ -622,7 +633,8 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     # never make one a target, so the model alone decides)
     place = th.get("add_place_victim", th["add_victim"])
     out |= {i for i, p in probs.items() if i not in exclude and p[1] >= (
-        th["add_victim"] if sent.mentions[i].state is not None else place)}
+        th["add_victim"] if sent.mentions[i].state is not None else place)
+        and not accused(sent, i)}
     return sorted(out)
 
 
@@ -635,7 +647,15 @@ def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     return sorted(i for i, p in model_roles(sent).items()
                   if i not in exclude and p[1] > max(p[0], p[2])
                   and not answered(sent.text, sent.mentions[i].start - sent.start)
-                  and not _speaks(sent, sent.mentions[i]))
+                  and not _speaks(sent, sent.mentions[i]) and not accused(sent, i))
+
+
+def accused(sent: Sentence, i: int) -> bool:
+    """A demonym heading the people a legal action accuses ("Two Iranian men charged with
+    the attack"): their nationality, never the victim's, whatever the model guesses."""
+    m = sent.mentions[i]
+    e = m.end - sent.start
+    return m.form == "demonym" and _accused_people(sent.text[e : e + 60], sent.text)
 
 
 def _speaks(sent: Sentence, m: EntityMention) -> bool:

@@ -173,11 +173,16 @@ def _inverted_speaker(sent: Sentence, verb: int) -> int | None:
     spokeswoman for the Foreign Ministry", "...," told the ministry": the verb follows a comma
     or a closing quote and the name follows the verb."""
     text = sent.text
-    if not _INVERTED_BEFORE_RE.search(text, max(0, verb - 4), verb):
-        return None
     said = _INVERTED_VERB_RE.match(text, verb)
     if said is None:
         return None
+    if not _INVERTED_BEFORE_RE.search(text, max(0, verb - 4), verb):
+        # a headline's "North Korea behind Sony hack says FBI": no comma, the speaker last
+        return next((i for i, m in enumerate(sent.mentions)
+                     if m.start - sent.start == said.end() and (
+                         m.kind == "organization" or m.is_government
+                         or (m.kind == "country" and m.form != "demonym"))
+                     and not text[m.end - sent.start:].strip(" .!?\n\"'”’")), None)
     employer = None
     for i, m in enumerate(sent.mentions):
         s = m.start - sent.start
@@ -263,7 +268,8 @@ def _is_subject_demonym(text: str, m: EntityMention, sent: Sentence) -> bool:
 _SPEAKER_GAP_STOP_RE = re.compile(r"\b(?:that|which|who|because)\b|,\s*and\b")
 _SUBJECT_HEAD_RE = re.compile(
     r"^\s+(?:[\w-]+\s+)?(?:officials?|government|authorities|ministry|"
-    r"spokes\w+|diplomats?|media|state media|leaders?|president|response)", re.IGNORECASE)
+    r"spokes\w+|diplomats?|media|state media|leaders?|president|response|services?|"
+    r"agency|agencies|investigators|prosecutors|police)", re.IGNORECASE)
 
 
 def claimant_from(m: EntityMention) -> Claimant:
