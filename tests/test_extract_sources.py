@@ -192,3 +192,31 @@ def test_news_reporting_verbs_introduce_the_claimant(sentence: str) -> None:
     text = "Hackers stole funds from an exchange in a cyberattack in April 2017.\n\n" + sentence
     claimants = {c.claimant.country for c in _claims(text) if c.claimant}
     assert claimants & {"KR", "US"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Qatar launched an inquiry into the breach, alleging that hackers posted a fake story.",
+    "The FBI continues to investigate the intrusion.",
+    "Ukraine set up a special commission to investigate the incident.",
+])
+def test_an_inquiry_is_aimed_at_no_state_it_does_not_name(sentence: str) -> None:
+    text = ("Hackers planted a fake story on a news agency's website in May 2017. The "
+            "agency's officials said Russian hackers were behind it.\n\n" + sentence)
+    inquiries = [c for c in _claims(text, "response") if c.action == "investigate"]
+    assert inquiries and all(c.target_state is None for c in inquiries)
+
+
+def test_a_passive_blame_with_its_agent_is_a_response_and_a_claim() -> None:
+    text = ("Hackers crippled hospitals in a ransomware attack in May 2017.\n\n"
+            "North Korea has been publicly blamed by the UK's Security Minister for the "
+            "attack.")
+    assert [(c.actor_state, c.target_state, c.action) for c in _claims(text, "response")] == \
+        [("GB", "KP", "accuse")]
+    assert [(c.claimant.country if c.claimant else None, c.attributed_state)
+            for c in _claims(text)] == [("GB", "KP")]
+
+
+def test_a_passive_blame_without_its_agent_names_no_responder() -> None:
+    text = ("Hackers crippled hospitals in a ransomware attack in May 2017. Britain said it "
+            "would respond.\n\nNorth Korea has been blamed for the attack.")
+    assert not [c for c in _claims(text, "response") if c.action == "accuse"]

@@ -527,7 +527,10 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
             # "Lazarus was accused of ...": the subject is not the one who accuses; "Seven
             # Russian officers were indicted by ...": it is the one answered
             responses = _passive_response(sent, m, action, incident, prior, victims) \
-                if action in _PASSIVE_ACTIONS else []
+                if action in _PASSIVE_ACTIONS else (
+                    _passive_response(sent, m, action, incident, prior, victims,
+                                      agent_only=True)
+                    if action in _VERBAL_PASSIVE_ACTIONS else [])
         else:
             subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
             if subj is None:
@@ -547,6 +550,9 @@ _REDUCED_PASSIVE_RE = compile_ci(r"(?:indicted|charged|arrested|sanctioned|expel
 _BY_OR_FOR_RE = compile_ci(r"\s+(?:with|for|over|of|in|by|on|after|last|this|earlier)\b")
 #: Responses told in the passive of the one answered ("were expelled", "was sanctioned").
 _PASSIVE_ACTIONS = frozenset({"expel-diplomats", "sanction", "indict", "arrest"})
+#: ... and verbal ones, only where the text names who spoke ("was blamed by the UK's
+#: Security Minister"): without an agent, "North Korea was blamed" says nothing of who did.
+_VERBAL_PASSIVE_ACTIONS = frozenset({"accuse", "condemn"})
 #: "by the Justice Department", "by Washington": the agent of a passive response.
 _AGENT_BEFORE_RE = compile_ci(r"\bby\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$")
 #: Where a passive subject's noun phrase stops, looking back from its verb.
@@ -555,8 +561,8 @@ _SUBJECT_STOP_RE = compile_ci(r"[,;:]|\b(?:after|over|for|and|but|while|said|say
 
 
 def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: int | None,
-                      prior: Sequence[ClaimDraft], victims: AbstractSet[str]
-                      ) -> list[ClaimDraft]:
+                      prior: Sequence[ClaimDraft], victims: AbstractSet[str],
+                      agent_only: bool = False) -> list[ClaimDraft]:
     """A response told in the passive ("Seven Russian intelligence officers were indicted by
     the Justice Department", "The group was sanctioned by the Treasury"): the state answered
     is the nationality of the subject (a state, or an actor's sponsor, or an organization's
@@ -585,6 +591,8 @@ def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: i
                 _AGENT_BEFORE_RE.search(text[max(0, s - 40) : s]) and s - m.end() < 80:
             actor_m = x
             break
+    if actor_m is None and agent_only:
+        return []
     if actor_m is None:
         actor_m = next((x for x in sent.mentions if x.state and x.state != target and
                         x.is_government), None)
@@ -663,6 +671,17 @@ def _response(sent: Sentence, m: re.Match[str], action: str, actor_m: EntityMent
                 target = tm.state
                 targets = _listed_targets(sent, i)
                 break
+    if action == "investigate":
+        # an inquiry into an incident is aimed at no state unless it names one as its object
+        # ("investigating Russia's role"); the state accused elsewhere is not its target
+        named = next((tm.state for tm, _i in states_after(sent, m.end(), 30)
+                      if _OBJECT_GAP_RE.match(sent.text[m.end() : tm.start - sent.start])),
+                     None)
+        if actor is None or named == actor:
+            return []
+        return [ClaimDraft(kind="response", sentence=sent.index, incident=incident,
+                           claimant=claimant_from(actor_m), action=action, actor_state=actor,
+                           target_state=named, cue=m.group(0))]
     if target is None:
         target = _accused_state(prior, incident, actor)
     if actor is None or target is None or actor == target:
@@ -796,8 +815,10 @@ def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[Incident
         if c.kind != "response" or c.action not in _ACCUSING or c.incident is None or \
                 not c.actor_state or not c.target_state or c.actor_state == c.target_state \
                 or c.polarity != "asserted" or c.incident >= len(incidents) or \
-                c.target_state in incidents[c.incident].targets or _PASSIVE_CUE_RE.match(c.cue):
-            continue  # a passive response's parties are read with less certainty
+                c.target_state in incidents[c.incident].targets or (
+                    _PASSIVE_CUE_RE.match(c.cue) and c.action not in _VERBAL_PASSIVE_ACTIONS):
+            continue  # a passive response's parties are read with less certainty, unless
+            # the text named its agent ("was blamed by the UK's minister")
         if (c.incident, c.target_state) in have or (c.actor_state, c.target_state) in have:
             continue
         have |= {(c.incident, c.target_state), (c.actor_state, c.target_state)}

@@ -340,7 +340,9 @@ RESPONSE_CUES: Final[dict[str, str]] = {
               r"(?:responsible|accountable)|held accountable|be held accountable|"
               r"attributed (?:\w+ ){0,5}to",
     "investigate": r"launched (?:an |a )?(?:investigation|inquiry|probe)|opened (?:an |a )?"
-                   r"(?:investigation|inquiry|probe)|investigating",
+                   r"(?:investigation|inquiry|probe)|investigating|(?:continues?|continued|"
+                   r"began|begun|began|started) to investigate|"
+                   r"set up (?:a |an )?(?:\w+ )?(?:commission|task force|inquiry) to investigate",
     "cyber-retaliation": r"retaliat\w+ (?:with|in) (?:a )?cyber|counter-?attack\w*|"
                          r"hack[- ]back|offensive cyber operations? against",
     "assist": r"(?:sent|send|sends|deployed|dispatched|provid\w+|offer\w*|gave|give)\s+"
