@@ -220,3 +220,30 @@ def test_a_passive_blame_without_its_agent_names_no_responder() -> None:
     text = ("Hackers crippled hospitals in a ransomware attack in May 2017. Britain said it "
             "would respond.\n\nNorth Korea has been blamed for the attack.")
     assert not [c for c in _claims(text, "response") if c.action == "accuse"]
+
+
+def test_a_sentence_listing_victims_widens_the_incident_in_focus() -> None:
+    text = ("Britain blamed Russia on Thursday for a destructive malware attack in June 2017.\n\n"
+            "The hackers encrypted files across Europe. Companies affected included Maersk, "
+            "the Danish shipping giant, and government systems in India.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert len(incidents) == 1
+    assert {"DK", "IN"} <= set(incidents[0].targets)
+
+
+def test_victims_named_later_join_the_state_that_complained() -> None:
+    # the complaining state stands in for the victims until the text names them: they join
+    # the same incident rather than founding another one
+    text = ("The UK government blamed Russia for a malware attack in June 2017 that "
+            "paralysed systems in companies across Europe.\n\n"
+            "Most of the organisations hit were in Ukraine, where hackers targeted "
+            "government networks.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert len(incidents) == 1
+    assert "UA" in incidents[0].targets
+
+
+def test_accused_officers_are_no_victims() -> None:
+    text = ("Washington: The special counsel has indicted 12 Russian intelligence officers "
+            "for hacking the Democratic National Committee in 2016.")
+    assert all("RU" not in t for t in _targets(text))

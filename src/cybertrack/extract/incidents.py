@@ -263,6 +263,9 @@ def detect_incidents(
                               other_cues.get(sent.index, ()))
         if sent.index == 0 and anchors:
             chosen = _headline_roles(sent, anchors, incidents, chosen)
+        if chosen is None and salient is not None and \
+                gate(sent.text).search(_VICTIM_LIST_RE, sent.text):
+            _listed_victims(sent, incidents[salient])
         if chosen is not None:
             inc = incidents[chosen]
             if not inc.sentences or inc.sentences[-1] != sent.index:  # sentences come in order
@@ -291,6 +294,29 @@ def detect_incidents(
         settle_kinds(inc, " ".join(sentences[i].text for i in inc.sentences
                                     if i < len(sentences)))
     return incidents, named, focus
+
+
+#: "Victims included ...", "Companies affected included ...", "Other severely impacted
+#: victims were ...": a sentence that lists more victims of the incident in focus.
+_VICTIM_LIST_RE = compile_ci(
+    r"\b(?:victims|companies|firms|organi[sz]ations|businesses|institutions|entities|targets|"
+    r"those)\s+(?:(?:that\s+were\s+|which\s+were\s+)?(?:affected|hit|impacted|"
+    r"targeted|compromised|infected)\s+)?(?:included|include|including|were|are)\b|"
+    r"\b(?:affected|impacted|hit|infected)\s+(?:victims|companies|firms|organi[sz]ations|"
+    r"businesses|institutions|entities)\s+(?:included|include|were|are)\b")
+
+
+def _listed_victims(sent: Sentence, inc: IncidentDraft) -> None:
+    """Add the countries of the victims a list sentence names (states in no operator's or
+    speaker's part, organizations and places with a country) to the incident in focus."""
+    attackers = attacker_mentions(sent)
+    _c, claimant_idx = claimant_of(sent)
+    for i, m in enumerate(sent.mentions):
+        if i in attackers or i == claimant_idx or accused(sent, i) or m.is_vendor:
+            continue
+        country = m.state or (m.country if m.kind in ("organization", "location") else None)
+        if country and country not in inc.targets:
+            inc.targets.append(country)
 
 
 def _at_least_two(flags: Iterable[bool]) -> bool:
@@ -457,12 +483,15 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         a.reference != "verb" for a in anchors)
     first_named = anchor.reference in ("definite", "indefinite", "plural") or \
         anchor.reference.startswith("month:")
+    stated = bool(targets)  # victims read in the sentence, before any inference below
+    inferred = False
     if not incidents and not targets and first_named and not irrealis() and (
             when is not None or realis_kind(sent.text)):
         # "Albania cut ties with Iran, blaming Tehran for the cyberattack that crippled
         # government services in July": the first event named, with a date or a kind, is an
         # incident; its victim, unnamed, is the state that complains of it
         targets = _complainant(sent, attackers, claimant_idx)
+        inferred = bool(targets)
 
     ref = anchor.reference
     target_inc: int | None = None
@@ -483,6 +512,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
             target_inc = _new(incidents, sent, anchor, generic)
             if not targets:
                 targets = _fallback_targets(sent, attackers, incidents)
+                inferred = bool(targets)
     elif ref == "definite":
         # "The attack on Sony began on 24 November 2014": the first event a report names and
         # dates founds its incident, even with no state named as its victim
@@ -510,6 +540,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
             target_inc = _new(incidents, sent, anchor, generic)
             if not targets:
                 targets = _fallback_targets(sent, attackers, incidents)
+                inferred = bool(targets)
     if target_inc is None:
         return None
     inc = incidents[target_inc]
@@ -524,6 +555,12 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         targets = _clause_targets(sent, anchors, model_victims(sent, exclude))
     widens = ref in ("indefinite", "verb", "new") or inc.anchor_sentence == sent.index or (
         ref == "definite" and _IMPACT_RE.match(sent.text, anchor.end, anchor.end + 40))
+    if inc.inferred_targets and stated and not inferred and targets:
+        # the state that complained of it stood in for victims the text now names: they join
+        widens = True
+        inc.inferred_targets = False
+    elif not inc.targets and inferred:
+        inc.inferred_targets = True
     for t in targets:
         if t not in inc.targets and (not inc.targets or widens):
             inc.targets.append(t)
@@ -720,7 +757,8 @@ def _compatible(incidents: Sequence[IncidentDraft], targets: Sequence[str],
                 when: PartialDate | None) -> int | None:
     """The latest incident this description can be the same as (targets and time agree)."""
     for inc in reversed(incidents):
-        if targets and inc.targets and not set(targets) & set(inc.targets):
+        if targets and inc.targets and not set(targets) & set(inc.targets) and \
+                not inc.inferred_targets:
             continue
         if when and inc.time and not inc.time.overlaps(when, slack_days=7):
             continue

@@ -720,7 +720,7 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
 #: charged", "a Russian man was arrested").
 _PERSON_HEAD_RE = compile_ci(
     r"^\s+(?:[\w-]+\s+)?(?:nationals?|m[ae]n|wom[ae]n|citizens?|suspects?|individuals?|"
-    r"brothers|teenagers?|students?|programmers?)\b")
+    r"brothers|teenagers?|students?|programmers?|officers?|agents?|spies|operatives?)\b")
 _LEGAL_ACTION_RE = compile_ci(
     r"\b(?:charged|charges|indicted|indictment|arrested|arrests?|extradited|extradition|"
     r"convicted|sentenced|pleaded|prosecuted|detained|accused|wanted)\b")

@@ -71,6 +71,10 @@ class IncidentDraft:
     operator: str | None = None
     sentences: list[int] = field(default_factory=list)
     generic_attack: bool = False  # named only as an "attack" (disruptive by default)
+    #: the targets were inferred (the state complaining of the incident, the one reporting
+    #: it), not read in a victim's position: the first victims a later sentence names
+    #: replace them
+    inferred_targets: bool = False
 
 
 @dataclass
