@@ -247,3 +247,22 @@ def test_accused_officers_are_no_victims() -> None:
     text = ("Washington: The special counsel has indicted 12 Russian intelligence officers "
             "for hacking the Democratic National Committee in 2016.")
     assert all("RU" not in t for t in _targets(text))
+
+
+def test_unsourced_attributions_of_a_report_go_to_its_main_source() -> None:
+    text = ("The security firm Orvell Labs said on Monday that hackers had broken into "
+            "defence contractors in Norway in March 2018. The company said the intrusions "
+            "were part of a wider espionage effort.\n\n"
+            "Chinese hackers have targeted the region's defence industry for years.\n\n"
+            "Orvell Labs said it had warned the companies.")
+    claims = [c for c in _claims(text) if c.attributed_state == "CN"]
+    assert [c.claimant.name if c.claimant else None for c in claims] == ["Orvell Labs"]
+    assert "inferred" in (claims[0].hedge or "")
+
+
+def test_no_main_source_when_two_speak_as_often() -> None:
+    text = ("The security firm Orvell Labs said hackers had broken into defence contractors "
+            "in Norway in March 2018.\n\nChinese hackers have targeted the region's defence "
+            "industry for years.\n\n"
+            "Norway's government said it was investigating.")
+    assert [c.claimant for c in _claims(text) if c.attributed_state == "CN"] == [None]

@@ -786,6 +786,7 @@ def extract_claims(
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
     _implied_attributions(claims, incidents)
+    _main_source(claims, sentences)
     if isinstance(incidents, list):
         _tie_to_incidents(claims, incidents, sentences)
     return claims
@@ -828,6 +829,38 @@ def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[Incident
                               f"country:{c.actor_state}", "unknown"),
             attributed_state=c.target_state, cue=c.cue, claim_date=c.claim_date or c.event_date))
     claims[:] = out
+
+
+def _main_source(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None:
+    """A report built on one source (a vendor's findings, a government's statement) asserts
+    its unsourced attributions on that source's word: the one who speaks most in the document
+    (twice at least, and more than anyone else) becomes the claimant of the attributions left
+    without one, marked in the hedge as inferred. Not where another source already makes the
+    same attribution, nor for a state's own government or an actor's own claim."""
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], Claimant] = {}
+    for sent in sentences:
+        who, _i = claimant_of(sent)
+        if who is None or who.kind == "actor":
+            continue
+        key = (who.kind, who.country if who.kind == "government" else who.name.casefold())
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, who)
+    if not counts:
+        return
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return
+    source = first[ranked[0][0]]
+    named = {(c.incident, c.attributed_state, c.attributed_actor_id) for c in claims
+             if c.kind == "attribution" and c.claimant is not None}
+    for i, c in enumerate(claims):
+        if c.kind != "attribution" or c.claimant is not None or \
+                (c.incident, c.attributed_state, c.attributed_actor_id) in named or \
+                (source.kind == "government" and source.country == c.attributed_state):
+            continue
+        claims[i] = replace(c, claimant=source,
+                            hedge=_hedge(c.hedge, "source inferred: the report's main source"))
 
 
 def _paragraph_claimant(sent: Sentence, sentences: Sequence[Sentence],

@@ -131,7 +131,8 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     # document casts it as one somewhere ("the Silence group", "Gallium, a Chinese APT,")
     out.extend(m for entry_id, m in pending if entry_id in cast)
     found = merge_mentions(out)
-    extra = [*place_mentions(text, found), *cued_organizations(text, found),
+    cued = cued_organizations(text, found)
+    extra = [*place_mentions(text, found), *cued, *_named_again(text, cued),
              *collective_mentions(text), *named_groups(text, found)]
     if any(x.form == "employer" for x in extra):
         # "a researcher at the firm Y": the employer phrase makes Y a firm, even where Y is
@@ -140,6 +141,22 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
         found = [f for f in found if not (f.kind in _EMPLOYER_SWALLOWS and any(
             _overlaps(f.start, f.end, x.start, x.end) for x in employers))]
     return merge_mentions(found, _not_conflicting(extra, found)) if extra else found
+
+
+def _named_again(text: str, cued: Sequence[EntityMention]) -> list[EntityMention]:
+    """Every further occurrence of an organization a cue named once ("the security firm
+    Orvell Labs said ... Orvell Labs added"): the same organization, wherever the document
+    names it again (names of two words or more, or of one capitalised word of five letters
+    or more, so that no common word is taken for it)."""
+    out: list[EntityMention] = []
+    seen = {(m.start, m.end) for m in cued}
+    for name in {m.name: m for m in cued if m.form != "unnamed"}.values():
+        if not (" " in name.name or (len(name.name) >= 5 and name.name[:1].isupper())):
+            continue
+        for hit in re.finditer(rf"\b{re.escape(name.name)}\b", text):
+            if (hit.start(), hit.end()) not in seen:
+                out.append(name._replace(start=hit.start(), end=hit.end(), text=hit.group(0)))
+    return out
 
 
 #: What a named employer swallows: an actor's or a malware's name that a firm also bears.
