@@ -266,3 +266,12 @@ def test_no_main_source_when_two_speak_as_often() -> None:
             "industry for years.\n\n"
             "Norway's government said it was investigating.")
     assert [c.claimant for c in _claims(text) if c.attributed_state == "CN"] == [None]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The hacking was uncovered by U.S. intelligence and first reported by a newspaper.",
+    "The intrusion into the Olympic networks was detected by American officials.",
+])
+def test_who_found_an_operation_did_not_run_it(sentence: str) -> None:
+    text = "Russian spies hacked computers at the Olympics in South Korea in February 2018.\n\n"
+    assert {c.attributed_state for c in _claims(text + sentence)} == {"RU"}

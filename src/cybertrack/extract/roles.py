@@ -541,6 +541,16 @@ _ACT_AFTER_RE = compile_ci(
 
 
 #: How every sponsor cue of ``lx.SPONSOR_CUE_RE`` ends.
+#: Verbs whose agent found, reported or judged an operation, never ran it ("uncovered by",
+#: "proved by", "attributed by" name a source).
+_FINDING_VERBS = frozenset((
+    "uncovered", "discovered", "detected", "proved", "proven", "reported", "confirmed",
+    "revealed", "identified", "investigated", "exposed", "noticed", "spotted", "flagged",
+    "documented", "analysed", "analyzed", "tracked", "observed", "studied", "verified",
+    "disclosed", "announced", "published", "named", "dubbed", "attributed", "blamed",
+    "believed", "suspected", "thought", "assessed", "considered", "accused", "condemned",
+    "denounced", "criticised", "criticized", "foiled", "thwarted", "stopped", "dismantled",
+    "seized"))
 _SPONSOR_CUE_ENDS = ("by", "from", "of", "for", "to", "with", "in", "be", "on", "behind")
 
 
@@ -569,6 +579,8 @@ def _sponsor_cue(before: str) -> bool:
         # ("the most attacks, followed by Germany")
         if word == "by" and prev and prev[0].lower() in _RANKING_VERBS:
             return False
+        if word == "by" and prev and prev[0].lower() in _FINDING_VERBS:
+            return False  # "the hacking was uncovered by U.S. intelligence": who found it
         return bool(_BY_EVENT_RE.search(near))
     if word.startswith("at the "):
         # "hackers infected ... at the request of X", not "Canada arrested a man at the
