@@ -71,3 +71,52 @@ def test_search_testing_later_words_on_the_common_events_matches_intersecting_al
     monkeypatch.setattr(store_search, "RESTRICT_MAX", -1)  # every word read whole
     for q, got in zip(queries, narrowed, strict=True):
         assert search(kb, q, limit=1000, ref=ref) == got, q
+
+
+def test_ranked_rows_read_with_the_common_events_are_each_words_matches_within(
+        kb: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word's ranked matches read while the common events are found (among the documents
+    of the events it was tested on, or all of them when it was read whole) give, kept to
+    the final candidates, what ranking the word among the candidates gives."""
+    from cybertrack.analysis import search as analysis_search
+    from cybertrack.store import web_queries
+
+    seen: list[tuple[list[Any], set[str], list[Any]]] = []
+    real = analysis_search.common_events_ranked
+
+    def capture(store: Store, wants: Any) -> Any:
+        common, ranked = real(store, wants)
+        seen.append((list(wants), common, ranked))
+        return common, ranked
+
+    monkeypatch.setattr(analysis_search, "common_events_ranked", capture)
+    ref = load_reference()
+    checked = 0
+    for q in ("Bench Actor 7", "BA-7 Albania", "destruction Iran", "attack hit AL",
+              "denied involvement", "Bench Actor 12"):
+        seen.clear()
+        search(kb, q, limit=1000, ref=ref)
+        wants, common, ranked = seen[0]
+        members = kb.group_members(common)
+        within = sorted({i for g in common for i in members.get(g, [g])})
+        docs = {i.document_id for i in kb.incidents_by_id(within)}
+        for w, rows in zip(wants, ranked, strict=True):
+            if rows is None:
+                continue
+            expected = web_queries.matches_within(kb, w.query, within)
+            assert web_queries.keep_within(rows, set(within), docs) == expected, (q, w.query)
+            checked += bool(expected)
+    assert checked >= 3
+
+
+def test_actor_incidents_among_candidates_are_theirs_among_all(kb: Store) -> None:
+    from cybertrack.store import web_queries
+
+    actors = [(f"actor:bench-{n}", (f"Bench Actor {n}", f"BA-{n}")) for n in (3, 7, 12)]
+    actors.append(("actor:none", ("bench actor 21",)))  # by name only
+    every = web_queries.actor_incidents(kb, actors)
+    assert all(every[:3]) and every[3]
+    some = sorted(i for ids in every for i in ids)[::3] + ["incident--absent"]
+    among = web_queries.actor_incidents(kb, actors, some)
+    assert among == [ids & set(some) for ids in every]
+    assert any(among)

@@ -32,8 +32,9 @@ from cybertrack.store.web_queries import (
     WordReach,
     actor_incidents,
     attributing_claims,
-    common_events,
+    common_events_ranked,
     document_incidents,
+    keep_within,
     matches_within,
     text_matches,
 )
@@ -246,7 +247,7 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
             tuple(sorted({n.lower() for a in named for n in (a.name, *a.aliases)})),
             code, tuple(extra)))
         reach.append((named, extra, code or "", f"target {code}" if code else f"kind {kind}"))
-    common = common_events(store, wants)
+    common, ranked = common_events_ranked(store, wants)
     if not common:
         return SearchResult(query, (), tuple(a for a, _ in _actor_hits(store, query, ref)))
     members = store.group_members(common)
@@ -254,10 +255,21 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
     # the candidates' incidents and groups read once for all the words (each word's _hits and
     # a country's targets read them again: 0.67 s of 4.4 s for "Bench Actor 12" on 50k docs)
     read = _Read(store.incidents_by_id(within), store.incident_groups_of(within))
+    docs = {i.document_id for i in read.incidents}
+    # every word's actors' incidents among the candidates in one statement ("Bench" and
+    # "Actor" name the same twenty actors)
+    named_all = list({a.id: a for named, *_ in reach for a in named}.values())
+    attributed = dict(zip((a.id for a in named_all), (ids for _, ids in _actor_hits(
+        store, query, ref, named_all, sorted(within))), strict=True))
     per_word = []
-    for w, (named, extra, code, why) in zip(words, reach, strict=True):
-        matches = matches_within(store, w, sorted(within))
-        actors_w = _actor_hits(store, w, ref, named, sorted(within))
+    for k, (w, (named, extra, code, why)) in enumerate(zip(words, reach, strict=True)):
+        # a word's ranked matches, when common_events read them (among the documents of
+        # events it tested, or all of them), hold every one matches_within would find
+        rows = ranked[k]
+        matches = (keep_within(rows, within, docs) if rows is not None
+                   else matches_within(store, w, sorted(within)))
+        actors_w = [(replace(a, incidents=len(attributed[a.id])), attributed[a.id])
+                    for a in named]
         found = {h.group_id: h for h in _hits(store, matches, actors_w, include_rejected,
                                               within, read)}
         if code or extra:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy import (
     text,
     union,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from cybertrack.model import Extraction
@@ -250,6 +251,48 @@ def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
     return out
 
 
+def _ranked_rows(conn: Connection, fts: str, docs: Sequence[str] | None) -> list[TextMatch]:
+    """Every record matching the full-text query ``fts`` (FTS5 syntax on SQLite, web-search
+    syntax on PostgreSQL), or only those of the documents ``docs``, with the rank and excerpt
+    ``text_matches`` and ``matches_within`` give it, in no particular order."""
+    if conn.dialect.name == "sqlite":
+        sql = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
+               "snippet(search_fts, 0, '[', ']', ' ... ', 16) AS excerpt, "
+               "bm25(search_fts) AS rank FROM search_fts "
+               "JOIN search_text s ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q")
+        params: dict[str, Any] = {"q": fts}
+        if docs is not None:  # as in matches_within: ``+`` keeps the test out of FTS5
+            sql += (" AND +search_fts.rowid IN (SELECT c.rowid FROM search_text c "
+                    "WHERE c.document_id IN (SELECT value FROM json_each(:docs)))")
+            params["docs"] = json.dumps(list(docs))
+        return [TextMatch(r[0], r[1], r[2], r[3], r[4], -float(r[5]))
+                for r in conn.execute(text(sql), params)]
+    sql = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
+           "ts_headline('english', s.body, q, 'StartSel=[, StopSel=], MaxWords=24, "
+           "MinWords=8, MaxFragments=1') AS excerpt, "
+           "ts_rank(to_tsvector('english', s.body), q) AS rank "
+           "FROM search_text s, websearch_to_tsquery('english', :q) q "
+           "WHERE to_tsvector('english', s.body) @@ q")
+    params = {"q": fts}
+    if docs is not None:
+        sql += " AND s.document_id = ANY(:docs)"
+        params["docs"] = list(docs)
+    return [TextMatch(r[0], r[1], r[2], r[3], r[4], float(r[5]))
+            for r in conn.execute(text(sql), params)]
+
+
+def keep_within(matches: Sequence[TextMatch], incident_ids: Collection[str],
+                document_ids: Collection[str]) -> list[TextMatch]:
+    """What ``matches_within`` gives for these incidents (``document_ids``: their documents),
+    taken from ``matches``, which must hold every record of those documents that matches
+    (``common_events_ranked``'s rows of a word): a record of one of the incidents, or a
+    title or untied claim of one of their documents; best first."""
+    out = [m for m in matches if (m.incident_id in incident_ids if m.incident_id is not None
+                                  else m.document_id in document_ids)]
+    out.sort(key=lambda m: (-m.rank, m.kind, m.record_id))
+    return out
+
+
 def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]],
                     within: Sequence[str] | None = None) -> list[set[str]]:
     """For each (actor id, names) the ids of the incidents an asserted attributing claim
@@ -261,20 +304,22 @@ def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]
     c, i = t.claims.c, t.incidents.c
     ids = sorted({a for a, _ in actors})
     names = sorted({n.lower() for _, ns in actors for n in ns})
-    # one SELECT by id, one by name, UNIONed (a claim found both ways counts once either
-    # way): each reads its own index (ix_claims_by_actor_id, migration 0014's
-    # ix_claims_by_actor_lower), where an OR of the two read every attributing claim
-    parts = []
-    for term in (c.attributed_actor_id.in_(ids), func.lower(c.attributed_actor).in_(names)):
-        q = (select(c.incident_id, c.attributed_actor_id,
-                    func.lower(c.attributed_actor).label("name"))
-             .join(t.incidents, i.id == c.incident_id)
-             .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
-                    c.polarity == "asserted", term))
-        if within is not None and len(within) <= 5000:
-            q = q.where(c.incident_id.in_(list(within)))
-        parts.append(q)
-    rows = conn.execute(union(*parts))
+    terms = (c.attributed_actor_id.in_(ids), func.lower(c.attributed_actor).in_(names))
+    cols = (c.incident_id, c.attributed_actor_id, func.lower(c.attributed_actor).label("name"))
+    asserted = (c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
+                c.polarity == "asserted")
+    if within is not None:
+        # the candidates' claims (ix_claims_incident_kind), each tested against every name:
+        # a multi-word search's candidates have fewer claims than its actors ("Bench" names
+        # twenty), 0.045 -> 0.01 s for "Bench Actor 7" on the 50k bench KB
+        rows = conn.execute(select(*cols).join(t.incidents, i.id == c.incident_id).where(
+            c.incident_id.in_(_listed(conn, within)), *asserted, or_(*terms)))
+    else:
+        # one SELECT by id, one by name, UNIONed (a claim found both ways counts once either
+        # way): each reads its own index (ix_claims_by_actor_id, migration 0014's
+        # ix_claims_by_actor_lower), where an OR of the two read every attributing claim
+        rows = conn.execute(union(*(select(*cols).join(t.incidents, i.id == c.incident_id)
+                                    .where(*asserted, term) for term in terms)))
     by_id: dict[str, set[str]] = {}
     by_name: dict[str, set[str]] = {}
     for iid, actor_id, name in rows:
@@ -342,6 +387,15 @@ class WordReach:
     incident_ids: tuple[str, ...] = ()
 
 
+def _listed(conn: Connection, values: Sequence[str]) -> Select[Any]:
+    """A SELECT of ``values`` bound as one parameter (a JSON array on SQLite, an array on
+    PostgreSQL), for ``IN``: any number of ids, where a list of bound values has a limit."""
+    if conn.dialect.name == "sqlite":
+        listed = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
+        return select(listed.c.value)
+    return select(func.unnest(bindparam(None, list(values), type_=ARRAY(Text))))
+
+
 def _id_list(conn: Connection, name: str, params: dict[str, Any], values: Sequence[str]
              ) -> str:
     """A subquery listing ``values``, bound as one parameter (a JSON array on SQLite, an
@@ -354,11 +408,12 @@ def _id_list(conn: Connection, name: str, params: dict[str, Any], values: Sequen
 
 
 def _word_parts(conn: Connection, k: int, w: WordReach, params: dict[str, Any],
-                expanding: list[str], members: str | None = None, docs: str | None = None
-                ) -> list[str] | None:
+                expanding: list[str], members: str | None = None, docs: str | None = None,
+                text_parts: bool = True) -> list[str] | None:
     """The SELECTs of the incident ids word ``w`` reaches (text matches, its actors',
     country's or given incidents); with ``members``/``docs`` (subqueries listing incident
-    ids and their documents) only among those. None when the word reaches nothing."""
+    ids and their documents) only among those; without the text matches unless
+    ``text_parts``. None when the word reaches nothing that way."""
     sqlite = conn.dialect.name == "sqlite"
     if sqlite:
         q = fts5_query(w.query)
@@ -373,7 +428,7 @@ def _word_parts(conn: Connection, k: int, w: WordReach, params: dict[str, Any],
                  f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})")
         matches = f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})"
     parts = []
-    if q:
+    if q and text_parts:
         params[f"q{k}"] = q
         if docs is None:
             parts += [f"SELECT m.incident_id AS id FROM ({match}) m "
@@ -428,55 +483,91 @@ def _breadth(conn: Connection, w: WordReach) -> tuple[bool, int, int]:
 #: Reports of the candidate events up to which a further word is tested on those reports
 #: only; past it, the word's own events are read and intersected.
 RESTRICT_MAX = 20_000
+#: Full-text rows (SQLite's count) up to which the narrowest word's matches are ranked as
+#: they are read whole, so that its ranking among the common events needs no statement of
+#: its own (``common_events_ranked``); a word matching more is ranked later, among them.
+RANK_WHOLE_MAX = 20_000
 
 
 def common_events(conn: Connection, words: Sequence[WordReach]) -> set[str]:
     """The events (group ids, or an ungrouped incident's id) every word reaches: its text
-    matches, its actors', country's or given incidents. The narrowest word's events are read
-    first (``_breadth``); each further word is then tested on the reports of the events
-    still common only (its matches among their documents' rows, its actors' claims and its
-    country's targets among them), so a word matching most of the knowledge base ("bench"
-    in "Bench Actor 7") costs what the few common events cost."""
+    matches, its actors', country's or given incidents (``common_events_ranked``)."""
+    return common_events_ranked(conn, words)[0]
+
+
+def common_events_ranked(conn: Connection, words: Sequence[WordReach]
+                         ) -> tuple[set[str], list[list[TextMatch] | None]]:
+    """The events (group ids, or an ungrouped incident's id) every word reaches: its text
+    matches, its actors', country's or given incidents; and for each word, when they were
+    read on the way, its ranked text matches (``_ranked_rows``) among every report of
+    those events' documents and more (for ``keep_within``), else None.
+
+    The narrowest word's events are read first (``_breadth``); each further word is then
+    tested on the reports of the events still common only (its ranked matches among their
+    documents' rows, its actors' claims and its country's targets among them), so a word
+    matching most of the knowledge base ("bench" in "Bench Actor 7") costs what the few
+    common events cost, and is ranked in the same statement that tests it."""
+    ranked: list[list[TextMatch] | None] = [None] * len(words)
     if not words:
-        return set()
-    order = sorted(range(len(words)), key=lambda k: (_breadth(conn, words[k]), k))
+        return set(), ranked
+    breadth = {k: _breadth(conn, words[k]) for k in range(len(words))}
+    order = sorted(range(len(words)), key=lambda k: (breadth[k], k))
     events: set[str] | None = None
+    read: tuple[dict[str, str], dict[str, list[str]]] | None = None  # the members, once read
     for k in order:
         params: dict[str, Any] = {}
         expanding: list[str] = []
         if events is not None and not events:
-            return set()
-        member_of: dict[str, str] = {}
-        docs: list[str] = []
+            return set(), ranked
         if events is not None and len(events) <= RESTRICT_MAX:
-            member_of, docs = _members(conn, events)
+            if read is None:
+                read = _members(conn, events)
+            else:  # the members of the events still common, from those read before
+                member_of = {i: e for i, e in read[0].items() if e in events}
+                read = member_of, {d: kept for d, ids in read[1].items()
+                                   if (kept := [i for i in ids if i in member_of])}
+        else:
+            read = None
+        member_of, docs = read if read is not None else ({}, {})
         if events is None or len(events) > RESTRICT_MAX or len(member_of) > RESTRICT_MAX:
             parts = _word_parts(conn, k, words[k], params, expanding)
             if parts is None:
-                return set()
+                return set(), ranked
             found = _run(conn, f"SELECT COALESCE(g.group_id, x.id) FROM "
                          f"({' UNION '.join(parts)}) x "
                          "LEFT JOIN incident_groups g ON g.incident_id = x.id",
                          params, expanding)
+            fts = fts5_query(words[k].query) if conn.dialect.name == "sqlite" else ""
+            if fts and 0 < breadth[k][1] <= RANK_WHOLE_MAX:  # narrow: ranked whole, once
+                ranked[k] = _ranked_rows(conn, fts, None)
             events = found if events is None else events & found
             continue
         members = _id_list(conn, f"m{k}", params, list(member_of))
-        in_docs = _id_list(conn, f"d{k}", params, docs)
-        parts = _word_parts(conn, k, words[k], params, expanding, members, in_docs)
-        if parts is None:
-            return set()
-        reached = _run(conn, " UNION ".join(parts), params, expanding)
+        in_docs = _id_list(conn, f"d{k}", params, list(docs))
+        parts = _word_parts(conn, k, words[k], params, expanding, members, in_docs,
+                            text_parts=False)
+        fts = (fts5_query(words[k].query) if conn.dialect.name == "sqlite"
+               else words[k].query if _WORD.search(words[k].query) else "")
+        if parts is None and not fts:
+            return set(), ranked
+        reached = _run(conn, " UNION ".join(parts), params, expanding) if parts else set()
+        if fts:  # the word's matches among the members' documents, ranked as they are read
+            rows = ranked[k] = _ranked_rows(conn, fts, list(docs))
+            for m in rows:  # a title or untied claim reaches its document's incidents
+                reached.update([m.incident_id] if m.incident_id is not None
+                               else docs.get(m.document_id, ()))
         events = {member_of[i] for i in reached if i in member_of}
-    return events or set()
+    return events or set(), ranked
 
 
-def _members(conn: Connection, events: set[str]) -> tuple[dict[str, str], list[str]]:
-    """The reports of these events (incident id -> event) and their documents: a group's
-    members, or the incident itself for an ungrouped one."""
+def _members(conn: Connection, events: set[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The reports of these events (incident id -> event) and their documents (document ->
+    those of its incidents among them): a group's members, or the incident itself for an
+    ungrouped one."""
     params: dict[str, Any] = {}
     listed = _id_list(conn, "e", params, sorted(events))
     member_of: dict[str, str] = {}
-    docs: set[str] = set()
+    docs: dict[str, list[str]] = {}
     rows = conn.execute(text(
         "SELECT g.incident_id, g.group_id, i.document_id FROM incident_groups g JOIN incidents "
         f"i ON i.id = g.incident_id WHERE g.group_id IN {listed} UNION ALL "
@@ -484,8 +575,8 @@ def _members(conn: Connection, events: set[str]) -> tuple[dict[str, str], list[s
         f"g.incident_id = i.id WHERE i.id IN {listed} AND g.incident_id IS NULL"), params)
     for iid, event, doc in rows:
         member_of[iid] = event
-        docs.add(doc)
-    return member_of, sorted(docs)
+        docs.setdefault(doc, []).append(iid)
+    return member_of, dict(sorted(docs.items()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING
 
 from cybertrack.store import home
 from cybertrack.store import search as s
-from cybertrack.store.search import AttributedTo, TextMatch, WordReach
+from cybertrack.store.search import AttributedTo, TextMatch, WordReach, keep_within
 
 if TYPE_CHECKING:
     from cybertrack.store.store import Store
 
 __all__ = ["AttributedTo", "TextMatch", "WordReach", "actor_incidents", "attributing_claims",
-           "common_events", "document_incidents", "event_page", "groups_of", "home_figures",
-           "latest_events", "matches_within", "text_matches"]
+           "common_events", "common_events_ranked", "document_incidents", "event_page",
+           "groups_of", "home_figures", "keep_within", "latest_events", "matches_within",
+           "text_matches"]
 
 
 def text_matches(store: Store, query: str, limit: int = 200) -> list[TextMatch]:
@@ -62,6 +63,15 @@ def common_events(store: Store, words: Sequence[WordReach]) -> set[str]:
     """``store.search.common_events``: the events every word reaches."""
     with store._read() as conn:
         return s.common_events(conn, words)
+
+
+def common_events_ranked(store: Store, words: Sequence[WordReach]
+                         ) -> tuple[set[str], list[list[TextMatch] | None]]:
+    """``store.search.common_events_ranked``: the events every word reaches, and each word's
+    ranked text matches where they were read on the way (``keep_within`` takes a word's
+    ``matches_within`` from them)."""
+    with store._read() as conn:
+        return s.common_events_ranked(conn, words)
 
 
 def event_page(store: Store, *, sort: str, offset: int, limit: int,
