@@ -275,3 +275,21 @@ def test_no_main_source_when_two_speak_as_often() -> None:
 def test_who_found_an_operation_did_not_run_it(sentence: str) -> None:
     text = "Russian spies hacked computers at the Olympics in South Korea in February 2018.\n\n"
     assert {c.attributed_state for c in _claims(text + sentence)} == {"RU"}
+
+
+def test_those_who_agreed_with_an_assessment_share_it() -> None:
+    text = ("Hackers crippled hospitals with ransomware in May 2017.\n\n"
+            "An adviser said other nations, including Australia and Japan, as well as the "
+            "security firm Orvell Labs, had agreed with the United States assessment that North "
+            "Korea was behind the attack.")
+    claimants = {(c.claimant.kind, c.claimant.country if c.claimant.kind == "government"
+                  else c.claimant.name) for c in _claims(text)
+                 if c.claimant and c.attributed_state == "KP"}
+    assert {("government", "AU"), ("government", "JP"), ("organization", "Orvell Labs")} \
+        <= claimants
+
+
+def test_security_firms_pointing_the_finger_attribute() -> None:
+    text = ("Hackers stole millions from a central bank in February 2016.\n\n"
+            "After the theft, security firms quickly pointed the finger at North Korea.")
+    assert [c.attributed_state for c in _claims(text)] == ["KP"]

@@ -54,7 +54,7 @@ from cybertrack.model import Claimant, PartialDate
 _STRONG_ATTRIBUTION_RE = compile_ci(
     r"\b(attribut\w+|blam\w+|behind|responsib\w+|accountable|culprit|perpetrat\w+|"
     r"aggression|accus(?:ed|es|ing)|carried out by|conducted by|in support of|on behalf of|"
-    r"working for|state-sponsored|state-backed|linked to|tied to)\b"
+    r"working for|state-sponsored|state-backed|linked to|tied to|finger at)\b"
 )
 _VERBAL_ACCUSE = compile_ci(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
                             r"held (?:\w+ ){0,2}responsible|"
@@ -148,7 +148,43 @@ def sentence_claims(
             for co in _co_speakers(sent, claimant_idx):
                 out.extend(replace(c, claimant=co) for c in made
                            if c.attributed_state != co.country)
+        for co in _concurring(sent, claimant_idx):
+            # "other nations, including Britain and Japan, agreed with the US assessment"
+            out.extend(replace(c, claimant=co) for c in made
+                       if c.attributed_state != co.country and c.polarity == "asserted")
     out.extend(_responses(sent, incident, dates, [*prior, *out], targets))
+    return out
+
+
+#: "agreed with the United States assessment", "joined the attribution", "backed the
+#: findings": those named before it share the attribution the sentence reports.
+_AGREED_RE = compile_ci(
+    r"\b(?:agreed|agree|agrees|concurred|concur|concurs|joined|join|backed|endorsed|"
+    r"supported|shared|share|echoed|corroborated)\s+(?:with\s+|in\s+)?(?:the\s+)?"
+    r"(?:[\w.'’-]+\s+){0,3}?(?:assessment|attribution|conclusions?|findings?|"
+    r"determination|judgment|judgement)\b")
+
+
+def _concurring(sent: Sentence, claimant_idx: int | None) -> list[Claimant]:
+    """States and organizations named, after the speech verb and before it, as agreeing with
+    the attribution the sentence reports ("Bossert said other nations, including the United
+    Kingdom and Japan, as well as Microsoft, had agreed with the United States assessment
+    that ..."): each is a claimant of it too."""
+    g = gate(sent.text)
+    agreed = g.search(_AGREED_RE, sent.text)
+    if agreed is None:
+        return []
+    verbs = [v for v in speech_starts(sent.text) if v < agreed.start()]
+    start = verbs[0] if verbs else 0
+    out: list[Claimant] = []
+    for i, m in enumerate(sent.mentions):
+        s = m.start - sent.start
+        if s >= agreed.start():
+            break
+        if s < start or i == claimant_idx or m.form == "demonym" or not (
+                m.kind == "country" or m.is_government or m.kind == "organization"):
+            continue
+        out.append(claimant_from(m))
     return out
 
 

@@ -151,7 +151,8 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
             # GRU) used ...")
             out.add(i)
         elif g.match(_HELD_RESPONSIBLE_AFTER_RE, after) or (
-                g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)):
+                g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)) or \
+                g.search(_FINGER_BEFORE_RE, before):
             # "China is behind the hack", "Iran was accused of ...", "accused the NSA of ..."
             out.add(i)
         elif g.search(_ALLEGED_APPOSITION_RE, before):
@@ -313,6 +314,9 @@ _HELD_RESPONSIBLE_AFTER_RE = compile_ci(
     r"(?:is|was|were|are) (?:\w+ly\s+)?(?:likely|probably|possibly)?\s*behind)\b")
 #: Before a state, with "of" after it: "accused the NSA of hacking".
 _ACCUSED_BEFORE_RE = compile_ci(r"\baccus(?:ed|es|ing)\s+(?:the\s+)?$")
+#: "security firms pointed the finger at North Korea": the state accused.
+_FINGER_BEFORE_RE = compile_ci(r"\bpoint(?:s|ed|ing)?\s+(?:the|a|an)\s+(?:accusing\s+)?"
+                               r"fingers?\s+at\s+(?:the\s+)?$")
 #: ", allegedly the Indonesian government": an appositive naming the operator.
 _ALLEGED_APPOSITION_RE = compile_ci(
     r"(?:,|\()\s*(?:allegedly|reportedly|presumably|probably|likely|possibly|suspected to be|"
