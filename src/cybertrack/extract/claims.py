@@ -873,8 +873,8 @@ def _main_source(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> Non
     (twice at least, and more than anyone else) becomes the claimant of the attributions left
     without one, marked in the hedge as inferred. Not where another source already makes the
     same attribution, nor for a state's own government or an actor's own claim."""
-    counts: dict[tuple[str, str], int] = {}
-    first: dict[tuple[str, str], Claimant] = {}
+    counts: dict[tuple[str, str | None], int] = {}
+    first: dict[tuple[str, str | None], Claimant] = {}
     for sent in sentences:
         who, _i = claimant_of(sent)
         if who is None or who.kind == "actor":
