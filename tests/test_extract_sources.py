@@ -293,3 +293,24 @@ def test_security_firms_pointing_the_finger_attribute() -> None:
     text = ("Hackers stole millions from a central bank in February 2016.\n\n"
             "After the theft, security firms quickly pointed the finger at North Korea.")
     assert [c.attributed_state for c in _claims(text)] == ["KP"]
+
+
+def test_a_state_launching_an_inquiry_runs_no_operation() -> None:
+    text = ("Hackers planted a fake story on a state news agency's website in May 2017.\n\n"
+            "Qatar launched an inquiry into the breach, alleging hackers posted the story.")
+    assert "QA" not in {c.attributed_state for c in _claims(text)}
+
+
+def test_a_group_that_called_itself_is_named() -> None:
+    text = ("The cyberattack on the studio was carried out in November 2014 by a group that "
+            "called itself the Keepers of Silence.")
+    assert "Keepers of Silence" in {c.attributed_actor for c in _claims(text)}
+
+
+def test_a_participle_of_speech_keeps_its_subject_as_claimant() -> None:
+    text = ("Malware shut down safety systems at a petrochemical plant in Saudi Arabia in "
+            "2017.\n\nThe security firm Orvell Labs published a report on Tuesday, assessing "
+            "with high confidence that the malware is linked to Russia.")
+    claims = [c for c in _claims(text) if c.attributed_state == "RU"]
+    assert [(c.claimant.name if c.claimant else None, c.confidence) for c in claims] == \
+        [("Orvell Labs", "high")]

@@ -217,7 +217,7 @@ _GROUP_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+(?:of|the|de|al|[A-Z][\w'’.-]*)){0,5}
 _INTRODUCED_GROUP_RE = re.compile(
     r"\b(?:(?:[Aa]n?|[Tt]he)[ \t]+(?:[\w-]+[ \t]+){0,2})?"
     r"(?:group|collective|gang|crew|team|hackers|persona|outfit)[ \t]*,?[ \t]+"
-    r"(?:(?:also[ \t]+)?known[ \t]+as|calling[ \t]+"
+    r"(?:(?:also[ \t]+)?known[ \t]+as|(?:(?:that|which|who)[ \t]+)?call(?:ing|ed|s)[ \t]+"
     r"(?:itself|themselves)|dubbed|called|named)[ \t]+(?:the[ \t]+)?[\"“']?"
     r"(?P<name>" + _GROUP_NAME + r")")
 _CAPITALISED_GROUP_RE = re.compile(

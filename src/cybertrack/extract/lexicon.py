@@ -246,6 +246,9 @@ SPEECH_VERBS: Final = (
     "acknowledges", "assess", "conclude", "blame", "accuse", "attribute", "allege", "think",
     "thinks", "maintain", "maintains", "contend", "contends", "agreed", "agree", "agrees",
     "pointed the finger", "points the finger", "testified", "stressed", "reiterated",
+    # a participle clause of the subject's own speech ("FireEye assessing with high
+    # confidence that ...", "..., saying Russia was behind it")
+    "saying", "assessing", "concluding", "alleging", "noting", "adding", "stating",
 )
 #: Words right before a verb that make it no speech: "X is reported to have", "Y was accused of"
 #: (the subject of a passive is not the speaker), "the claims", "United States".

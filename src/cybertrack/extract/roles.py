@@ -358,7 +358,10 @@ _SUBJECT_OF_EVENT_RE = compile_ci(
     r"penetrate|compromise|break\s+into)\b|"
     r"launched|conducted|carried out|hacked|breached|compromised|targeted|attacked|"
     r"infiltrated|deployed|used|stole|spied|mounted|staged|orchestrated|sponsored|ran|"
-    r"exfiltrated|infected|intercepted|surveilled|sabotaged|defaced|wiped)\b")
+    r"exfiltrated|infected|intercepted|surveilled|sabotaged|defaced|wiped)\b"
+    # "Qatar launched an inquiry", "conducted a review": an answer, not an operation
+    r"(?!\s+(?:(?:an?|its|the|a\s+new|a\s+formal)\s+)?(?:\w+\s+)?(?:inquiry|investigation|"
+    r"probe|review|audit|appeal|crackdown|consultation|hearing))")
 
 
 def subject_of_event(after: str) -> bool:
