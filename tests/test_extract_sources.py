@@ -314,3 +314,15 @@ def test_a_participle_of_speech_keeps_its_subject_as_claimant() -> None:
     claims = [c for c in _claims(text) if c.attributed_state == "RU"]
     assert [(c.claimant.name if c.claimant else None, c.confidence) for c in claims] == \
         [("Orvell Labs", "high")]
+
+
+def test_a_claim_read_by_two_rules_is_one_record() -> None:
+    from cybertrack.extract import extract_document
+    from cybertrack.model import Document
+
+    text = ("Washington blamed Russia's foreign intelligence service for the espionage "
+            "campaign on 15 April 2021.\n\n"
+            "Britain joined the attribution the same day: the National Cyber Security Centre "
+            "said Russian intelligence was highly likely behind it.")
+    ids = [c.id for c in extract_document(Document.from_text(text, "t")).claims]
+    assert ids and len(ids) == len(set(ids))

@@ -823,6 +823,7 @@ def extract_claims(
         _headline_actor(sentences[0], incidents, claims)
     _implied_attributions(claims, incidents)
     _main_source(claims, sentences)
+    _drop_repeats(claims)
     if isinstance(incidents, list):
         _tie_to_incidents(claims, incidents, sentences)
     return claims
@@ -864,6 +865,22 @@ def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[Incident
             claimant=Claimant("government", c.actor_state, c.actor_state,
                               f"country:{c.actor_state}", "unknown"),
             attributed_state=c.target_state, cue=c.cue, claim_date=c.claim_date or c.event_date))
+    claims[:] = out
+
+
+def _drop_repeats(claims: list[ClaimDraft]) -> None:
+    """One claim per statement: two rules may read the same claim in one sentence ("Britain
+    joined the attribution: the National Cyber Security Centre said ..." is Britain's once),
+    and a claim's id is made of what it states, so a repeat would name the same record."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[ClaimDraft] = []
+    for c in claims:
+        key = (c.kind, c.sentence, c.incident, c.claimant, c.attributed_state,
+               c.attributed_actor_id, c.attributed_actor, c.action, c.actor_state,
+               c.target_state, c.polarity)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
     claims[:] = out
 
 
