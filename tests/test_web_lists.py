@@ -120,3 +120,31 @@ def test_actor_incidents_among_candidates_are_theirs_among_all(kb: Store) -> Non
     among = web_queries.actor_incidents(kb, actors, some)
     assert among == [ids & set(some) for ids in every]
     assert any(among)
+
+
+def test_a_states_list_reads_its_claims_from_the_covering_indexes(kb: Store) -> None:
+    """On SQLite, Iran's list finds its claims by state and by actor id in migration 0016's
+    indexes alone (no table read per claim); the list itself is checked against whole
+    records above."""
+    if kb._engine.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    from sqlalchemy import event
+
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn: object, cursor: object, statement: str, params: object,
+                context: object, executemany: bool) -> None:
+        seen.append((statement, params))
+
+    event.listen(kb._engine, "before_cursor_execute", capture)
+    try:
+        views.list_events(kb, load_reference(), views.ListQuery(attributed_to="Iran"))
+    finally:
+        event.remove(kb._engine, "before_cursor_execute", capture)
+    statement, params = next((s, p) for s, p in seen if "OVER ()" in s)
+    with kb._engine.connect() as conn:
+        plan = " | ".join(r[3] for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, params))  # type: ignore[arg-type]
+    assert "COVERING INDEX ix_claims_asserted_state" in plan, plan
+    assert "COVERING INDEX ix_claims_asserted_actor_id" in plan, plan
+    assert "documents" not in plan, plan

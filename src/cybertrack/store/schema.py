@@ -188,6 +188,12 @@ claims = Table(
           "claimant_name", "document_id"),
     # responses between two states (pair timelines; migration 0006)
     Index("ix_claims_actor_target_state", "actor_state", "target_state"),
+    # the asserted claims attributing to a state or actor id, read from the index alone
+    # (the web's "attributed to" lists; migration 0016)
+    Index("ix_claims_asserted_state", "attributed_state", "kind", "stance", "polarity",
+          "attributed_actor_id", "incident_id", "document_id", "id"),
+    Index("ix_claims_asserted_actor_id", "attributed_actor_id", "kind", "stance", "polarity",
+          "incident_id", "document_id", "id"),
 )
 
 # actor names matched in any case (lower(attributed_actor) IN ...; migration 0014)

@@ -600,7 +600,7 @@ def _heads(target: str | None, since: Any, until: Any, attributed: AttributedTo 
     overlapping [since, until] (undated ones left out when either is given), attributed as
     ``attributed`` says, not among ``dropped``; None when ``attributed`` names no one. The
     event is the incident's group, else the incident itself."""
-    i, g, c, d = t.incidents.c, t.incident_groups.c, t.claims.c, t.documents.c
+    i, g, c = t.incidents.c, t.incident_groups.c, t.claims.c
     q = (select(func.coalesce(g.group_id, i.id).label("ev"), i.id.label("id"),
                 cast(i.time_start, Text).label("start"))
          .select_from(t.incidents.outerjoin(t.incident_groups, g.incident_id == i.id)))
@@ -619,11 +619,13 @@ def _heads(target: str | None, since: Any, until: Any, attributed: AttributedTo 
         if not who:
             return None
         # one SELECT per kind of name, UNIONed: each reads its own covering index
-        # (ix_claims_by_state, _by_actor_id); an OR of the three made SQLite scan every
-        # attributing claim through ix_claims_kind
+        # (ix_claims_asserted_state, _asserted_actor_id, migration 0016); an OR of the
+        # three made SQLite scan every attributing claim through ix_claims_kind. No join
+        # with documents: a claim's document_id is NOT NULL and a foreign key (enforced on
+        # both databases), so every claim has its document
         parts = []
         for term in who:
-            part = (select(c.incident_id).join(t.documents, d.id == c.document_id)
+            part = (select(c.incident_id)
                     .where(c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
                            c.polarity == "asserted", term))
             if attributed.dropped:
