@@ -326,3 +326,14 @@ def test_a_claim_read_by_two_rules_is_one_record() -> None:
             "said Russian intelligence was highly likely behind it.")
     ids = [c.id for c in extract_document(Document.from_text(text, "t")).claims]
     assert ids and len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("sentence, state", [
+    ("The UAE had no role whatsoever in the alleged hacking.", "AE"),
+    ("China said on Friday that any allegations it was involved in breaking into U.S. "
+     "government computers are irresponsible.", "CN"),
+])
+def test_denials_in_news_phrasing(sentence: str, state: str) -> None:
+    text = ("Hackers stole data of four million federal employees in a cyberattack in April "
+            "2015.\n\n" + sentence)
+    assert [c.claimant.country for c in _claims(text, "denial") if c.claimant] == [state]

@@ -293,7 +293,14 @@ DENIAL_RE: Final = compile_ci(
     r"no evidence|slander\w*|smear|absurd|nonsense|russophob\w+|politically motivated|"
     r"(?:was|were|is|are|had been|has been|have been)(?:n't|\s+not|\s+never)\s+involved|"
     r"(?:had|has|have)\s+nothing\s+to\s+do\s+with|(?:does|do|did)(?:n't|\s+not)\s+"
-    r"(?:engage|take part|participate)\s+in)\b"
+    r"(?:engage|take part|participate)\s+in|"
+    # "the UAE had no role whatsoever in", "played no part in"
+    r"(?:had|has|have|played|plays|took)\s+no\s+(?:role|part|involvement)|"
+    # "any allegations it was involved ... are irresponsible"
+    r"(?:allegations?|accusations?|claims?)\b(?:[^.;]|(?<=[A-Z])\.|\.(?=\w)){0,120}?\b(?:is|are|was|were)\s+"
+    r"(?:irresponsible|unfounded|baseless|groundless|false|untrue|absurd|ridiculous|"
+    r"unsubstantiated|nonsense|fabricated)|(?:irresponsible|unprofessional)\s+and\s+"
+    r"(?:unscientific|groundless|baseless))\b"
 )
 DENIAL_OBJECT_RE: Final = compile_ci(
     r"\b(accusations?|allegations?|claims?|charges?|attributions?|involvement|responsibility|"
