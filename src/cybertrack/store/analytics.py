@@ -29,7 +29,7 @@ from cybertrack.model import Claim, Incident, Link, PartialDate
 from cybertrack.store import codec
 from cybertrack.store import schema as t
 from cybertrack.store.group_queries import GroupQueries
-from cybertrack.store.summary import ATTRIBUTING, attributed_to_terms, unique_chunks
+from cybertrack.store.summary import ATTRIBUTING, attributed_to_terms, one_of, unique_chunks
 from cybertrack.store.timeline_queries import TimelineQueries
 
 if TYPE_CHECKING:
@@ -107,7 +107,8 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
         """Title, publisher, date and reliability of each document id found (text left out)."""
         out: dict[str, DocumentInfo] = {}
         for chunk in unique_chunks(ids):
-            q = select(*_DOC_INFO_COLUMNS).where(t.documents.c.id.in_(chunk))
+            q = select(*_DOC_INFO_COLUMNS).where(
+                one_of(t.documents.c.id, chunk, self._engine.dialect.name))
             out.update((r["id"], _doc_info(r)) for r in self._all(q))
         return out
 
@@ -115,7 +116,8 @@ class AnalyticsQueries(GroupQueries, TimelineQueries):
         """The incidents with these ids (unknown ids are skipped), earliest first."""
         out: list[Incident] = []
         for chunk in unique_chunks(ids):
-            q = select(t.incidents).where(t.incidents.c.id.in_(chunk))
+            q = select(t.incidents).where(
+                one_of(t.incidents.c.id, chunk, self._engine.dialect.name))
             out.extend(codec.row_to_incident(r) for r in self._all(q))
         out.sort(key=lambda i: (i.time is None, i.time.start if i.time else dt.date.min, i.id))
         return out

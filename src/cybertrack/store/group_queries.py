@@ -42,6 +42,7 @@ from cybertrack.store import schema as t
 from cybertrack.store.summary import (
     CHUNK,
     mark_timeline_stale,
+    one_of,
     refresh_facts,
     subject_rows,
     unique_chunks,
@@ -169,7 +170,8 @@ class GroupQueries:
         g = t.incident_groups.c
         out: dict[str, GroupRow] = {}
         for chunk in unique_chunks(incident_ids):
-            for r in self._all(select(t.incident_groups).where(g.incident_id.in_(chunk))):
+            for r in self._all(select(t.incident_groups).where(
+                    one_of(g.incident_id, chunk, self._engine.dialect.name))):
                 out[r["incident_id"]] = _group_row(r)
         return out
 
@@ -182,8 +184,8 @@ class GroupQueries:
         g = t.incident_groups.c
         out: dict[str, list[str]] = {}
         for chunk in unique_chunks(group_ids):
-            for gid, iid in self._tuples(select(g.group_id, g.incident_id)
-                                         .where(g.group_id.in_(chunk))):
+            for gid, iid in self._tuples(select(g.group_id, g.incident_id).where(
+                    one_of(g.group_id, chunk, self._engine.dialect.name))):
                 out.setdefault(gid, []).append(iid)
         for members in out.values():
             members.sort()

@@ -37,7 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cybertrack.model import Extraction
 from cybertrack.store import schema as t
-from cybertrack.store.summary import attributed_to_terms
+from cybertrack.store.summary import attributed_to_terms, one_of
 
 #: What a row of ``search_text`` stands for.
 SEARCH_KINDS = ("incident", "claim", "document")
@@ -184,7 +184,8 @@ def document_incidents(conn: Connection, document_ids: Sequence[str]) -> dict[st
     ids = list(dict.fromkeys(document_ids))
     for start in range(0, len(ids), 5000):
         rows = conn.execute(select(t.incidents.c.document_id, t.incidents.c.id).where(
-            t.incidents.c.document_id.in_(ids[start:start + 5000])).order_by(t.incidents.c.id))
+            one_of(t.incidents.c.document_id, ids[start:start + 5000], conn.dialect.name))
+            .order_by(t.incidents.c.id))
         for doc, iid in rows:
             out.setdefault(doc, []).append(iid)
     return out
@@ -199,7 +200,7 @@ def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
     docs: list[str] = []
     for start in range(0, len(ids), 5000):
         docs += [r[0] for r in conn.execute(select(t.incidents.c.document_id).where(
-            t.incidents.c.id.in_(ids[start:start + 5000])))]
+            one_of(t.incidents.c.id, ids[start:start + 5000], conn.dialect.name)))]
     docs = list(dict.fromkeys(docs))
     out: list[TextMatch] = []
     sqlite = conn.dialect.name == "sqlite"
@@ -339,7 +340,7 @@ def groups_of(conn: Connection, incident_ids: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for start in range(0, len(ids), 5000):
         out.update((r[0], r[1]) for r in conn.execute(select(g.incident_id, g.group_id).where(
-            g.incident_id.in_(ids[start:start + 5000]))))
+            one_of(g.incident_id, ids[start:start + 5000], conn.dialect.name))))
     return out
 
 
@@ -351,7 +352,7 @@ def event_ids(conn: Connection, incident_ids: Sequence[str]) -> set[str]:
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
         grouped = {r[0]: r[1] for r in conn.execute(select(g.incident_id, g.group_id).where(
-            g.incident_id.in_(chunk)))}
+            one_of(g.incident_id, chunk, conn.dialect.name)))}
         out.update(grouped.get(i, i) for i in chunk)
     return out
 

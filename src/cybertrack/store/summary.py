@@ -36,6 +36,8 @@ from sqlalchemy import (
     Connection,
     Select,
     Table,
+    Text,
+    any_,
     bindparam,
     case,
     delete,
@@ -75,6 +77,17 @@ def attributed_to_terms(states: Sequence[str], actor_ids: Sequence[str],
     return out
 #: Most ids put in one ``IN (...)`` list by ``unique_chunks``.
 CHUNK = 5000
+
+
+def one_of(column: ColumnElement[Any], values: Sequence[str], dialect: str
+           ) -> ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(array)``, one parameter: psycopg
+    converts a statement's placeholders anew for every new text, and a list of 1,300 ids is
+    a new text of 1,300 placeholders (reading 1,300 incidents by id on the 50k bench KB:
+    21-27 ms with IN, 14-16 ms with ANY)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(Text)))
+    return column.in_(list(values))
 
 
 def unique_chunks(items: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
