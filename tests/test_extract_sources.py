@@ -337,3 +337,11 @@ def test_denials_in_news_phrasing(sentence: str, state: str) -> None:
     text = ("Hackers stole data of four million federal employees in a cyberattack in April "
             "2015.\n\n" + sentence)
     assert [c.claimant.country for c in _claims(text, "denial") if c.claimant] == [state]
+
+
+def test_a_named_tool_linked_to_a_state_is_attributed_to_it() -> None:
+    text = ("Malware shut down safety systems at a petrochemical plant in Saudi Arabia in "
+            "2017.\n\nThe security firm Orvell Labs said with high confidence that Triton is "
+            "linked to Russia and a research institute in Moscow.")
+    claims = _claims(text)
+    assert [(c.attributed_state, c.confidence) for c in claims] == [("RU", "high")]

@@ -121,6 +121,11 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
         before, after = text[max(0, s - 90) : s], text[e : e + 60]
         if g.search(_IMPERSONATION_RE, before[-60:]):
             continue  # "the attackers pretended to be from the office of the President of X"
+        if any(x.kind in ("malware", "threat-actor") and x.end <= m.start and
+               _NAMED_LINKED_RE.fullmatch(text, x.end - sent.start, s)
+               for x in sent.mentions[max(0, i - 3) : i]):
+            out.add(i)  # "Triton is linked to Russia": a named tool's or group's sponsor
+            continue
         suffix = g.match(lx.AFFILIATION_SUFFIX_RE, after)
         affiliated = suffix is not None and (
             suffix.group(1).lower() not in ("based", "origin", "connected", "associated")
@@ -314,6 +319,11 @@ _HELD_RESPONSIBLE_AFTER_RE = compile_ci(
     r"(?:is|was|were|are) (?:\w+ly\s+)?(?:likely|probably|possibly)?\s*behind)\b")
 #: Before a state, with "of" after it: "accused the NSA of hacking".
 _ACCUSED_BEFORE_RE = compile_ci(r"\baccus(?:ed|es|ing)\s+(?:the\s+)?$")
+#: Between a named malware or group and a state: "is linked to", "was tied to the".
+_NAMED_LINKED_RE = compile_ci(
+    r"\s+(?:(?:is|was|are|were|has\s+been|have\s+been|being|likely|probably|also|"
+    r"directly|closely)\s+)*(?:linked|tied|connected|attributed|traced)\s+(?:back\s+)?to\s+"
+    r"(?:the\s+)?")
 #: "security firms pointed the finger at North Korea": the state accused.
 _FINGER_BEFORE_RE = compile_ci(r"\bpoint(?:s|ed|ing)?\s+(?:the|a|an)\s+(?:accusing\s+)?"
                                r"fingers?\s+at\s+(?:the\s+)?$")
