@@ -345,3 +345,19 @@ def test_a_named_tool_linked_to_a_state_is_attributed_to_it() -> None:
             "linked to Russia and a research institute in Moscow.")
     claims = _claims(text)
     assert [(c.attributed_state, c.confidence) for c in claims] == [("RU", "high")]
+
+
+def test_a_headline_complaint_founds_the_incident_and_an_older_operation_stays_apart() -> None:
+    text = ("Ukraine blames Russia for cyberattack on power grid\n\n"
+            "The energy ministry said it would investigate the outage.\n\n"
+            "Iranian hackers infiltrated a small New York dam in 2013, officials said earlier.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert incidents and incidents[0].targets == ["UA"]
+    assert incidents[0].time is None or incidents[0].time.start.year != 2013
+
+
+def test_a_target_named_with_its_alliance() -> None:
+    text = ("White House condemns Iran over cyberattack on NATO ally Albania\n\n"
+            "The United States condemned the attack on Wednesday.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert [i.targets for i in incidents] == [["AL"]]

@@ -282,6 +282,12 @@ def detect_incidents(
                     incidents[salient].kinds.append(kind)
         named[sent.index] = chosen
         focus[sent.index] = salient
+    for inc in incidents:
+        if inc.time is None and inc.anchor_sentence == 0 and inc.inferred_targets:
+            # a headline's incident ("Estonia cuts ties over a cyberattack") is dated by the
+            # event phrases of the report ("The March 3 attack took down ..."), as a short
+            # report's own incident is
+            inc.time = _event_date(sentences, dates)
     if not incidents:
         fallback = _document_incident(sentences, sector_res, dates)
         if fallback is not None:
@@ -311,12 +317,10 @@ def _listed_victims(sent: Sentence, inc: IncidentDraft) -> None:
     speaker's part, organizations and places with a country) to the incident in focus."""
     attackers = attacker_mentions(sent)
     _c, claimant_idx = claimant_of(sent)
-    for i, m in enumerate(sent.mentions):
-        if i in attackers or i == claimant_idx or accused(sent, i) or m.is_vendor:
-            continue
-        country = m.state or (m.country if m.kind in ("organization", "location") else None)
-        if country and country not in inc.targets:
-            inc.targets.append(country)
+    listed = [m.state or (m.country if m.kind in ("organization", "location") else None)
+              for i, m in enumerate(sent.mentions)
+              if not (i in attackers or i == claimant_idx or accused(sent, i) or m.is_vendor)]
+    inc.targets.extend(c for c in dict.fromkeys(listed) if c and c not in inc.targets)
 
 
 def _at_least_two(flags: Iterable[bool]) -> bool:
@@ -486,7 +490,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     stated = bool(targets)  # victims read in the sentence, before any inference below
     inferred = False
     if not incidents and not targets and first_named and not irrealis() and (
-            when is not None or realis_kind(sent.text)):
+            when is not None or realis_kind(sent.text) or sent.index == 0):
         # "Albania cut ties with Iran, blaming Tehran for the cyberattack that crippled
         # government services in July": the first event named, with a date or a kind, is an
         # incident; its victim, unnamed, is the state that complains of it
@@ -531,7 +535,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     else:  # indefinite, verb, plural with detail
         if not targets and not when:
             return salient if ref != "indefinite" else None
-        target_inc = _compatible(incidents, targets, when)
+        target_inc = _compatible(incidents, targets or model_targets, when)
         if target_inc is None:
             if not (targets or (when and not incidents and ref == "indefinite")) or irrealis():
                 return salient
@@ -556,7 +560,8 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     widens = ref in ("indefinite", "verb", "new") or inc.anchor_sentence == sent.index or (
         ref == "definite" and _IMPACT_RE.match(sent.text, anchor.end, anchor.end + 40))
     if inc.inferred_targets and stated and not inferred and targets:
-        # the state that complained of it stood in for victims the text now names: they join
+        # the state that complained of it stood in for victims the text now names: they
+        # join it (a state complaining of an operation is often among its victims)
         widens = True
         inc.inferred_targets = False
     elif not inc.targets and inferred:
@@ -757,8 +762,10 @@ def _compatible(incidents: Sequence[IncidentDraft], targets: Sequence[str],
                 when: PartialDate | None) -> int | None:
     """The latest incident this description can be the same as (targets and time agree)."""
     for inc in reversed(incidents):
-        if targets and inc.targets and not set(targets) & set(inc.targets) and \
-                not inc.inferred_targets:
+        if targets and inc.targets and not set(targets) & set(inc.targets) and (
+                not inc.inferred_targets or (when is not None and inc.time is None)):
+            # inferred victims give way to the ones a later sentence names, unless that
+            # sentence dates an operation the incident never dated: another one
             continue
         if when and inc.time and not inc.time.overlaps(when, slack_days=7):
             continue

@@ -157,7 +157,11 @@ TARGET_CUE_RE: Final = compile_ci(
     r"\b(against|targeting|targeted|targets|target|on|at|in|into|of|hit|struck|breached|hacked|"
     r"compromised|affecting|disrupting|infiltrated|penetrated|attacked|victims? in|"
     r"entities in|organi[sz]ations in|across)\s+(?:the\s+|a\s+|an\s+|several\s+|multiple\s+|"
-    r"numerous\s+|various\s+|some\s+|many\s+|dozens of\s+|hundreds of\s+)?$"
+    r"numerous\s+|various\s+|some\s+|many\s+|dozens of\s+|hundreds of\s+)?"
+    # "on NATO ally Albania", "against neighbouring Georgia", "on fellow member Estonia"
+    r"(?:(?:(?:NATO|EU|U\.?S\.?|American|Western|close|key|fellow|neighbo(?:u)?ring|"
+    r"tiny|small|Baltic|Gulf|Balkan)\s+)*(?:ally|allies|member|neighbou?r|state|nation|"
+    r"country|partner)\s+)?$"
 )
 #: Nouns a demonym modifies when it names the victim ("Albanian government websites").
 VICTIM_NOUNS: Final = (
