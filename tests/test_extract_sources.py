@@ -361,3 +361,35 @@ def test_a_target_named_with_its_alliance() -> None:
             "The United States condemned the attack on Wednesday.")
     incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
     assert [i.targets for i in incidents] == [["AL"]]
+
+
+def _responses(text: str) -> set[tuple[str | None, str | None, str | None]]:
+    return {(c.actor_state, c.target_state, c.action) for c in _claims(text, "response")}
+
+
+def test_an_official_attribution_by_a_government_is_an_accusation() -> None:
+    text = ("Hackers wiped computers at banks and broadcasters in March 2013.\n\n"
+            "A South Korean government investigation says North Korea's military spy agency "
+            "was responsible.")
+    assert ("KR", "KP", "accuse") in _responses(text)
+
+
+def test_an_unofficial_remark_is_no_accusation() -> None:
+    text = ("Hackers wiped computers at banks and broadcasters in March 2013.\n\n"
+            "A South Korean lawmaker said North Korean hackers were probably responsible.")
+    assert not {r for r in _responses(text) if r[2] == "accuse"}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The Department of Justice has unsealed an indictment that alleges four Chinese "
+     "nationals hacked dozens of companies.", ("US", "CN", "indict")),
+    ("In a nine-count indictment on Monday, Justice Department prosecutors alleged that the "
+     "hackers worked for China.", ("US", "CN", "indict")),
+    ("An arrest warrant was issued against him by Germany's Federal Public Prosecutor "
+     "General in May.", ("DE", "CN", "indict")),
+])
+def test_legal_actions_told_by_their_noun(sentence: str, expected: tuple[str, str, str]
+                                          ) -> None:
+    text = ("Chinese hackers stole data from dozens of companies in a cyberattack in 2017.\n\n"
+            + sentence)
+    assert expected in _responses(text)

@@ -568,7 +568,8 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
                                       agent_only=True)
                     if action in _VERBAL_PASSIVE_ACTIONS else [])
         else:
-            subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start())
+            subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start()) or \
+                _actor_after_nominal_cue(sent, m)
             if subj is None:
                 continue
             responses = [r for a in [*_with_listed(sent, subj), *_joiners(sent, subj)]
@@ -738,6 +739,34 @@ def _listed_targets(sent: Sentence, i: int) -> list[str]:
     return [x for x in (sent.mentions[j].state for j in items[1:]) if x is not None]
 
 
+def _actor_after_nominal_cue(sent: Sentence, m: re.Match[str]
+                            ) -> tuple[EntityMention, int] | None:
+    """"In a nine-count indictment on Monday, Justice Department prosecutors alleged ...",
+    "An arrest warrant was issued against him by Germany's prosecutor": a response told by
+    its noun first, its actor the government body heading the clause after it, or the
+    agent of its passive."""
+    if not _RESPONSE_NOUN_RE.fullmatch(m.group(0)):
+        return None
+    for i, x in enumerate(sent.mentions):
+        s = x.start - sent.start
+        if s < m.end() or not x.state:
+            continue
+        gap = sent.text[m.end() : s]
+        if len(gap) > 90:
+            break
+        if _HEADS_CLAUSE_RE.search(gap) or _AGENT_BEFORE_RE.search(gap):
+            return x, i
+    return None
+
+
+#: Response cues that are nouns ("indictment", "charges", "arrest warrant", "sanctions").
+_RESPONSE_NOUN_RE = compile_ci(r"(?:\w+-count\s+)?(?:indictments?|criminal charges|charges|"
+                               r"(?:an?\s+)?(?:international\s+|European\s+)?arrest warrants?|"
+                               r"sanctions)")
+#: A comma, then at most three words before the body that acts ("on Monday, the ").
+_HEADS_CLAUSE_RE = compile_ci(r",\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$")
+
+
 def _nominal_actor(sent: Sentence, cue: int) -> tuple[EntityMention, int] | None:
     """"US sanctions", "Albania's expulsion of": a state right before a response noun acts."""
     for i, m in enumerate(sent.mentions):
@@ -754,7 +783,11 @@ _EVENT_NOUN_AFTER_RE = re.compile(
     r"\s*(?:cyber[- ]?)?(?:attacks?|hacks?|operations?|incidents?|breach)", re.IGNORECASE)
 _PASSIVE_BEFORE_RE = compile_ci(
     r"\b(?:is|was|were|are|been|be|being)\s+(?:(?:also|later|publicly|formally|widely)\s+)?$")
-_CLAUSE_END_RE = compile_ci(r",\s*(?:and|but|while|whereas)\b|;|\b(?:that|which)\b")
+_CLAUSE_END_RE = compile_ci(r",\s*(?:and|but|while|whereas)\b|;|\b(?:that|which)\b"
+                            # "an indictment that alleges four Chinese nationals": the clause
+                            # names whom the response is aimed at
+                            r"(?!\s+(?:alleges?|alleged|accuses?|accused|charges?|charged|"
+                            r"names?|named|identifies|identified)\b)")
 _ACCOUNTABLE_RE = compile_ci(r"accountable|responsible")
 
 
@@ -822,6 +855,7 @@ def extract_claims(
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
     _implied_attributions(claims, incidents)
+    _public_accusations(claims, sentences)
     _main_source(claims, sentences)
     _drop_repeats(claims)
     if isinstance(incidents, list):
@@ -865,6 +899,42 @@ def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[Incident
             claimant=Claimant("government", c.actor_state, c.actor_state,
                               f"country:{c.actor_state}", "unknown"),
             attributed_state=c.target_state, cue=c.cue, claim_date=c.claim_date or c.event_date))
+    claims[:] = out
+
+
+#: What makes a government's attribution an official act: a formal statement, a report, an
+#: announcement ("formally blamed", "a government investigation says", "press releases
+#: officially attributing").
+_OFFICIAL_ACT_RE = compile_ci(
+    r"\b(?:formally|officially|publicly|statements?|press releases?|announc\w+|declared|"
+    r"joint|investigation|inquiry|report|assessment|indictment|charges)\b")
+
+
+def _public_accusations(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None:
+    """A government that holds another state responsible in public ("South Korea's
+    unification ministry said North Korean hackers were responsible", "the White House
+    attributed the activity to China's Ministry of State Security") makes an official
+    accusation: a response ``accuse`` beside its attribution, unless the document already
+    tells a response of that state to that one (its answer is that response). Never from an
+    inferred source."""
+    verbal = {(c.actor_state, c.target_state) for c in claims if c.kind == "response"}
+    out: list[ClaimDraft] = []
+    for c in claims:
+        out.append(c)
+        who = c.claimant
+        if c.kind != "attribution" or c.polarity != "asserted" or who is None or \
+                who.kind != "government" or not who.country or not c.attributed_state or \
+                who.country == c.attributed_state or "inferred" in (c.hedge or "") or \
+                not _OFFICIAL_ACT_RE.search(sentences[c.sentence].text):
+            continue
+        key = (who.country, c.attributed_state)
+        if key in verbal:
+            continue
+        verbal.add(key)
+        out.append(ClaimDraft(kind="response", sentence=c.sentence, incident=c.incident,
+                              claimant=who, action="accuse", actor_state=who.country,
+                              target_state=c.attributed_state, cue="attribution",
+                              event_date=c.claim_date))
     claims[:] = out
 
 

@@ -347,8 +347,9 @@ RESPONSE_CUES: Final[dict[str, str]] = {
               r"criminal charges|"
               r"unsealed (?:\w+ ){0,3}(?:charges|indictment)|wanted (?:posters?|notices?)|"
               r"(?:announced|brought|filed) (?:\w+ ){0,2}charges against|"
-              r"put(?= (?:\S+ ){1,6}on (?:the |a |an )?(?:\w+ )?wanted list)",
-    "arrest": r"arrest\w*|detain\w*|extradit\w*",
+              r"put(?= (?:\S+ ){1,6}on (?:the |a |an )?(?:\w+ )?wanted list)|"
+              r"(?:international |European )?arrest warrants?",
+    "arrest": r"arrest(?!\s+warrants?)\w*|detain\w*|extradit\w*",
     "condemn": r"condemn\w*|denounc\w*|deplor\w*|criticis\w+|criticiz\w+|protest(?:ed|s)?",
     "accuse": r"accus\w+|blam(?:ed|es|ing)|held (?:\w+ ){0,2}responsible|hold (?:\w+ ){0,2}"
               r"(?:responsible|accountable)|held accountable|be held accountable|"
