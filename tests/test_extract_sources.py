@@ -393,3 +393,21 @@ def test_legal_actions_told_by_their_noun(sentence: str, expected: tuple[str, st
     text = ("Chinese hackers stole data from dozens of companies in a cyberattack in 2017.\n\n"
             + sentence)
     assert expected in _responses(text)
+
+
+def test_a_hacking_group_is_no_event_and_its_guide_its_sponsor() -> None:
+    text = ("Germany: Russia hacked our parliament\n\n"
+            "A German intelligence agency said Friday it believes Russian operatives were "
+            "behind a cyberattack on the Bundestag in 2015.\n\n"
+            "The agency said a hacking group called Sofacy, guided by Russian intelligence "
+            "agencies, was most likely behind the attack.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert [i.targets for i in incidents] == [["DE"]]
+    assert all(c.attributed_state in ("RU", None) and c.attributed_sponsor in ("RU", None)
+               for c in _claims(text))
+
+
+def test_spies_pointing_fingers_accuse_and_do_not_act() -> None:
+    text = ("Hackers stole data from the parliament in a cyberattack in 2015.\n\n"
+            "German spies pointing fingers at Russian spies.")
+    assert {c.attributed_state for c in _claims(text)} == {"RU"}

@@ -94,6 +94,8 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
         out.append(Anchor(m.start(), m.end(), m.group(0).strip(), "indefinite", False))
     out.extend(_headline_verbs(sent))
     for m in event_nouns(text):
+        if _ACTOR_HEAD_AFTER_RE.match(text, m.end()):
+            continue  # "a hacking group called X", "hacking tools": who or what, no event
         out.append(_noun_anchor(g, text, m.start("noun"), m.end(), m.group(0),
                                 bool(m.group("plural")),
                                 generic="attack" in m.group("noun").lower()))
@@ -116,6 +118,12 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
     return out
 
 
+#: An event noun used as a modifier of who acts or what is used: "hacking group",
+#: "espionage unit", "hacking tools", "breach notification".
+_ACTOR_HEAD_AFTER_RE = compile_ci(
+    r"\s+(?:groups?|teams?|units?|collectives?|crews?|gangs?|outfits?|tools?|toolkits?|"
+    r"capabilit(?:y|ies)|forums?|skills?|contests?|competitions?|squads?|cells?|"
+    r"notifications?|laws?|rules?|insurance|experts?|specialists?)\b")
 #: A sentence whose subject is the operator a cyber report is about ("The group also stole
 #: millions from a bank"): its weak event verbs name operations too.
 _OPERATOR_SUBJECT_RE = compile_ci(

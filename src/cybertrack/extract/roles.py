@@ -25,10 +25,11 @@ _VICTIM_HEADS = frozenset(w.rstrip("'’") for w in lx.VICTIM_NOUNS)
 #: they uncovered ..."): the ones who report an operation, not its operators.
 _SPEAKING_BODY_RE = compile_ci(
     r"^\s+(?:[\w-]+\s+){0,2}?(?:services?|agenc(?:y|ies)|officials|authorities|government|"
-    r"ministry|investigators|prosecutors)\s+(?:(?:have|has|had|also|now|publicly|"
+    r"ministry|investigators|prosecutors|spies)\s+(?:(?:have|has|had|also|now|publicly|"
     r"officially|reportedly)\s+)*(?:said|says|say|admitted|admit|admits|acknowledged|"
     r"confirmed|confirm|announced|concluded|believe|believes|stated|warned|told|reported|"
-    r"revealed|disclosed|suspect|suspects)\b")
+    r"revealed|disclosed|suspect|suspects|point(?:s|ed|ing)?\s+(?:(?:the|an?)\s+)?"
+    r"(?:accusing\s+)?fingers?)\b")
 _EVENT_AFTER_RE = compile_ci(
     r"^\s*(?:(?!(?:" + "|".join(lx.VICTIM_NOUNS) + r"|presidential|election|electoral|"
     r"political|re-?election)\b)[\w-]+\s+)?"
@@ -53,7 +54,8 @@ _BY_EVENT_RE = compile_ci(
     r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
     r"(?:cyber[- ]?)?attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|"
     r"targeted|compromised|"
-    r"was behind|were behind|sponsored|backed|directed|ordered)\b"
+    r"was behind|were behind|sponsored|backed|directed|ordered|guided|funded|financed|"
+    r"tasked|commanded|steered)\b"
 )
 
 
@@ -325,7 +327,7 @@ _NAMED_LINKED_RE = compile_ci(
     r"directly|closely)\s+)*(?:linked|tied|connected|attributed|traced)\s+(?:back\s+)?to\s+"
     r"(?:the\s+)?")
 #: "security firms pointed the finger at North Korea": the state accused.
-_FINGER_BEFORE_RE = compile_ci(r"\bpoint(?:s|ed|ing)?\s+(?:the|a|an)\s+(?:accusing\s+)?"
+_FINGER_BEFORE_RE = compile_ci(r"\bpoint(?:s|ed|ing)?\s+(?:(?:the|a|an)\s+)?(?:accusing\s+)?"
                                r"fingers?\s+at\s+(?:the\s+)?$")
 #: ", allegedly the Indonesian government": an appositive naming the operator.
 _ALLEGED_APPOSITION_RE = compile_ci(
