@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Text, case, cast, func, or_, select
+from sqlalchemy import CompoundSelect, Text, case, cast, func, or_, select, union
 
 from cybertrack.store import schema as t
 from cybertrack.store.summary import subject_rows
@@ -44,17 +44,36 @@ def groups_with_evidence(store: Store, group_ids: Iterable[str]) -> set[str]:
     return out
 
 
+def may_have_evidence() -> CompoundSelect:
+    """SELECT of the groups that *may* pass ``groups_with_evidence``: those of two or more
+    reports, and those holding a tracker record. Two publishers take two documents, so two
+    reports; a group of one report from an article never passes. Cheap to ask of the whole
+    knowledge base (the group index counted, the few tracker records' groups), where
+    ``groups_with_evidence`` reads every candidate group's documents."""
+    g, i, d = t.incident_groups.c, t.incidents.c, t.documents.c
+    several = select(g.group_id).group_by(g.group_id).having(func.count() > 1)
+    tracked = (select(g.group_id).join(t.incidents, i.id == g.incident_id)
+               .join(t.documents, d.id == i.document_id)
+               .where(d.extractor_version == "tracker"))
+    return union(several, tracked)
+
+
 def destructive_cells(store: Store, states: Sequence[str], actor_ids: Sequence[str],
-                      actor_names: Sequence[str], years: tuple[int, int]
-                      ) -> dict[tuple[int, str], list[str]]:
+                      actor_names: Sequence[str], years: tuple[int, int], *,
+                      founded_only: bool = False) -> dict[tuple[int, str], list[str]]:
     """(group year, target country) -> the subject's destructive groups of that year against
     that country, in the order ``reach_events`` with that year and target lists them: by
     group start (undated last), then by their first incident id. Five columns of the
-    subject's fact rows, where ``reach_events`` decodes every incident's row."""
+    subject's fact rows, where ``reach_events`` decodes every incident's row.
+    ``founded_only``: only the groups that may rest a first on their reports
+    (``may_have_evidence``; a cell left with none is absent), for callers that skip the
+    others anyway: a state's thousands of one-report events are not read at all."""
     f = t.attribution_facts.c
+    where = [f.group_year >= years[0], f.group_year <= years[1], f.destructive == 1]
+    if founded_only:
+        where.append(f.group_id.in_(may_have_evidence()))
     q = subject_rows((f.group_id, cast(f.group_start, Text), f.group_year, f.incident_id,
-                      f.country), states, actor_ids, actor_names,
-                     [f.group_year >= years[0], f.group_year <= years[1], f.destructive == 1])
+                      f.country), states, actor_ids, actor_names, where)
     if q is None:
         return {}
     with store._read() as conn:
