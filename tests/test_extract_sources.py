@@ -411,3 +411,42 @@ def test_spies_pointing_fingers_accuse_and_do_not_act() -> None:
     text = ("Hackers stole data from the parliament in a cyberattack in 2015.\n\n"
             "German spies pointing fingers at Russian spies.")
     assert {c.attributed_state for c in _claims(text)} == {"RU"}
+
+
+def test_a_report_by_a_firm_speaks_for_it_not_for_the_group_it_names() -> None:
+    text = ("Hackers broke into Cambodia's election commission in 2018.\n\n"
+            "The hacks are suspected to come from a Chinese espionage group known as "
+            "TEMP.Periscope, a report by FireEye said.")
+    assert {(c.claimant.kind, c.claimant.name) for c in _claims(text) if c.claimant} == \
+        {("organization", "FireEye")}
+
+
+def test_officials_in_a_list_of_states_each_make_the_claim() -> None:
+    text = ("Hackers knocked Ukrainian bank websites offline in February 2022.\n\n"
+            "Officials in Britain and the United States also blamed the Russian government "
+            "for the attacks.")
+    claimants = {c.claimant.country for c in _claims(text)
+                 if c.claimant and c.attributed_state == "RU"}
+    assert {"GB", "US"} <= claimants
+
+
+def test_intelligence_agencies_releasing_a_report_are_the_claimant() -> None:
+    text = ("Hackers broke into the email of a political party in 2016.\n\n"
+            "American intelligence on Friday released a report saying that Russian hackers "
+            "carried out the intrusion.")
+    assert [(c.claimant.country if c.claimant else None, c.attributed_state)
+            for c in _claims(text)] == [("US", "RU")]
+
+
+def test_attributed_to_a_body_before_the_activity() -> None:
+    text = ("Hackers exploited mail servers around the world in early 2021.\n\n"
+            "The White House publicly attributed to the Chinese Ministry of State Security "
+            "the exploitation of the servers.")
+    assert ("US", "CN") in {(c.claimant.country if c.claimant else None, c.attributed_state)
+                            for c in _claims(text)}
+
+
+def test_a_company_named_by_its_suffix_is_an_organization() -> None:
+    text = ("Kestrel Systems blames North Korean hackers for cyberattack on Taiwanese bank\n\n"
+            "The bank lost 60 million dollars in October 2017.")
+    assert {c.claimant.name for c in _claims(text) if c.claimant} == {"Kestrel Systems"}

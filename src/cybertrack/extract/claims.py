@@ -190,7 +190,8 @@ def _concurring(sent: Sentence, claimant_idx: int | None) -> list[Claimant]:
 
 def _co_speakers(sent: Sentence, claimant_idx: int) -> list[Claimant]:
     """States and organizations listed with the claimant as the speech verb's subject
-    ("the United States, Britain, Canada, and the European Union said"), before it."""
+    ("the United States, Britain, Canada, and the European Union said"), before it or, up to
+    the verb, after it."""
     out: list[Claimant] = []
     i = claimant_idx
     while i > 0:
@@ -202,6 +203,21 @@ def _co_speakers(sent: Sentence, claimant_idx: int) -> list[Claimant]:
         if who is not None:
             out.append(who)
         i -= 1
+    # "Officials in Britain and the United States blamed ...": the claimant heads the list
+    verbs = [v for v in speech_starts(sent.text)
+             if v > sent.mentions[claimant_idx].end - sent.start]
+    stop = verbs[0] if verbs else len(sent.text)
+    i = claimant_idx
+    while i + 1 < len(sent.mentions):
+        cur, nxt = sent.mentions[i], sent.mentions[i + 1]
+        if nxt.end - sent.start > stop:
+            break
+        gap = sent.text[cur.end - sent.start : nxt.start - sent.start]
+        if not LIST_JOIN_RE.fullmatch(gap) or not (nxt.state or nxt.kind == "organization") \
+                or nxt.form == "demonym":
+            break
+        out.append(claimant_from(nxt))
+        i += 1
     return out
 
 

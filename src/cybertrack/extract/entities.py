@@ -131,7 +131,7 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     # document casts it as one somewhere ("the Silence group", "Gallium, a Chinese APT,")
     out.extend(m for entry_id, m in pending if entry_id in cast)
     found = merge_mentions(out)
-    cued = cued_organizations(text, found)
+    cued = [*cued_organizations(text, found), *suffixed_organizations(text, found)]
     extra = [*place_mentions(text, found), *cued, *_named_again(text, cued),
              *collective_mentions(text), *named_groups(text, found)]
     if any(x.form == "employer" for x in extra):
@@ -141,6 +141,41 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
         found = [f for f in found if not (f.kind in _EMPLOYER_SWALLOWS and any(
             _overlaps(f.start, f.end, x.start, x.end) for x in employers))]
     return merge_mentions(found, _not_conflicting(extra, found)) if extra else found
+
+
+#: A capitalised name whose last word says it is a company or an institution ("BAE
+#: Systems", "Orvell Labs", "Kestrel Security", "Acme Technologies Inc").
+_SUFFIXED_ORG_RE = re.compile(
+    r"(?<![\w.-])(?P<name>(?:[A-Z][\w&'’.-]*[ \t]+){1,3}(?:Systems|Labs?|Security|"
+    r"Technolog(?:y|ies)|Networks|Software|Intelligence|Research|Institute|Solutions|"
+    r"Consulting|Analytics|Aerospace|Corporation|Corp\.?|Inc\.?|Ltd\.?|Limited|GmbH|AG|"
+    r"LLC|PLC|plc))\b")
+#: Words that make such a name a common phrase or a body's generic name, not a company's.
+_GENERIC_NAME_WORDS = frozenset((
+    "The", "A", "An", "Social", "Research", "National", "State", "Federal", "Information",
+    "Cyber", "Computer", "Internet", "Global", "International", "Public", "Private",
+    "Homeland", "Internal", "Network", "Data", "Energy", "Border", "Food", "Health",
+    "Department", "Ministry", "Bureau", "Office", "Government", "Military", "Army", "Naval",
+    "Defense", "Defence", "Intelligence", "Security", "Technology", "Science", "Nuclear"))
+#: Security words in such a name: a vendor (its research speaks as a firm's).
+_VENDOR_NAME_RE = re.compile(r"\b(?:Security|Labs?|Intelligence|Research|Cyber\w*)\b")
+
+
+def suffixed_organizations(text: str, found: Sequence[EntityMention]) -> list[EntityMention]:
+    """Companies the reference data does not list, named with a company word at the end
+    ("BAE Systems blames ...", "according to Orvell Labs"): an organization of no known
+    country, a vendor where the name says security or research. A name that holds a known
+    mention (a state, a reference organization) is left to that mention."""
+    taken = _Spans([(m.start, m.end) for m in found])
+    out: list[EntityMention] = []
+    for m in _SUFFIXED_ORG_RE.finditer(text):
+        s, e = m.start("name"), m.end("name")
+        words = m.group("name").split()
+        if words[0] in _NOT_NAME_START or words[0] in _GENERIC_NAME_WORDS or \
+                words[-2] in _GENERIC_NAME_WORDS or taken.overlaps(s, e):
+            continue  # "Social Security", "State Security", "Research Institute": phrases
+        out.append(_org(text, s, e, None, bool(_VENDOR_NAME_RE.search(m.group("name")))))
+    return out
 
 
 def _named_again(text: str, cued: Sequence[EntityMention]) -> list[EntityMention]:

@@ -159,7 +159,7 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
             out.add(i)
         elif g.match(_HELD_RESPONSIBLE_AFTER_RE, after) or (
                 g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)) or \
-                g.search(_FINGER_BEFORE_RE, before):
+                g.search(_FINGER_BEFORE_RE, before) or g.search(_ATTRIBUTED_TO_BEFORE_RE, before):
             # "China is behind the hack", "Iran was accused of ...", "accused the NSA of ..."
             out.add(i)
         elif g.search(_ALLEGED_APPOSITION_RE, before):
@@ -326,6 +326,10 @@ _NAMED_LINKED_RE = compile_ci(
     r"\s+(?:(?:is|was|are|were|has\s+been|have\s+been|being|likely|probably|also|"
     r"directly|closely)\s+)*(?:linked|tied|connected|attributed|traced)\s+(?:back\s+)?to\s+"
     r"(?:the\s+)?")
+#: "the White House publicly attributed to the Chinese Ministry of State Security the
+#: exploitation": the attribution verb right before the state, its object after it.
+_ATTRIBUTED_TO_BEFORE_RE = compile_ci(r"\battribut(?:ed|es|ing)\s+(?:\w+ly\s+)?to\s+"
+                                      r"(?:the\s+)?$")
 #: "security firms pointed the finger at North Korea": the state accused.
 _FINGER_BEFORE_RE = compile_ci(r"\bpoint(?:s|ed|ing)?\s+(?:(?:the|a|an)\s+)?(?:accusing\s+)?"
                                r"fingers?\s+at\s+(?:the\s+)?$")

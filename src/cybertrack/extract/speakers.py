@@ -198,9 +198,18 @@ def _inverted_speaker(sent: Sentence, verb: int) -> int | None:
 
 def _employer(m: EntityMention, text: str, s: int) -> bool:
     """Whether an organization is named as a speaker's employer ("researchers at X",
-    "Jane Roe, director of research at X", "officials with X"): the one who speaks for it."""
-    return (m.kind == "organization" or m.is_government) and m.kind != "country" and \
-        bool(_EMPLOYER_BEFORE_RE.search(text[max(0, s - 70) : s]))
+    "Jane Roe, director of research at X", "a report by X"): the one who speaks for it; or a
+    state as the home of its officials ("Officials in the EU, U.K. and U.S. blamed ...")."""
+    before = text[max(0, s - 70) : s]
+    if m.kind == "country":
+        return m.form != "demonym" and bool(_OFFICIALS_OF_RE.search(before))
+    return (m.kind == "organization" or m.is_government) and \
+        bool(_EMPLOYER_BEFORE_RE.search(before))
+
+
+#: "officials in", "authorities from the", "diplomats of": a state's own people speaking.
+_OFFICIALS_OF_RE = compile_ci(r"\b(?:officials|authorities|diplomats|governments|leaders|"
+                              r"ministers)\s+(?:in|from|of)\s+(?:the\s+)?$")
 
 
 #: "researchers at", "a spokeswoman for", "director of threat intelligence at the firm":
@@ -209,7 +218,8 @@ _EMPLOYER_BEFORE_RE = compile_ci(
     r"\b(?:researchers?|analysts?|experts?|investigators?|scientists?|engineers?|"
     r"specialists?|officials?|executives?|director|head|chief|founder|president|"
     r"spokes(?:man|woman|person)|manager|officer|lead|partner|fellow|professor|team|"
-    r"hunters?|vice[- ]president|CEO|CTO|CISO)\b[^,.;:()\"“”]{0,45}?\s(?:at|from|with|for|of)"
+    r"hunters?|vice[- ]president|CEO|CTO|CISO|report|statement|analysis|study|blog\s+post|"
+    r"assessment|paper|advisory|alert)\b[^,.;:()\"“”]{0,45}?\s(?:at|from|with|for|of|by)"
     r"\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:company|firm|vendor|lab)\s+)?$")
 _CLAUSE_BREAK_RE = re.compile(r"[.;]\s|\band\b")
 
@@ -269,7 +279,7 @@ _SPEAKER_GAP_STOP_RE = re.compile(r"\b(?:that|which|who|because)\b|,\s*and\b")
 _SUBJECT_HEAD_RE = re.compile(
     r"^\s+(?:[\w-]+\s+)?(?:officials?|government|authorities|ministry|"
     r"spokes\w+|diplomats?|media|state media|leaders?|president|response|services?|"
-    r"agency|agencies|investigators|prosecutors|police)", re.IGNORECASE)
+    r"agency|agencies|investigators|prosecutors|police|intelligence)", re.IGNORECASE)
 
 
 def claimant_from(m: EntityMention) -> Claimant:
