@@ -208,6 +208,8 @@ def _co_speakers(sent: Sentence, claimant_idx: int) -> list[Claimant]:
              if v > sent.mentions[claimant_idx].end - sent.start]
     stop = verbs[0] if verbs else len(sent.text)
     i = claimant_idx
+    after: list[Claimant] = []
+    last_gap = ""
     while i + 1 < len(sent.mentions):
         cur, nxt = sent.mentions[i], sent.mentions[i + 1]
         if nxt.end - sent.start > stop:
@@ -216,9 +218,16 @@ def _co_speakers(sent: Sentence, claimant_idx: int) -> list[Claimant]:
         if not LIST_JOIN_RE.fullmatch(gap) or not (nxt.state or nxt.kind == "organization") \
                 or nxt.form == "demonym":
             break
-        out.append(claimant_from(nxt))
+        after.append(claimant_from(nxt))
+        last_gap = gap
         i += 1
+    # a list closes with "and" ("X, Y and Z"); "Washington, Albania's closest ally," is none
+    if after and _LIST_AND_RE.search(last_gap):
+        out.extend(after)
     return out
+
+
+_LIST_AND_RE = compile_ci(r"\b(?:and|as well as)\b")
 
 
 def _attribution_claims(
