@@ -192,8 +192,11 @@ def _hits(store: Store, matches: list[TextMatch], actors: list[tuple[ActorHit, s
                 _score(scored, iid, 0.5, f"attributed to {hit.name}", "")
     if not scored:
         return []
-    ensure_groups(store)
-    rejected = set() if include_rejected else rejected_ids(store, "incident")
+    if read is None:
+        ensure_groups(store)
+        rejected = set() if include_rejected else rejected_ids(store, "incident")
+    else:  # a multi-word search grouped and read the rejected incidents once for its words
+        rejected = read.rejected
     if read is None:
         incidents = {i.id: i for i in store.incidents_by_id(scored) if i.id not in rejected}
         groups = store.incident_groups_of(incidents)
@@ -259,7 +262,8 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
     within = {i for g in common for i in members.get(g, [g])}
     # the candidates' incidents and groups read once for all the words (each word's _hits and
     # a country's targets read them again: 0.67 s of 4.4 s for "Bench Actor 12" on 50k docs)
-    read = _Read(store.incidents_by_id(within), store.incident_groups_of(within))
+    read = _Read(store.incidents_by_id(within), store.incident_groups_of(within),
+                 set() if include_rejected else rejected_ids(store, "incident"))
     docs = {i.document_id for i in read.incidents}
     # every word's actors' incidents among the candidates in one statement ("Bench" and
     # "Actor" name the same twenty actors)
@@ -306,11 +310,12 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """A multi-word search's candidate incidents (``incidents_by_id`` order: time, id) and
-    their groups, read once."""
+    """A multi-word search's candidate incidents (``incidents_by_id`` order: time, id), their
+    groups and the rejected incidents' ids (none when they are included), read once."""
 
     incidents: list[Incident]
     groups: dict[str, GroupRow]
+    rejected: set[str]
 
 
 def _score(scored: dict[str, tuple[float, list[str], str]], iid: str, rank: float,
