@@ -450,3 +450,13 @@ def test_a_company_named_by_its_suffix_is_an_organization() -> None:
     text = ("Kestrel Systems blames North Korean hackers for cyberattack on Taiwanese bank\n\n"
             "The bank lost 60 million dollars in October 2017.")
     assert {c.claimant.name for c in _claims(text) if c.claimant} == {"Kestrel Systems"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Putin ordered an influence campaign aimed at the presidential election in 2016, "
+    "American intelligence said.",
+    "Hackers planted a fake story on the state news agency's website in May 2017.",
+])
+def test_influence_operations_in_news_phrasing(sentence: str) -> None:
+    incidents: list[IncidentDraft] = _doc(sentence)._.ct_incidents
+    assert any("influence-operation" in i.kinds for i in incidents)

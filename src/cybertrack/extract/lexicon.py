@@ -129,7 +129,10 @@ KIND_CUES: Final[dict[str, str]] = {
     "hijacking": r"hijack\w*|took control of|takeover of",
     "influence-operation": r"influence operation|disinformation|propaganda|fake news|"
                            r"election interference|interfere\w* (?:in|with) (?:the )?elections?|"
-                           r"troll farm|information operation",
+                           r"troll farm|information operation|influence campaign|"
+                           r"influence (?:the |an? )?(?:\w+ ){0,2}elections?|meddl\w+|"
+                           r"fake (?:story|stories|quotes?|statements?|reports?|remarks)|"
+                           r"false (?:story|stories|quotes?|statements?|remarks)",
 }
 #: "the wiper masqueraded as ransomware": a disguise, not the kind of the operation.
 FAKE_RANSOMWARE_RE: Final = compile_ci(
