@@ -460,3 +460,32 @@ def test_a_company_named_by_its_suffix_is_an_organization() -> None:
 def test_influence_operations_in_news_phrasing(sentence: str) -> None:
     incidents: list[IncidentDraft] = _doc(sentence)._.ct_incidents
     assert any("influence-operation" in i.kinds for i in incidents)
+
+
+def test_where_stolen_money_went_is_no_victim() -> None:
+    text = ("Hackers stole 60 million dollars from a Taiwanese bank in October 2017 and "
+            "transferred the money to accounts in Sri Lanka and Cambodia.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert [i.targets for i in incidents] == [["TW"]]
+
+
+def test_an_election_date_is_not_the_operations_date() -> None:
+    text = ("Chinese hackers have targeted Cambodian government institutions in 2018, possibly "
+            "to gather information ahead of elections on July 29.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert incidents and all(i.time is None or i.time.iso() == "2018" for i in incidents)
+
+
+def test_attributing_the_hack_to_a_state_makes_it_no_victim() -> None:
+    text = ("On Tuesday, Britain put out a press release officially attributing the satellite "
+            "hack to the Russian government.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert all("RU" not in i.targets for i in incidents)
+    assert {c.attributed_state for c in _claims(text)} == {"RU"}
+
+
+def test_half_of_all_americans_are_victims() -> None:
+    text = ("The breach compromised the personal information of nearly half of all Americans "
+            "in 2017.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert [i.targets for i in incidents] == [["US"]]

@@ -225,6 +225,9 @@ def nearest_date(anchor_pos: int, cue_positions: Sequence[int], dates: Sequence[
     for d in dates:
         if d.relation in ("since", "until"):
             continue
+        if _OTHER_EVENT_BEFORE_DATE_RE.search(sent.text, max(0, d.start - sent.start - 40),
+                                              d.start - sent.start):
+            continue  # "ahead of elections on July 29": the date of another event
         mid = (d.start + d.end) // 2 - sent.start
         near = min(mine, key=lambda p: abs(mid - p))
         dist = abs(mid - near)
@@ -235,6 +238,14 @@ def nearest_date(anchor_pos: int, cue_positions: Sequence[int], dates: Sequence[
         if best is None or dist < best[0]:
             best = (dist, d.date)
     return best[1] if best else None
+
+
+#: A date that belongs to an event that is no operation ("ahead of elections on July 29",
+#: "the summit in June", "the vote on 4 March").
+_OTHER_EVENT_BEFORE_DATE_RE = compile_ci(
+    r"\b(?:elections?|vote|votes|voting|polls?|referendum|summit|ballot|inauguration|"
+    r"conference|games|ceremony|visit|meeting|talks|deadline)\s+(?:\w+\s+)?(?:on|in|of|"
+    r"scheduled\s+for|set\s+for|due\s+on)\s+(?:the\s+)?$")
 
 
 def _comma_between(text: str, span: tuple[int, int], rival: int, own: int) -> bool:

@@ -328,8 +328,9 @@ _NAMED_LINKED_RE = compile_ci(
     r"(?:the\s+)?")
 #: "the White House publicly attributed to the Chinese Ministry of State Security the
 #: exploitation": the attribution verb right before the state, its object after it.
-_ATTRIBUTED_TO_BEFORE_RE = compile_ci(r"\battribut(?:ed|es|ing)\s+(?:\w+ly\s+)?to\s+"
-                                      r"(?:the\s+)?$")
+_ATTRIBUTED_TO_BEFORE_RE = compile_ci(
+    r"\b(?:attribut(?:ed|es|ing)|blam(?:ed|es|ing)|pinn(?:ed|ing)|pins)\s+"
+    r"(?:[\w.'’-]+\s+){0,6}?(?:to|on)\s+(?:the\s+)?$")
 #: "security firms pointed the finger at North Korea": the state accused.
 _FINGER_BEFORE_RE = compile_ci(r"\bpoint(?:s|ed|ing)?\s+(?:(?:the|a|an)\s+)?(?:accusing\s+)?"
                                r"fingers?\s+at\s+(?:the\s+)?$")
@@ -721,6 +722,8 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
         cue = lx.TARGET_CUE_RE.search(before)
         if cue and m.form == "demonym" and _topic_head(after):
             continue  # "investigations into Chinese human rights abuses": a topic, no victim
+        if cue and _SENT_TO_BEFORE_RE.search(text, max(0, s - 100), s):
+            continue  # "transferred to accounts in Sri Lanka": where the money went
         if cue and not _HELPED_BY_BEFORE_RE.search(before) \
                 and not _TO_BEFORE_RE.search(before, 0, cue.start()) and not answered(text, s):
             out.append(i)
@@ -789,4 +792,9 @@ def _topic_head(after: str) -> bool:
     return bool(words) and words[-1] in _TOPIC_HEADS
 
 
-_DESTINATION_RE = compile_ci(r"\b(?:to|via|through|using|onto)\s+(?:the\s+)?$")
+_DESTINATION_RE = compile_ci(r"\b(?:to|via|through|using|used|onto)\s+(?:the\s+)?$")
+#: Where stolen money or data went, not whom it was taken from: "transferred to accounts in
+#: Sri Lanka", "wired the funds into banks in Cambodia".
+_SENT_TO_BEFORE_RE = compile_ci(
+    r"\b(?:transferr\w*|transfers?|sent|wired|moved|routed|funnell?ed|laundered|"
+    r"exfiltrated|siphoned|cashed out)\b[^.;]{0,50}?\b(?:to|into|through)\b[^.;]{0,40}$")
