@@ -786,6 +786,8 @@ def _compatible(incidents: Sequence[IncidentDraft], targets: Sequence[str],
             # inferred victims give way to the ones a later sentence names, unless that
             # sentence dates an operation the incident never dated: another one
             continue
+        if not targets and inc.inferred_targets and inc.time is None and when is not None:
+            continue  # "Iranian hackers infiltrated a dam in 2013": no victim here to join by
         if when and inc.time and not inc.time.overlaps(when, slack_days=7):
             continue
         return inc.index

@@ -670,7 +670,7 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     place = th.get("add_place_victim", th["add_victim"])
     out |= {i for i, p in probs.items() if i not in exclude and p[1] >= (
         th["add_victim"] if sent.mentions[i].state is not None else place)
-        and not accused(sent, i)}
+        and not accused(sent, i) and not sent_to(sent, i)}
     return sorted(out)
 
 
@@ -683,7 +683,15 @@ def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     return sorted(i for i, p in model_roles(sent).items()
                   if i not in exclude and p[1] > max(p[0], p[2])
                   and not answered(sent.text, sent.mentions[i].start - sent.start)
-                  and not _speaks(sent, sent.mentions[i]) and not accused(sent, i))
+                  and not _speaks(sent, sent.mentions[i]) and not accused(sent, i)
+                  and not sent_to(sent, i))
+
+
+def sent_to(sent: Sentence, i: int) -> bool:
+    """A place the stolen money or data was sent to ("transferred to accounts in Sri
+    Lanka"): where it went, never whom it was taken from."""
+    s = sent.mentions[i].start - sent.start
+    return _SENT_TO_BEFORE_RE.search(sent.text, max(0, s - 100), s) is not None
 
 
 def accused(sent: Sentence, i: int) -> bool:
@@ -722,7 +730,7 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
         cue = lx.TARGET_CUE_RE.search(before)
         if cue and m.form == "demonym" and _topic_head(after):
             continue  # "investigations into Chinese human rights abuses": a topic, no victim
-        if cue and _SENT_TO_BEFORE_RE.search(text, max(0, s - 100), s):
+        if cue and sent_to(sent, i):
             continue  # "transferred to accounts in Sri Lanka": where the money went
         if cue and not _HELPED_BY_BEFORE_RE.search(before) \
                 and not _TO_BEFORE_RE.search(before, 0, cue.start()) and not answered(text, s):
