@@ -554,7 +554,11 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     else:  # indefinite, verb, plural with detail
         if not targets and not when:
             return salient if ref != "indefinite" else None
-        target_inc = _compatible(incidents, targets or model_targets, when)
+        # which incident: the victims the rules read, else the model's ("Iranian hackers
+        # infiltrated a New York dam in 2013" is no part of an undated Ukrainian incident)
+        target_inc = _compatible(
+            incidents, targets or model_targets or _clause_targets(
+                sent, anchors, model_victims(sent, exclude)), when)
         if target_inc is None:
             if not (targets or (when and not incidents and ref == "indefinite")) or irrealis():
                 return salient
@@ -786,8 +790,6 @@ def _compatible(incidents: Sequence[IncidentDraft], targets: Sequence[str],
             # inferred victims give way to the ones a later sentence names, unless that
             # sentence dates an operation the incident never dated: another one
             continue
-        if not targets and inc.inferred_targets and inc.time is None and when is not None:
-            continue  # "Iranian hackers infiltrated a dam in 2013": no victim here to join by
         if when and inc.time and not inc.time.overlaps(when, slack_days=7):
             continue
         return inc.index
