@@ -489,3 +489,14 @@ def test_half_of_all_americans_are_victims() -> None:
             "in 2017.")
     incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
     assert [i.targets for i in incidents] == [["US"]]
+
+
+def test_the_reports_own_dated_sentence_dates_the_headline_incident() -> None:
+    nlp = get_pipeline()
+    text = ("Border database disrupted in new cyberattack blamed on Iran\n\n"
+            "Albania's interior ministry said on Saturday that the border system had been hit "
+            "by a cyberattack on Friday, 9 September. Officials said the attack came from the "
+            "same actors behind the July assault on e-government services.")
+    doc = nlp(make_doc(nlp, text, dt.date(2022, 9, 10)))
+    assert [(i.targets, i.time and i.time.iso()) for i in doc._.ct_incidents] == \
+        [(["AL"], "2022-09-09")]
