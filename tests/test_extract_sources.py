@@ -500,3 +500,31 @@ def test_the_reports_own_dated_sentence_dates_the_headline_incident() -> None:
     doc = nlp(make_doc(nlp, text, dt.date(2022, 9, 10)))
     assert [(i.targets, i.time and i.time.iso()) for i in doc._.ct_incidents] == \
         [(["AL"], "2022-09-09")]
+
+
+def test_an_actor_robbed_of_its_tools_is_no_operator() -> None:
+    text = ("A mysterious online group claims to have stolen cyber weapons from a hacking team "
+            "called Equation Group in August 2016.")
+    assert all(c.attributed_actor != "Equation Group" for c in _claims(text))
+
+
+def test_members_of_an_army_charged_are_the_accused_and_its_state_responsible() -> None:
+    text = ("Hackers stole data from Equifax in 2017.\n\n"
+            "A federal grand jury has returned an indictment charging four members of the "
+            "Chinese People\u2019s Liberation Army (PLA) with hacking into the company.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert [i.targets for i in incidents] == [["US"]]
+    assert ("US", "CN", "indict") in _responses(text)
+    assert [(c.claimant.country if c.claimant else None, c.attributed_state)
+            for c in _claims(text)] == [("US", "CN")]
+
+
+def test_brussels_stands_for_the_eu_in_a_report_on_the_eu() -> None:
+    from cybertrack.extract.entities import reference_mentions
+    from cybertrack.reference import load_reference
+
+    text = "The EU sanctioned two officers. Brussels has imposed travel bans on them."
+    found = reference_mentions(load_reference(), text)
+    assert [m.entity_id for m in found if m.text == "Brussels"] == ["intl:eu"]
+    assert [m.entity_id for m in reference_mentions(load_reference(), "Talks in Brussels.")
+            if m.text == "Brussels"] == ["country:BE"]

@@ -34,6 +34,7 @@ from cybertrack.extract.roles import (
     StateList,
     attacker_mentions,
     last_opens_clause,
+    robbed,
     state_lists,
     subject_of_event,
     tool_maker,
@@ -384,7 +385,7 @@ def _claim_date(sent: Sentence, dates: Sequence[DatedSpan]) -> PartialDate | Non
 
 def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
     return [(m, i) for i, m in enumerate(sent.mentions)
-            if m.kind == "threat-actor" and not tool_maker(sent, m)]
+            if m.kind == "threat-actor" and not tool_maker(sent, m) and not robbed(sent, m)]
 
 
 def _attribution(
@@ -903,7 +904,9 @@ def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[Incident
     coded with one attribution however many states answered, so each further one would
     repeat what the record already says.) Never to the incident's own victim, and never a
     state to itself."""
-    asserted = [c for c in claims if c.kind == "attribution" and c.polarity == "asserted"]
+    # the claims of known sources (one the text asserts on its own is no one's claim yet)
+    asserted = [c for c in claims if c.kind == "attribution" and c.polarity == "asserted"
+                and c.claimant is not None]
     have = {(c.incident, c.attributed_state) for c in asserted} | {
         (c.claimant.country, c.attributed_state) for c in asserted if c.claimant}
     out: list[ClaimDraft] = []

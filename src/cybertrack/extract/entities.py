@@ -130,7 +130,7 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     # "Google Play", "TSB's customers": an ambiguous name is the group's only where the
     # document casts it as one somewhere ("the Silence group", "Gallium, a Chinese APT,")
     out.extend(m for entry_id, m in pending if entry_id in cast)
-    found = merge_mentions(out)
+    found = _brussels_as_eu(merge_mentions(out))
     cued = [*cued_organizations(text, found), *suffixed_organizations(text, found)]
     extra = [*place_mentions(text, found), *cued, *_named_again(text, cued),
              *collective_mentions(text), *named_groups(text, found)]
@@ -176,6 +176,16 @@ def suffixed_organizations(text: str, found: Sequence[EntityMention]) -> list[En
             continue  # "Social Security", "State Security", "Research Institute": phrases
         out.append(_org(text, s, e, None, bool(_VENDOR_NAME_RE.search(m.group("name")))))
     return out
+
+
+def _brussels_as_eu(found: list[EntityMention]) -> list[EntityMention]:
+    """"Brussels has imposed travel bans": in a document about the European Union, its seat
+    stands for the Union (as "Washington" stands for the US government), not for Belgium."""
+    eu = next((m for m in found if m.entity_id == "intl:eu"), None)
+    if eu is None:
+        return found
+    return [eu._replace(start=m.start, end=m.end, text=m.text, form="metonym")
+            if m.form == "capital" and m.text == "Brussels" else m for m in found]
 
 
 def _named_again(text: str, cued: Sequence[EntityMention]) -> list[EntityMention]:
@@ -227,7 +237,10 @@ def named_groups(text: str, found: Sequence[EntityMention]) -> list[EntityMentio
     name made of a state and the group noun alone ("the Philippine Army") is the state's own
     body, not a group; a name the reference data already knows stays its mention."""
     out: list[EntityMention] = []
-    actors = [(f.start, f.end) for f in found if f.kind == "threat-actor"]
+    # a name the reference data knows as an actor or as a state's body ("the People's
+    # Liberation Army") is that, not a group of its own
+    actors = [(f.start, f.end) for f in found
+              if f.kind == "threat-actor" or (f.kind == "organization" and f.is_government)]
     states = [f for f in found if f.state]
     for rx in (_INTRODUCED_GROUP_RE, _CAPITALISED_GROUP_RE, _CLAIMING_GROUP_RE):
         for m in rx.finditer(text):

@@ -110,7 +110,7 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
     out: set[int] = set()
     for i, m in enumerate(sent.mentions):
         if m.kind == "threat-actor":
-            if not tool_maker(sent, m):
+            if not tool_maker(sent, m) and not robbed(sent, m):
                 out.add(i)
             continue
         s, e = m.start - sent.start, m.end - sent.start
@@ -148,8 +148,9 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
                     and not g.search(_OBJECT_CUE_RE, before[-30:])):
             # "hackers from Russia", not "files from Canadian organizations"
             out.add(i)
-        elif m.is_government and m.kind != "country" and ((not g.search(
-                lx.TARGET_CUE_RE, before[-30:]) and (
+        elif m.is_government and m.kind != "country" and ((not (g.search(
+                lx.TARGET_CUE_RE, before[-30:]) and not g.search(_MEMBERS_OF_RE, before))
+                and (
                     g.match(_ACT_AFTER_RE, _past_aside(after))
                     or _head_role(after, before) == "attacker")) or _aside_acts(g, before, after)):
             # "the Egyptian government installed apps on ...", "GRU hackers": a government body
@@ -349,6 +350,26 @@ _MAKER_BEFORE_RE = compile_ci(
     r"provided|designed|written) by|(?:spyware|surveillance|software|technology|tech|"
     r"intelligence) (?:firm|company|vendor|maker|developer|manufacturer)|"
     r"(?:firm|company|vendor|maker|developer|manufacturer) of)\s+(?:the\s+)?$")
+
+
+#: "four members of the People's Liberation Army hacked": people of a body, which acts.
+_MEMBERS_OF_RE = compile_ci(r"\b(?:members|officers|officials|agents|operatives|units?|"
+                            r"hackers|employees|soldiers)\s+of\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+)?$")
+
+
+def robbed(sent: Sentence, m: EntityMention) -> bool:
+    """A named actor that something was stolen or leaked from ("claims to have stolen cyber
+    weapons from a hacking team called Equation Group"): the victim of the act, not its
+    operator."""
+    s = m.start - sent.start
+    return _ROBBED_BEFORE_RE.search(sent.text, max(0, s - 110), s) is not None
+
+
+#: "... stolen ... from a hacking team called", "leaked from the": what comes after was robbed.
+_ROBBED_BEFORE_RE = compile_ci(
+    r"\b(?:stole|stolen|steal\w*|taken|took|leaked|exfiltrated|obtained|hacked)\b[^.;]{0,60}?"
+    r"\bfrom\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:(?:called|named|known\s+as|dubbed)"
+    r"\s+(?:the\s+)?)?$")
 
 
 def tool_maker(sent: Sentence, m: EntityMention) -> bool:
@@ -698,8 +719,15 @@ def accused(sent: Sentence, i: int) -> bool:
     """A demonym heading the people a legal action accuses ("Two Iranian men charged with
     the attack"): their nationality, never the victim's, whatever the model guesses."""
     m = sent.mentions[i]
-    e = m.end - sent.start
-    return m.form == "demonym" and _accused_people(sent.text[e : e + 60], sent.text)
+    s, e = m.start - sent.start, m.end - sent.start
+    if m.form == "demonym" and _accused_people(sent.text[e : e + 60], sent.text):
+        return True
+    if i and sent.mentions[i - 1].entity_id == m.entity_id and \
+            sent.text[sent.mentions[i - 1].end - sent.start : s].strip() == "(":
+        return accused(sent, i - 1)  # "the People's Liberation Army (PLA)": as its full name
+    # "charging four members of the Chinese People's Liberation Army with hacking"
+    return bool(m.state) and _MEMBERS_OF_RE.search(sent.text, max(0, s - 30), s) is not None \
+        and _LEGAL_ACTION_RE.search(sent.text) is not None
 
 
 def _speaks(sent: Sentence, m: EntityMention) -> bool:
@@ -725,7 +753,7 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
             continue
         s, e = m.start - sent.start, m.end - sent.start
         before, after = text[max(0, s - 40) : s], text[e : e + 60]
-        if m.form == "demonym" and _accused_people(after, text):
+        if accused(sent, i):
             continue  # "two Chinese nationals were charged": the accused, not the victim
         cue = lx.TARGET_CUE_RE.search(before)
         if cue and m.form == "demonym" and _topic_head(after):

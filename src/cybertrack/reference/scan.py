@@ -26,11 +26,13 @@ class Surface:
 
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` without changing its length, so offsets stay valid."""
+    """Lower-case ``text`` without changing its length, so offsets stay valid; a curly
+    apostrophe reads as a straight one ("People’s Liberation Army" is the reference name
+    "People's Liberation Army")."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("\u2019", "'") if "\u2019" in low else low
 
 
 def _value(s: Surface) -> tuple[Surface, int, bool, bool]:
