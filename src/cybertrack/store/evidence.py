@@ -10,9 +10,9 @@ the groups that *may* be founded in one statement, so the others are never read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CompoundSelect, Text, case, cast, func, or_, select, union
+from sqlalchemy import ColumnElement, Text, case, cast, func, or_, select
 
 from cybertrack.store import schema as t
 from cybertrack.store.summary import subject_rows
@@ -44,18 +44,21 @@ def groups_with_evidence(store: Store, group_ids: Iterable[str]) -> set[str]:
     return out
 
 
-def may_have_evidence() -> CompoundSelect:
-    """SELECT of the groups that *may* pass ``groups_with_evidence``: those of two or more
-    reports, and those holding a tracker record. Two publishers take two documents, so two
-    reports; a group of one report from an article never passes. Cheap to ask of the whole
-    knowledge base (the group index counted, the few tracker records' groups), where
-    ``groups_with_evidence`` reads every candidate group's documents."""
+def may_have_evidence(group_id: ColumnElement[Any], incident_id: ColumnElement[Any]
+                      ) -> ColumnElement[bool]:
+    """Whether the group ``group_id`` (of the report ``incident_id``) *may* pass
+    ``groups_with_evidence``: it holds another report, or a tracker record. Two publishers
+    take two documents, so two reports; a group of one report from an article never passes.
+    Asked per fact row, an index probe each (ix_incident_groups_group_id), and of the few
+    tracker records' groups, where ``groups_with_evidence`` reads every candidate group's
+    documents."""
     g, i, d = t.incident_groups.c, t.incidents.c, t.documents.c
-    several = select(g.group_id).group_by(g.group_id).having(func.count() > 1)
+    other = (select(g.incident_id).where(g.group_id == group_id, g.incident_id != incident_id)
+             .exists())
     tracked = (select(g.group_id).join(t.incidents, i.id == g.incident_id)
                .join(t.documents, d.id == i.document_id)
                .where(d.extractor_version == "tracker"))
-    return union(several, tracked)
+    return or_(other, group_id.in_(tracked))
 
 
 def destructive_cells(store: Store, states: Sequence[str], actor_ids: Sequence[str],
@@ -71,7 +74,7 @@ def destructive_cells(store: Store, states: Sequence[str], actor_ids: Sequence[s
     f = t.attribution_facts.c
     where = [f.group_year >= years[0], f.group_year <= years[1], f.destructive == 1]
     if founded_only:
-        where.append(f.group_id.in_(may_have_evidence()))
+        where.append(may_have_evidence(f.group_id, f.incident_id))
     q = subject_rows((f.group_id, cast(f.group_start, Text), f.group_year, f.incident_id,
                       f.country), states, actor_ids, actor_names, where)
     if q is None:
