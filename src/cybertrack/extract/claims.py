@@ -15,12 +15,14 @@ from dataclasses import replace
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
+from cybertrack.extract.implied import drop_repeats, implied_attributions, public_accusations
 from cybertrack.extract.incidents import DatedSpan, event_nouns, nearest_date
 from cybertrack.extract.kinds import add_kinds, is_speculative, settle_kinds, speculative
 from cybertrack.extract.polarity import (
     CONFIDENCE_PHRASE_RE,
     confidence_level,
     denial_polarity,
+    join_hedges,
     names_alternatives,
     polarity_at,
     stated_confidence,
@@ -38,6 +40,12 @@ from cybertrack.extract.roles import (
     state_lists,
     subject_of_event,
     tool_maker,
+)
+from cybertrack.extract.sources import (
+    Sources,
+    main_source,
+    paragraph_claimant,
+    resolve_source_anaphora,
 )
 from cybertrack.extract.speakers import (
     OBJECT_BEFORE_RE,
@@ -273,7 +281,7 @@ def _attribution_claims(
         attributed_state=state, attributed_actor=_as_written(actor) if actor else None,
         attributed_actor_id=actor.entity_id if actor else None,
         attributed_sponsor=actor.sponsor if actor else None, confidence=stated.confidence,
-        likelihood=stated.likelihood, hedge=_hedge(stated.hedge, verdict.cue),
+        likelihood=stated.likelihood, hedge=join_hedges(stated.hedge, verdict.cue),
         claim_date=_claim_date(sent, dates), polarity=polarity,
     )
     if alternatives:
@@ -282,7 +290,7 @@ def _attribution_claims(
         cue = names_alternatives(text, pos) or "or"
         out = [replace(claim, attributed_state=alternatives[0],
                        polarity="doubted" if polarity == "asserted" else polarity,
-                       hedge=_hedge(claim.hedge, cue), alternatives=tuple(alternatives[1:]))]
+                       hedge=join_hedges(claim.hedge, cue), alternatives=tuple(alternatives[1:]))]
     else:
         # "operators from Saudi Arabia and the United Arab Emirates": one claim per state
         out = [claim, *(replace(claim, attributed_state=other) for other in joint)]
@@ -322,12 +330,6 @@ def _list_at(sent: Sentence, pos: int) -> StateList | None:
     """The state list that holds the mention at ``pos``, if any."""
     return next((lst for lst in state_lists(sent)
                  if any(sent.mentions[i].start - sent.start == pos for i in lst.items)), None)
-
-
-def _hedge(*parts: str | None) -> str | None:
-    """Verbatim hedge and polarity phrases joined, each once."""
-    found = [p for p in parts if p]
-    return "; ".join(dict.fromkeys(x for p in found for x in p.split("; "))) or None
 
 
 #: The opening of a later clause of its own: ", while", "and", "but", ";" (then a subject).
@@ -592,7 +594,7 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
                 if action in _PASSIVE_ACTIONS else (
                     _passive_response(sent, m, action, incident, prior, victims,
                                       agent_only=True)
-                    if action in _VERBAL_PASSIVE_ACTIONS else [])
+                    if action in lx.VERBAL_PASSIVE_ACTIONS else [])
         else:
             subj = _nominal_actor(sent, m.start()) or subject_state(sent, m.start()) or \
                 _actor_after_nominal_cue(sent, m)
@@ -613,9 +615,6 @@ _REDUCED_PASSIVE_RE = compile_ci(r"(?:indicted|charged|arrested|sanctioned|expel
 _BY_OR_FOR_RE = compile_ci(r"\s+(?:with|for|over|of|in|by|on|after|last|this|earlier)\b")
 #: Responses told in the passive of the one answered ("were expelled", "was sanctioned").
 _PASSIVE_ACTIONS = frozenset({"expel-diplomats", "sanction", "indict", "arrest"})
-#: ... and verbal ones, only where the text names who spoke ("was blamed by the UK's
-#: Security Minister"): without an agent, "North Korea was blamed" says nothing of who did.
-_VERBAL_PASSIVE_ACTIONS = frozenset({"accuse", "condemn"})
 #: "by the Justice Department", "by Washington": the agent of a passive response.
 _AGENT_BEFORE_RE = compile_ci(r"\bby\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$")
 #: Where a passive subject's noun phrase stops, looking back from its verb.
@@ -858,13 +857,13 @@ def extract_claims(
     """Claims of a whole document, in sentence order."""
     claims: list[ClaimDraft] = []
     last_actor: EntityMention | None = None
-    sources = _Sources()
+    sources = Sources()
     victims = {t for inc in incidents for t in inc.targets}
     for sent in sentences:
         incident = named[sent.index] if named[sent.index] is not None else focus[sent.index]
         found = sentence_claims(sent, incident, incidents, dates.get(sent.index, ()), claims)
-        _resolve_source_anaphora(sent, found, sources, _paragraph_claimant(sent, sentences,
-                                                                           sources))
+        resolve_source_anaphora(sent, found, sources,
+                                paragraph_claimant(sent, sentences, sources))
         found = [_history(r, incidents) for c in found
                  if (r := _retarget(c, victims, claims)) is not None]
         sources.saw(sent, found)
@@ -880,155 +879,16 @@ def extract_claims(
             last_actor = actors[-1]
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
-    _implied_attributions(claims, incidents)
-    _public_accusations(claims, sentences)
-    _main_source(claims, sentences)
-    _drop_repeats(claims)
+    implied_attributions(claims, incidents)
+    public_accusations(claims, sentences)
+    main_source(claims, sentences)
+    drop_repeats(claims)
     if isinstance(incidents, list):
         _tie_to_incidents(claims, incidents, sentences)
     return claims
 
 
 _ATTRIBUTING = ("attribution", "self-claim", "denial")
-#: Responses by which a state holds another responsible for an incident.
-_ACCUSING = frozenset({"condemn", "accuse", "sanction", "indict", "expel-diplomats"})
-
-
-def _implied_attributions(claims: list[ClaimDraft], incidents: Sequence[IncidentDraft]
-                          ) -> None:
-    """A state that condemns, accuses, sanctions, indicts or expels another over an incident
-    holds it responsible ("Britain and Canada joined the United States in condemning
-    Pyongyang", "the Justice Department charged two Iranian men with the attack"): where no
-    claim of the document holds that state responsible for the incident yet, the first such
-    response is also its government's attribution. (Only the first: a tracker's record is
-    coded with one attribution however many states answered, so each further one would
-    repeat what the record already says.) Never to the incident's own victim, and never a
-    state to itself."""
-    # the claims of known sources (one the text asserts on its own is no one's claim yet)
-    asserted = [c for c in claims if c.kind == "attribution" and c.polarity == "asserted"
-                and c.claimant is not None]
-    have = {(c.incident, c.attributed_state) for c in asserted} | {
-        (c.claimant.country, c.attributed_state) for c in asserted if c.claimant}
-    out: list[ClaimDraft] = []
-    for c in claims:
-        out.append(c)
-        if c.kind != "response" or c.action not in _ACCUSING or c.incident is None or \
-                not c.actor_state or not c.target_state or c.actor_state == c.target_state \
-                or c.polarity != "asserted" or c.incident >= len(incidents) or \
-                c.target_state in incidents[c.incident].targets or (
-                    _PASSIVE_CUE_RE.match(c.cue) and c.action not in _VERBAL_PASSIVE_ACTIONS):
-            continue  # a passive response's parties are read with less certainty, unless
-            # the text named its agent ("was blamed by the UK's minister")
-        if (c.incident, c.target_state) in have or (c.actor_state, c.target_state) in have:
-            continue
-        have |= {(c.incident, c.target_state), (c.actor_state, c.target_state)}
-        out.append(ClaimDraft(
-            kind="attribution", sentence=c.sentence, incident=c.incident,
-            claimant=Claimant("government", c.actor_state, c.actor_state,
-                              f"country:{c.actor_state}", "unknown"),
-            attributed_state=c.target_state, cue=c.cue, claim_date=c.claim_date or c.event_date))
-    claims[:] = out
-
-
-#: What makes a government's attribution an official act: a formal statement, a report, an
-#: announcement ("formally blamed", "a government investigation says", "press releases
-#: officially attributing").
-_OFFICIAL_ACT_RE = compile_ci(
-    r"\b(?:formally|officially|publicly|statements?|press releases?|announc\w+|declared|"
-    r"joint|investigation|inquiry|report|assessment|indictment|charges)\b")
-
-
-def _public_accusations(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None:
-    """A government that holds another state responsible in public ("South Korea's
-    unification ministry said North Korean hackers were responsible", "the White House
-    attributed the activity to China's Ministry of State Security") makes an official
-    accusation: a response ``accuse`` beside its attribution, unless the document already
-    tells a response of that state to that one (its answer is that response). Never from an
-    inferred source."""
-    verbal = {(c.actor_state, c.target_state) for c in claims if c.kind == "response"}
-    out: list[ClaimDraft] = []
-    for c in claims:
-        out.append(c)
-        who = c.claimant
-        if c.kind != "attribution" or c.polarity != "asserted" or who is None or \
-                who.kind != "government" or not who.country or not c.attributed_state or \
-                who.country == c.attributed_state or "inferred" in (c.hedge or "") or \
-                not _OFFICIAL_ACT_RE.search(sentences[c.sentence].text):
-            continue
-        key = (who.country, c.attributed_state)
-        if key in verbal:
-            continue
-        verbal.add(key)
-        out.append(ClaimDraft(kind="response", sentence=c.sentence, incident=c.incident,
-                              claimant=who, action="accuse", actor_state=who.country,
-                              target_state=c.attributed_state, cue="attribution",
-                              event_date=c.claim_date))
-    claims[:] = out
-
-
-def _drop_repeats(claims: list[ClaimDraft]) -> None:
-    """One claim per statement: two rules may read the same claim in one sentence ("Britain
-    joined the attribution: the National Cyber Security Centre said ..." is Britain's once),
-    and a claim's id is made of what it states, so a repeat would name the same record."""
-    seen: set[tuple[object, ...]] = set()
-    out: list[ClaimDraft] = []
-    for c in claims:
-        key = (c.kind, c.sentence, c.incident, c.claimant, c.attributed_state,
-               c.attributed_actor_id, c.attributed_actor, c.action, c.actor_state,
-               c.target_state, c.polarity)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    claims[:] = out
-
-
-def _main_source(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None:
-    """A report built on one source (a vendor's findings, a government's statement) asserts
-    its unsourced attributions on that source's word: the one who speaks most in the document
-    (twice at least, and more than anyone else) becomes the claimant of the attributions left
-    without one, marked in the hedge as inferred. Not where another source already makes the
-    same attribution, nor for a state's own government or an actor's own claim."""
-    counts: dict[tuple[str, str | None], int] = {}
-    first: dict[tuple[str, str | None], Claimant] = {}
-    for sent in sentences:
-        who, _i = claimant_of(sent)
-        if who is None or who.kind == "actor":
-            continue
-        key = (who.kind, who.country if who.kind == "government" else who.name.casefold())
-        counts[key] = counts.get(key, 0) + 1
-        first.setdefault(key, who)
-    if not counts:
-        return
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return
-    source = first[ranked[0][0]]
-    named = {(c.incident, c.attributed_state, c.attributed_actor_id) for c in claims
-             if c.kind == "attribution" and c.claimant is not None}
-    for i, c in enumerate(claims):
-        if c.kind != "attribution" or c.claimant is not None or \
-                (c.incident, c.attributed_state, c.attributed_actor_id) in named or \
-                (source.kind == "government" and source.country == c.attributed_state):
-            continue
-        claims[i] = replace(c, claimant=source,
-                            hedge=_hedge(c.hedge, "source inferred: the report's main source"))
-
-
-def _paragraph_claimant(sent: Sentence, sentences: Sequence[Sentence],
-                        sources: _Sources) -> Claimant | None:
-    """The claimant of the sentence before ``sent`` when both lie in one paragraph (no blank
-    line between them), else None."""
-    if sources.claimant is None or sent.index == 0:
-        return None
-    who, at = sources.claimant
-    if at != sent.index - 1:
-        return None
-    before = sentences[sent.index - 1] if sent.index - 1 < len(sentences) else None
-    if before is None or before.index != at or before.text.rstrip(" ").endswith("\n"):
-        return None
-    return who
-
-
 def _tie_to_incidents(claims: list[ClaimDraft], incidents: list[IncidentDraft],
                       sentences: Sequence[Sentence]) -> None:
     """Every attribution, self-claim and denial about an incident: one said before the
@@ -1060,144 +920,8 @@ def _implied_incident(first: int, sentences: Sequence[Sentence]) -> IncidentDraf
     return inc
 
 
-#: "the company said ...", "a spokesman said", "officials believe", "it added": a source
-#: named in an earlier sentence. ``noun`` takes a determiner, ``bare`` stands alone.
-_SOURCE_ANAPHOR_RE = compile_ci(
-    r"\b(?:the|this|that|an?|its|their)\s+(?:(?:[\w-]+|U\.S\.)\s+){0,2}?"
-    r"(?P<noun>company|firm|vendor|researchers?|analysts?|experts?|research team|team|"
-    r"report|study|organi[sz]ation|alliance|official|officials|spokesperson|spokesman|"
-    r"spokeswoman|minister|chancellor|president|premier|ambassador|prosecutors?|secretary|"
-    r"agency|ministry|department|bureau|government|administration|office|authorities|"
-    r"investigators)\b|"
-    r"\b(?P<bare>officials|authorities|investigators|prosecutors|researchers|analysts|"
-    r"experts)\b|\b(?P<pron>he|she|it|they)\b")
-#: Anaphors that name the last person quoted ("the minister insists that ...").
-_PERSON_ANAPHORS = frozenset({"official", "minister", "chancellor", "president", "premier",
-                              "ambassador", "prosecutor", "secretary", "he", "she"})
-#: Anaphors of a state's officials or bodies ("officials said", "the agency believes").
-_GOVERNMENT_ANAPHORS = frozenset({"officials", "authorities", "investigators", "prosecutors",
-                                  "agency", "ministry", "department", "bureau", "government",
-                                  "administration", "office"})
-#: Anaphors of a company or its researchers ("the firm said", "researchers believe").
-_COMPANY_ANAPHORS = frozenset({"company", "firm", "vendor", "researcher", "researchers",
-                               "analyst", "analysts", "expert", "experts", "research team",
-                               "team", "report", "study"})
-#: Anaphors of whoever spoke last ("a spokesman said", "it added", "they believe").
-_LAST_SPEAKER_ANAPHORS = frozenset({"spokesperson", "spokesman", "spokeswoman", "it", "they"})
-#: The subject right before a speech verb ends here: adverbs and auxiliaries between them.
-_SUBJECT_TAIL_RE = compile_ci(r"(?:\s+(?:also|later|have|has|had|now|further|previously|"
-                              r"publicly|separately|still|would|could|will|do|does|did))*\s*$")
 _PUNITIVE = frozenset({"sanction", "expel-diplomats", "sever-relations", "indict", "arrest",
                        "recall-ambassador", "summon-ambassador", "accuse", "condemn"})
-
-
-class _Sources:
-    """Who may be meant by a later "the company", "officials" or "a spokesman": the last
-    organization, vendor, person and government body named, and the last claimant heard."""
-
-    def __init__(self) -> None:
-        self.mentions: dict[str, EntityMention] = {}
-        self.claimant: tuple[Claimant, int] | None = None
-        #: the organization or government body named last, whatever its kind
-        self.body: EntityMention | None = None
-
-    def saw(self, sent: Sentence, found: Sequence[ClaimDraft]) -> None:
-        for m in sent.mentions:
-            if m.kind == "organization" and not m.is_government:
-                self.mentions["company" if m.is_vendor else "organization"] = m
-                self.body = m
-            elif m.kind == "person":
-                self.mentions["person"] = m
-            elif m.is_government and m.country:
-                self.mentions["government"] = m
-                self.body = m
-        speaker, _i = claimant_of(sent)
-        if speaker is not None:
-            self.claimant = (speaker, sent.index)
-        for c in found:
-            if c.claimant is not None and c.kind in ("attribution", "denial"):
-                self.claimant = (c.claimant, sent.index)
-
-    def meant_by(self, word: str) -> Claimant | None:
-        """The source an anaphor names, or None when the document named none that fits."""
-        if word in _PERSON_ANAPHORS:
-            m = self.mentions.get("person")
-            return claimant_from(m) if m else None
-        if word in _GOVERNMENT_ANAPHORS:
-            m = self.mentions.get("government")
-            if m is not None:
-                return claimant_from(m)
-            last = self.claimant[0] if self.claimant else None
-            return last if last is not None and last.kind == "government" else None
-        if word in _COMPANY_ANAPHORS:
-            m = self.mentions.get("company") or self.mentions.get("organization")
-            return claimant_from(m) if m else None
-        if word in _LAST_SPEAKER_ANAPHORS:
-            # "it", "they", "a spokesman": the body named last, else whoever spoke last
-            if self.body is not None:
-                return claimant_from(self.body)
-            return self.claimant[0] if self.claimant else None
-        m = self.mentions.get("organization")
-        return claimant_from(m) if m else None
-
-
-def _anaphor_word(m: re.Match[str]) -> str:
-    """The head of an anaphor match, lower-cased ("the security firm" -> "firm")."""
-    return (m.group("noun") or m.group("bare") or m.group("pron") or "").lower()
-
-
-def _speaking_anaphor(text: str, verbs: Sequence[int]) -> str | None:
-    """The anaphor that is the subject of one of the sentence's speech verbs: right before it
-    ("the company said", "officials have said") or right after it in reported speech
-    ("..., a spokesman said" is before; "..., said a spokesman" after)."""
-    for v in verbs:
-        head = text[max(0, v - 60):v]
-        tail = _SUBJECT_TAIL_RE.search(head)
-        cut = head[: tail.start()] if tail else head
-        found = [m for m in _SOURCE_ANAPHOR_RE.finditer(cut) if m.end() == len(cut)]
-        if found:
-            return _anaphor_word(found[-1])
-        after = _SOURCE_ANAPHOR_RE.match(text, _speech_word_end(text, v))
-        if after is not None and _INVERTED_COMMA_RE.search(text, max(0, v - 4), v):
-            return _anaphor_word(after)
-    # a description heading a longer subject ("The firm's chief executive, X, said")
-    found = [m for m in _SOURCE_ANAPHOR_RE.finditer(text[: verbs[0]])
-             if m.group("noun") or m.group("pron") in ("he", "she")]
-    return _anaphor_word(found[-1]) if found else None
-
-
-_INVERTED_COMMA_RE = re.compile(r"[,\"”]\s*$")
-_SPEECH_WORD_RE = re.compile(r"\w+\s*")
-
-
-def _speech_word_end(text: str, v: int) -> int:
-    m = _SPEECH_WORD_RE.match(text, v)
-    return m.end() if m else v
-
-
-def _resolve_source_anaphora(sent: Sentence, found: list[ClaimDraft], sources: _Sources,
-                             paragraph_claimant: Claimant | None) -> None:
-    """Give claims without a claimant the source an anaphor names as the subject of their
-    speech verb ("The company said ...", "..., a spokesman said"); with no speech verb at all,
-    the claimant of the claim told just before in the same paragraph, whose report the
-    sentence goes on with ("X said on Tuesday that ... . The group is believed to work for
-    Y.")."""
-    if not any(c.claimant is None and c.kind in ("attribution", "denial") for c in found):
-        return
-    speech = speech_starts(sent.text)
-    who: Claimant | None = None
-    if speech:
-        word = _speaking_anaphor(sent.text, speech)
-        who = sources.meant_by(word) if word else None
-    elif paragraph_claimant is not None:
-        who = paragraph_claimant
-    if who is None:
-        return
-    for i, c in enumerate(found):
-        if c.claimant is None and c.kind in ("attribution", "denial") and not (
-                c.kind == "attribution" and who.country is not None and who.kind == "government"
-                and c.attributed_state == who.country):
-            found[i] = replace(c, claimant=who)
 
 
 def _history(c: ClaimDraft, incidents: Sequence[IncidentDraft]) -> ClaimDraft:
@@ -1220,14 +944,12 @@ def _retarget(c: ClaimDraft, victims: AbstractSet[str], prior: Sequence[ClaimDra
     if not (c.kind == "response" and c.action in _PUNITIVE and c.target_state in victims
             and c.actor_state not in victims):
         return c
-    if _PASSIVE_CUE_RE.match(c.cue):
+    if lx.PASSIVE_CUE_RE.match(c.cue):
         return c  # "Russian officers were indicted": the nationality of the accused, no misreading
     accused = _accused_state(prior, c.incident, c.actor_state)
     return replace(c, target_state=accused) if accused and accused not in victims else None
 
 
-#: The cue of a response told in the passive ("were indicted"): its target is the accused's own.
-_PASSIVE_CUE_RE = compile_ci(r"(?:is|was|were|are|been|be|being)\s")
 
 
 def _as_written(m: EntityMention) -> str:
@@ -1263,7 +985,7 @@ def _carry_confidence(sent: Sentence, claims: Sequence[ClaimDraft]) -> None:
     for c in _recent_claims(sent, claims):
         if _takes_confidence(c):
             c.confidence = level
-            c.hedge = _hedge(c.hedge, conf.group(0))
+            c.hedge = join_hedges(c.hedge, conf.group(0))
 
 
 def _recent_claims(sent: Sentence, claims: Sequence[ClaimDraft]) -> Iterator[ClaimDraft]:

@@ -386,3 +386,10 @@ NAVIGATION_LINE_RE: Final = re.compile(
     r"most read|further reading|tags?:.*)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+#: The cue of a response told in the passive ("were indicted"): its target is the accused's own.
+PASSIVE_CUE_RE: Final = compile_ci(r"(?:is|was|were|are|been|be|being)\s")
+#: Verbal responses read in the passive only where the text names who spoke ("was blamed by
+#: the UK's Security Minister"): without an agent, "North Korea was blamed" says nothing of who.
+VERBAL_PASSIVE_ACTIONS: Final = frozenset({"accuse", "condemn"})

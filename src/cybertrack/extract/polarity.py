@@ -350,3 +350,9 @@ _SUBJECT_OF_ATTRIBUTION_RE: Final = _ci(
 def subject_of_attribution(text: str, end: int) -> bool:
     """Whether the mention ending at ``end`` is the subject of an attribution predicate."""
     return _SUBJECT_OF_ATTRIBUTION_RE.match(text, end) is not None
+
+
+def join_hedges(*parts: str | None) -> str | None:
+    """Verbatim hedge and polarity phrases joined, each once."""
+    found = [p for p in parts if p]
+    return "; ".join(dict.fromkeys(x for p in found for x in p.split("; "))) or None
