@@ -528,3 +528,23 @@ def test_brussels_stands_for_the_eu_in_a_report_on_the_eu() -> None:
     assert [m.entity_id for m in found if m.text == "Brussels"] == ["intl:eu"]
     assert [m.entity_id for m in reference_mentions(load_reference(), "Talks in Brussels.")
             if m.text == "Brussels"] == ["country:BE"]
+
+
+def test_confidence_in_this_judgment_qualifies_the_claim_before() -> None:
+    text = ("Hackers broke into a political party's email in 2016.\n\n"
+            "The FBI concluded that Russian hackers carried out the intrusion. "
+            "The CIA and FBI had high confidence in this judgment, the report said.")
+    assert [(c.attributed_state, c.confidence) for c in _claims(text)] == [("RU", "high")]
+
+
+def test_a_restated_claim_keeps_the_confidence_a_later_statement_gives() -> None:
+    from cybertrack.extract import extract_document
+    from cybertrack.extract.gold import to_gold
+    from cybertrack.model import Document
+
+    text = ("Hackers broke into a political party's email in 2016.\n\n"
+            "The security firm Orvell Labs said Russian hackers carried out the intrusion. "
+            "Orvell Labs said with high confidence that Russian hackers were behind it.")
+    record = to_gold(extract_document(Document.from_text(text, "t")))
+    assert [(a["attributed_to"].get("state"), a["confidence"])
+            for a in record["attributions"]] == [("RU", "high")]

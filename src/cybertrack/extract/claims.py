@@ -960,6 +960,11 @@ def _as_written(m: EntityMention) -> str:
 
 #: "The company stated its assessment with moderate confidence": a sentence that only qualifies
 #: the claim before it, its subject a pronoun or a definite description of the claimant.
+#: "The CIA and FBI had high confidence in this judgment": whoever states it, a confidence
+#: in "this judgment" qualifies the claim just made.
+_CONFIDENCE_IN_JUDGMENT_RE = compile_ci(
+    r"\bconfidence\s+in\s+(?:this|that|the|its|their|these|those)\s+(?:\w+\s+)?"
+    r"(?:judgm?ents?|assessments?|conclusions?|findings?|attributions?|determinations?)\b")
 _QUALIFIER_SUBJECT_RE = compile_ci(
     r"^\W*(?:it|they|he|she|(?:the|this|that) (?:company|firm|vendor|agency|researchers?|"
     r"report|analysts?|assessment|government|ministry|department|office|service|centre|center|"
@@ -976,7 +981,8 @@ def _carry_confidence(sent: Sentence, claims: Sequence[ClaimDraft]) -> None:
     """
     if not any(_takes_confidence(c) for c in _recent_claims(sent, claims)):
         return
-    if not _QUALIFIER_SUBJECT_RE.match(sent.text):
+    if not _QUALIFIER_SUBJECT_RE.match(sent.text) and \
+            not _CONFIDENCE_IN_JUDGMENT_RE.search(sent.text):
         return
     conf = CONFIDENCE_PHRASE_RE.search(sent.text)
     level = confidence_level(conf) if conf else None

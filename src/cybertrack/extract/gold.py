@@ -66,7 +66,7 @@ def _incident(i: Incident) -> dict[str, Any]:
 def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
                   entities: tuple[Entity, ...] = ()) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     sponsors = {e.id: e.sponsor for e in entities if e.sponsor}
     named: set[tuple[Any, ...]] = set()
     chosen = [c for c in claims if c.kind in ("attribution", "self-claim")]
@@ -87,8 +87,11 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
         key = (c.kind, c.incident_id, _claimant_key(c), c.attributed_state, _actor_key(c),
                c.polarity)
         if key in seen:
+            # the same claim restated: the first row keeps a confidence only a later one states
+            first = seen[key]
+            for field, value in (("confidence", c.confidence), ("likelihood", c.likelihood)):
+                first[field] = first[field] or value
             continue
-        seen.add(key)
         to: dict[str, str] = {}
         if c.attributed_state:
             to["state"] = c.attributed_state
@@ -108,6 +111,7 @@ def _attributions(claims: tuple[Claim, ...], keys: dict[str, str],
         }
         if c.alternatives:
             row["alternatives"] = list(c.alternatives)
+        seen[key] = row
         rows.append(row)
     return _merge_restatements(rows)
 
