@@ -548,3 +548,23 @@ def test_a_restated_claim_keeps_the_confidence_a_later_statement_gives() -> None
     record = to_gold(extract_document(Document.from_text(text, "t")))
     assert [(a["attributed_to"].get("state"), a["confidence"])
             for a in record["attributions"]] == [("RU", "high")]
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("The FBI, which has been investigating the campaign since August, said the malware "
+     "infected routers.", "US"),
+    ("The Federal Office for Information Security (BSI) and intelligence services are "
+     "investigating the incident.", "DE"),
+])
+def test_an_inquiry_in_the_progressive_is_the_subjects_own(sentence: str, actor: str) -> None:
+    text = "Russian hackers infected routers in a cyberattack in May 2018.\n\n" + sentence
+    assert (actor, None, "investigate") in _responses(text)
+
+
+def test_hit_with_sanctions_is_a_passive_sanction() -> None:
+    text = ("Iranian hackers stole research from American universities in 2017. The US "
+            "Treasury sanctioned Iran over the thefts.\n\n"
+            "Ten Iranians were also hit with sanctions along with an Iranian company.")
+    sanctions = {(c.actor_state, c.target_state) for c in _claims(text, "response")
+                 if c.action == "sanction"}
+    assert sanctions == {("US", "IR")}

@@ -583,9 +583,12 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
         if action in ("accuse", "condemn") and not _VERBAL_ACCUSE.search(m.group(0)) and \
                 not _CONDEMN_RE.match(m.group(0)):
             continue
-        if g.search(_PASSIVE_BEFORE_RE, sent.text[max(0, m.start() - 30) : m.start()]) or (
+        before_cue = sent.text[max(0, m.start() - 30) : m.start()]
+        if (g.search(_PASSIVE_BEFORE_RE, before_cue) and not m.group(0).lower().endswith("ing")
+                ) or g.search(_HIT_WITH_RE, before_cue) or (
                 action in _PASSIVE_ACTIONS and _REDUCED_PASSIVE_RE.fullmatch(m.group(0))
                 and _BY_OR_FOR_RE.match(sent.text, m.end())):
+            # "has been investigating" is the subject's own act, not a passive;
             # "... were indicted", and the reduced relative "Chinese nationals charged with
             # hacking", "the nine Iranians indicted in New York": the accused are the subject
             # "Lazarus was accused of ...": the subject is not the one who accuses; "Seven
@@ -613,6 +616,10 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
 #: than an active verb with its object ("charged two Iranians").
 _REDUCED_PASSIVE_RE = compile_ci(r"(?:indicted|charged|arrested|sanctioned|expelled|detained)")
 _BY_OR_FOR_RE = compile_ci(r"\s+(?:with|for|over|of|in|by|on|after|last|this|earlier)\b")
+#: "Ten Iranians were also hit with sanctions": a passive told through its noun.
+_HIT_WITH_RE = compile_ci(r"\b(?:is|was|were|are|been|be|being)\s+(?:also\s+)?(?:hit|slapped|"
+                          r"targeted|struck)\s+with\s+(?:new\s+|fresh\s+|additional\s+|"
+                          r"further\s+)?$")
 #: Responses told in the passive of the one answered ("were expelled", "was sanctioned").
 _PASSIVE_ACTIONS = frozenset({"expel-diplomats", "sanction", "indict", "arrest"})
 #: "by the Justice Department", "by Washington": the agent of a passive response.
@@ -632,13 +639,16 @@ def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: i
     sentence, else the state that answered before in the document, else the victim of the
     incident in focus."""
     text = sent.text
+    # the subject ends where the passive begins ("Ten Iranians were also hit with sanctions")
+    hit = _HIT_WITH_RE.search(text, max(0, m.start() - 30), m.start())
+    end = hit.start() if hit else m.start()
     stop = 0
-    for sm in _SUBJECT_STOP_RE.finditer(text, 0, m.start()):
+    for sm in _SUBJECT_STOP_RE.finditer(text, 0, end):
         stop = sm.end()
     target = None
     for x in sent.mentions:
         s = x.start - sent.start
-        if s < stop or s >= m.start():
+        if s < stop or s >= end:
             continue
         if x.kind == "threat-actor":
             target = x.sponsor or target

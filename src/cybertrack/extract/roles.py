@@ -720,8 +720,10 @@ def accused(sent: Sentence, i: int) -> bool:
     the attack"): their nationality, never the victim's, whatever the model guesses."""
     m = sent.mentions[i]
     s, e = m.start - sent.start, m.end - sent.start
-    if m.form == "demonym" and _accused_people(sent.text[e : e + 60], sent.text):
-        return True
+    if m.form == "demonym" and (_accused_people(sent.text[e : e + 60], sent.text) or (
+            _PEOPLE_DEMONYM_RE.fullmatch(m.text)
+            and _LEGAL_ACTION_RE.search(sent.text) is not None)):
+        return True  # "two Chinese nationals were charged", "Ten Iranians were sanctioned"
     if i and sent.mentions[i - 1].entity_id == m.entity_id and \
             sent.text[sent.mentions[i - 1].end - sent.start : s].strip() == "(":
         return accused(sent, i - 1)  # "the People's Liberation Army (PLA)": as its full name
@@ -797,7 +799,9 @@ _PERSON_HEAD_RE = compile_ci(
     r"brothers|teenagers?|students?|programmers?|officers?|agents?|spies|operatives?)\b")
 _LEGAL_ACTION_RE = compile_ci(
     r"\b(?:charged|charges|indicted|indictment|arrested|arrests?|extradited|extradition|"
-    r"convicted|sentenced|pleaded|prosecuted|detained|accused|wanted)\b")
+    r"convicted|sentenced|pleaded|prosecuted|detained|accused|wanted|sanctioned|sanctions)\b")
+#: A demonym that names people itself ("Iranians", "Russians"), not a thing of a state.
+_PEOPLE_DEMONYM_RE = re.compile(r"[A-Z][a-z]+(?:ans|ians|ese|ers|is|ks|ns)")
 
 
 def _accused_people(after: str, text: str) -> bool:
