@@ -175,7 +175,7 @@ _AGREED_RE = compile_ci(
 
 
 def _concurring(sent: Sentence, claimant_idx: int | None) -> list[Claimant]:
-    """States and organizations named, after the speech verb and before it, as agreeing with
+    """States and organizations named between the speech verb and "agreed with" as sharing
     the attribution the sentence reports ("Bossert said other nations, including the United
     Kingdom and Japan, as well as Microsoft, had agreed with the United States assessment
     that ..."): each is a claimant of it too."""
@@ -588,9 +588,9 @@ def _responses(sent: Sentence, incident: int | None, dates: Sequence[DatedSpan],
                 ) or g.search(_HIT_WITH_RE, before_cue) or (
                 action in _PASSIVE_ACTIONS and _REDUCED_PASSIVE_RE.fullmatch(m.group(0))
                 and _BY_OR_FOR_RE.match(sent.text, m.end())):
-            # "has been investigating" is the subject's own act, not a passive;
-            # "... were indicted", and the reduced relative "Chinese nationals charged with
-            # hacking", "the nine Iranians indicted in New York": the accused are the subject
+            # a passive ("... were indicted", "were hit with sanctions") or a reduced relative
+            # ("Chinese nationals charged with hacking", "the nine Iranians indicted in New
+            # York"): the accused are the subject ("has been investigating" is no passive);
             # "Lazarus was accused of ...": the subject is not the one who accuses; "Seven
             # Russian officers were indicted by ...": it is the one answered
             responses = _passive_response(sent, m, action, incident, prior, victims) \
