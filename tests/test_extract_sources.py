@@ -568,3 +568,34 @@ def test_hit_with_sanctions_is_a_passive_sanction() -> None:
     sanctions = {(c.actor_state, c.target_state) for c in _claims(text, "response")
                  if c.action == "sanction"}
     assert sanctions == {("US", "IR")}
+
+
+def test_a_tool_used_to_target_reports_the_act() -> None:
+    text = ("Researchers uncover new espionage by an Iran-linked group\n\n"
+            "An Iran-linked hacking group has been using malicious documents to target "
+            "telecommunications organizations in Iraq, Pakistan, and Tajikistan, researchers "
+            "said Thursday.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert incidents and {"IQ", "PK", "TJ"} <= set(incidents[0].targets)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The targeted countries included India, Pakistan, Georgia and Turkey.",
+     {"IN", "PK", "GE", "TR"}),
+    ("The list of countries where the malware was detected includes China, Mongolia and "
+     "Malaysia.", {"CN", "MN", "MY"}),
+])
+def test_sentences_listing_victim_countries(sentence: str, expected: set[str]) -> None:
+    text = ("Hackers linked to Iran ran a cyber espionage campaign with malware in 2018, "
+            "researchers said. The hackers used spear-phishing emails and a backdoor.\n\n"
+            + sentence)
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert incidents and expected <= set(incidents[0].targets)
+
+
+def test_a_target_list_read_through_such_as_and_even() -> None:
+    text = ("Hackers linked to India ran a cyber espionage campaign in 2017 and targeted "
+            "financial institutions in China and South Asia and even the U.K., Turkey, and "
+            "Israel.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert incidents and {"CN", "GB", "TR", "IL"} <= set(incidents[0].targets)

@@ -114,10 +114,19 @@ def find_anchors(sent: Sentence, cyber_doc: bool) -> list[Anchor]:
             if g.search(lx.IRREALIS_BEFORE_VERB_RE, text[max(0, m.start() - 25) : m.start()]):
                 continue
             out.append(Anchor(m.start(), m.end(), m.group(0), "verb", False))
+        for m in g.finditer(_USED_TO_ACT_RE, text):
+            # "has been using malicious documents to target telecoms in Iraq": the purpose of
+            # a tool in use reports the act
+            out.append(Anchor(m.start("verb"), m.end("verb"), m.group("verb"), "verb", False))
     out.sort(key=lambda a: a.start)
     return out
 
 
+#: A tool in use and what it is used for: "has been using malicious documents to target".
+_USED_TO_ACT_RE = compile_ci(
+    r"\b(?:using|used|uses|deploying|deployed|deploys|leveraging|leveraged|employing|"
+    r"employed|exploiting|exploited|sending|sent)\b[^.;]{0,80}?\bto\s+(?P<verb>target|attack|"
+    r"hack|compromise|infiltrate|breach|steal|spy\s+on|infect|penetrate)\b")
 #: An event noun used as a modifier of who acts or what is used: "hacking group",
 #: "espionage unit", "hacking tools", "breach notification".
 _ACTOR_HEAD_AFTER_RE = compile_ci(
@@ -327,8 +336,12 @@ _VICTIM_LIST_RE = compile_ci(
     r"\b(?:victims|companies|firms|organi[sz]ations|businesses|institutions|entities|targets|"
     r"those)\s+(?:(?:that\s+were\s+|which\s+were\s+)?(?:affected|hit|impacted|"
     r"targeted|compromised|infected)\s+)?(?:included|include|including|were|are)\b|"
-    r"\b(?:affected|impacted|hit|infected)\s+(?:victims|companies|firms|organi[sz]ations|"
-    r"businesses|institutions|entities)\s+(?:included|include|were|are)\b")
+    r"\b(?:affected|impacted|hit|infected|targeted)\s+(?:victims|companies|firms|"
+    r"organi[sz]ations|businesses|institutions|entities|countries|nations)\s+"
+    r"(?:included|include|includes|were|are)\b|"
+    # "The list of countries where the malware was detected includes China, Mongolia ..."
+    r"\b(?:list\s+of\s+)?(?:targeted\s+|affected\s+|victim\s+)?(?:countries|nations)\b"
+    r"[^.;]{0,80}?\b(?:include|includes|included|including)\b")
 
 
 def _listed_victims(sent: Sentence, inc: IncidentDraft) -> None:

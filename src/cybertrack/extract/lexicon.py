@@ -166,7 +166,10 @@ TARGET_CUE_RE: Final = compile_ci(
     # "on NATO ally Albania", "against neighbouring Georgia", "on fellow member Estonia"
     r"(?:(?:(?:NATO|EU|U\.?S\.?|American|Western|close|key|fellow|neighbo(?:u)?ring|"
     r"tiny|small|Baltic|Gulf|Balkan)\s+)*(?:ally|allies|member|neighbou?r|state|nation|"
-    r"country|partner)\s+)?$"
+    r"country|partner)\s+)?"
+    # "aimed at countries such as Turkey", "in nations including Jordan"
+    r"(?:(?:[\w-]+\s+)?(?:countries|nations|states|places|regions)\s*,?\s+(?:such\s+as|"
+    r"including|like|included|include|includes|were|are)\s+)?$"
 )
 #: Nouns a demonym modifies when it names the victim ("Albanian government websites").
 VICTIM_NOUNS: Final = (

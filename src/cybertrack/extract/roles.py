@@ -39,7 +39,8 @@ _EVENT_AFTER_RE = compile_ci(
 )
 #: Gaps between list items: the last two ("X and Y", "X, Y, and Z", "X or Y", "X as well as Y")
 #: and earlier ones (a bare comma: "X, Y and Z").
-_AND_GAP = r",\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,?\s+as well as\s+"
+_AND_GAP = (r",?\s*(?:and|or)\s+(?:even\s+|also\s+)?|\s+and\s+|\s+or\s+|,?\s+as well as\s+|"
+            r",\s*and\s+the\s+rest\s+in\s+")
 _COMMA_GAP = r",\s*"
 
 
