@@ -599,3 +599,11 @@ def test_a_target_list_read_through_such_as_and_even() -> None:
             "Israel.")
     incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
     assert incidents and {"CN", "GB", "TR", "IL"} <= set(incidents[0].targets)
+
+
+def test_the_victims_listed_before_researchers_said_are_no_speakers() -> None:
+    text = ("An Iran-linked hacking group has been using malicious documents to target "
+            "telecommunications organizations in Iraq, Pakistan, and Tajikistan, researchers "
+            "said Thursday.")
+    assert all(c.claimant is None or c.claimant.country not in ("IQ", "PK", "TJ")
+               for c in _claims(text))

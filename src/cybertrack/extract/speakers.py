@@ -158,9 +158,18 @@ def _speaker(sent: Sentence, verb: int) -> int | None:
             best = best - 1
     if best is not None:
         gap = text[sent.mentions[best].end - sent.start : verb]
-        if len(gap) < 120 and not _SPEAKER_GAP_STOP_RE.search(gap):
+        if len(gap) < 120 and not _SPEAKER_GAP_STOP_RE.search(gap) and \
+                not _OTHER_SUBJECT_RE.search(gap):
             return best
     return None
+
+
+#: "... in Iraq, Pakistan, and Tajikistan, researchers said": a subject of its own, named by
+#: no mention, right before the verb; the state before it is no speaker.
+_OTHER_SUBJECT_RE = re.compile(
+    r",\s+(?:the\s+|a\s+|an\s+|some\s+|other\s+|several\s+|two\s+|three\s+)?"
+    r"(?:[a-z][\w-]*\s+){0,2}(?:researchers|experts|analysts|officials|investigators|"
+    r"sources|people|authorities|reports|media|company|firm|report)\s+(?:\w+ly\s+)?$")
 
 
 _APPOSITION_GAP_RE = re.compile(r"\s*,\s*")
