@@ -607,3 +607,23 @@ def test_the_victims_listed_before_researchers_said_are_no_speakers() -> None:
             "said Thursday.")
     assert all(c.claimant is None or c.claimant.country not in ("IQ", "PK", "TJ")
                for c in _claims(text))
+
+
+def test_an_ambiguous_country_name_in_a_list_of_countries_is_the_country() -> None:
+    from cybertrack.extract.entities import reference_mentions
+    from cybertrack.reference import load_reference
+
+    text = "The attacks were aimed at Turkey, Kazakhstan, Jordan and Uzbekistan last year."
+    found = {m.entity_id for m in reference_mentions(load_reference(), text)}
+    assert {"country:JO", "country:UZ"} <= found
+    assert "country:JO" not in {m.entity_id for m in reference_mentions(
+        load_reference(), "Michael Jordan played basketball in Chicago.")}
+
+
+def test_rivals_of_a_state_are_the_victims_not_the_state() -> None:
+    text = ("Iranian hackers made multiple attempts in 2017 to breach energy and government "
+            "enterprises located in geographic rivals of Iran, such as Saudi Arabia and "
+            "Israel.")
+    incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
+    assert incidents and {"SA", "IL"} <= set(incidents[0].targets)
+    assert "IR" not in incidents[0].targets

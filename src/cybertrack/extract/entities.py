@@ -104,6 +104,7 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     """
     out: list[EntityMention] = []
     pending: list[tuple[str, EntityMention]] = []
+    listed: list[EntityMention] = []  # ambiguous country names left for their neighbours
     cast: set[str] = set()
     for m in _APT_RE.finditer(text):
         entries = ref.lookup(f"APT{m.group(1)}", "threat-actor")
@@ -118,6 +119,8 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
             continue  # "the SBU security service": a common phrase, not the UK's Security Service
         if entry.ambiguous and not _CYBER_NEAR.search(
                 text[max(0, hit.start - 120) : hit.end + 120]):
+            if entry.kind == "country":
+                listed.append(EntityMention(hit.start, hit.end, *mention[2:]))
             continue  # an ambiguous short alias (a common word) needs cyber context nearby
         if entry.kind == "country" and _PLACE_AFTER_RE.match(text, hit.end):
             continue  # "the South China Sea", "the Arabian Peninsula": a place, not the state
@@ -130,6 +133,7 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     # "Google Play", "TSB's customers": an ambiguous name is the group's only where the
     # document casts it as one somewhere ("the Silence group", "Gallium, a Chinese APT,")
     out.extend(m for entry_id, m in pending if entry_id in cast)
+    out.extend(_in_country_list(text, listed, out))
     found = _brussels_as_eu(merge_mentions(out))
     cued = [*cued_organizations(text, found), *suffixed_organizations(text, found)]
     extra = [*place_mentions(text, found), *cued, *_named_again(text, cued),
@@ -202,6 +206,26 @@ def _named_again(text: str, cued: Sequence[EntityMention]) -> list[EntityMention
             if (hit.start(), hit.end()) not in seen:
                 out.append(name._replace(start=hit.start(), end=hit.end(), text=hit.group(0)))
     return out
+
+
+def _in_country_list(text: str, ambiguous: Sequence[EntityMention],
+                     found: Sequence[EntityMention]) -> list[EntityMention]:
+    """Ambiguous country names ("Jordan", "Georgia", "Chad") read as countries where they
+    stand in a list of countries ("Turkey, Kazakhstan, Jordan and Uzbekistan"): a country
+    mention right before or after, with only a comma or "and" between."""
+    countries = sorted((m.start, m.end) for m in found
+                       if m.kind == "country" and m.form != "demonym")
+    out: list[EntityMention] = []
+    for m in ambiguous:
+        for s, e in countries:
+            gap = text[e : m.start] if e <= m.start else text[m.end : s]
+            if (e <= m.start or m.end <= s) and len(gap) <= 8 and _LIST_GAP_RE.fullmatch(gap):
+                out.append(m)
+                break
+    return out
+
+
+_LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*(?:the\s+)?")
 
 
 #: What a named employer swallows: an actor's or a malware's name that a firm also bears.

@@ -353,6 +353,12 @@ _MAKER_BEFORE_RE = compile_ci(
     r"(?:firm|company|vendor|maker|developer|manufacturer) of)\s+(?:the\s+)?$")
 
 
+#: "rivals of Iran", "neighbours of Russia": a state named as a reference point, no victim.
+_REFERENCE_POINT_RE = compile_ci(r"\b(?:rivals|enemies|adversaries|foes|opponents|"
+                                 r"neighbou?rs|allies|partners)\s+of\s+(?:the\s+)?$")
+#: "..., such as Saudi Arabia and Israel" after a place phrase ("enterprises located in ...").
+_SUCH_AS_RE = compile_ci(r"\bsuch\s+as\s+(?:the\s+)?$")
+_PLACE_CUE_RE = compile_ci(r"\b(?:in|located\s+in|based\s+in|against|targeting|across)\b")
 #: "four members of the People's Liberation Army hacked": people of a body, which acts.
 _MEMBERS_OF_RE = compile_ci(r"\b(?:members|officers|officials|agents|operatives|units?|"
                             r"hackers|employees|soldiers)\s+of\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+)?$")
@@ -692,7 +698,7 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     place = th.get("add_place_victim", th["add_victim"])
     out |= {i for i, p in probs.items() if i not in exclude and p[1] >= (
         th["add_victim"] if sent.mentions[i].state is not None else place)
-        and not accused(sent, i) and not sent_to(sent, i)}
+        and not never_victim(sent, i)}
     return sorted(out)
 
 
@@ -705,8 +711,16 @@ def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     return sorted(i for i, p in model_roles(sent).items()
                   if i not in exclude and p[1] > max(p[0], p[2])
                   and not answered(sent.text, sent.mentions[i].start - sent.start)
-                  and not _speaks(sent, sent.mentions[i]) and not accused(sent, i)
-                  and not sent_to(sent, i))
+                  and not _speaks(sent, sent.mentions[i]) and not never_victim(sent, i))
+
+
+def never_victim(sent: Sentence, i: int) -> bool:
+    """Mentions the model may guess a victim that the text casts otherwise: the accused of a
+    legal action, where stolen money went, a state named as a reference point ("rivals of
+    Iran")."""
+    s = sent.mentions[i].start - sent.start
+    return accused(sent, i) or sent_to(sent, i) or \
+        _REFERENCE_POINT_RE.search(sent.text, max(0, s - 40), s) is not None
 
 
 def sent_to(sent: Sentence, i: int) -> bool:
@@ -758,13 +772,18 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
         before, after = text[max(0, s - 40) : s], text[e : e + 60]
         if accused(sent, i):
             continue  # "two Chinese nationals were charged": the accused, not the victim
-        cue = lx.TARGET_CUE_RE.search(before)
+        if _REFERENCE_POINT_RE.search(before):
+            continue  # "in geographic rivals of Iran, such as ...": a reference point
+        cue = lx.TARGET_CUE_RE.search(before) or (
+            _SUCH_AS_RE.search(before) and _PLACE_CUE_RE.search(text, max(0, s - 120), s))
         if cue and m.form == "demonym" and _topic_head(after):
             continue  # "investigations into Chinese human rights abuses": a topic, no victim
         if cue and sent_to(sent, i):
             continue  # "transferred to accounts in Sri Lanka": where the money went
         if cue and not _HELPED_BY_BEFORE_RE.search(before) \
-                and not _TO_BEFORE_RE.search(before, 0, cue.start()) and not answered(text, s):
+                and not (isinstance(cue, re.Match)
+                         and _TO_BEFORE_RE.search(before, 0, cue.start())) \
+                and not answered(text, s):
             out.append(i)
         elif m.form in ("demonym",) or m.is_government:
             # "exfiltrated data to Chinese servers": where the data went, not the victim;
