@@ -90,7 +90,9 @@ def test_a_new_paragraph_does_not_inherit_the_claimant() -> None:
     text = ("The security company Orvell Labs said on Tuesday that hackers had broken into "
             "three oil companies in Kuwait.\n\n"
             "Iranian hackers hit Saudi petrochemical plants in 2017.")
-    assert all(c.claimant is None for c in _claims(text) if c.attributed_state == "IR")
+    # not carried from the paragraph before; at most the report's only vendor, inferred
+    assert all(c.claimant is None or "inferred" in (c.hedge or "")
+               for c in _claims(text) if c.attributed_state == "IR")
 
 
 def test_states_that_join_a_condemnation_respond_too() -> None:
@@ -627,3 +629,13 @@ def test_rivals_of_a_state_are_the_victims_not_the_state() -> None:
     incidents: list[IncidentDraft] = _doc(text)._.ct_incidents
     assert incidents and {"SA", "IL"} <= set(incidents[0].targets)
     assert "IR" not in incidents[0].targets
+
+
+def test_a_security_reports_only_vendor_is_its_source() -> None:
+    text = ("A new espionage group has burst on the scene, dubbed Patchwork.\n\n"
+            "Patchwork has infected an estimated 2,500 victims in China and Pakistan since "
+            "December 2015, according to Orvell Labs. The report also indicates the threat "
+            "actor is possibly of Indian origin.")
+    inferred = [c for c in _claims(text) if "inferred" in (c.hedge or "")]
+    assert inferred and {(c.claimant.name if c.claimant else None, c.attributed_actor)
+                         for c in inferred} == {("Orvell Labs", "Patchwork")}

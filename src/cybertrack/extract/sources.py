@@ -175,9 +175,10 @@ def paragraph_claimant(sent: Sentence, sentences: Sequence[Sentence],
 def main_source(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None:
     """A report built on one source (a vendor's findings, a government's statement) asserts
     its unsourced attributions on that source's word: the one who speaks most in the document
-    (twice at least, and more than anyone else) becomes the claimant of the attributions left
-    without one, marked in the hedge as inferred. Not where another source already makes the
-    same attribution, nor for a state's own government or an actor's own claim."""
+    (twice at least, and more than anyone else), else the only security vendor it names,
+    becomes the claimant of the attributions left without one, marked in the hedge as
+    inferred. Not where another source already makes the same attribution, nor for a state's
+    own government or an actor's own claim."""
     counts: dict[tuple[str, str | None], int] = {}
     first: dict[tuple[str, str | None], Claimant] = {}
     for sent in sentences:
@@ -187,12 +188,19 @@ def main_source(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None
         key = (who.kind, who.country if who.kind == "government" else who.name.casefold())
         counts[key] = counts.get(key, 0) + 1
         first.setdefault(key, who)
-    if not counts:
-        return
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return
-    source = first[ranked[0][0]]
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        source = first[ranked[0][0]]
+    else:
+        # a security report's only vendor ("ESET researchers found ...", "according to
+        # Cymmetria"): the firm whose findings the article tells
+        vendors = {m.entity_id: m for sent in sentences for m in sent.mentions
+                   if m.kind == "organization" and m.is_vendor and m.form != "unnamed"}
+        if len(vendors) != 1:
+            return
+        source = claimant_from(next(iter(vendors.values())))
+        if any(k != (source.kind, source.name.casefold()) for k in counts):
+            return  # another source speaks too: whose word it is stays open
     named = {(c.incident, c.attributed_state, c.attributed_actor_id) for c in claims
              if c.kind == "attribution" and c.claimant is not None}
     for i, c in enumerate(claims):
