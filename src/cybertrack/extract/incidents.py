@@ -324,9 +324,10 @@ def detect_incidents(
                 named[i] = 0
             for i in range(fallback.anchor_sentence, len(sentences)):
                 focus[i] = 0
+    whole = " ".join(s.text for s in sentences)
     for inc in incidents:
         settle_kinds(inc, " ".join(sentences[i].text for i in inc.sentences
-                                    if i < len(sentences)))
+                                    if i < len(sentences)), whole)
     return incidents, named, focus
 
 
