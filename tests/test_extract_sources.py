@@ -639,17 +639,3 @@ def test_a_security_reports_only_vendor_is_its_source() -> None:
     inferred = [c for c in _claims(text) if "inferred" in (c.hedge or "")]
     assert inferred and {(c.claimant.name if c.claimant else None, c.attributed_actor)
                          for c in inferred} == {("Orvell Labs", "Patchwork")}
-
-
-def test_attacks_of_an_espionage_group_are_espionage() -> None:
-    from cybertrack.extract.kinds import settle_kinds
-
-    def settled(document: str | None) -> list[str]:
-        inc = IncidentDraft(index=0, anchor_sentence=0, anchor=(0, 0), trigger="attacks",
-                            generic_attack=True)
-        settle_kinds(inc, "The attacks hit energy firms in 2018.", document)
-        return inc.kinds
-
-    assert settled(None) == ["disruption"]
-    assert settled("The attacks hit energy firms in 2018. Researchers say a cyber espionage "
-                   "group is behind them.") == ["espionage"]

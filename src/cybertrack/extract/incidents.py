@@ -324,10 +324,9 @@ def detect_incidents(
                 named[i] = 0
             for i in range(fallback.anchor_sentence, len(sentences)):
                 focus[i] = 0
-    whole = " ".join(s.text for s in sentences)
     for inc in incidents:
         settle_kinds(inc, " ".join(sentences[i].text for i in inc.sentences
-                                    if i < len(sentences)), whole)
+                                    if i < len(sentences)))
     return incidents, named, focus
 
 

@@ -25,7 +25,7 @@ _SPECIFIC_DISRUPTIVE = ("ddos", "destruction", "sabotage", "defacement")
 GENERIC_ATTACK_RE = compile_ci(r"\b(?:cyber[- ]?)?attack(?:s|ed)?\b")
 
 
-def settle_kinds(inc: IncidentDraft, text: str, document: str | None = None) -> None:
+def settle_kinds(inc: IncidentDraft, text: str) -> None:
     """Reconcile the kind cues of an incident's sentences into the kinds it is reported as.
 
     - a wiper "masquerading as ransomware" is not ransomware;
@@ -35,8 +35,7 @@ def settle_kinds(inc: IncidentDraft, text: str, document: str | None = None) -> 
     - "disruption" goes where a more specific disruptive kind (DDoS, wiping, sabotage,
       defacement) says how;
     - with no cue at all, an operation known by intrusion tradecraft (phishing, malware,
-      access, in its sentences or an espionage group's tradecraft anywhere in the report)
-      is espionage; an "attack" known by nothing else is a disruption.
+      access) is espionage; an "attack" known by nothing else is a disruption.
     """
     kinds = inc.kinds
     if "ransomware" in kinds and lx.FAKE_RANSOMWARE_RE.search(text):
@@ -51,19 +50,10 @@ def settle_kinds(inc: IncidentDraft, text: str, document: str | None = None) -> 
     if "disruption" in kinds and set(_SPECIFIC_DISRUPTIVE) & set(kinds):
         kinds.remove("disruption")
     if not kinds:
-        # the tradecraft may be told anywhere in the report ("attacks" of an espionage group
-        # whose malware the next paragraph describes), not only where the incident is named
-        intrusion = bool(lx.INTRUSION_RE.search(text)) or (
-            document is not None and bool(_ESPIONAGE_REPORT_RE.search(document)))
+        intrusion = bool(lx.INTRUSION_RE.search(text))
         kinds.append("disruption" if inc.generic_attack and not intrusion else "espionage")
     if "ransomware" in kinds and "disruption" not in kinds:
         kinds.append("disruption")
-
-
-#: A report about espionage tradecraft: an espionage group, a backdoor, a RAT, spying.
-_ESPIONAGE_REPORT_RE = compile_ci(
-    r"\b(?:cyber[- ]?espionage|espionage)\s+(?:group|actor|campaign|operation|crew|gang)s?\b|"
-    r"\b(?:backdoors?|remote access trojans?|APT\s?\d+|advanced persistent threat)\b")
 
 
 def _realis(text: str, pos: int) -> bool:
