@@ -639,3 +639,13 @@ def test_a_security_reports_only_vendor_is_its_source() -> None:
     inferred = [c for c in _claims(text) if "inferred" in (c.hedge or "")]
     assert inferred and {(c.claimant.name if c.claimant else None, c.attributed_actor)
                          for c in inferred} == {("Orvell Labs", "Patchwork")}
+
+
+@pytest.mark.parametrize("text", [
+    "Researchers found the suspected Iranian group on the same embassy network as Fancy Bear "
+    "in 2017.",
+    "The phishing campaign used a backdoor to exploit a feature of Microsoft Office known as "
+    "Equation Editor in 2017.",
+])
+def test_an_actor_compared_with_or_named_in_a_product_does_not_act(text: str) -> None:
+    assert all(c.attributed_actor not in ("Fancy Bear", "Equation") for c in _claims(text))

@@ -36,7 +36,7 @@ from cybertrack.extract.roles import (
     StateList,
     attacker_mentions,
     last_opens_clause,
-    robbed,
+    not_acting,
     state_lists,
     subject_of_event,
     tool_maker,
@@ -387,7 +387,7 @@ def _claim_date(sent: Sentence, dates: Sequence[DatedSpan]) -> PartialDate | Non
 
 def _actors(sent: Sentence) -> list[tuple[EntityMention, int]]:
     return [(m, i) for i, m in enumerate(sent.mentions)
-            if m.kind == "threat-actor" and not tool_maker(sent, m) and not robbed(sent, m)]
+            if m.kind == "threat-actor" and not tool_maker(sent, m) and not not_acting(sent, m)]
 
 
 def _attribution(

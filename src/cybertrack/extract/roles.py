@@ -111,7 +111,7 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
     out: set[int] = set()
     for i, m in enumerate(sent.mentions):
         if m.kind == "threat-actor":
-            if not tool_maker(sent, m) and not robbed(sent, m):
+            if not tool_maker(sent, m) and not not_acting(sent, m):
                 out.add(i)
             continue
         s, e = m.start - sent.start, m.end - sent.start
@@ -362,6 +362,28 @@ _PLACE_CUE_RE = compile_ci(r"\b(?:in|located\s+in|based\s+in|against|targeting|a
 #: "four members of the People's Liberation Army hacked": people of a body, which acts.
 _MEMBERS_OF_RE = compile_ci(r"\b(?:members|officers|officials|agents|operatives|units?|"
                             r"hackers|employees|soldiers)\s+of\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+)?$")
+
+
+def not_acting(sent: Sentence, m: EntityMention) -> bool:
+    """A named actor that does not act in the sentence: something was stolen from it
+    (``robbed``), it is only compared with the operator ("on the same network as Fancy
+    Bear", "techniques similar to those of APT28"), or its name is a product's or a flaw's
+    ("Equation Editor", "the Sandworm vulnerability")."""
+    s, e = m.start - sent.start, m.end - sent.start
+    text = sent.text
+    return robbed(sent, m) or \
+        _COMPARED_BEFORE_RE.search(text, max(0, s - 60), s) is not None or \
+        _NAME_OF_A_THING_AFTER_RE.match(text, e) is not None
+
+
+#: "the same embassy network as", "similar to those used by", "like": a comparison.
+_COMPARED_BEFORE_RE = compile_ci(
+    r"\b(?:same|similar|resembl\w+|reminiscent|akin|identical)\b[^.;]{0,50}?"
+    r"\b(?:as|to|of)\s+(?:(?:those|that|the\s+ones?)\s+(?:of|used\s+by|by)\s+)?"
+    r"(?:the\s+)?$|\b(?:unlike|like)\s+(?:the\s+)?$")
+#: A product's or a flaw's name that holds an actor's: "Equation Editor", "Sandworm flaw".
+_NAME_OF_A_THING_AFTER_RE = compile_ci(
+    r"[\s'’\"”]+(?:Editor|Theory|vulnerabilit(?:y|ies)|flaws?|bugs?|exploits?|CVE)\b")
 
 
 def robbed(sent: Sentence, m: EntityMention) -> bool:
