@@ -4,24 +4,17 @@ builds its 50,000-document knowledge base, only smaller."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 from cybertrack.resolve.groups import ensure_groups
 from cybertrack.store import Store
+from script_module import load_script
 
 
 def kb_load() -> ModuleType:
     """``bench/kb_load.py`` as a module (``bench`` is no package)."""
-    path = Path(__file__).resolve().parents[1] / "bench" / "kb_load.py"
-    spec = importlib.util.spec_from_file_location("kb_load", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("kb_load", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(Path(__file__).resolve().parents[1] / "bench" / "kb_load.py", "kb_load")
 
 
 def fill(store: Store, documents: int, seed: int) -> None:

@@ -4,8 +4,6 @@ stored without extraction is extracted by a later normal ingest."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +21,7 @@ from cybertrack.model import Document, Extraction
 from cybertrack.resolve import link_pending
 from cybertrack.store import Store
 from cybertrack.store import schema as t
+from script_module import load_script
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "cybertrack" / "samples"
 ARTICLE = ("Title: {title}\nPublished: 2022-09-08\n\nAlbania severed diplomatic ties with Iran "
@@ -31,13 +30,8 @@ ARTICLE = ("Title: {title}\nPublished: 2022-09-08\n\nAlbania severed diplomatic 
 
 
 def _bench() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "bench" / "hostile_sizes.py"
-    spec = importlib.util.spec_from_file_location("hostile_sizes", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("hostile_sizes", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(Path(__file__).resolve().parents[1] / "bench" / "hostile_sizes.py",
+                       "hostile_sizes")
 
 
 def _sample(name: str) -> Document:

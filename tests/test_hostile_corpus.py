@@ -12,7 +12,6 @@ formulas or HTML through. docs/security.md maps each defence to the test here th
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import re
@@ -31,6 +30,7 @@ from typer.testing import CliRunner, Result
 
 from cybertrack.cli import app
 from cybertrack.store import Store
+from script_module import load_script
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 #: The installed console script, next to the interpreter running the tests.
@@ -46,11 +46,7 @@ TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("hostile_generate", HOSTILE / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(HOSTILE / "generate.py", "hostile_generate")
 
 
 gen = _load_generator()

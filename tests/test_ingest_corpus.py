@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections import Counter
@@ -10,16 +9,13 @@ from pathlib import Path
 from types import ModuleType
 
 from cybertrack.ingest import read_all
+from script_module import load_script
 
 SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "make_corpus.py"
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corpus", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, "make_corpus")
 
 
 def test_corpus_reads_as_its_manifest_says(tmp_path: Path) -> None:

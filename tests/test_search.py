@@ -135,22 +135,12 @@ def test_matches_within_are_the_text_matches_of_the_candidates(store: Store) -> 
 
 
 def test_matches_within_reads_only_the_candidates_rows(store: Store) -> None:
-    from sqlalchemy import event
-
     from cybertrack.store import web_queries
+    from sql_capture import sqlite_plan, statements
 
     iid = _load(store)
-    seen: list[tuple[str, object]] = []
-
-    def capture(conn: object, cursor: object, statement: str, params: object,
-                context: object, executemany: bool) -> None:
-        seen.append((statement, params))
-
-    event.listen(store._engine, "before_cursor_execute", capture)
-    try:
+    with statements(store._engine) as seen:
         web_queries.matches_within(store, "Albania", [iid])
-    finally:
-        event.remove(store._engine, "before_cursor_execute", capture)
     if store._engine.dialect.name == "postgresql":
         matching = [s for s, _ in seen if "@@" in s]
         assert len(matching) == 1  # one statement, not one per condition
@@ -158,9 +148,7 @@ def test_matches_within_reads_only_the_candidates_rows(store: Store) -> None:
         return
     fts = [(s, p) for s, p in seen if "search_fts MATCH" in s]
     assert len(fts) == 1  # one statement, not one per condition
-    with store._engine.connect() as conn:
-        plan = " | ".join(r[3] for r in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + fts[0][0], fts[0][1]))  # type: ignore[arg-type]
+    plan = sqlite_plan(store._engine, *fts[0])
     assert "ix_search_text_document_id" in plan
 
 

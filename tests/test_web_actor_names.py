@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event, func, literal_column, or_, select
+from sqlalchemy import func, literal_column, or_, select
 
 from bench_kb import fill
 from cybertrack.store import Store
 from cybertrack.store import schema as t
+from sql_capture import sqlite_plan, statements
 
 ATTRIBUTING = ("attribution", "self-claim")
 
@@ -58,20 +59,8 @@ def test_attribution_rows_match_the_or_scan(kb: Store, states: tuple[str, ...],
 def test_actor_names_are_matched_through_the_lower_case_index(kb: Store) -> None:
     if kb._engine.dialect.name != "sqlite":
         pytest.skip("query plans are checked on SQLite")
-    seen: list[tuple[str, object]] = []
-
-    def capture(conn: object, cursor: object, statement: str, params: object,
-                context: object, executemany: bool) -> None:
-        seen.append((statement, params))
-
-    event.listen(kb._engine, "before_cursor_execute", capture)
-    try:
+    with statements(kb._engine) as seen:
         kb.attribution_rows(actor_ids=("actor:bench-7",), actor_names=("Bench Actor 7", "BA-7"))
-    finally:
-        event.remove(kb._engine, "before_cursor_execute", capture)
-    statement, params = seen[-1]
-    with kb._engine.connect() as conn:
-        plan = " | ".join(r[3] for r in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + statement, params))  # type: ignore[arg-type]
+    plan = sqlite_plan(kb._engine, *seen[-1])
     assert "ix_claims_by_actor_lower" in plan
     assert "ix_claims_kind" not in plan

@@ -20,6 +20,7 @@ from cybertrack.store import Store
 from cybertrack.store import search as store_search
 from cybertrack.store.curation import curate
 from cybertrack.web import views
+from sql_capture import sqlite_plan, statements
 
 QUERIES: list[dict[str, Any]] = [
     {}, {"attributed_to": "Iran"}, {"attributed_to": "Bench Actor 7", "sort": "date"},
@@ -128,23 +129,9 @@ def test_a_states_list_reads_its_claims_from_the_covering_indexes(kb: Store) -> 
     records above."""
     if kb._engine.dialect.name != "sqlite":
         pytest.skip("query plans are checked on SQLite")
-    from sqlalchemy import event
-
-    seen: list[tuple[str, object]] = []
-
-    def capture(conn: object, cursor: object, statement: str, params: object,
-                context: object, executemany: bool) -> None:
-        seen.append((statement, params))
-
-    event.listen(kb._engine, "before_cursor_execute", capture)
-    try:
+    with statements(kb._engine) as seen:
         views.list_events(kb, load_reference(), views.ListQuery(attributed_to="Iran"))
-    finally:
-        event.remove(kb._engine, "before_cursor_execute", capture)
-    statement, params = next((s, p) for s, p in seen if "OVER ()" in s)
-    with kb._engine.connect() as conn:
-        plan = " | ".join(r[3] for r in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + statement, params))  # type: ignore[arg-type]
+    plan = sqlite_plan(kb._engine, *next((s, p) for s, p in seen if "OVER ()" in s))
     assert "COVERING INDEX ix_claims_asserted_state" in plan, plan
     assert "COVERING INDEX ix_claims_asserted_actor_id" in plan, plan
     assert "documents" not in plan, plan

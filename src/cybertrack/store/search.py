@@ -613,6 +613,22 @@ class AttributedTo:
     dropped: tuple[str, ...] = ()
 
 
+def against_and_during(q: Select[Any], target: str | None, since: Any, until: Any
+                       ) -> Select[Any]:
+    """``q`` (a select over incidents) kept to incidents against ``target`` whose interval
+    overlaps [since, until]; undated incidents are left out when either bound is given. The
+    one definition of the list filters, for ``Store.incidents`` and the web lists."""
+    i = t.incidents.c
+    if target is not None:
+        q = q.join(t.incident_targets, t.incident_targets.c.incident_id == i.id).where(
+            t.incident_targets.c.country == target)
+    if since is not None:
+        q = q.where(i.time_end >= since)
+    if until is not None:
+        q = q.where(i.time_start <= until)
+    return q
+
+
 def _heads(target: str | None, since: Any, until: Any, attributed: AttributedTo | None,
            dropped: Sequence[str]) -> Select[Any] | None:
     """(event, incident id, start as ISO text) of every incident against ``target``,
@@ -623,13 +639,7 @@ def _heads(target: str | None, since: Any, until: Any, attributed: AttributedTo 
     q = (select(func.coalesce(g.group_id, i.id).label("ev"), i.id.label("id"),
                 cast(i.time_start, Text).label("start"))
          .select_from(t.incidents.outerjoin(t.incident_groups, g.incident_id == i.id)))
-    if target is not None:
-        q = q.join(t.incident_targets, t.incident_targets.c.incident_id == i.id).where(
-            t.incident_targets.c.country == target)
-    if since is not None:
-        q = q.where(i.time_end >= since)
-    if until is not None:
-        q = q.where(i.time_start <= until)
+    q = against_and_during(q, target, since, until)
     if dropped:
         q = q.where(i.id.not_in(list(dropped)))
     if attributed is not None:

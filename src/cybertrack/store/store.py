@@ -29,7 +29,7 @@ from cybertrack.store.analytics import AnalyticsQueries
 from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
 from cybertrack.store.migrations import current_version, migrate
 from cybertrack.store.rework import drop_records, linking_lock
-from cybertrack.store.search import index_extractions
+from cybertrack.store.search import against_and_during, index_extractions
 from cybertrack.store.summary import add_response_dates, mark_timeline_stale, refresh_facts
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
 
@@ -476,13 +476,7 @@ class Store(AnalyticsQueries):
         q = select(t.incidents)
         if document_id is not None:
             q = q.where(i.document_id == document_id)
-        if target is not None:
-            q = q.join(t.incident_targets, t.incident_targets.c.incident_id == i.id).where(
-                t.incident_targets.c.country == target)
-        if since is not None:
-            q = q.where(i.time_end >= since)
-        if until is not None:
-            q = q.where(i.time_start <= until)
+        q = against_and_during(q, target, since, until)
         q = q.order_by(i.time_start.asc().nulls_last(), i.id).limit(limit)
         return [codec.row_to_incident(r) for r in self._all(q)]
 
