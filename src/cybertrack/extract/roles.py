@@ -383,7 +383,7 @@ _COMPARED_BEFORE_RE = compile_ci(
     r"(?:the\s+)?$|\b(?:unlike|like)\s+(?:the\s+)?$")
 #: A product's or a flaw's name that holds an actor's: "Equation Editor", "Sandworm flaw".
 _NAME_OF_A_THING_AFTER_RE = compile_ci(
-    r"[\s'’\"”]+(?:Editor|Theory|vulnerabilit(?:y|ies)|flaws?|bugs?|exploits?|CVE)\b")
+    r"[\s'’\"”]+(?:Editor|vulnerabilit(?:y|ies)|flaws?|bugs?|exploits?|CVE)\b")
 
 
 def robbed(sent: Sentence, m: EntityMention) -> bool:
