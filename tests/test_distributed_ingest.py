@@ -93,3 +93,21 @@ def test_a_killed_worker_and_a_stopped_client_lose_and_duplicate_nothing(
                                    batch_documents=5, partition_inputs=4)
         assert (rerun.new, rerun.unchanged) == (N - 10, 10)
         assert _fingerprint(store) == expected
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_new_process_reports_its_own_peak_memory_not_its_parents() -> None:
+    """Workers are forked from the process that starts the cluster, then run a new program:
+    ``ru_maxrss`` would report the parent's size at that moment (2.6 GB per worker after a
+    100,000-document ingest in the same process) instead of the worker's own peak."""
+    import multiprocessing
+
+    from cybertrack.distributed import peak_rss
+
+    ballast = bytearray(300 * 2**20)
+    ballast[::4096] = b"\x01" * len(ballast[::4096])  # touch every page: resident
+    assert peak_rss() > 300 * 2**20
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        child = pool.apply(peak_rss)
+    assert 0 < child < 200 * 2**20
+    del ballast

@@ -238,11 +238,25 @@ def partitions(inputs: Sequence[str], size: int = PARTITION_INPUTS) -> list[list
 
 
 def worker_peaks(client: Any) -> dict[str, int]:
-    """Peak resident memory of each worker process so far, in bytes (``ru_maxrss``)."""
-    return {str(k): int(v) for k, v in client.run(_peak_rss).items()}
+    """Peak resident memory of each worker process so far, in bytes (``peak_rss``)."""
+    return {str(k): int(v) for k, v in client.run(peak_rss).items()}
 
 
-def _peak_rss() -> int:
+def peak_rss() -> int:
+    """This process's own peak resident memory in bytes.
+
+    On Linux, the high-water mark of its own address space (``VmHWM``), not ``ru_maxrss``: a
+    worker process is forked from the process that starts the cluster and then runs a new
+    program, and ``ru_maxrss`` keeps the forking process's size at that moment (a client that
+    had just ingested 100,000 documents made each new worker report 2.6 GB, docs/scale.md).
+    Elsewhere ``ru_maxrss``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     scale = 1 if sys.platform == "darwin" else 1024
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * scale
 
