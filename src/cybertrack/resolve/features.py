@@ -12,7 +12,10 @@ target country *with* a shared attribution, the same kind and agreeing dates; a 
 alone, or a country and a usual suspect, never links. Two things make a pair *incompatible* (no
 link, and never in one group): they come from the same document (the extractor already decided
 they are distinct) or from the same tracker (its rows are distinct events by its own coding),
-or both are dated and too far apart to be one event.
+or both are dated and too far apart to be one event. Two exceptions, where the source itself
+says one event: two incidents of one document its text gives nothing to tell apart may share a
+group (``one_event_split``; still never linked), and two rows of one tracker telling one event
+twice link (``duplicate_rows``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ GROUP_THRESHOLD = 0.65
 CORROBORATING_TIME = 0.5
 #: ...or this well when one is a tracker row (dated by disclosure, often weeks later).
 TRACKER_CORROBORATING_TIME = 0.3
+#: ...and neither date coarser than this many days (a month): a year fits any operation.
+COARSE_CORROBORATING_DAYS = 31
 #: Shared distinctive terms count from this ``terms_score`` on (below: common words only).
 TERMS_MIN = 0.5
 #: What a pair corroborated by target, attribution, kind and time counts for the terms.
@@ -67,6 +72,12 @@ STRONG_TERMS_GAP_DAYS = 400
 #: in the same week rarely tell two events.
 TOGETHER_DAYS = 10
 TOGETHER_TERMS = 0.8
+#: The time evidence of two news reports published within ``TOGETHER_DAYS`` when one of them
+#: gives no date of its own: an undated report tells of the events of its week, so its
+#: publication agrees with the other report's as well as two dates a week or two apart do,
+#: far better than "no date" (0.4) says. Counted on the terms route only: it never stands in
+#: for the dates of a pair linked without shared terms (``corroborated``).
+TOGETHER_TIME = 0.8
 #: An interval no longer than this many days counts as a precise date (a day or a short range).
 PRECISE_DAYS = 11
 #: How much of a document's text (headline first, then the lead) gives its incidents' terms.
@@ -118,6 +129,9 @@ class IncidentFeatures:
     published: PartialDate | None = None
     #: The terms of its document's headline (the lead's first line).
     headline: frozenset[str] = frozenset()
+    #: The states sponsoring the actors it is attributed to (``reference``: Ghostwriter is
+    #: Belarus's): a report naming the actor agrees with one naming its state.
+    sponsors: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -128,6 +142,7 @@ class IncidentFeatures:
         actor_names = set(actors)
         if incident.operator:
             actor_names.add(incident.operator.casefold())
+        resolved = [actor_key(n) for n in actor_names]
         raw = "\n".join([incident.title or "", incident.sentence, *incident.target_orgs,
                           *incident.sectors])
         text = raw.casefold()
@@ -139,11 +154,35 @@ class IncidentFeatures:
                 " ".join(incident.target_orgs)))
         term_set |= {n for n in name_set if " " in n}  # name pairs are terms of their own
         return cls(incident.id, incident.document_id, frozenset(incident.targets), incident.time,
-                   frozenset(incident.kinds), states, frozenset(actor_names), words,
+                   frozenset(incident.kinds), states, frozenset(k for k, _ in resolved), words,
                    origin or incident.document_id, term_set,
                    term_index.blocking_keys(term_set),
                    term_index.terms(" ".join(incident.target_orgs)), name_set & term_set,
-                   term_index.malware(raw) | lead_malware, published, headline)
+                   term_index.malware(raw) | lead_malware, published, headline,
+                   frozenset(s for _, s in resolved if s))
+
+
+@lru_cache(maxsize=8192)
+def actor_key(name: str) -> tuple[str, str | None]:
+    """An attributed actor as linking compares it, and the state sponsoring it: the reference
+    entry's id for any of its names ("UNC1151", and "UNC1151?" as a tracker writes a doubtful
+    affiliation, are both ``actor:ghostwriter``), else the name as given. Two reports naming
+    one group by two of its aliases agree; they do not differ."""
+    from cybertrack.errors import UnknownEntityError
+    from cybertrack.reference import load_reference
+
+    key = name.strip().strip("?!.,;:").strip()
+    ref = load_reference()
+    if key.startswith("actor:"):
+        try:
+            entry = ref.entry(key)
+        except UnknownEntityError:  # an entity of the knowledge base the reference lacks
+            return name, None
+    elif key and ref.lookup(key, "threat-actor"):  # (an unknown name's suggestions cost)
+        entry = ref.actor(key)
+    else:
+        return name, None
+    return entry.id, entry.sponsor
 
 
 @lru_cache(maxsize=4096)
@@ -210,10 +249,19 @@ def kinds_score(a: frozenset[str], b: frozenset[str]) -> tuple[float, str]:
 
 
 def actors_score(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, str]:
+    """1 when both are attributed to one state or actor (an actor by any of its aliases, or an
+    actor and the state sponsoring it), 0 when they are attributed differently, 0.5 when
+    not both are attributed, or both name different actors of one state (one report may
+    name the unit another does not: no agreement, but no contradiction either)."""
     if (a.states or a.actors) and (b.states or b.actors):
-        shared = sorted((a.states & b.states) | (a.actors & b.actors))
+        shared = (a.states & b.states) | (a.actors & b.actors)
+        by_sponsor = (a.states | a.sponsors) & (b.states | b.sponsors)
+        if not shared and by_sponsor and not (a.actors and b.actors):
+            shared = by_sponsor
         if shared:
-            return 1.0, f"both attributed to {', '.join(shared)}"
+            return 1.0, f"both attributed to {', '.join(sorted(shared))}"
+        if by_sponsor:
+            return 0.5, f"attributed to different actors of {', '.join(sorted(by_sponsor))}"
         return 0.0, "attributed to different states or actors"
     return 0.5, "attribution not given by both"
 
@@ -223,12 +271,55 @@ def same_origin(a: IncidentFeatures, b: IncidentFeatures) -> bool:
     return a.document_id == b.document_id or a.origin == b.origin
 
 
+def duplicate_rows(a: IncidentFeatures, b: IncidentFeatures) -> bool:
+    """Two rows of one tracker that tell one event twice: the tracker's own coding keeps its
+    rows apart, but a tracker also lists one event under two rows (an operation and the
+    actor's entry, or one row entered twice: "Targeting of Latvian, Lithuanian, and Ukrainian
+    computer systems" beside "... Ukrainian, Latvian, and Lithuanian ..."). Such rows agree on
+    everything: precise dates within three days, the same target countries, a kind and an
+    attribution in common, and distinctive terms agreeing overwhelmingly (``STRONG_TERMS``).
+    Left apart, each gathers half of the event's reports."""
+    if a.document_id == b.document_id or a.origin != b.origin or not _tracker(a):
+        return False
+    if a.time is None or b.time is None or time_score(a.time, b.time)[0] != 1.0:
+        return False
+    if not a.targets or a.targets != b.targets or not (a.kinds & b.kinds):
+        return False
+    if actors_score(a, b)[0] != 1.0:
+        return False
+    return _term_weights(a, b)[0] >= STRONG_TERMS
+
+
+def one_event_split(a: IncidentFeatures, b: IncidentFeatures) -> bool:
+    """Two incidents of one document that its text gives nothing to tell apart: a kind in
+    common, dates that can be one event (or none), target countries that do not differ,
+    attributions, victim organizations and malware made for one operation that do not differ.
+    The extractor split them (a breach told by its period and by its disclosure, one
+    campaign's victims in two sentences), so they may stand in one group when links put them
+    there; they are never linked to each other. Incidents that differ in any of these (the
+    July and the September attack on one country, a wiper and a DDoS on the same day, two
+    towns' ransomware) stay apart."""
+    if a.document_id != b.document_id or not (a.kinds & b.kinds):
+        return False
+    if a.targets and b.targets and not (a.targets & b.targets):
+        return False
+    if time_score(a.time, b.time)[0] is None or actors_score(a, b)[0] == 0.0:
+        return False
+    if a.victims and b.victims and not (a.victims & b.victims):
+        return False
+    return not (a.malware and b.malware and not (a.malware & b.malware))
+
+
 def compatible(a: IncidentFeatures, b: IncidentFeatures) -> bool:
-    """False when the two can never be one event: same document or tracker, or dates too far
-    apart (``time_score`` None) unless their distinctive terms agree overwhelmingly and the
-    dates are within ``STRONG_TERMS_GAP_DAYS`` (reports often date a breach by its discovery,
-    its disclosure or the period it ran)."""
-    if same_origin(a, b):
+    """False when the two can never be one event: same document (unless the text gives
+    nothing to tell the two apart: ``one_event_split``) or tracker (unless the rows are one
+    event entered twice: ``duplicate_rows``), or dates too far apart (``time_score`` None)
+    unless their distinctive terms agree overwhelmingly and the dates are within
+    ``STRONG_TERMS_GAP_DAYS`` (reports often date a breach by its discovery, its disclosure
+    or the period it ran)."""
+    if a.document_id == b.document_id:
+        return one_event_split(a, b)
+    if a.origin == b.origin and not duplicate_rows(a, b):
         return False
     if time_score(a.time, b.time)[0] is not None:
         return True  # the terms only matter to dates that disagree (groups check many pairs)
@@ -251,6 +342,12 @@ def _tracker(f: IncidentFeatures) -> bool:
 def _dated_ok(a: IncidentFeatures, b: IncidentFeatures, term_score: float
               ) -> tuple[float | None, str]:
     t_score, t_reason = time_score(a.time, b.time)
+    if a.time is None or b.time is None:
+        together = published_together(a, b)
+        if together is not None:
+            return TOGETHER_TIME, (f"{t_reason}, but the reports were published {together} "
+                                   "days apart")
+        return t_score, t_reason
     if t_score is None and term_score >= STRONG_TERMS and a.time and b.time \
             and gap_days(a.time, b.time) <= STRONG_TERMS_GAP_DAYS:
         return 0.0, f"{t_reason}, but the terms agree overwhelmingly"
@@ -287,6 +384,20 @@ def _term_weights(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, dict
     return score, weight
 
 
+def corroborating_time(a: IncidentFeatures, b: IncidentFeatures) -> tuple[float, str]:
+    """How well the two records' dates agree for a pair without shared distinctive terms, and
+    why: 0 unless both are dated, neither coarser than a month. A year, or no date at all, fits
+    every operation of an actor's year in a country: with a shared country, attribution and
+    kind it would link the near misses (one actor's two operations) that linking must keep
+    apart. (Nor is an undated report dated by its publication here: a country, an actor, a
+    kind and a week are still not one operation.)"""
+    if a.time is None or b.time is None or \
+            max(_span(a.time), _span(b.time)) > COARSE_CORROBORATING_DAYS:
+        return 0.0, ""
+    score, reason = time_score(a.time, b.time)
+    return score or 0.0, reason
+
+
 def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_score: float
                  ) -> str | None:
     """Why a pair without shared distinctive terms may still be one event, or None: a shared
@@ -295,7 +406,8 @@ def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_sco
     dates agreeing (same month, or within a month; looser for a tracker row),
     and not two reports that each name victim organizations, or malware made for one
     operation, none in common. Never a country alone, nor a country and an actor: an actor's
-    operations in one country are many."""
+    operations in one country are many. ``t_score`` is ``corroborating_time``: both dated, no
+    coarser than a month (two records of one actor's year say nothing of one operation)."""
     tracker = a.origin.startswith("tracker:") or b.origin.startswith("tracker:")
     if not (a.targets & b.targets):
         return None
@@ -309,7 +421,7 @@ def corroborated(a: IncidentFeatures, b: IncidentFeatures, t_score: float, k_sco
         return None
     if t_score < (TRACKER_CORROBORATING_TIME if tracker else CORROBORATING_TIME):
         return None
-    if not ((a.states & b.states) or (a.actors & b.actors)):
+    if actors_score(a, b)[0] != 1.0:
         return None
     return "same target, attribution, kind and time"
 
@@ -324,8 +436,11 @@ def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
     (``corroborated``). Attributions that differ veto a pair unless the terms agree strongly.
     The reasons listed are the ones that decided: the shared terms, then each other piece of
     evidence that agreed or spoke against it."""
+    duplicate = False
     if same_origin(a, b):
-        return None
+        duplicate = duplicate_rows(a, b)
+        if not duplicate:
+            return None
     term_score, shared_terms = terms_score(a, b)
     t_score, t_reason = _dated_ok(a, b, term_score)
     if t_score is None:
@@ -341,7 +456,7 @@ def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
         g_score = 0.5
     route = None if term_score < TERMS_MIN else "terms"
     if route is None:
-        route = corroborated(a, b, t_score, k_score)
+        route = corroborated(a, b, corroborating_time(a, b)[0], k_score)
     if route is None:
         return None
     if a_score == 0.0 and term_score < STRONG_TERMS and not (
@@ -369,6 +484,9 @@ def score_pair(a: IncidentFeatures, b: IncidentFeatures) -> PairScore | None:
         reasons.append(a_reason)
     if route != "terms":
         reasons.append(f"no distinctive terms shared; linked on {route}")
+    if duplicate:
+        reasons.append("two rows of one tracker telling one event (same day, targets, kind, "
+                       "attribution and terms)")
     return PairScore(score, tuple(reasons))
 
 

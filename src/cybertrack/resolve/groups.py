@@ -79,19 +79,26 @@ def cluster(
     incidents: Mapping[str, Incident], links: Iterable[Link],
     origins: Mapping[str, str] | None = None, leads: Mapping[str, str] | None = None,
     published: Mapping[str, PartialDate | None] | None = None,
+    attributions: Mapping[str, tuple[frozenset[str], frozenset[str]]] | None = None,
 ) -> tuple[dict[str, str], list[Link], list[Link]]:
     """Constrained union of ``incidents`` along ``links``: returns incident id -> group key (the
     smallest member id), the links applied and the links held apart. ``origins`` maps a
     document id to its origin (``DocumentInfo.origin``; default: the document itself) and
     ``leads`` to its headline and lead (the terms ``compatible`` weighs) and ``published`` to
-    its publication date (reports published together may date one event apart). Links naming an
-    incident not in ``incidents`` are ignored."""
+    its publication date (reports published together may date one event apart), and
+    ``attributions`` maps an incident id to the (states, actors) attributed (two incidents of
+    one document, or two rows of one tracker, attributed differently stay apart). Links naming
+    an incident not in ``incidents`` are ignored."""
     origins = origins or {}
     leads = leads or {}
     published = published or {}
+    attributions = attributions or {}
+    empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     feats = {k: IncidentFeatures.of(v, origin=origins.get(v.document_id),
                                     lead=leads.get(v.document_id, ""),
-                                    published=published.get(v.document_id))
+                                    published=published.get(v.document_id),
+                                    states=attributions.get(k, empty)[0],
+                                    actors=attributions.get(k, empty)[1])
              for k, v in incidents.items()}
     members: dict[str, list[str]] = {k: [k] for k in incidents}
     parent = {k: k for k in incidents}
@@ -178,7 +185,9 @@ def _refresh_groups(store: Store, incident_ids: Iterable[str] | None, threshold:
     docs = store.documents_info({i.document_id for i in incidents.values()})
     leads = store.document_leads(docs, LEAD_CHARS)
     keys, _, _ = cluster(incidents, links.values(), {k: v.origin for k, v in docs.items()},
-                         leads, {k: v.published for k, v in docs.items()})
+                         leads, {k: v.published for k, v in docs.items()},
+                         store.attribution_keys(None if incident_ids is None else list(incidents),
+                                                with_denials=True))
     members: dict[str, list[Incident]] = {}
     for inc_id, key in keys.items():
         members.setdefault(key, []).append(incidents[inc_id])
