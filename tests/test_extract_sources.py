@@ -649,3 +649,12 @@ def test_a_security_reports_only_vendor_is_its_source() -> None:
 ])
 def test_an_actor_compared_with_or_named_in_a_product_does_not_act(text: str) -> None:
     assert all(c.attributed_actor not in ("Fancy Bear", "Equation") for c in _claims(text))
+
+
+def test_a_firm_named_at_a_sentence_end_is_not_run_into_the_next_line() -> None:
+    # "... firm Quillbyte.  \nWhen Microsoft ...": the firm's name stops at its full stop, so
+    # a known name in the next sentence does not swallow it
+    text = (LEDE + "The hackers were working for the Russian government, said Jane Roe, vice "
+            "president of cyber security firm Quillbyte.  \nWhen Microsoft fixed the flaw, the "
+            "attacks stopped.")
+    assert ("Quillbyte", "RU") in _sources(text)

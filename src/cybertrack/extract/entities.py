@@ -136,8 +136,9 @@ def reference_mentions(ref: Reference, text: str) -> list[EntityMention]:
     out.extend(_in_country_list(text, listed, out))
     found = _brussels_as_eu(merge_mentions(out))
     cued = [*cued_organizations(text, found), *suffixed_organizations(text, found)]
+    groups = named_groups(text, found)
     extra = [*place_mentions(text, found), *cued, *_named_again(text, cued),
-             *collective_mentions(text), *named_groups(text, found)]
+             *collective_mentions(text), *groups, *_group_again(text, groups)]
     if any(x.form == "employer" for x in extra):
         # "a researcher at the firm Y": the employer phrase makes Y a firm, even where Y is
         # also a threat actor's or a malware's name
@@ -208,6 +209,30 @@ def _named_again(text: str, cued: Sequence[EntityMention]) -> list[EntityMention
     return out
 
 
+def _group_again(text: str, groups: Sequence[EntityMention]) -> list[EntityMention]:
+    """Every further mention of a group the text introduced ("a hacker known as The Dark
+    Lantern (TDL) ... TDL said"): its name again, or the short form given in brackets right
+    after it, wherever the document writes them (a name of five characters or more, or
+    the bracketed short form of two or more capitals, so no common word is taken for it)."""
+    out: list[EntityMention] = []
+    seen = {(m.start, m.end) for m in groups}
+    for group in {m.name: m for m in groups}.values():
+        forms = [group.name] if len(group.name) >= 5 else []
+        short = _BRACKETED_SHORT_RE.match(text, group.end)
+        if short is not None:
+            forms.append(short.group(1))
+        for form in forms:
+            for hit in re.finditer(rf"(?<![\w@]){re.escape(form)}(?![\w-])", text):
+                if (hit.start(), hit.end()) not in seen:
+                    seen.add((hit.start(), hit.end()))
+                    out.append(group._replace(start=hit.start(), end=hit.end(),
+                                              text=hit.group(0)))
+    return out
+
+
+_BRACKETED_SHORT_RE = re.compile(r"[\"”’']?\s*\(([A-Z][A-Z0-9]{1,7})\)")
+
+
 def _in_country_list(text: str, ambiguous: Sequence[EntityMention],
                      found: Sequence[EntityMention]) -> list[EntityMention]:
     """Ambiguous country names ("Jordan", "Georgia", "Chad") read as countries where they
@@ -266,9 +291,9 @@ def named_groups(text: str, found: Sequence[EntityMention]) -> list[EntityMentio
     actors = [(f.start, f.end) for f in found
               if f.kind == "threat-actor" or (f.kind == "organization" and f.is_government)]
     states = [f for f in found if f.state]
-    for rx in (_INTRODUCED_GROUP_RE, _CAPITALISED_GROUP_RE, _CLAIMING_GROUP_RE):
+    for rx in (_INTRODUCED_GROUP_RE, _CAPITALISED_GROUP_RE, _CLAIMING_GROUP_RE, _ALIAS_RE):
         for m in rx.finditer(text):
-            name = _TRAILING_SMALL_RE.sub("", m.group("name").rstrip(".'’")).strip()
+            name = _TRAILING_SMALL_RE.sub("", m.group("name").rstrip(".'’”\"")).strip()
             s = m.start("name")
             e = s + len(name)
             if len(name) < 3 or name.split()[0] in _NOT_NAME_START or \
@@ -288,9 +313,10 @@ def named_groups(text: str, found: Sequence[EntityMention]) -> list[EntityMentio
 _GROUP_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+(?:of|the|de|al|[A-Z][\w'’.-]*)){0,5}"
 _INTRODUCED_GROUP_RE = re.compile(
     r"\b(?:(?:[Aa]n?|[Tt]he)[ \t]+(?:[\w-]+[ \t]+){0,2})?"
-    r"(?:group|collective|gang|crew|team|hackers|persona|outfit)[ \t]*,?[ \t]+"
+    r"(?:group|collective|gang|crew|team|hackers?|persona|outfit|attackers?|user|individual)"
+    r"(?:[ \t]*\([^()]{1,30}\))?[ \t]*,?[ \t]+"
     r"(?:(?:also[ \t]+)?known[ \t]+as|(?:(?:that|which|who)[ \t]+)?call(?:ing|ed|s)[ \t]+"
-    r"(?:itself|themselves)|dubbed|called|named)[ \t]+(?:the[ \t]+)?[\"“']?"
+    r"(?:itself|themselves)|dubbed|called|named)[ \t]+(?:[Tt]he[ \t]+)?[\"“']?"
     r"(?P<name>" + _GROUP_NAME + r")")
 _CAPITALISED_GROUP_RE = re.compile(
     r"(?<![\w'’.-])(?:[Tt]he[ \t]+)?(?P<name>(?:[A-Z][\w'’.-]*[ \t]+){1,4}(?:Crew|Army|"
@@ -304,6 +330,22 @@ _CLAIMING_GROUP_RE = re.compile(
     r"hacker[ \t]+)?(?:gang|group|crew|collective)[ \t]+(?:(?:has|have|had|later|also)[ \t]+)?"
     r"(?:claimed|took[ \t]+(?:credit|responsibility))\b")
 _TRAILING_SMALL_RE = re.compile(r"(?:\s+(?:of|the|de|al))+$")
+#: A hacker's or a group's handle as news introduces it: "a hacker who goes by the name X",
+#: "the hacker, who uses the online alias X", "a user by the name @X", "an attacker known
+#: online as X", "a group going by the pseudonym 'X'". The cue says a name follows, so the
+#: name may be a lower-case handle ("thedarkoverlord") or an @-handle, quoted or not.
+_ALIAS_RE = re.compile(
+    r"\b(?:hackers?|group|collective|gang|crew|team|user|individual|attackers?|actors?|"
+    r"person|persona|account|hacktivists?|culprits?|perpetrators?)"
+    r"(?:[ \t]+or[ \t]+[\w-]+)?(?:[ \t]*\([^()]{1,30}\))?[ \t]*,?[ \t]+"
+    r"(?:(?:who|that|which)[ \t]+)?(?:(?:go(?:es|ing)?|operat(?:es|ing))[ \t]+by|"
+    r"(?:uses?|using|under|with)|(?:also[ \t]+)?known(?:[ \t]+online)?[ \t]+as|by)"
+    r"[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:(?:online|Twitter|nickname|hacker)[ \t]+)?"
+    r"(?:name|alias|handle|pseudonym|moniker|nickname|nom[ \t]+de[ \t]+guerre)"
+    r"(?:[ \t]+of)?[ \t]*,?[ \t]+[\"“'‘]?(?P<name>@[A-Za-z_][\w.-]*|"
+    r"[A-Z][\w.-]*(?:[ \t]+[A-Z][\w.-]*){0,3}|"
+    # a lower-case handle only in quotes or with a digit or an underscore ("user_4")
+    r"(?<=[\"“'‘])[a-z][\w.-]{3,}|[a-z][a-z.-]*[\d_][\w.-]*)")
 
 
 _COLLECTIVE_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lx.COLLECTIVES) + r")\b")
@@ -1006,14 +1048,15 @@ def cued_organizations(text: str, mentions: Sequence[EntityMention]) -> list[Ent
         if name is None or name.group(0).split()[0] in _NOT_NAME_START:
             continue
         employer = _EMPLOYER_RE.search(cue.group(0)) is not None
-        if taken.overlaps(name.start(), name.end()) and not (employer and all(
+        stop = _NAME_STOP_RE.search(text, name.start(), name.end())  # "Centreon. The ..."
+        end = stop.start() if stop else name.end()
+        if taken.overlaps(name.start(), end) and not (employer and all(
                 m.kind in _EMPLOYER_SWALLOWS for m in mentions
-                if _overlaps(m.start, m.end, name.start(), name.end()))):
+                if _overlaps(m.start, m.end, name.start(), end))):
             continue
         vendor = bool(_SECURITY_WORDS_RE.search(cue.group(0)))
         country = next((s.country for s in states if cue.start() <= s.start < cue.end()), None)
-        stop = _NAME_STOP_RE.search(text, name.start(), name.end())  # "Centreon. The ..."
-        org = _org(text, name.start(), stop.start() if stop else name.end(), country, vendor)
+        org = _org(text, name.start(), end, country, vendor)
         out.append(org._replace(form="employer") if employer else org)
     for m in states:
         after = text[m.end:m.end + 60]

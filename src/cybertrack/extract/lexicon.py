@@ -293,10 +293,14 @@ SPECULATIVE_WORD_RE: Final = compile_ci(
 #: characters lost to a lossy encoding.
 QUESTION_END_RE: Final = compile_ci(r"(?<=[\w\"”’)])(?<!\?)\?\s*$")
 SELF_CLAIM_RE: Final = compile_ci(
-    r"\b(claim(?:ed|s|ing)? (?:credit|responsibility)|took (?:credit|responsibility)|"
-    r"taking (?:credit|responsibility)|claimed (?:the|to have|it|that it)|"
+    r"\b(claim(?:ed|s|ing)? (?:credit|responsibility)|(?:take|takes|took|taking) "
+    r"(?:credit|responsibility)|claimed (?:the|it|that it)|claim(?:ed|s|ing)? to have|"
     r"claim(?:ed|s)? (?:the )?(?:attack|hack|operation)|boasted|"
-    r"said it (?:was|had) (?:behind|responsible))\b"
+    r"said it (?:was|had) (?:behind|responsible)|"
+    # a group or a hacker speaking of its own act: "X says he released the files"
+    r"(?:said|says|claimed|claims) (?:that )?(?:he|she|they|we) (?:had |has |have )?"
+    r"(?:hacked|stole|leaked|released|attacked|breached|carried out|launched|took down|"
+    r"defaced|dumped|published))\b"
 )
 DENIAL_RE: Final = compile_ci(
     r"\b(den(?:y|ied|ies|ying)|denial(?![- ]of[- ]service)|reject(?:ed|s|ing)?|"

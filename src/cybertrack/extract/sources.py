@@ -69,7 +69,9 @@ class Sources:
                 self.mentions["government"] = m
                 self.body = m
         speaker, _i = claimant_of(sent)
-        if speaker is not None:
+        if speaker is not None and speaker.kind != "actor":
+            # a group speaking of its own act ("X claimed the breach") is no source whose
+            # report the next sentence goes on with
             self.claimant = (speaker, sent.index)
         for c in found:
             if c.claimant is not None and c.kind in ("attribution", "denial"):
@@ -202,7 +204,7 @@ def main_source(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None
         if any(k != (source.kind, source.name.casefold()) for k in counts):
             return  # another source speaks too: whose word it is stays open
     named = {(c.incident, c.attributed_state, c.attributed_actor_id) for c in claims
-             if c.kind == "attribution" and c.claimant is not None}
+             if c.kind in ("attribution", "self-claim") and c.claimant is not None}
     for i, c in enumerate(claims):
         if c.kind != "attribution" or c.claimant is not None or \
                 (c.incident, c.attributed_state, c.attributed_actor_id) in named or \
