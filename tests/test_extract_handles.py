@@ -89,3 +89,12 @@ def test_an_unsourced_restatement_of_a_self_claim_takes_no_inferred_source() -> 
             "called out the man behind the @FoxGlove99 account.")
     assert all(c.claimant is None or c.claimant.kind == "actor"
                for c in _claims(text, "attribution"))
+
+
+def test_a_dated_event_naming_none_of_the_victims_gives_the_incident_no_date() -> None:
+    # the article's own hack is undated; the hacker's past is another time
+    text = ("A hacker hacked a US film studio and leaked ten episodes. He first appeared in "
+            "late 2015 and made a name for himself by hacking hospitals.")
+    incidents = _doc(text)._.ct_incidents
+    assert [i.targets for i in incidents] == [["US"]]
+    assert incidents[0].time is None

@@ -805,6 +805,11 @@ def _compatible(incidents: Sequence[IncidentDraft], targets: Sequence[str],
             continue
         if when and inc.time and not inc.time.overlaps(when, slack_days=7):
             continue
+        if when and inc.time is None and inc.targets and not set(targets) & set(inc.targets):
+            # "He first appeared in late 2015, hacking hospitals", after an undated report
+            # of a leak at a US studio: a dated event that names none of the incident's
+            # victims tells of another time, and gives the incident no date
+            continue
         return inc.index
     return None
 
