@@ -8,12 +8,12 @@ count (``realis_kind``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import Pattern, compile_ci
 from cybertrack.extract.prefilter import Gate, Prefilter, gate, per_document
-from cybertrack.extract.types import IncidentDraft
+from cybertrack.extract.types import ClaimDraft, IncidentDraft, Sentence
 
 #: Kinds whose cue alone, in a sentence about the incident in focus, names how it was done.
 STRONG_KINDS = ("ransomware", "destruction", "ddos", "defacement")
@@ -47,6 +47,7 @@ def settle_kinds(inc: IncidentDraft, text: str) -> None:
         kinds.remove("data-theft")
         if not {"financial-theft", "doxing"} & set(kinds) and "espionage" not in kinds:
             kinds.append("espionage")
+            inc.theft_as_espionage = True
     if "disruption" in kinds and set(_SPECIFIC_DISRUPTIVE) & set(kinds):
         kinds.remove("disruption")
     if not kinds:
@@ -110,3 +111,25 @@ def _sector_prefilter(sector_res: Mapping[str, Pattern]) -> Prefilter:
 @per_document
 def _sector_gate(prefilter: Prefilter, text: str) -> Gate:
     return Gate(prefilter, text)
+
+
+def theft_by_whom(incidents: Sequence[IncidentDraft], claims: Sequence[ClaimDraft],
+                  sentences: Sequence[Sentence]) -> None:
+    """A theft of data read as espionage (``settle_kinds``) is a data theft where the text
+    shows a non-state author and ties no state to it: a group claiming the act for itself,
+    a named group with no sponsor, or criminals ("a gang", "cybercriminals", "sold on the
+    dark web"). A bank breached by a gang is no espionage; a state's theft of the same
+    records is, as trackers of state operations code it, and a theft whose author is
+    unknown keeps that reading."""
+    for inc in incidents:
+        if not inc.theft_as_espionage or inc.operator is not None or \
+                "espionage" not in inc.kinds:
+            continue
+        own = [c for c in claims if c.incident == inc.index and c.polarity == "asserted"
+               and c.kind in ("attribution", "self-claim")]
+        if any(c.attributed_state or c.attributed_sponsor for c in own):
+            continue
+        text = " ".join(sentences[i].text for i in inc.sentences if i < len(sentences))
+        if any(c.kind == "self-claim" or c.attributed_actor for c in own) or \
+                lx.CRIMINAL_RE.search(text):
+            inc.kinds[inc.kinds.index("espionage")] = "data-theft"

@@ -400,3 +400,9 @@ PASSIVE_CUE_RE: Final = compile_ci(r"(?:is|was|were|are|been|be|being)\s")
 #: Verbal responses read in the passive only where the text names who spoke ("was blamed by
 #: the UK's Security Minister"): without an agent, "North Korea was blamed" says nothing of who.
 VERBAL_PASSIVE_ACTIONS: Final = frozenset({"accuse", "condemn"})
+
+#: Words that name criminals as an operation's authors, or a criminal's use of what was stolen.
+CRIMINAL_RE: Final = compile_ci(
+    r"\b(?:(?:cyber)?criminals?|crime\s+(?:gang|group|ring)s?|gangs?|fraudsters?|"
+    r"extort\w*|blackmail\w*|hacktivists?|dark\s*web|underground\s+(?:forum|market)s?|"
+    r"(?:put|offered|listed|sold)\s+(?:up\s+)?for\s+sale|carders?)\b")

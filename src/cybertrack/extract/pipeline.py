@@ -38,6 +38,7 @@ from cybertrack.extract.entities import (
     reference_mentions,
 )
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
+from cybertrack.extract.kinds import theft_by_whom
 from cybertrack.extract.prefilter import reset_memos
 from cybertrack.extract.rolemodel import set_role_mode
 from cybertrack.extract.speakers import response_cues, speech_starts
@@ -338,6 +339,7 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         by_sentence = _dates_by_sentence(doc, sentences)
         ext.ct_claims = extract_claims(sentences, ext.ct_incidents, ext.ct_named, ext.ct_focus,
                                        by_sentence)
+        theft_by_whom(ext.ct_incidents, ext.ct_claims, sentences)
         return doc
 
     return ct_claims

@@ -75,6 +75,10 @@ class IncidentDraft:
     #: it), not read in a victim's position: the first victims a later sentence names
     #: replace them
     inferred_targets: bool = False
+    #: "espionage" stands for a theft of data ("stole customer records"): trackers of state
+    #: operations code a state's theft so; a theft no state is tied to stays a data theft
+    #: (``kinds.theft_by_whom``)
+    theft_as_espionage: bool = False
 
 
 @dataclass

@@ -1,0 +1,39 @@
+"""A theft of data is espionage where a state is its author and a data theft where the text
+shows a non-state one (issue 13: trackers of state operations code a state's theft as
+espionage; news and analysts call a gang's breach a data theft). Sentences are written for
+these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cybertrack.extract.pipeline import get_pipeline, make_doc
+
+
+def _kinds(text: str) -> list[list[str]]:
+    nlp = get_pipeline()
+    doc = nlp(make_doc(nlp, text, dt.date(2018, 3, 1)))
+    return [sorted(i.kinds) for i in doc._.ct_incidents]
+
+
+@pytest.mark.parametrize("text", [
+    "A criminal gang stole the records of two million customers from a Kenyan bank in "
+    "January.",
+    "Hackers stole the records of two million customers from a Kenyan bank in January and "
+    "offered them for sale on the dark web.",
+    "A hacker group going by the name \"Red Falcon Team\" claimed responsibility for stealing "
+    "customer records from a Kenyan bank in January.",
+])
+def test_a_theft_by_non_state_authors_is_a_data_theft(text: str) -> None:
+    assert _kinds(text) == [["data-theft"]]
+
+
+@pytest.mark.parametrize("text", [
+    "Chinese state hackers stole the records of two million customers from a Kenyan bank in "
+    "January.",
+    "Hackers stole the records of two million customers from a Kenyan bank in January.",
+])
+def test_a_theft_by_a_state_or_an_unknown_author_stays_espionage(text: str) -> None:
+    assert _kinds(text) == [["espionage"]]
