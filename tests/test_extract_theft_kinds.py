@@ -37,3 +37,15 @@ def test_a_theft_by_non_state_authors_is_a_data_theft(text: str) -> None:
 ])
 def test_a_theft_by_a_state_or_an_unknown_author_stays_espionage(text: str) -> None:
     assert _kinds(text) == [["espionage"]]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("A hacker leaked the first ten episodes of a show stolen from a US studio in April.",
+     "doxing"),
+    ("The group leaked thousands of internal documents of a Danish ministry in May.", "doxing"),
+    ("Hackers took over the email accounts of staff at a university in Israel in March.",
+     "hijacking"),
+])
+def test_leaks_and_account_takeovers_name_their_kind(text: str, kind: str) -> None:
+    kinds = _kinds(text)
+    assert kinds and kind in kinds[0]

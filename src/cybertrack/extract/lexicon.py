@@ -103,7 +103,9 @@ KIND_CUES: Final[dict[str, str]] = {
     "doxing": r"dox(?:x)?(?:ing|ed)?|leak(?:ed|ing)? (?:the )?(?:personal|private|internal|"
               r"sensitive)|published (?:stolen|leaked|hacked)|hack[- ]and[- ]leak|"
               r"(?:was|were|been|be) leaked|leaked (?:online|to the press)|"
-              r"(?:posted|published|dumped|released) (?:\w+ ){0,3}online",
+              r"(?:posted|published|dumped|released) (?:\w+ ){0,3}online|"
+              r"leak(?:s|ed|ing)? (?:\w+ ){0,4}?(?:documents|files|e-?mails|records|"
+              r"archives?|episodes|films|recordings|correspondence|cables)",
     "data-theft": r"stole|stolen|steal(?:ing|s)?|exfiltrat\w+|data theft|theft of (?:data|"
                   r"information|intellectual property|records)|siphon\w*",
     "espionage": r"espionage|spy(?:ing|ware)?|spied|surveil\w*|intelligence[- ]gathering|"
@@ -126,7 +128,9 @@ KIND_CUES: Final[dict[str, str]] = {
                        r"cryptocurrency theft|financial (?:theft|gain)|"
                        r"(?:rais\w+|generat\w+|earn\w*|turn(?:ing)?) (?:a )?(?:money|revenue|"
                        r"funds|profits?|income)|for profit|crypto-?mining|cryptojacking",
-    "hijacking": r"hijack\w*|took control of|takeover of",
+    "hijacking": r"hijack\w*|took control of|takeover of|account takeovers?|"
+                 r"(?:took|take|takes|taking) over (?:\w+ ){0,3}?(?:e-?mail |social media |"
+                 r"Twitter |Facebook )?accounts",
     "influence-operation": r"influence operation|disinformation|propaganda|fake news|"
                            r"election interference|interfere\w* (?:in|with) (?:the )?elections?|"
                            r"troll farm|information operation|influence campaign|"
