@@ -98,3 +98,13 @@ def test_a_dated_event_naming_none_of_the_victims_gives_the_incident_no_date() -
     incidents = _doc(text)._.ct_incidents
     assert [i.targets for i in incidents] == [["US"]]
     assert incidents[0].time is None
+
+
+def test_a_country_that_begins_a_bank_name_is_no_origin() -> None:
+    # "data from Kenya Commercial Bank": the bank's country is the victim, not the hackers'
+    text = "Hackers are selling stolen data from Kenya Commercial Bank on the dark web."
+    doc = _doc(text)
+    assert [i.targets for i in doc._.ct_incidents] == [["KE"]]
+    assert not [c for c in doc._.ct_claims if c.attributed_state == "KE"]
+    origin = _doc("Hackers from Russia broke into a Kenyan bank in May.")
+    assert [c.attributed_state for c in origin._.ct_claims if c.kind == "attribution"] == ["RU"]

@@ -144,7 +144,7 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
                           and not g.search(_VICTIM_CUE_BEFORE_RE, before)):
             out.add(i)
         elif (_sponsor_cue(before) and not (m.form == "demonym" and role in (
-                "victim", "organization", "person"))) \
+                "victim", "organization", "person")) and not _NAME_GOES_ON_RE.match(after)) \
                 or (g.match(_OWN_OPERATOR_RE, after)
                     and not g.search(_OBJECT_CUE_RE, before[-30:])):
             # "hackers from Russia", not "files from Canadian organizations"
@@ -293,6 +293,11 @@ def state_lists(sent: Sentence) -> list[StateList]:
 _OR_RE = re.compile(r"\bor\b")
 
 
+#: A country's name that begins a longer proper name ("data from Qatar National Bank",
+#: "hackers from Ukraine International Airlines"): the organization's, not an origin.
+_NAME_GOES_ON_RE = re.compile(
+    r"[ \t]+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\b)[A-Z][a-z]")
 #: "pretended to be from", "posing as": who the operator impersonates is not the operator.
 _IMPERSONATION_RE = compile_ci(
     r"\b(?:pretend\w*|pos(?:ed|es|ing) as|impersonat\w+|masquerad\w+ as|disguis\w+ as|"
