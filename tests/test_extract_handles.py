@@ -102,9 +102,9 @@ def test_a_dated_event_naming_none_of_the_victims_gives_the_incident_no_date() -
 
 def test_a_country_that_begins_a_bank_name_is_no_origin() -> None:
     # "data from Kenya Commercial Bank": the bank's country is the victim, not the hackers'
-    text = "Hackers are selling stolen data from Kenya Commercial Bank on the dark web."
+    text = "Hackers selling stolen data from Kenya National Bank and Uganda Development Bank"
     doc = _doc(text)
-    assert [i.targets for i in doc._.ct_incidents] == [["KE"]]
+    assert [i.targets for i in doc._.ct_incidents] == [["KE", "UG"]]
     assert not [c for c in doc._.ct_claims if c.attributed_state == "KE"]
     origin = _doc("Hackers from Russia broke into a Kenyan bank in May.")
     assert [c.attributed_state for c in origin._.ct_claims if c.kind == "attribution"] == ["RU"]
