@@ -178,3 +178,17 @@ def test_long_article_gives_every_date_once_per_sentence() -> None:
     many = find_dates(sentence * 50, PUB)
     assert len(one) >= 4
     assert len(many) == 50 * len(one)
+
+
+def test_today_is_the_day_of_publication() -> None:
+    assert interval("Banks in Albania were targeted today by a phishing campaign.") == \
+        ("2022-09-20/2022-09-20", "day")
+
+
+@pytest.mark.parametrize("text", [
+    "The group is still active today.",
+    "The malware is used until today.",
+    "Today's attacks are faster than ever.",
+])
+def test_today_as_the_present_is_no_date(text: str) -> None:
+    assert find_dates(text, PUB) == []

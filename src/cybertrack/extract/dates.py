@@ -15,7 +15,8 @@ What is read:
   date such mentions are dropped, as are the deictic ones below;
 - ``mid-July`` is 10-20 July, ``early``/``late July`` 1-10 / 21-end, ``earlier in September``
   the month; a bare ``May`` only after a preposition (otherwise it is the verb);
-- deictic phrases against publication: ``yesterday``, ``last week``, ``on Monday``, ``3 days ago``;
+- deictic phrases against publication: ``today``, ``yesterday``, ``last week``,
+  ``on Monday``, ``3 days ago``;
 - phrases relative to another event (``just days after``, ``two days later``, ``the following
   week``) get no date but a relation and ``offset_days``; :func:`resolve_relative` places them
   once the caller knows the anchor event's date;
@@ -87,7 +88,11 @@ MONTH_RX = re.compile(
 YEAR_RX = re.compile(
     r"(?P<y>(?:1[89]|20)\d{2})(?:(?P<iso>-(?P<m>[01]\d)-(?P<d>[0-3]\d))|(?P<dec>'?s)"
     r"|\s*[-\u2013]\s*(?:(?P<y2>(?:19|20)\d{2})|(?P<yy>\d{2})))?")
-DEICTIC_RX = re.compile(r"(?P<unit>yesterday|Yesterday|week|month|year)(?!\w)")
+DEICTIC_RX = re.compile(r"(?P<unit>yesterday|Yesterday|today|Today|week|month|year)(?!\w)")
+#: "until today", "still today", "today's threats": the present, not the day of a report.
+_NOT_THE_DAY_BEFORE = re.compile(
+    r"(?:until|till|to|up to|still(?:\s+\w+)?|even|of|as of|from)\s+$", re.I)
+_NOT_THE_DAY_AFTER = re.compile(r"['’]s\b")
 WEEKDAY_RX = re.compile(
     rf"(?P<wd>Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?!\w)(?!,?\s+(?:\d|{_MONTH_ALT}))")
 AGO_RX = re.compile(r"ago(?!\w)")
@@ -310,6 +315,11 @@ def _deictic(text: str, pub: dt.date | None) -> Iterator[_Hit]:
             continue
         if unit == "yesterday":
             yield _Hit(start, m.end(), PartialDate.day(pub - dt.timedelta(days=1), m["unit"]))
+            continue
+        if unit == "today":  # news dates its own day so: "banks were targeted today"
+            if not (_NOT_THE_DAY_BEFORE.search(text, max(0, start - 24), start)
+                    or _NOT_THE_DAY_AFTER.match(text, m.end())):
+                yield _Hit(start, m.end(), PartialDate.day(pub, m["unit"]))
             continue
         tl = _before(_THIS_LAST_BEFORE, text, start, 20)
         if tl is None:
