@@ -211,3 +211,15 @@ def test_an_official_keeps_the_state_the_document_gave_him() -> None:
                           "about the outage of public services. Officials in Iran denied the "
                           "charge. Prime Minister Edi Rama said on Tuesday Iran was behind it.")
     assert found == [("person", "AL", "IR")]
+
+
+def test_an_arrest_is_made_by_the_state_where_it_happens() -> None:
+    found = _responses("Two Russian hackers were arrested on Tuesday in Spain over the attacks "
+                       "on Kenyan banks.")
+    assert [(c.action, c.actor_state, c.target_state) for c in found] == [("arrest", "ES", "RU")]
+
+
+def test_nationals_arrested_for_spying_on_their_own_state_are_arrested_by_it() -> None:
+    found = _responses("Two Italian siblings have been arrested on Monday and stand accused of "
+                       "having spied on Italian politicians and Vatican officials.")
+    assert [(c.action, c.actor_state, c.target_state) for c in found] == [("arrest", "IT", "IT")]

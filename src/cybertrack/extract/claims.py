@@ -665,6 +665,19 @@ def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: i
             break
     if actor_m is None and agent_only:
         return []
+    where = next((x for x in sent.mentions if (x.state or x.country) and
+                  0 < x.start - sent.start - m.end() < 40 and _ARRESTED_IN_RE.fullmatch(
+                      text, m.end(), x.start - sent.start)), None) \
+        if actor_m is None and action == "arrest" else None
+    if actor_m is None and action == "arrest" and (where is not None or target in victims):
+        # "Two Russians were arrested in Spain": the police of the state where the arrest was
+        # made; "two Italians were arrested", spying on Italy: their own state's
+        state = (where.state or where.country or target) if where is not None else target
+        return [ClaimDraft(kind="response", sentence=sent.index, incident=incident,
+                           claimant=Claimant("government", state, state, f"country:{state}",
+                                             "unknown"),
+                           action=action, actor_state=state, target_state=target,
+                           cue=text[m.start():m.end()])]
     if actor_m is None:
         actor_m = next((x for x in sent.mentions if x.state and x.state != target and
                         x.is_government), None)
@@ -683,6 +696,11 @@ def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: i
     cue = text[m.start() - len(aux.group(0)) if aux else m.start() : m.end()]
     return [ClaimDraft(kind="response", sentence=sent.index, incident=incident, claimant=who,
                        action=action, actor_state=actor, target_state=target, cue=cue)]
+
+
+#: "arrested on Monday in", "detained last week at": where an arrest was made.
+_ARRESTED_IN_RE = compile_ci(r"(?:\s+(?:on|last|this|early|late)?\s*\w+)?\s+(?:in|at)\s+"
+                             r"(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?")
 
 
 def _with_listed(sent: Sentence, subj: tuple[EntityMention, int]) -> list[EntityMention]:
