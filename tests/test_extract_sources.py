@@ -658,3 +658,12 @@ def test_a_firm_named_at_a_sentence_end_is_not_run_into_the_next_line() -> None:
             "president of cyber security firm Quillbyte.  \nWhen Microsoft fixed the flaw, the "
             "attacks stopped.")
     assert ("Quillbyte", "RU") in _sources(text)
+
+
+@pytest.mark.parametrize("vendor", ["Morphisec", "Flashpoint", "Digital Shadows", "ThreatConnect",
+                                    "Lookout Security"])
+def test_security_vendors_of_the_reference_speak_as_firms(vendor: str) -> None:
+    # named without any cue ("researchers at ..."): the reference knows them as vendors
+    claims = _claims(LEDE + f"{vendor} said the hackers were working for the Russian government.")
+    assert [(c.claimant.kind, c.attributed_state) for c in claims if c.claimant] == \
+        [("organization", "RU")]
