@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
+
 from conftest import make_extraction
 from cybertrack.extract import extract_document, to_gold
 from cybertrack.extract.polarity import clause_bounds, polarity_at, stated_confidence
@@ -205,3 +207,25 @@ def test_assessment_and_facts_count_only_asserted_attributions(store: Store) -> 
     assert "Not counted as attributions: Mandiant says it was not Iran" in a.explanation
     states, _actors = store.attribution_keys([incident]).get(incident, (frozenset(), frozenset()))
     assert "IR" not in states  # the negated attribution names no state to the analysis
+
+
+@pytest.mark.parametrize("sentence", [
+    "A spokesman for China's foreign ministry said China firmly opposes all forms of hacking.",
+    "China's foreign ministry said China was itself a victim of hacking.",
+    "The Chinese government called the report irresponsible and unprofessional.",
+])
+def test_a_states_formula_of_denial_denies_when_it_was_accused(sentence: str) -> None:
+    text = ("Hackers linked to the Chinese government broke into Kenyan ministries in May, "
+            "officials in Nairobi said. " + sentence)
+    assert _denials(text) == [("CN", "asserted")]
+
+
+def test_a_victims_complaint_is_no_denial() -> None:
+    text = ("Hackers linked to the Chinese government broke into Kenyan ministries in May. "
+            "Kenya's foreign ministry said Kenya was a victim of cyberattacks.")
+    assert _denials(text) == []
+
+
+def _denials(text: str) -> list[tuple[str | None, str]]:
+    out = run(text)
+    return [((d["claimant"] or {}).get("government"), d["polarity"]) for d in out["denials"]]

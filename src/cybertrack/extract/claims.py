@@ -130,6 +130,11 @@ def sentence_claims(
             accused = _accused_state(prior, incident, None)
             who = Claimant("government", accused, accused, f"country:{accused}") \
                 if accused else None
+        if who is not None and _DENIAL_FORMULA_RE.match(denial.group(0)) and \
+                who.country not in {s for c in prior for s in (c.attributed_state,
+                                                               c.attributed_sponsor) if s}:
+            who = None  # "Kenya is a victim of cyberattacks": a formula of denial only from
+            # a state that was accused
         if who is not None:
             verdict = denial_polarity(text, denial.start())
             out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
@@ -515,6 +520,11 @@ _PREDICATE_BEFORE_RE = compile_ci(
 
 #: Denials that need no object: "we weren't involved", "had nothing to do with it".
 _SELF_CONTAINED_DENIAL_RE = compile_ci(r"\b(?:involved|nothing|engage|part|participate)\b")
+#: The formulas a state answers an accusation with ("opposes all forms of hacking", "is itself
+#: a victim of cyberattacks", "a staunch defender of cybersecurity"): a denial only when that
+#: state was accused before.
+_DENIAL_FORMULA_RE = compile_ci(r"(?:firmly\s+|resolutely\s+|strongly\s+)?oppos|(?:is|was|are)\s+"
+                                r"(?:itself\s+|also\s+)?(?:a|one\s+of)\b|staunch")
 #: The subject of a denial that names no state: a government named before ("The government
 #: rejected the accusation", "Officials in the capital denied ...").
 _GOVERNMENT_ANAPHOR_RE = compile_ci(

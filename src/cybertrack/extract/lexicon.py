@@ -320,7 +320,13 @@ DENIAL_RE: Final = compile_ci(
     r"(?:allegations?|accusations?|claims?)\b(?:[^.;]|(?<=[A-Z])\.|\.(?=\w)){0,120}?\b(?:is|are|was|were)\s+"
     r"(?:irresponsible|unfounded|baseless|groundless|false|untrue|absurd|ridiculous|"
     r"unsubstantiated|nonsense|fabricated)|(?:irresponsible|unprofessional)\s+and\s+"
-    r"(?:unscientific|groundless|baseless))\b"
+    r"(?:unscientific|groundless|baseless|unprofessional|irresponsible)|"
+    # a state's formula of denial: "China firmly opposes all forms of hacking", "is itself a
+    # victim of cyberattacks", "a staunch defender of cybersecurity"
+    r"(?:firmly\s+|resolutely\s+|strongly\s+)?oppos(?:es|ed|e)\s+(?:all\s+(?:forms|kinds)\s+of\s+)?"
+    r"(?:hacking|cyber[- ]?attacks?|cyber[- ]?crime)|(?:is|was|are)\s+(?:itself\s+|also\s+)?"
+    r"(?:a|one\s+of\s+the)\s+(?:major\s+|main\s+|biggest\s+)?victims?\s+of\s+"
+    r"(?:hacking|cyber[- ]?attacks?)|staunch\s+defender\s+of\s+cyber[- ]?security)\b"
 )
 DENIAL_OBJECT_RE: Final = compile_ci(
     r"\b(accusations?|allegations?|claims?|charges?|attributions?|involvement|responsibility|"
