@@ -667,3 +667,21 @@ def test_security_vendors_of_the_reference_speak_as_firms(vendor: str) -> None:
     claims = _claims(LEDE + f"{vendor} said the hackers were working for the Russian government.")
     assert [(c.claimant.kind, c.attributed_state) for c in claims if c.claimant] == \
         [("organization", "RU")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The FBI said the hackers were likely Russian in origin.",
+    "The attacks originated in Russia, the FBI said.",
+    "Hackers based in Russia broke into the accounts, the FBI said.",
+])
+def test_the_operators_origin_is_an_attribution(sentence: str) -> None:
+    assert ("US", "RU") in {(c.claimant.country if c.claimant else None, c.attributed_state)
+                            for c in _claims(LEDE + sentence)}
+
+
+def test_agencies_speaking_in_a_joint_statement_are_the_government_named_before() -> None:
+    text = (LEDE + "The FBI and the NSA looked into the intrusions. The campaign was of likely "
+            "Russian origin, four national security agencies said in a joint statement.")
+    claims = _claims(text)
+    assert [(c.claimant.kind, c.claimant.country, c.attributed_state)
+            for c in claims if c.claimant] == [("government", "US", "RU")]

@@ -129,6 +129,9 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
                for x in sent.mentions[max(0, i - 3) : i]):
             out.add(i)  # "Triton is linked to Russia": a named tool's or group's sponsor
             continue
+        if _ORIGIN_AFTER_RE.match(after) or _ORIGIN_BEFORE_RE.search(before[-40:]):
+            out.add(i)  # "the hackers were likely Russian in origin", "originated in Iran"
+            continue
         suffix = g.match(lx.AFFILIATION_SUFFIX_RE, after)
         affiliated = suffix is not None and (
             suffix.group(1).lower() not in ("based", "origin", "connected", "associated")
@@ -293,6 +296,12 @@ def state_lists(sent: Sentence) -> list[StateList]:
 _OR_RE = re.compile(r"\bor\b")
 
 
+#: The operators' origin: "Russian in origin", "of Chinese origin", "originated in Iran".
+_ORIGIN_AFTER_RE = re.compile(r"[ \t]+(?:in[ \t]+origin|origin\b)", re.I)
+_ORIGIN_BEFORE_RE = re.compile(
+    r"\b(?:(?:of|with)[ \t]+(?=\w+[ \t]+origin)|originat(?:ed|es|ing)[ \t]+(?:from|in)[ \t]+"
+    r"(?:the[ \t]+)?|(?:hackers?|attackers?|actors?|operators?|attacks?)[ \t]+(?:based|located)"
+    r"[ \t]+in[ \t]+(?:the[ \t]+)?)$", re.I)
 #: A country's name that begins a longer proper name ("data from Qatar National Bank",
 #: "hackers from Ukraine International Airlines"): the organization's, not an origin.
 _NAME_GOES_ON_RE = re.compile(

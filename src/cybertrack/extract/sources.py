@@ -27,22 +27,24 @@ _SOURCE_ANAPHOR_RE = compile_ci(
     r"report|study|organi[sz]ation|alliance|official|officials|spokesperson|spokesman|"
     r"spokeswoman|minister|chancellor|president|premier|ambassador|prosecutors?|secretary|"
     r"agency|ministry|department|bureau|government|administration|office|authorities|"
-    r"investigators)\b|"
+    r"investigators|agencies|statement|advisory|indictment|complaint)\b|"
     r"\b(?P<bare>officials|authorities|investigators|prosecutors|researchers|analysts|"
-    r"experts)\b|\b(?P<pron>he|she|it|they)\b")
+    r"experts|agencies)\b|\b(?P<pron>he|she|it|they)\b")
 #: Anaphors that name the last person quoted ("the minister insists that ...").
 _PERSON_ANAPHORS = frozenset({"official", "minister", "chancellor", "president", "premier",
                               "ambassador", "prosecutor", "secretary", "he", "she"})
 #: Anaphors of a state's officials or bodies ("officials said", "the agency believes").
 _GOVERNMENT_ANAPHORS = frozenset({"officials", "authorities", "investigators", "prosecutors",
-                                  "agency", "ministry", "department", "bureau", "government",
-                                  "administration", "office"})
+                                  "agency", "agencies", "ministry", "department", "bureau",
+                                  "government", "administration", "office", "indictment",
+                                  "complaint"})
 #: Anaphors of a company or its researchers ("the firm said", "researchers believe").
 _COMPANY_ANAPHORS = frozenset({"company", "firm", "vendor", "researcher", "researchers",
                                "analyst", "analysts", "expert", "experts", "research team",
                                "team", "report", "study"})
 #: Anaphors of whoever spoke last ("a spokesman said", "it added", "they believe").
-_LAST_SPEAKER_ANAPHORS = frozenset({"spokesperson", "spokesman", "spokeswoman", "it", "they"})
+_LAST_SPEAKER_ANAPHORS = frozenset({"spokesperson", "spokesman", "spokeswoman", "it", "they",
+                                    "statement", "advisory"})
 #: The subject right before a speech verb ends here: adverbs and auxiliaries between them.
 _SUBJECT_TAIL_RE = compile_ci(r"(?:\s+(?:also|later|have|has|had|now|further|previously|"
                               r"publicly|separately|still|would|could|will|do|does|did))*\s*$")
