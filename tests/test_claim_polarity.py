@@ -229,3 +229,16 @@ def test_a_victims_complaint_is_no_denial() -> None:
 def _denials(text: str) -> list[tuple[str | None, str]]:
     out = run(text)
     return [((d["claimant"] or {}).get("government"), d["polarity"]) for d in out["denials"]]
+
+
+def test_the_accusers_rebuttal_quoted_is_the_accused_states_denial() -> None:
+    text = ("US prosecutors charged nine Iranians with hacking Kenyan universities in March. "
+            "\"These allegations are groundless and reflect the US government's resentment of "
+            "Iran,\" he said.")
+    assert _denials(text) == [("IR", "asserted")]
+
+
+def test_a_victim_denying_a_leak_denies_no_involvement() -> None:
+    text = ("Russian hackers knocked Kenyan government websites offline in March, Kenyan "
+            "officials said. The Kenyan government denied leaking personal information.")
+    assert _denials(text) == []

@@ -135,6 +135,7 @@ def sentence_claims(
                                                                c.attributed_sponsor) if s}:
             who = None  # "Kenya is a victim of cyberattacks": a formula of denial only from
             # a state that was accused
+        who = _denier(who, prior, incident, targets)
         if who is not None:
             verdict = denial_polarity(text, denial.start())
             out.append(ClaimDraft(kind="denial", sentence=sent.index, incident=incident,
@@ -870,6 +871,24 @@ _EVENT_DATE_BEFORE_RE = compile_ci(
     r"\b(?:cyber[- ]?)?(?:attacks?|cyberattacks?|hacks?|intrusions?|breach(?:es)?|incidents?|"
     r"operations?)\s+(?:(?:that|which)\s+(?:began|started|occurred|happened|took place|"
     r"was launched|were launched)\s+)?(?:on|in|of)\s+(?:the\s+)?$")
+
+
+def _denier(who: Claimant | None, prior: Sequence[ClaimDraft], incident: int | None,
+            victims: AbstractSet[str]) -> Claimant | None:
+    """Who denies: a state that accused or that was hit denies no involvement ("'these
+    allegations are groundless and reflect the US government's resentment,' he said" after
+    the US charged Iranians; "the Ukrainian government denied leaking data"). The state
+    accused before denies where the sentence's speaker is one of those, else nobody."""
+    if who is None or who.kind != "government" or who.country is None:
+        return who
+    accused = {x for c in prior if c.kind in ("attribution", "response")
+               for x in (c.attributed_state, c.attributed_sponsor, c.target_state) if x}
+    accusers = {c.claimant.country for c in prior
+                if c.kind == "attribution" and c.claimant is not None and c.claimant.country}
+    if who.country in accused or (who.country not in accusers and who.country not in victims):
+        return who
+    other = _accused_state(prior, incident, who.country)
+    return Claimant("government", other, other, f"country:{other}", "unknown") if other else None
 
 
 def _accused_state(prior: Sequence[ClaimDraft], incident: int | None,
