@@ -685,3 +685,11 @@ def test_agencies_speaking_in_a_joint_statement_are_the_government_named_before(
     claims = _claims(text)
     assert [(c.claimant.kind, c.claimant.country, c.attributed_state)
             for c in claims if c.claimant] == [("government", "US", "RU")]
+
+
+def test_a_state_does_not_blame_itself() -> None:
+    # the speaker read ("Putin believes") is the one the claim is about, not its source
+    text = (LEDE + "Moscow orchestrated the hacks because the Russian president Vladimir Putin "
+            "believes such aggression is worth it.")
+    claims = _claims(text)
+    assert claims and all(c.claimant is None or c.claimant.country != "RU" for c in claims)

@@ -938,6 +938,13 @@ def extract_claims(
         _headline_actor(sentences[0], incidents, claims)
     implied_attributions(claims, incidents)
     public_accusations(claims, sentences)
+    for i, c in enumerate(claims):
+        if c.kind == "attribution" and c.claimant is not None and \
+                c.claimant.kind in ("government", "person") and c.claimant.country and \
+                c.claimant.country in (c.attributed_state, c.attributed_sponsor):
+            # "Moscow orchestrated these hacks because Putin believes ...": a state does not
+            # blame itself; the speaker read is someone the claim is about
+            claims[i] = replace(c, claimant=None)
     main_source(claims, sentences)
     drop_repeats(claims)
     if isinstance(incidents, list):
