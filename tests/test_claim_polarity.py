@@ -242,3 +242,11 @@ def test_a_victim_denying_a_leak_denies_no_involvement() -> None:
     text = ("Russian hackers knocked Kenyan government websites offline in March, Kenyan "
             "officials said. The Kenyan government denied leaking personal information.")
     assert _denials(text) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The FBI does not believe Russia was behind the attack.",
+    "Officials said they did not think that Russia was behind the attack.",
+])
+def test_a_belief_denied_negates_the_claim(sentence: str) -> None:
+    assert polarities(run(LEAD + sentence)) == {"RU": "negated"}

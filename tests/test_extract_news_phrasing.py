@@ -223,3 +223,22 @@ def test_nationals_arrested_for_spying_on_their_own_state_are_arrested_by_it() -
     found = _responses("Two Italian siblings have been arrested on Monday and stand accused of "
                        "having spied on Italian politicians and Vatican officials.")
     assert [(c.action, c.actor_state, c.target_state) for c in found] == [("arrest", "IT", "IT")]
+
+
+def test_a_leader_named_alone_speaks_for_their_state() -> None:
+    # the reference knows heads of state and ministers by name: "Biden announced ..."
+    found = _responses("Russian hackers broke into Kenyan ministries in March. Last month, Biden "
+                       "announced new sanctions on Russia and the expulsion of diplomats.")
+    assert {(c.action, c.actor_state, c.target_state) for c in found} >= \
+        {("sanction", "US", "RU"), ("expel-diplomats", "US", "RU")}
+
+
+def test_a_leader_is_a_victim_only_through_what_is_theirs() -> None:
+    nlp = get_pipeline()
+    critical = nlp(make_doc(nlp, "Hackers linked to Russia's intelligence agency broke into "
+                            "groups critical of President Putin, Microsoft said.",
+                            dt.date(2021, 5, 28)))
+    assert all("RU" not in i.targets for i in critical._.ct_incidents)
+    campaign = nlp(make_doc(nlp, "Hackers broke into the email accounts of Macron's campaign "
+                            "staff in May.", dt.date(2017, 6, 1)))
+    assert [i.targets for i in campaign._.ct_incidents] == [["FR"]]

@@ -421,8 +421,9 @@ def _document_incident(sentences: Sequence[Sentence], sector_res: Mapping[str, P
                 inc.targets.append(state)
         for i, m in enumerate(sent.mentions):
             if i not in exclude and m.state and m.state not in named and \
+                    m.kind != "person" and \
                     not answered(sent.text, m.start - sent.start) and not accused(sent, i):
-                named.append(m.state)
+                named.append(m.state)  # a leader named is no victim ("critical of Putin")
         if _COMPLAINT_RE.search(sent.text):
             complaining.extend(s for s in _complainant(sent, attackers, claimant_idx)
                                if s not in complaining)

@@ -95,6 +95,9 @@ _NEGATED_BEFORE_RE: Final = _ci(
     r"\bno\s+(?:\w+\s+){0,2}?(?:evidence|indications?|signs?|suggestion|proof|reason\s+to\s+"
     r"(?:believe|suspect|think)|information)\b|"
     r"\bnothing\s+(?:to\s+)?(?:suggest|suggests|indicate|indicates|show|shows|links?|ties?)\b|"
+    # "did not believe Russia was behind it", "does not think that China ...": a belief denied
+    r"\b(?:not|n't|never)\s+(?:(?:yet|really|necessarily|personally)\s+)?(?:believe|think|"
+    r"suspect|accept|conclude|assess|consider)\b(?:\s+that)?|"
     r"\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\s+$")
 #: "not" right before a mention, in the same phrase ("but not Belarus", "not Russia but Iran").
 _NOT_RIGHT_BEFORE_RE: Final = _ci(

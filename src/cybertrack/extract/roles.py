@@ -734,8 +734,20 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     place = th.get("add_place_victim", th["add_victim"])
     out |= {i for i, p in probs.items() if i not in exclude and p[1] >= (
         th["add_victim"] if sent.mentions[i].state is not None else place)
-        and not never_victim(sent, i)}
+        and not never_victim(sent, i) and _personal_target(
+            sent.mentions[i], sent.text[sent.mentions[i].end - sent.start:][:60])}
     return sorted(out)
+
+
+def _personal_target(m: EntityMention, after: str) -> bool:
+    """A leader stands for a victim state only through what is theirs ("Macron's campaign",
+    "Merkel's email account"), never by name alone ("groups critical of President Putin")."""
+    return m.kind != "person" or bool(_PERSONAL_TARGET_AFTER_RE.match(after))
+
+
+_PERSONAL_TARGET_AFTER_RE = re.compile(
+    r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?:campaign|e-?mails?|accounts?|phones?|devices?|staff|"
+    r"aides?|office|website|party|computers?|communications)\b", re.I)
 
 
 def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
@@ -747,7 +759,9 @@ def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     return sorted(i for i, p in model_roles(sent).items()
                   if i not in exclude and p[1] > max(p[0], p[2])
                   and not answered(sent.text, sent.mentions[i].start - sent.start)
-                  and not _speaks(sent, sent.mentions[i]) and not never_victim(sent, i))
+                  and not _speaks(sent, sent.mentions[i]) and not never_victim(sent, i)
+                  and _personal_target(sent.mentions[i],
+                                       sent.text[sent.mentions[i].end - sent.start:][:60]))
 
 
 def never_victim(sent: Sentence, i: int) -> bool:
@@ -806,6 +820,8 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
             continue
         s, e = m.start - sent.start, m.end - sent.start
         before, after = text[max(0, s - 40) : s], text[e : e + 60]
+        if not _personal_target(m, after):
+            continue
         if accused(sent, i):
             continue  # "two Chinese nationals were charged": the accused, not the victim
         if _REFERENCE_POINT_RE.search(before):
