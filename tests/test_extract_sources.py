@@ -693,3 +693,13 @@ def test_a_state_does_not_blame_itself() -> None:
             "believes such aggression is worth it.")
     claims = _claims(text)
     assert claims and all(c.claimant is None or c.claimant.country != "RU" for c in claims)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Vermont Governor, Jane Roe, issued a statement accusing Russia of the intrusions.",
+    "Governor Jane Roe of Vermont accused Russia of the intrusions.",
+])
+def test_an_official_of_a_states_region_speaks_for_the_state(sentence: str) -> None:
+    claims = _claims(LEDE + sentence)
+    assert [(c.claimant.country, c.attributed_state) for c in claims if c.claimant] == \
+        [("US", "RU")]

@@ -758,15 +758,18 @@ _OBJECT_OF_BEFORE_RE = re.compile(
     r"(?:the\s+)?$", re.IGNORECASE)
 
 
-def _states_in(ordered: _Ordered, lo: int, hi: int) -> list[EntityMention]:
-    """Countries and government bodies lying inside ``[lo, hi)``, in text order."""
+def _states_in(ordered: _Ordered, lo: int, hi: int,
+               regions: bool = False) -> list[EntityMention]:
+    """Countries and government bodies lying inside ``[lo, hi)``, in text order; with
+    ``regions``, a state's own regions too ("the Vermont governor": a US official)."""
     mentions = ordered.mentions
     out = []
     for k in range(bisect.bisect_left(ordered.starts, lo), len(mentions)):
         m = mentions[k]
         if m.start >= hi:
             break
-        if m.end <= hi and m.country and (m.kind == "country" or m.is_government):
+        if m.end <= hi and m.country and (m.kind == "country" or m.is_government or (
+                regions and m.kind == "location" and m.form == "region")):
             out.append(m)
     return out
 
@@ -776,13 +779,13 @@ def _country_of_title(text: str, ordered: _Ordered, title_start: int, s: int,
     """The state inside a title phrase before the name: a state joined to the title
     ("Albania's prime minister", "the Albanian Prime Minister", a government body holding the
     title), or named right after the name ("Prime Minister X of Albania")."""
-    near = [m for m in _states_in(ordered, max(0, title_start - 60), s)
+    near = [m for m in _states_in(ordered, max(0, title_start - 60), s, regions=True)
             if m.end > title_start or _TITLE_JOIN_RE.fullmatch(text, m.end, title_start)]
     if near:
         return near[-1].country
     of = _OF_STATE_RE.match(text, e)
     if of is not None:
-        after = _states_in(ordered, of.end(), of.end() + 60)
+        after = _states_in(ordered, of.end(), of.end() + 60, regions=True)
         if after and after[0].start == of.end():
             return after[0].country
     return None
