@@ -13,8 +13,8 @@ from cybertrack.resolve import link_all, link_new, review
 from cybertrack.store import Store
 from cybertrack.store import schema as t
 from cybertrack.store.engine import write_connection
+from cybertrack.store.group_queries import ReachCell, ReachYear
 from cybertrack.store.migrations import load_migrations
-from cybertrack.store.summary import subject_rows
 from kb_factory import (
     ACTOR,
     ALBANIA,
@@ -178,10 +178,11 @@ def test_firsts_follow_an_ingest(store: Store) -> None:
         "History Test", "Other Desk Test"]
 
 
-def test_reach_counts_in_python_and_in_sql_agree(store: Store) -> None:
-    """``reach_summary`` counts in SQL on PostgreSQL and in Python on SQLite; both ways, on
-    both databases, give the same figures (several targets, no target, destructive or not,
-    a state, an actor by id and by name, claims naming both)."""
+def test_reach_counts_are_those_of_the_subjects_events(store: Store) -> None:
+    """``reach_summary``'s figures (counted in Python over the subject's fact rows, on both
+    databases) are those the subject's events (``reach_events``) give, counted one by one
+    (several targets, no target, destructive or not, a state, an actor by id and by name,
+    claims naming both)."""
     store.upsert_entities([ACTOR])
     store.bulk_add([*albania_reports(), *(
         report(70 + n, publisher="Mixed Test", published=f"20{10 + n}-06-01", targets=targets,
@@ -195,14 +196,29 @@ def test_reach_counts_in_python_and_in_sql_agree(store: Store) -> None:
             (("DE", "FR"), ("espionage",)), ((), ("ransomware",)), (("SA",), ("sabotage",)),
             (("US", "SA", "IL"), ("ddos",))]))])
     link_all(store)
-    f = t.attribution_facts.c
-    columns = (f.group_id, f.group_year, f.country, f.destructive, f.source)
     for who, inside in (((("IR",), (ACTOR.id,), ("Test Kitten", "TK-1")), ("SA", "IL", "IR")),
                         (((), (ACTOR.id,), ()), ()), ((("IR",), (), ()), ("AL",))):
-        rows = subject_rows(columns, *who)
-        here = store._reach_counted_here(rows, inside)
-        there = store._reach_counted_in_sql(rows, inside)
-        assert here.cells and here.years and here.sources
-        assert any(c.destructive for c in here.cells) and any(y.outside for y in here.years)
-        for mine, theirs in zip(here, there, strict=True):
-            assert sorted(mine, key=repr) == sorted(theirs, key=repr)
+        got = store.reach_summary(*who, inside=inside)
+        cells: dict[tuple[int | None, str], set[str]] = {}
+        hit: dict[tuple[int | None, str], set[str]] = {}
+        years: dict[int | None, set[str]] = {}
+        out: dict[int | None, set[str]] = {}
+        sources: dict[tuple[int | None, str], set[str]] = {}
+        for e in store.reach_events(*who):
+            years.setdefault(e.group_year, set()).add(e.group_id)
+            sources.setdefault((e.group_year, e.source or ""), set()).add(e.group_id)
+            for country in e.targets:
+                cells.setdefault((e.group_year, country), set()).add(e.group_id)
+                if e.destructive:
+                    hit.setdefault((e.group_year, country), set()).add(e.group_id)
+                if country not in inside:
+                    out.setdefault(e.group_year, set()).add(e.group_id)
+        assert got.cells and got.years and got.sources
+        assert any(c.destructive for c in got.cells) and any(y.outside for y in got.years)
+        assert sorted(got.cells, key=repr) == sorted(
+            (ReachCell(y, c, len(g), len(hit.get((y, c), ()))) for (y, c), g in cells.items()),
+            key=repr)
+        assert sorted(got.years, key=repr) == sorted(
+            (ReachYear(y, len(g), len(out.get(y, ()))) for y, g in years.items()), key=repr)
+        assert sorted(got.sources, key=repr) == sorted(
+            ((y, src, len(g)) for (y, src), g in sources.items()), key=repr)

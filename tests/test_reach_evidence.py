@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from cybertrack.analysis import reach
 from cybertrack.model import Extraction
 from cybertrack.resolve import link_all
 from cybertrack.store import Store
 from cybertrack.store.evidence import destructive_cells, groups_with_evidence
 from kb_factory import MANDIANT, report, say
+from sql_capture import sqlite_plan, statements
 
 
 def _iran(n: int, publisher: str, year: int, target: str) -> Extraction:
@@ -41,3 +44,34 @@ def test_founded_only_cells_are_every_cell_kept_to_groups_with_evidence(store: S
     assert founded[(2019, "FR")]  # a tracker record is, though it is one report
     r = reach(store, "Iran", today=dt.date(2026, 1, 1))
     assert r.recent is not None
+
+
+def test_reach_reads_the_rows_naming_a_states_actors_in_the_covering_index(
+        store: Store) -> None:
+    """On SQLite, the fact rows naming a state's actors but not the state are read through
+    ix_attribution_facts_actor_id, which holds the state beside the actor, so the rows
+    naming the state too are dropped there, not read from the table (SQLite's own choice was
+    the narrower ix_attribution_facts_actor_group); and the destructive groups that may found
+    a first are found in the covering indexes first, a group's second report probed in
+    ix_incident_groups_group_id alone."""
+    if store._engine.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    store.bulk_add([report(n, publisher=f"Desk {n}", published="2020-05-03", targets=("DE",),
+                           when="2020-05-02", claims=(
+        say("attribution", "Mandiant blamed Test Kitten.", MANDIANT, attributed_state="IR",
+            attributed_actor="Test Kitten", attributed_actor_id="actor:test-kitten"),))
+        for n in (1, 2)])
+    link_all(store)
+    who = (("IR",), ("actor:test-kitten",), ())
+    with statements(store._engine) as seen:
+        rows = store.subject_event_rows(*who, years=(2020, 2020))
+        cells = destructive_cells(store, *who, (2000, 2030), founded_only=True)
+    assert rows and cells
+    plans = [sqlite_plan(store._engine, s, p) for s, p in seen if "attribution_facts" in s]
+    assert len(plans) == 3, plans  # the events; the founded groups, then their rows
+    assert all("ix_attribution_facts_actor_id" in plan for plan in plans), plans
+    assert "ix_attribution_facts_actor_group" not in " ".join(plans), plans
+    groups = plans[1]
+    assert "COVERING INDEX ix_attribution_facts_state" in groups, groups
+    assert "COVERING INDEX ix_attribution_facts_actor_id" in groups, groups
+    assert "COVERING INDEX ix_incident_groups_group_id" in groups, groups

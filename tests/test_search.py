@@ -168,3 +168,18 @@ def test_multi_word_search_reads_the_candidates_once(store: Store,
     assert search(store, "ddos Estonia") == before
     repeated = [c for n, c in enumerate(calls) if any(c <= o for o in calls[:n])]
     assert not repeated, calls
+
+
+def test_a_word_is_asked_whether_it_names_a_country_without_suggestions() -> None:
+    """A multi-word search and reach ask of each word whether it names a country
+    (``Reference.find_country``): the same country ``country`` gives, or None where
+    ``country`` raises, without working out the fuzzy suggestions its error lists."""
+    from cybertrack.errors import UnknownEntityError
+    from cybertrack.reference import load_reference
+
+    ref = load_reference()
+    for name in ("Iranian", "IR", "IRN", "Tehran", "the Kremlin", " Albania "):
+        assert ref.find_country(name) == ref.country(name), name
+    assert ref.find_country("Bench") is None
+    with pytest.raises(UnknownEntityError):
+        ref.country("Bench")

@@ -38,7 +38,7 @@ from cybertrack.analysis.regions import (
     region_members,
 )
 from cybertrack.analysis.sources import country_name, source_name
-from cybertrack.errors import CybertrackError, UnknownEntityError
+from cybertrack.errors import UnknownEntityError
 from cybertrack.gcpause import paused_gc
 from cybertrack.model import PartialDate
 from cybertrack.reference import Reference, load_reference
@@ -149,10 +149,7 @@ class Reach:
 
 def resolve_subject(store: Store, name: str, ref: Reference) -> Subject:
     """A state (by code, name, demonym, capital) or a threat actor (by name or alias)."""
-    try:
-        country = ref.country(name)
-    except CybertrackError:
-        country = None
+    country = ref.find_country(name)  # an actor's name is no country: no suggestions asked
     if country is not None:
         sponsored = {e.id for e in ref.entries("threat-actor") if e.sponsor == country.code}
         sponsored.update(store.actor_ids_sponsored_by(country.code))

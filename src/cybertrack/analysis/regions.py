@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-from cybertrack.errors import ReferenceDataError
 from cybertrack.reference import Country, Reference
 
 #: The Middle East as commonly meant in security reporting (Gulf, Levant, Iran, Iraq, Turkey,
@@ -51,10 +50,7 @@ def blocs_of(code: str, year: int) -> tuple[str, ...]:
 
 
 def country_or_none(ref: Reference, code: str) -> Country | None:
-    try:
-        return ref.country(code)
-    except ReferenceDataError:
-        return None
+    return ref.find_country(code)
 
 
 def home_region(ref: Reference, code: str) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from cybertrack.errors import CybertrackError, NotFoundError
 from cybertrack.gcpause import paused_gc
@@ -35,14 +34,13 @@ from cybertrack.store.web_queries import (
     attributing_claims,
     common_events_ranked,
     document_incidents,
+    excerpts_of,
+    incidents_by_actor,
     keep_within,
     matches_within,
     text_matches,
 )
 from cybertrack.vocab import INCIDENT_KINDS
-
-if TYPE_CHECKING:
-    from cybertrack.store.group_queries import GroupRow
 
 
 class AmbiguousSearchError(CybertrackError):
@@ -165,27 +163,40 @@ def search(store: Store, query: str, *, limit: int = 20, ref: Reference | None =
 
 def _hits(store: Store, matches: list[TextMatch], actors: list[tuple[ActorHit, set[str]]],
           include_rejected: bool, within: set[str] | None,
-          read: _Read | None = None) -> list[SearchHit]:
+          read: _Read | None = None, pending: int | None = None) -> list[SearchHit]:
     """The events these text matches and actors' incidents make, best first (``within``:
-    only these incidents count; ``read``: ``within``'s incidents and groups, already read,
-    so that the words of one search do not each read them again)."""
+    only these incidents count; ``read``: ``within``'s incidents and events, already read,
+    so that the words of one search do not each read them again; ``pending``: the matches
+    of word ``pending``, whose excerpts may be left empty (``excerpts=False``): a hit's
+    excerpt that is so is the mark ``_pending`` of the match that gives it, for
+    ``_with_excerpts`` to replace)."""
     from cybertrack.resolve.groups import ensure_groups
 
     # incident id -> (score, what matched, excerpt)
     scored: dict[str, tuple[float, list[str], str]] = {}
     untied_docs: dict[str, TextMatch] = {}
+
+    def excerpt(iid: str, m: TextMatch) -> str:
+        """The excerpt ``_score`` keeps for ``iid`` if it has none yet (the first match's)."""
+        old = scored.get(iid)
+        if old is not None and old[2]:
+            return ""
+        return m.excerpt or ("" if pending is None else _pending(pending, m))
+
     for m in matches:
         if m.incident_id is None:
             untied_docs.setdefault(m.document_id, m)
             continue
         if within is None or m.incident_id in within:
-            _score(scored, m.incident_id, m.rank, _WHAT.get(m.kind, m.kind), m.excerpt)
+            _score(scored, m.incident_id, m.rank, _WHAT.get(m.kind, m.kind),
+                   excerpt(m.incident_id, m))
     if untied_docs:  # a title or untied claim: the document's incidents
         of_doc = document_incidents(store, list(untied_docs))
         for doc_id, m in untied_docs.items():
             for iid in of_doc.get(doc_id, ()):
                 if within is None or iid in within:
-                    _score(scored, iid, m.rank * 0.9, _WHAT.get(m.kind, m.kind), m.excerpt)
+                    _score(scored, iid, m.rank * 0.9, _WHAT.get(m.kind, m.kind),
+                           excerpt(iid, m))
     for hit, ids in actors:
         for iid in ids:
             if within is None or iid in within:
@@ -195,31 +206,62 @@ def _hits(store: Store, matches: list[TextMatch], actors: list[tuple[ActorHit, s
     if read is None:
         ensure_groups(store)
         rejected = set() if include_rejected else rejected_ids(store, "incident")
-    else:  # a multi-word search grouped and read the rejected incidents once for its words
-        rejected = read.rejected
-    if read is None:
         incidents = {i.id: i for i in store.incidents_by_id(scored) if i.id not in rejected}
-        groups = store.incident_groups_of(incidents)
-    else:  # the same incidents in the same (time, id) order as incidents_by_id(scored)
+        event_of = {i: g.group_id for i, g in store.incident_groups_of(incidents).items()}
+    else:  # a multi-word search read its candidates, their events and the rejected once
+        rejected = read.rejected
+        # the same incidents in the same (time, id) order as incidents_by_id(scored)
         incidents = {i.id: i for i in read.incidents if i.id in scored and i.id not in rejected}
-        groups = read.groups
+        event_of = read.events
     events: dict[str, list[Incident]] = {}
     for iid, inc in incidents.items():
-        g = groups.get(iid)
-        events.setdefault(g.group_id if g else iid, []).append(inc)
+        events.setdefault(event_of.get(iid, iid), []).append(inc)
     hits = []
     for gid, members in events.items():
         best = max(members, key=lambda i: (scored[i.id][0], i.id))
-        score, matched, excerpt = scored[best.id]
+        score, matched, excerpt_of_best = scored[best.id]
         total = sum(scored[i.id][0] for i in members)
         hits.append(SearchHit(
             best.id, gid, best.title or best.sentence[:80], best.time,
             tuple(dict.fromkeys(t for i in members for t in i.targets)),
             tuple(dict.fromkeys(k for i in members for k in i.kinds)),
             tuple(dict.fromkeys(w for i in members for w in scored[i.id][1])),
-            excerpt or best.sentence[:160], len(members), total, best.id in rejected))
+            excerpt_of_best or best.sentence[:160], len(members), total, best.id in rejected))
     hits.sort(key=lambda h: (-h.score, h.incident_id))
     return hits
+
+
+#: How a hit's excerpt not read yet is marked (``_pending``): no excerpt starts with it.
+_MARK = "\0"
+
+
+def _pending(word: int, m: TextMatch) -> str:
+    """The mark standing for ``m``'s excerpt for the search's word ``word``."""
+    return f"{_MARK}{word}{_MARK}{m.row_id}"
+
+
+def _with_excerpts(store: Store, words: Sequence[str], hits: Sequence[SearchHit]
+                   ) -> list[SearchHit]:
+    """``hits`` with each excerpt still marked (``_pending``) read: one statement per word,
+    for the rows of the hits shown only (a word's excerpts for every match it has among
+    thousands of candidates were most of its cost on PostgreSQL). A row gone since it was
+    ranked (its document extracted again meanwhile) leaves the excerpt empty."""
+    wanted: dict[int, list[str]] = {}
+    for h in hits:
+        if h.excerpt.startswith(_MARK):
+            word, row = h.excerpt[len(_MARK):].split(_MARK, 1)
+            wanted.setdefault(int(word), []).append(row)
+    if not wanted:
+        return list(hits)
+    read = {(k, row): text for k, rows in wanted.items()
+            for row, text in excerpts_of(store, words[k], rows).items()}
+    out = []
+    for h in hits:
+        if h.excerpt.startswith(_MARK):
+            word, row = h.excerpt[len(_MARK):].split(_MARK, 1)
+            h = replace(h, excerpt=read.get((int(word), row), ""))
+        out.append(h)
+    return out
 
 
 def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Reference,
@@ -241,10 +283,8 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
     wants: list[WordReach] = []
     for w in words:
         named = _actors_named(store, w, ref)
-        try:
-            code = ref.country(w).code
-        except CybertrackError:
-            code = None
+        country = ref.find_country(w)
+        code = country.code if country is not None else None
         kind = w.casefold() if w.casefold() in INCIDENT_KINDS else None
         extra: list[str] = []  # a country's incidents are read among the common events only
         if code is None and kind is not None:
@@ -255,38 +295,46 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
             tuple(sorted({n.lower() for a in named for n in (a.name, *a.aliases)})),
             code, tuple(extra)))
         reach.append((named, extra, code or "", f"target {code}" if code else f"kind {kind}"))
-    common, ranked = common_events_ranked(store, wants)
+    # the words' matches ranked without excerpts where they are dear: the hits shown get
+    # theirs afterwards (``_with_excerpts``)
+    common, ranked, event_of, claims = common_events_ranked(store, wants, excerpts=False)
     if not common:
         return SearchResult(query, (), tuple(a for a, _ in _actor_hits(store, query, ref)))
-    members = store.group_members(common)
-    within = {i for g in common for i in members.get(g, [g])}
-    # the candidates' incidents and groups read once for all the words (each word's _hits and
-    # a country's targets read them again: 0.67 s of 4.4 s for "Bench Actor 12" on 50k docs)
-    read = _Read(store.incidents_by_id(within), store.incident_groups_of(within),
+    if event_of is None:  # the last word was read whole: the events' reports are read here
+        members = store.group_members(common)
+        event_of = {i: g for g in common for i in members.get(g, [g])}
+    within = set(event_of)
+    # the candidates' incidents read once for all the words, with the events their reports
+    # make as common_events_ranked found them (each word's _hits and a country's targets read
+    # them again: 0.67 s of 4.4 s for "Bench Actor 12" on 50k docs)
+    read = _Read(store.incidents_by_id(within), event_of,
                  set() if include_rejected else rejected_ids(store, "incident"))
     docs = {i.document_id for i in read.incidents}
     # every word's actors' incidents among the candidates in one statement ("Bench" and
     # "Actor" name the same twenty actors)
     named_all = list({a.id: a for named, *_ in reach for a in named}.values())
-    attributed = dict(zip((a.id for a in named_all), (ids for _, ids in _actor_hits(
-        store, query, ref, named_all, sorted(within))), strict=True))
+    if claims is not None:  # read by common_events_ranked among the candidates and more
+        sets = incidents_by_actor([c for c in claims if c[0] in within],
+                                  [(a.id, (a.name, *a.aliases)) for a in named_all])
+    else:
+        sets = [ids for _, ids in _actor_hits(store, query, ref, named_all, sorted(within))]
+    attributed = dict(zip((a.id for a in named_all), sets, strict=True))
     per_word = []
     for k, (w, (named, extra, code, why)) in enumerate(zip(words, reach, strict=True)):
         # a word's ranked matches, when common_events read them (among the documents of
         # events it tested, or all of them), hold every one matches_within would find
         rows = ranked[k]
         matches = (keep_within(rows, within, docs) if rows is not None
-                   else matches_within(store, w, sorted(within)))
+                   else matches_within(store, w, sorted(within), excerpts=False))
         actors_w = [(replace(a, incidents=len(attributed[a.id])), attributed[a.id])
                     for a in named]
         found = {h.group_id: h for h in _hits(store, matches, actors_w, include_rejected,
-                                              within, read)}
+                                              within, read, pending=k)}
         if code or extra:
             ids = set([i.id for i in read.incidents if code in i.targets] if code
                       else [i for i in extra if i in within])
-            groups = read.groups
             for inc in (i for i in read.incidents if i.id in ids):
-                gid = groups[inc.id].group_id if inc.id in groups else inc.id
+                gid = read.events.get(inc.id, inc.id)
                 if gid not in found:
                     found[gid] = SearchHit(inc.id, gid, inc.title or inc.sentence[:80],
                                            inc.time, inc.targets, inc.kinds, (why,),
@@ -305,16 +353,18 @@ def _all_words(store: Store, query: str, words: list[str], limit: int, ref: Refe
             max(h.reports for h in parts), sum(h.score for h in parts), best.rejected))
     hits.sort(key=lambda h: (-h.score, h.incident_id))
     actors = _actor_hits(store, query, ref)
-    return SearchResult(query, tuple(hits[:limit]), tuple(a for a, _ in actors))
+    return SearchResult(query, tuple(_with_excerpts(store, words, hits[:limit])),
+                        tuple(a for a, _ in actors))
 
 
 @dataclass(frozen=True, slots=True)
 class _Read:
     """A multi-word search's candidate incidents (``incidents_by_id`` order: time, id), their
-    groups and the rejected incidents' ids (none when they are included), read once."""
+    events (incident id -> its group's id, or its own when ungrouped) and the rejected
+    incidents' ids (none when they are included), read once."""
 
     incidents: list[Incident]
-    groups: dict[str, GroupRow]
+    events: dict[str, str]
     rejected: set[str]
 
 

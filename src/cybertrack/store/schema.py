@@ -129,6 +129,8 @@ incidents = Table(
     Index("ix_incidents_document_id", "document_id"),
     # (start, end): a time-window query scans start and filters end inside the index.
     Index("ix_incidents_time", "time_start", "time_end"),
+    # an incident's start read with its id alone (migration 0017: the web lists on SQLite)
+    Index("ix_incidents_id_start", "id", "time_start"),
 )
 
 #: ``incidents.targets`` unnested, so "incidents against country X" is an index lookup.
@@ -242,6 +244,8 @@ incident_groups = Table(
     Column("destructive", Integer, nullable=False, server_default="0"),
     Index("ix_incident_groups_group_id", "group_id"),
     Index("ix_incident_groups_group_year", "group_year"),
+    # an incident's group read with its id alone (migration 0017: the web lists on SQLite)
+    Index("ix_incident_groups_member", "incident_id", "group_id"),
 )
 
 #: Derived from claims, targets, documents and groups (migration 0006, kept in step by
@@ -378,8 +382,9 @@ curations = Table(
 )
 
 #: The text ``cybertrack search`` reads (migration 0011): one row per incident, claim and
-#: document title, written with the document. Indexed natively: FTS5 ``search_fts`` on SQLite,
-#: a GIN index on ``to_tsvector('english', body)`` on PostgreSQL (neither is declared here).
+#: document title, written with the document. Indexed natively: FTS5 ``search_fts`` on SQLite;
+#: on PostgreSQL a generated column ``body_tsv`` (``to_tsvector('english', body)``, migration
+#: 0017) with a GIN index on it (none of these is declared here).
 search_text = Table(
     "search_text",
     metadata,
@@ -392,11 +397,12 @@ search_text = Table(
     Index("ix_search_text_document_id", "document_id"),
 )
 
-#: Full-text objects over ``search_text`` that each database builds its own way (migration
-#: 0011) and so are not declared here: SQLite's FTS5 table (with its shadow tables, named after
-#: it) and PostgreSQL's GIN index.
+#: Full-text objects over ``search_text`` that each database builds its own way (migrations
+#: 0011, 0017) and so are not declared here: SQLite's FTS5 table (with its shadow tables, named
+#: after it), PostgreSQL's stored tsvector column and the GIN index on it.
 NATIVE_FTS_TABLE = "search_fts"
 NATIVE_FTS_INDEX = "ix_search_text_fts"
+NATIVE_FTS_COLUMN = "body_tsv"
 
 #: Tables that ``Store.counts()`` reports, by the name it reports them under.
 COUNTED = {

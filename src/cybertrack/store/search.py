@@ -4,7 +4,8 @@
 ``search_text`` holds one row per such record (migration 0011), written in the transaction
 that stores the document (``index_extractions``). Each database indexes it natively: SQLite
 with FTS5 (``search_fts``, an external-content table over ``search_text``'s rowid, kept in
-step here), PostgreSQL with a GIN index on ``to_tsvector('english', body)``. Both stem English
+step here), PostgreSQL with a GIN index on the stored ``body_tsv`` (``to_tsvector('english',
+body)``, migration 0017, so ranking does not parse the text again). Both stem English
 words (porter), so "attacks" finds "attacked". A query is read as a web search box reads it:
 words must all appear, "quoted phrases" in order, ``OR`` between alternatives, ``-word``
 excluded (``websearch_to_tsquery`` on PostgreSQL; translated to FTS5 syntax on SQLite).
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -34,9 +35,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 
 from cybertrack.model import Extraction
 from cybertrack.store import schema as t
+from cybertrack.store.indexed import indexed_by
 from cybertrack.store.summary import attributed_to_terms, one_of
 
 #: What a row of ``search_text`` stands for.
@@ -54,6 +57,11 @@ class TextMatch:
     incident_id: str | None
     excerpt: str
     rank: float
+
+    @property
+    def row_id(self) -> str:
+        """Its ``search_text`` row's id (``search_rows`` names a row by kind and record)."""
+        return f"{self.kind}:{self.record_id}"
 
 
 def search_rows(ex: Extraction) -> list[dict[str, Any]]:
@@ -154,9 +162,9 @@ def text_matches(conn: Connection, query: str, limit: int = 200) -> list[TextMat
     rows = conn.execute(text(
         "SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
         "ts_headline('english', s.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8, "
-        "MaxFragments=1') AS excerpt, ts_rank(to_tsvector('english', s.body), q) AS rank "
+        "MaxFragments=1') AS excerpt, ts_rank(s.body_tsv, q) AS rank "
         "FROM search_text s, websearch_to_tsquery('english', :q) q "
-        "WHERE to_tsvector('english', s.body) @@ q ORDER BY rank DESC, s.id LIMIT :n"),
+        "WHERE s.body_tsv @@ q ORDER BY rank DESC, s.id LIMIT :n"),
         {"q": query, "n": limit})
     return [TextMatch(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
 
@@ -174,7 +182,7 @@ def _match_rows(conn: Connection, query: str) -> tuple[str, dict[str, str]] | No
     if not _WORD.search(query):
         return None
     return ("SELECT s.incident_id, s.document_id FROM search_text s "
-            "WHERE to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q)",
+            "WHERE s.body_tsv @@ websearch_to_tsquery('english', :q)",
             {"q": query})
 
 
@@ -191,11 +199,17 @@ def document_incidents(conn: Connection, document_ids: Sequence[str]) -> dict[st
     return out
 
 
-def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
-                   ) -> list[TextMatch]:
+SNIPPET = "snippet(search_fts, 0, '[', ']', ' ... ', 16)"
+HEADLINE = ("ts_headline('english', s.body, q, 'StartSel=[, StopSel=], MaxWords=24, "
+            "MinWords=8, MaxFragments=1')")
+
+
+def matches_within(conn: Connection, query: str, incident_ids: Sequence[str],
+                   excerpts: bool = True) -> list[TextMatch]:
     """Every record matching ``query`` that belongs to one of ``incident_ids`` (its text or a
     claim about it) or to their documents (a title or an untied claim), best first: what
-    ``text_matches`` ranks them, restricted to the candidates a multi-word search kept."""
+    ``text_matches`` ranks them, restricted to the candidates a multi-word search kept
+    (without ``excerpts``: excerpts left empty where ``_ranked_rows`` leaves them)."""
     ids = list(dict.fromkeys(incident_ids))
     docs: list[str] = []
     for start in range(0, len(ids), 5000):
@@ -209,7 +223,7 @@ def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
         if not q:
             return []
         base = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
-                "snippet(search_fts, 0, '[', ']', ' ... ', 16) AS excerpt, "
+                f"{SNIPPET} AS excerpt, "
                 "bm25(search_fts) AS rank FROM search_fts "
                 "JOIN search_text s ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q ")
         params: dict[str, Any] = {"q": q}
@@ -217,11 +231,10 @@ def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
         if not _WORD.search(query):
             return []
         base = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
-                "ts_headline('english', s.body, q, 'StartSel=[, StopSel=], MaxWords=24, "
-                "MinWords=8, MaxFragments=1') AS excerpt, "
-                "ts_rank(to_tsvector('english', s.body), q) AS rank "
+                f"{HEADLINE if excerpts else repr('')} AS excerpt, "
+                "ts_rank(s.body_tsv, q) AS rank "
                 "FROM search_text s, websearch_to_tsquery('english', :q) q "
-                "WHERE to_tsvector('english', s.body) @@ q ")
+                "WHERE s.body_tsv @@ q ")
         params = {"q": query}
     if sqlite:
         # One statement over the word's FTS5 matches, and only the candidates' rows joined
@@ -252,13 +265,20 @@ def matches_within(conn: Connection, query: str, incident_ids: Sequence[str]
     return out
 
 
-def _ranked_rows(conn: Connection, fts: str, docs: Sequence[str] | None) -> list[TextMatch]:
+def _ranked_rows(conn: Connection, fts: str, docs: Sequence[str] | None,
+                 excerpts: bool = True) -> list[TextMatch]:
     """Every record matching the full-text query ``fts`` (FTS5 syntax on SQLite, web-search
     syntax on PostgreSQL), or only those of the documents ``docs``, with the rank and excerpt
-    ``text_matches`` and ``matches_within`` give it, in no particular order."""
+    ``text_matches`` and ``matches_within`` give it, in no particular order. Without
+    ``excerpts``, PostgreSQL leaves each excerpt empty, for ``excerpts_of`` to give the few a
+    caller shows: its ``ts_headline`` costs about 13 microseconds a row (a search word
+    matching 2,742 rows of the candidates on the 50k bench KB spent 20 of its 55 ms there).
+    SQLite's ``snippet`` costs 3 microseconds a row as the row is ranked, and about 17 when
+    asked of one row afterwards, so SQLite gives them always. Rows are read as the driver
+    gives them: thousands of SQLAlchemy rows cost more than the TextMatch built from each."""
     if conn.dialect.name == "sqlite":
         sql = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
-               "snippet(search_fts, 0, '[', ']', ' ... ', 16) AS excerpt, "
+               f"{SNIPPET} AS excerpt, "
                "bm25(search_fts) AS rank FROM search_fts "
                "JOIN search_text s ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q")
         params: dict[str, Any] = {"q": fts}
@@ -267,19 +287,54 @@ def _ranked_rows(conn: Connection, fts: str, docs: Sequence[str] | None) -> list
                     "WHERE c.document_id IN (SELECT value FROM json_each(:docs)))")
             params["docs"] = json.dumps(list(docs))
         return [TextMatch(r[0], r[1], r[2], r[3], r[4], -float(r[5]))
-                for r in conn.execute(text(sql), params)]
+                for r in _plain_rows(conn, sql, params)]
     sql = ("SELECT s.kind, s.record_id, s.document_id, s.incident_id, "
-           "ts_headline('english', s.body, q, 'StartSel=[, StopSel=], MaxWords=24, "
-           "MinWords=8, MaxFragments=1') AS excerpt, "
-           "ts_rank(to_tsvector('english', s.body), q) AS rank "
+           f"{HEADLINE if excerpts else repr('')} AS excerpt, "
+           "ts_rank(s.body_tsv, q) AS rank "
            "FROM search_text s, websearch_to_tsquery('english', :q) q "
-           "WHERE to_tsvector('english', s.body) @@ q")
+           "WHERE s.body_tsv @@ q")
     params = {"q": fts}
     if docs is not None:
         sql += " AND s.document_id = ANY(:docs)"
         params["docs"] = list(docs)
     return [TextMatch(r[0], r[1], r[2], r[3], r[4], float(r[5]))
-            for r in conn.execute(text(sql), params)]
+            for r in _plain_rows(conn, sql, params)]
+
+
+def _plain_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
+    """The rows of ``sql`` as the driver gives them (tuples; no SQLAlchemy row each)."""
+    result = conn.execute(text(sql), params)
+    rows = list(result.cursor.fetchall()) if result.cursor is not None else []
+    result.close()
+    return rows
+
+
+def excerpts_of(conn: Connection, query: str, row_ids: Sequence[str]) -> dict[str, str]:
+    """``search_text`` row id -> the excerpt ``_ranked_rows`` gives it for the search word
+    or phrase ``query`` (same function, same options), for rows matching it; for a caller
+    that ranked rows without excerpts and shows a few."""
+    ids = list(dict.fromkeys(row_ids))
+    if not ids:
+        return {}
+    if conn.dialect.name == "sqlite":
+        q = fts5_query(query)
+        if not q:
+            return {}
+        # the rowids given to FTS5 (which looks each one up), not FTS5's matches walked
+        rows = _plain_rows(conn, (
+            f"SELECT s.id, {SNIPPET} FROM search_fts "
+            "JOIN search_text s ON s.rowid = search_fts.rowid WHERE search_fts MATCH :q "
+            "AND search_fts.rowid IN (SELECT c.rowid FROM search_text c "
+            "WHERE c.id IN (SELECT value FROM json_each(:ids)))"),
+            {"q": q, "ids": json.dumps(ids)})
+    else:
+        if not _WORD.search(query):
+            return {}
+        rows = _plain_rows(conn, (
+            f"SELECT s.id, {HEADLINE} FROM search_text s, "
+            "websearch_to_tsquery('english', :q) q WHERE s.id = ANY(:ids) AND s.body_tsv @@ q"),
+            {"q": query, "ids": ids})
+    return {r[0]: r[1] for r in rows}
 
 
 def keep_within(matches: Sequence[TextMatch], incident_ids: Collection[str],
@@ -302,10 +357,23 @@ def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]
     without the columns a search does not need (``within``: among these incidents only)."""
     if not actors:
         return []
-    c, i = t.claims.c, t.incidents.c
     ids = sorted({a for a, _ in actors})
     names = sorted({n.lower() for _, ns in actors for n in ns})
-    terms = (c.attributed_actor_id.in_(ids), func.lower(c.attributed_actor).in_(names))
+    return incidents_by_actor(attributing_rows(conn, ids, names, within), actors)
+
+
+#: (incident id, actor id, actor name in lower case) of an asserted attributing claim.
+AttributingRow = tuple[str, str | None, str | None]
+
+
+def attributing_rows(conn: Connection, actor_ids: Sequence[str], names: Sequence[str],
+                     within: Sequence[str] | None = None) -> list[AttributingRow]:
+    """The asserted attributing claims (attribution, self-claim) naming one of these actor
+    ids or names (given in lower case, matched in any case), as (incident, actor id, lower
+    name) rows; ``within``: of these incidents only."""
+    c, i = t.claims.c, t.incidents.c
+    terms = (c.attributed_actor_id.in_(list(actor_ids)),
+             func.lower(c.attributed_actor).in_(list(names)))
     cols = (c.incident_id, c.attributed_actor_id, func.lower(c.attributed_actor).label("name"))
     asserted = (c.kind.in_(("attribution", "self-claim")), c.stance == "asserts",
                 c.polarity == "asserted")
@@ -321,6 +389,13 @@ def actor_incidents(conn: Connection, actors: Sequence[tuple[str, Sequence[str]]
         # ix_claims_by_actor_lower), where an OR of the two read every attributing claim
         rows = conn.execute(union(*(select(*cols).join(t.incidents, i.id == c.incident_id)
                                     .where(*asserted, term) for term in terms)))
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def incidents_by_actor(rows: Iterable[AttributingRow],
+                       actors: Sequence[tuple[str, Sequence[str]]]) -> list[set[str]]:
+    """For each (actor id, names) the incidents of ``rows`` (``attributing_rows``) naming
+    that id or one of the names (any case)."""
     by_id: dict[str, set[str]] = {}
     by_name: dict[str, set[str]] = {}
     for iid, actor_id, name in rows:
@@ -410,11 +485,13 @@ def _id_list(conn: Connection, name: str, params: dict[str, Any], values: Sequen
 
 def _word_parts(conn: Connection, k: int, w: WordReach, params: dict[str, Any],
                 expanding: list[str], members: str | None = None, docs: str | None = None,
-                text_parts: bool = True) -> list[str] | None:
+                text_parts: bool = True, actor_part: bool = True) -> list[str] | None:
     """The SELECTs of the incident ids word ``w`` reaches (text matches, its actors',
     country's or given incidents); with ``members``/``docs`` (subqueries listing incident
     ids and their documents) only among those; without the text matches unless
-    ``text_parts``. None when the word reaches nothing that way."""
+    ``text_parts``, without its actors' unless ``actor_part``. None when the word reaches
+    nothing that way. Each SELECT names its column ``id`` (the first of a UNION names the
+    column)."""
     sqlite = conn.dialect.name == "sqlite"
     if sqlite:
         q = fts5_query(w.query)
@@ -426,8 +503,8 @@ def _word_parts(conn: Connection, k: int, w: WordReach, params: dict[str, Any],
     else:
         q = w.query if _WORD.search(w.query) else ""
         match = ("SELECT s.incident_id, s.document_id FROM search_text s WHERE "
-                 f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})")
-        matches = f"to_tsvector('english', s.body) @@ websearch_to_tsquery('english', :q{k})"
+                 f"s.body_tsv @@ websearch_to_tsquery('english', :q{k})")
+        matches = f"s.body_tsv @@ websearch_to_tsquery('english', :q{k})"
     parts = []
     if q and text_parts:
         params[f"q{k}"] = q
@@ -443,17 +520,17 @@ def _word_parts(conn: Connection, k: int, w: WordReach, params: dict[str, Any],
                       f"s.document_id WHERE s.document_id IN {docs} AND s.incident_id IS NULL "
                       f"AND {matches}"]
     among = "" if members is None else f"c.incident_id IN {members} AND "
-    if w.actor_ids or w.actor_names:
+    if actor_part and (w.actor_ids or w.actor_names):
         params[f"a{k}"] = list(w.actor_ids) or [""]
         params[f"n{k}"] = list(w.actor_names) or [""]
         expanding += [f"a{k}", f"n{k}"]
-        parts.append("SELECT c.incident_id FROM claims c JOIN incidents i "
+        parts.append("SELECT c.incident_id AS id FROM claims c JOIN incidents i "
                      f"ON i.id = c.incident_id WHERE {among}c.kind IN ('attribution', "
                      "'self-claim') AND c.stance = 'asserts' AND c.polarity = 'asserted' AND "
                      f"(c.attributed_actor_id IN :a{k} OR lower(c.attributed_actor) IN :n{k})")
     if w.country:
         params[f"c{k}"] = w.country
-        parts.append("SELECT incident_id FROM incident_targets WHERE "
+        parts.append("SELECT incident_id AS id FROM incident_targets WHERE "
                      + ("" if members is None else f"incident_id IN {members} AND ")
                      + f"country = :c{k}")
     if w.incident_ids:
@@ -497,41 +574,63 @@ def _pg_rows(conn: Connection, query: str, cap: int) -> int:
     """How many ``search_text`` rows match ``query`` on PostgreSQL, counted up to ``cap`` + 1
     (a common word's 97,551 rows on the 50k bench KB: 44 ms counted whole, a few capped)."""
     return int(conn.execute(text(
-        "SELECT count(*) FROM (SELECT 1 FROM search_text s WHERE to_tsvector('english', "
-        "s.body) @@ websearch_to_tsquery('english', :q) LIMIT :n) m"),
+        "SELECT count(*) FROM (SELECT 1 FROM search_text s WHERE s.body_tsv "
+        "@@ websearch_to_tsquery('english', :q) LIMIT :n) m"),
         {"q": query, "n": cap + 1}).scalar_one())
 
 
 def common_events(conn: Connection, words: Sequence[WordReach]) -> set[str]:
     """The events (group ids, or an ungrouped incident's id) every word reaches: its text
     matches, its actors', country's or given incidents (``common_events_ranked``)."""
-    return common_events_ranked(conn, words)[0]
+    return common_events_ranked(conn, words).events
 
 
-def common_events_ranked(conn: Connection, words: Sequence[WordReach]
-                         ) -> tuple[set[str], list[list[TextMatch] | None]]:
+class CommonEvents(NamedTuple):
+    """What ``common_events_ranked`` found: the events; each word's ranked text matches where
+    they were read on the way (else None); the events' reports (incident id -> event) when
+    the last word was tested on them (else None: the caller reads them); and then also the
+    asserted attributing claims of every word's actors among those reports and more
+    (``attributing_rows``), when a word has actors."""
+
+    events: set[str]
+    ranked: list[list[TextMatch] | None]
+    members: dict[str, str] | None = None
+    attributions: list[AttributingRow] | None = None
+
+
+def common_events_ranked(conn: Connection, words: Sequence[WordReach], excerpts: bool = True
+                         ) -> CommonEvents:
     """The events (group ids, or an ungrouped incident's id) every word reaches: its text
     matches, its actors', country's or given incidents; and for each word, when they were
-    read on the way, its ranked text matches (``_ranked_rows``) among every report of
-    those events' documents and more (for ``keep_within``), else None.
+    read on the way, its ranked text matches (``_ranked_rows``, with ``excerpts`` or not)
+    among every report of those events' documents and more (for ``keep_within``), else None;
+    and the events' reports, when read.
 
     The narrowest word's events are read first (``_breadth``); each further word is then
     tested on the reports of the events still common only (its ranked matches among their
     documents' rows, its actors' claims and its country's targets among them), so a word
     matching most of the knowledge base ("bench" in "Bench Actor 7") costs what the few
-    common events cost, and is ranked in the same statement that tests it."""
+    common events cost, and is ranked in the same statement that tests it. A narrow word
+    read whole is ranked whole, and its text reaches the incidents of its ranked rows: its
+    matches are not read a second time to list them. The attributing claims of every word's
+    actors among the reports are read once, when the reports are first read, and each word
+    takes its actors' (one statement, where each word read its own and the caller read them
+    all again: "Bench" and "Actor" name the same twenty actors)."""
     ranked: list[list[TextMatch] | None] = [None] * len(words)
     if not words:
-        return set(), ranked
+        return CommonEvents(set(), ranked)
     breadth = {k: _breadth(conn, words[k]) for k in range(len(words))}
     order = sorted(range(len(words)), key=lambda k: (breadth[k], k))
     events: set[str] | None = None
     read: tuple[dict[str, str], dict[str, list[str]]] | None = None  # the members, once read
+    claims: list[AttributingRow] | None = None  # every word's actors' claims among them
+    actor_ids = sorted({a for w in words for a in w.actor_ids})
+    actor_names = sorted({n for w in words for n in w.actor_names})
     for k in order:
         params: dict[str, Any] = {}
         expanding: list[str] = []
         if events is not None and not events:
-            return set(), ranked
+            return CommonEvents(set(), ranked)
         if events is not None and len(events) <= RESTRICT_MAX:
             if read is None:
                 read = _members(conn, events)
@@ -543,13 +642,7 @@ def common_events_ranked(conn: Connection, words: Sequence[WordReach]
             read = None
         member_of, docs = read if read is not None else ({}, {})
         if events is None or len(events) > RESTRICT_MAX or len(member_of) > RESTRICT_MAX:
-            parts = _word_parts(conn, k, words[k], params, expanding)
-            if parts is None:
-                return set(), ranked
-            found = _run(conn, f"SELECT COALESCE(g.group_id, x.id) FROM "
-                         f"({' UNION '.join(parts)}) x "
-                         "LEFT JOIN incident_groups g ON g.incident_id = x.id",
-                         params, expanding)
+            read = None
             if conn.dialect.name == "sqlite":
                 fts = fts5_query(words[k].query)
                 narrow = 0 < breadth[k][1] <= RANK_WHOLE_MAX
@@ -557,26 +650,67 @@ def common_events_ranked(conn: Connection, words: Sequence[WordReach]
                 fts = words[k].query if _WORD.search(words[k].query) else ""
                 narrow = bool(fts) and 0 < _pg_rows(conn, fts, RANK_WHOLE_MAX_PG) \
                     <= RANK_WHOLE_MAX_PG
-            if fts and narrow:  # ranked whole, once
-                ranked[k] = _ranked_rows(conn, fts, None)
+            if fts and narrow:  # ranked whole, once; its rows say what its text reaches
+                rows = ranked[k] = _ranked_rows(conn, fts, None, excerpts)
+                selects = _word_parts(conn, k, words[k], params, expanding,
+                                      text_parts=False) or []
+                tied = sorted({m.incident_id for m in rows if m.incident_id is not None})
+                untied = sorted({m.document_id for m in rows if m.incident_id is None})
+                if tied:
+                    selects.append(_id_rows(conn, f"t{k}", params, tied))
+                if untied:  # a title or untied claim reaches its document's incidents
+                    selects.append("SELECT i.id FROM incidents i WHERE i.document_id IN "
+                                   + _id_list(conn, f"u{k}", params, untied))
+            else:
+                whole = _word_parts(conn, k, words[k], params, expanding)
+                if whole is None:
+                    return CommonEvents(set(), ranked)
+                selects = whole
+            found = _run(conn, f"SELECT COALESCE(g.group_id, x.id) FROM "
+                         f"({' UNION '.join(selects)}) x "
+                         "LEFT JOIN incident_groups g ON g.incident_id = x.id",
+                         params, expanding) if selects else set()
             events = found if events is None else events & found
             continue
         members = _id_list(conn, f"m{k}", params, list(member_of))
         in_docs = _id_list(conn, f"d{k}", params, list(docs))
-        parts = _word_parts(conn, k, words[k], params, expanding, members, in_docs,
-                            text_parts=False)
-        fts = (fts5_query(words[k].query) if conn.dialect.name == "sqlite"
-               else words[k].query if _WORD.search(words[k].query) else "")
-        if parts is None and not fts:
-            return set(), ranked
+        w = words[k]
+        parts = _word_parts(conn, k, w, params, expanding, members, in_docs,
+                            text_parts=False, actor_part=False)
+        fts = (fts5_query(w.query) if conn.dialect.name == "sqlite"
+               else w.query if _WORD.search(w.query) else "")
+        if parts is None and not fts and not (w.actor_ids or w.actor_names):
+            return CommonEvents(set(), ranked)
         reached = _run(conn, " UNION ".join(parts), params, expanding) if parts else set()
+        if w.actor_ids or w.actor_names:
+            if claims is None:  # the reports' claims naming any word's actors, read once
+                claims = attributing_rows(conn, actor_ids, actor_names, list(member_of))
+            ids, names = set(w.actor_ids), set(w.actor_names)
+            reached.update(iid for iid, actor, name in claims if iid in member_of and (
+                actor in ids or name in names))
         if fts:  # the word's matches among the members' documents, ranked as they are read
-            rows = ranked[k] = _ranked_rows(conn, fts, list(docs))
+            rows = ranked[k] = _ranked_rows(conn, fts, list(docs), excerpts)
             for m in rows:  # a title or untied claim reaches its document's incidents
                 reached.update([m.incident_id] if m.incident_id is not None
                                else docs.get(m.document_id, ()))
         events = {member_of[i] for i in reached if i in member_of}
-    return events or set(), ranked
+    events = events or set()
+    if read is None:
+        return CommonEvents(events, ranked)
+    reports = {i: e for i, e in read[0].items() if e in events}
+    if claims is None and (actor_ids or actor_names):  # no word tested on the reports had any
+        claims = attributing_rows(conn, actor_ids, actor_names, list(reports))
+    return CommonEvents(events, ranked, reports, claims)
+
+
+def _id_rows(conn: Connection, name: str, params: dict[str, Any], values: Sequence[str]
+             ) -> str:
+    """A SELECT of ``values`` as a column ``id``, bound as one parameter (``_id_list``)."""
+    if conn.dialect.name == "sqlite":
+        params[name] = json.dumps(list(values))
+        return f"SELECT value AS id FROM json_each(:{name})"
+    params[name] = list(values)
+    return f"SELECT unnest(CAST(:{name} AS text[])) AS id"
 
 
 def _members(conn: Connection, events: set[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -613,12 +747,13 @@ class AttributedTo:
     dropped: tuple[str, ...] = ()
 
 
-def against_and_during(q: Select[Any], target: str | None, since: Any, until: Any
-                       ) -> Select[Any]:
+def against_and_during(q: Select[Any], target: str | None, since: Any, until: Any,
+                       incidents: FromClause = t.incidents) -> Select[Any]:
     """``q`` (a select over incidents) kept to incidents against ``target`` whose interval
     overlaps [since, until]; undated incidents are left out when either bound is given. The
-    one definition of the list filters, for ``Store.incidents`` and the web lists."""
-    i = t.incidents.c
+    one definition of the list filters, for ``Store.incidents`` and the web lists
+    (``incidents``: the incidents table as ``q`` reads it, e.g. ``indexed_by`` it)."""
+    i = incidents.c
     if target is not None:
         q = q.join(t.incident_targets, t.incident_targets.c.incident_id == i.id).where(
             t.incident_targets.c.country == target)
@@ -635,11 +770,20 @@ def _heads(target: str | None, since: Any, until: Any, attributed: AttributedTo 
     overlapping [since, until] (undated ones left out when either is given), attributed as
     ``attributed`` says, not among ``dropped``; None when ``attributed`` names no one. The
     event is the incident's group, else the incident itself."""
-    i, g, c = t.incidents.c, t.incident_groups.c, t.claims.c
+    # on SQLite each kept incident's start and group are read from migration 0017's
+    # covering indexes (one probe each, not an index probe and a table row each: Iran's list
+    # of 18,274 incidents on the 50k bench KB, 120-144 -> 55-58 ms), named because SQLite's
+    # planner takes the primary key's index; not when only dates bound the list, which
+    # ix_incidents_time serves as a range
+    incidents: FromClause = t.incidents
+    if target is not None or attributed is not None or (since is None and until is None):
+        incidents = indexed_by(t.incidents, "ix_incidents_id_start")
+    groups = indexed_by(t.incident_groups, "ix_incident_groups_member")
+    i, g, c = incidents.c, groups.c, t.claims.c
     q = (select(func.coalesce(g.group_id, i.id).label("ev"), i.id.label("id"),
                 cast(i.time_start, Text).label("start"))
-         .select_from(t.incidents.outerjoin(t.incident_groups, g.incident_id == i.id)))
-    q = against_and_during(q, target, since, until)
+         .select_from(incidents.outerjoin(groups, g.incident_id == i.id)))
+    q = against_and_during(q, target, since, until, incidents)
     if dropped:
         q = q.where(i.id.not_in(list(dropped)))
     if attributed is not None:

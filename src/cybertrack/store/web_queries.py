@@ -14,15 +14,22 @@ from typing import TYPE_CHECKING
 
 from cybertrack.store import home
 from cybertrack.store import search as s
-from cybertrack.store.search import AttributedTo, TextMatch, WordReach, keep_within
+from cybertrack.store.search import (
+    AttributedTo,
+    CommonEvents,
+    TextMatch,
+    WordReach,
+    incidents_by_actor,
+    keep_within,
+)
 
 if TYPE_CHECKING:
     from cybertrack.store.store import Store
 
-__all__ = ["AttributedTo", "TextMatch", "WordReach", "actor_incidents", "attributing_claims",
-           "common_events", "common_events_ranked", "document_incidents", "event_page",
-           "groups_of", "home_figures", "keep_within", "latest_events", "matches_within",
-           "text_matches"]
+__all__ = ["AttributedTo", "CommonEvents", "TextMatch", "WordReach", "actor_incidents",
+           "attributing_claims", "common_events", "common_events_ranked", "document_incidents",
+           "event_page", "excerpts_of", "groups_of", "home_figures", "incidents_by_actor",
+           "keep_within", "latest_events", "matches_within", "text_matches"]
 
 
 def text_matches(store: Store, query: str, limit: int = 200) -> list[TextMatch]:
@@ -31,11 +38,19 @@ def text_matches(store: Store, query: str, limit: int = 200) -> list[TextMatch]:
         return s.text_matches(conn, query, limit)
 
 
-def matches_within(store: Store, query: str, incident_ids: Sequence[str]) -> list[TextMatch]:
+def matches_within(store: Store, query: str, incident_ids: Sequence[str],
+                   excerpts: bool = True) -> list[TextMatch]:
     """``store.search.matches_within``: the matches among these incidents and their
-    documents."""
+    documents (without ``excerpts``: their excerpts left empty)."""
     with store._read() as conn:
-        return s.matches_within(conn, query, incident_ids)
+        return s.matches_within(conn, query, incident_ids, excerpts)
+
+
+def excerpts_of(store: Store, query: str, row_ids: Sequence[str]) -> dict[str, str]:
+    """``store.search.excerpts_of``: the excerpts of these ``search_text`` rows for
+    ``query``."""
+    with store._read() as conn:
+        return s.excerpts_of(conn, query, row_ids)
 
 
 def document_incidents(store: Store, document_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -65,13 +80,13 @@ def common_events(store: Store, words: Sequence[WordReach]) -> set[str]:
         return s.common_events(conn, words)
 
 
-def common_events_ranked(store: Store, words: Sequence[WordReach]
-                         ) -> tuple[set[str], list[list[TextMatch] | None]]:
-    """``store.search.common_events_ranked``: the events every word reaches, and each word's
+def common_events_ranked(store: Store, words: Sequence[WordReach], excerpts: bool = True
+                         ) -> CommonEvents:
+    """``store.search.common_events_ranked``: the events every word reaches, each word's
     ranked text matches where they were read on the way (``keep_within`` takes a word's
-    ``matches_within`` from them)."""
+    ``matches_within`` from them), and the events' reports when read."""
     with store._read() as conn:
-        return s.common_events_ranked(conn, words)
+        return s.common_events_ranked(conn, words, excerpts)
 
 
 def event_page(store: Store, *, sort: str, offset: int, limit: int,
