@@ -41,6 +41,7 @@ import kb_load  # noqa: E402  (the store engineer's loader, next to this file)
 from analysis_speed import ensure_loaded  # noqa: E402  (the analysis bench's loader)
 from sqlalchemy import text  # noqa: E402
 
+from cybertrack.gcpause import freeze_long_lived  # noqa: E402
 from cybertrack.resolve.groups import ensure_groups  # noqa: E402
 from cybertrack.store import Store  # noqa: E402
 from cybertrack.store.engine import create_store_engine, resolve_url  # noqa: E402
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure_loaded(args.db, args.docs)
     app = create_app(WebConfig(db=args.db))
     ct = app.state.ct
+    freeze_long_lived()  # as ``cybertrack serve`` does once the app is built
     import uvicorn
 
     port = _port()

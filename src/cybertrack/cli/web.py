@@ -43,6 +43,7 @@ def serve_command(
     at /taxii2/. Read-only unless a write token is set. Stop with Ctrl+C."""
     import uvicorn
 
+    from cybertrack.gcpause import freeze_long_lived
     from cybertrack.web import WebConfig, create_app
 
     token = write_token or os.environ.get(TOKEN_ENV) or None
@@ -53,6 +54,7 @@ def serve_command(
                        allowed_hosts=tuple(allowed_host) if allowed_host else None,
                        allow_private_urls=allow_private_urls)
     web = create_app(config)
+    freeze_long_lived()  # what the app keeps: no full collection walks it again
     shown = f"[{host}]" if ":" in host else host
     console.print(f"cybertrack: serving {web.state.ct.store.url} at http://{shown}:{port}/ "
                   f"({'writes need the token' if token else 'read-only'}); Ctrl+C stops",
