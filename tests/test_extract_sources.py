@@ -703,3 +703,15 @@ def test_an_official_of_a_states_region_speaks_for_the_state(sentence: str) -> N
     claims = _claims(LEDE + sentence)
     assert [(c.claimant.country, c.attributed_state) for c in claims if c.claimant] == \
         [("US", "RU")]
+
+
+def test_according_to_the_names_the_source() -> None:
+    claims = _claims(LEDE + "The hackers worked for Russia, according to the FBI.")
+    assert [(c.claimant.country, c.attributed_state) for c in claims if c.claimant] == \
+        [("US", "RU")]
+
+
+def test_a_month_before_a_country_is_no_city() -> None:
+    # "in March, US officials said": not the town of March, United States, as a victim
+    doc = _doc("Russian hackers broke into Kenyan ministries in March, US officials said.")
+    assert [i.targets for i in doc._.ct_incidents] == [["KE"]]

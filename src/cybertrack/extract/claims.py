@@ -63,7 +63,8 @@ from cybertrack.model import Claimant, PartialDate
 _STRONG_ATTRIBUTION_RE = compile_ci(
     r"\b(attribut\w+|blam\w+|behind|responsib\w+|accountable|culprit|perpetrat\w+|"
     r"aggression|accus(?:ed|es|ing)|carried out by|conducted by|in support of|on behalf of|"
-    r"working for|state-sponsored|state-backed|linked to|tied to|finger at)\b"
+    r"working for|worked for|works for|state-sponsored|state-backed|linked to|tied to|"
+    r"finger at)\b"
 )
 _VERBAL_ACCUSE = compile_ci(r"\b(accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
                             r"held (?:\w+ ){0,2}responsible|"
@@ -558,8 +559,9 @@ def _denial(text: str) -> re.Match[str] | None:
 
 
 _WORKS_FOR_RE = compile_ci(
-    r"\b(?:working for|work for|works for|on behalf of|at the (?:request|behest|direction|"
-    r"orders?) of|sponsored by|backed by|directed by|hired by|employed by)\s+(?:the\s+)?$")
+    r"\b(?:working for|work for|works for|worked for|on behalf of|at the (?:request|behest|"
+    r"direction|orders?) of|sponsored by|backed by|directed by|hired by|employed by)"
+    r"\s+(?:the\s+)?$")
 
 
 #: "originally blamed on X, later attributed to Y": the last attribution is the standing one.

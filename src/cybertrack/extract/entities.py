@@ -929,8 +929,8 @@ def _place(text: str, s: int, e: int, name: str, places: Places,
     if state is not None:
         return EntityMention(s, e, text[s:e], "location", "region",
                              f"place:{state.lower()}:{_slug(name)}", name, country=state)
-    if places.cities.get(name) is None:
-        return None
+    if places.cities.get(name) is None or name in _CALENDAR_WORDS:
+        return None  # "in March, US officials said": a month, not March, United States
     end = e
     cued = bool(_PLACE_CUE_BEFORE_RE.search(text, max(0, s - 40), s)
                 or _PLACE_CUE_AFTER_RE.match(text, e))
@@ -952,6 +952,12 @@ def _place(text: str, s: int, e: int, name: str, places: Places,
     cc = stated or cc
     return EntityMention(s, end, text[s:end], "location", "city",
                          f"place:{cc.lower()}:{_slug(name)}", name, country=cc)
+
+
+_CALENDAR_WORDS = frozenset((
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "Christmas", "Easter"))
 
 
 def _stated_country(text: str, s: int, e: int,

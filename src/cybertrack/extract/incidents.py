@@ -36,7 +36,7 @@ from cybertrack.extract.roles import (
     target_mentions,
 )
 from cybertrack.extract.speakers import answered, claimant_of, response_cues, subject_state
-from cybertrack.extract.types import IncidentDraft, Sentence
+from cybertrack.extract.types import EntityMention, IncidentDraft, Sentence
 from cybertrack.model import PartialDate
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -489,8 +489,9 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     # the speaker is no victim where it speaks before the event ("Albania said hackers hit
     # ..."); a body named in the event's object and then quoted ("hackers breached the foreign
     # ministry's network, officials said") is the victim all the same
-    speaks_first = claimant_idx is not None and \
+    speaks_first = claimant_idx is not None and (
         sent.mentions[claimant_idx].start - sent.start < anchor.start
+        or _trailing_speaker(sent, sent.mentions[claimant_idx]))
     exclude = set(attackers) | ({claimant_idx} if claimant_idx is not None and speaks_first
                                 else set())
     targets = _clause_targets(sent, anchors, target_mentions(sent, exclude))
@@ -609,6 +610,21 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if when is not None:
         inc.time = _refine(inc.time, when)
     return target_inc
+
+
+def _trailing_speaker(sent: Sentence, m: EntityMention) -> bool:
+    """A speaker in a clause of its own after the report ("..., US officials said", "...,
+    according to the FBI"), not one named in the event's object and then quoted."""
+    s, e = m.start - sent.start, m.end - sent.start
+    return bool(_TRAILING_SPEAKER_BEFORE_RE.search(sent.text, max(0, s - 30), s)
+                and _TRAILING_SPEAKER_AFTER_RE.match(sent.text, e))
+
+
+_TRAILING_SPEAKER_BEFORE_RE = re.compile(
+    r"(?:[,\"”]\s*|\baccording\s+to\s+)(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$")
+_TRAILING_SPEAKER_AFTER_RE = re.compile(
+    r"(?:['’]s)?(?:\s+[\w-]+){0,3}?\s+(?:said|says|say|told|added|stated|confirmed|believes?|"
+    r"concluded|reported|announced)\b|\s*[.,]?\s*$")
 
 
 #: "The outbreak hit ...", "the attack also affected ...": a definite reference to the

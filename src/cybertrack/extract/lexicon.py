@@ -234,7 +234,8 @@ SPONSOR_CUE_RE: Final = compile_ci(
 #: Sponsor cues that need an operator or an operation as their subject ("hackers linked to").
 AFFILIATION_CUES: Final = frozenset({
     "linked to", "tied to", "connected to", "associated with", "affiliated with", "backed by",
-    "sponsored by", "working for", "on behalf of", "based in", "operating from",
+    "sponsored by", "working for", "worked for", "works for", "work for", "on behalf of",
+    "based in", "operating from",
     "at the request of", "at the behest of", "at the direction of", "at the order of",
     "at the orders of",
 })
@@ -286,7 +287,7 @@ SPEECH_RE: Final = compile_ci(
     r"\b(?=[" + "".join(sorted({w[0] for w in SPEECH_VERBS})) + r"])"
     + _not_after(_NOT_SPEECH_AFTER) + r"(?:" + _alt(SPEECH_VERBS) + r")\b"
 )
-ACCORDING_TO_RE: Final = compile_ci(r"\b(?:according to|per|citing|cited by)\s+$")
+ACCORDING_TO_RE: Final = compile_ci(r"\b(?:according to|per|citing|cited by)\s+(?:the\s+)?$")
 #: A hypothesis, motive or question rather than a claim: a word of these (``kinds.speculative``
 #: reads both patterns; one pattern of both would try the question at every position).
 SPECULATIVE_WORD_RE: Final = compile_ci(
