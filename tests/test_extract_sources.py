@@ -715,3 +715,12 @@ def test_a_month_before_a_country_is_no_city() -> None:
     # "in March, US officials said": not the town of March, United States, as a victim
     doc = _doc("Russian hackers broke into Kenyan ministries in March, US officials said.")
     assert [i.targets for i in doc._.ct_incidents] == [["KE"]]
+
+
+@pytest.mark.parametrize(("name", "country"), [("Netflix", "US"), ("Maersk", "DK"),
+                                               ("TV5Monde", "FR"), ("WADA", "CA")])
+def test_often_attacked_organizations_are_known_with_their_country(name: str,
+                                                                   country: str) -> None:
+    doc = _doc(f"Hackers broke into the networks of {name} in May 2017.")
+    assert (name, country) in {(m.text, m.country) for m in doc._.ct_mentions
+                               if m.kind == "organization"}
