@@ -108,3 +108,14 @@ def test_a_country_that_begins_a_bank_name_is_no_origin() -> None:
     assert not [c for c in doc._.ct_claims if c.attributed_state == "KE"]
     origin = _doc("Hackers from Russia broke into a Kenyan bank in May.")
     assert [c.attributed_state for c in origin._.ct_claims if c.kind == "attribution"] == ["RU"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The group also claimed they carried out the attacks only to get attention.",
+    "He claims to have stolen the files in May.",
+])
+def test_the_group_named_before_claims_its_own_act(sentence: str) -> None:
+    text = ("A hacker known as ZeroMoth launched attacks against Kenyan banks last week. "
+            + sentence)
+    claims = _claims(text, "self-claim")
+    assert [(c.claimant.name if c.claimant else None) for c in claims] == ["ZeroMoth"]

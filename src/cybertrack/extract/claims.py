@@ -927,9 +927,16 @@ def extract_claims(
                  if (r := _retarget(c, victims, claims)) is not None]
         sources.saw(sent, found)
         if last_actor is not None and incident is not None and \
-                gate(sent.text).search(_ANAPHOR_RE, sent.text) \
-                and not any(c.kind in ("attribution", "self-claim") for c in found):
-            found.insert(0, _actor_claim(sent, incident, last_actor))
+                not any(c.kind in ("attribution", "self-claim") for c in found):
+            g = gate(sent.text)
+            if g.search(_SELF_CLAIM_ANAPHOR_RE, sent.text) and g.search(lx.SELF_CLAIM_RE,
+                                                                          sent.text):
+                # "the group also claimed they carried out the attacks": the group named
+                # before claims its act
+                found.insert(0, replace(_actor_claim(sent, incident, last_actor),
+                                        kind="self-claim", claimant=claimant_from(last_actor)))
+            elif g.search(_ANAPHOR_RE, sent.text):
+                found.insert(0, _actor_claim(sent, incident, last_actor))
         if not any(c.kind == "attribution" for c in found):
             _carry_confidence(sent, claims)
         claims.extend(found)
@@ -1081,6 +1088,13 @@ _ANAPHOR_RE = compile_ci(
     r"\b(?:this|the) (?:actor|group|collective|operators?)\s+(?:\w+\s+)?(?:"
     + "|".join(w for w in lx.EVENT_VERBS if " " not in w) + r"|used|uses|conducts|conducted|"
     r"deployed|launched)\b")
+
+
+#: The group named before as the subject of its own claim ("the group claimed", "the
+#: hackers said they", "he claims to have").
+_SELF_CLAIM_ANAPHOR_RE = compile_ci(
+    r"^\W*(?:(?:the|this)\s+(?:group|gang|collective|hackers?|actor|crew|attackers?)|he|they)\s+"
+    r"(?:\w+\s+){0,2}?(?:claim|said|says|boast|took|take|tak)")
 
 
 def _actor_claim(sent: Sentence, incident: int, actor: EntityMention) -> ClaimDraft:
