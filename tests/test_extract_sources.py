@@ -724,3 +724,13 @@ def test_often_attacked_organizations_are_known_with_their_country(name: str,
     doc = _doc(f"Hackers broke into the networks of {name} in May 2017.")
     assert (name, country) in {(m.text, m.country) for m in doc._.ct_mentions
                                if m.kind == "organization"}
+
+
+@pytest.mark.parametrize(("sentence", "state"), [
+    ("Analysts at Orvell Labs said the attackers were Iranian.", "IR"),
+    ("Orvell Labs said the group was most likely Chinese.", "CN"),
+])
+def test_the_operators_nationality_as_a_predicate_is_an_attribution(sentence: str,
+                                                                     state: str) -> None:
+    assert state in {c.attributed_state for c in _claims(LEDE + sentence)}
+

@@ -129,7 +129,9 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
                for x in sent.mentions[max(0, i - 3) : i]):
             out.add(i)  # "Triton is linked to Russia": a named tool's or group's sponsor
             continue
-        if _ORIGIN_AFTER_RE.match(after) or _ORIGIN_BEFORE_RE.search(before[-40:]):
+        if _ORIGIN_AFTER_RE.match(after) or _ORIGIN_BEFORE_RE.search(before[-40:]) or (
+                m.form == "demonym" and _PREDICATE_ORIGIN_BEFORE_RE.search(before[-60:])
+                and _PREDICATE_END_RE.match(after)):
             out.add(i)  # "the hackers were likely Russian in origin", "originated in Iran"
             continue
         suffix = g.match(lx.AFFILIATION_SUFFIX_RE, after)
@@ -302,6 +304,14 @@ _ORIGIN_BEFORE_RE = re.compile(
     r"\b(?:(?:of|with)[ \t]+(?=\w+[ \t]+origin)|originat(?:ed|es|ing)[ \t]+(?:from|in)[ \t]+"
     r"(?:the[ \t]+)?|(?:hackers?|attackers?|actors?|operators?|attacks?)[ \t]+(?:based|located)"
     r"[ \t]+in[ \t]+(?:the[ \t]+)?)$", re.I)
+#: "the attackers were Iranian", "the group was likely Chinese": the operators' nationality
+#: as a predicate, ending its clause.
+_PREDICATE_ORIGIN_BEFORE_RE = re.compile(
+    r"\b(?:hackers?|attackers?|group|gang|operators?|actors?|culprits?|perpetrators?|"
+    r"intruders?|campaign|operation|attacks?)[\"”]?\s+(?:were|was|are|is|be)\s+(?:(?:most\s+)?"
+    r"(?:likely|probably|almost\s+certainly|possibly)\s+|(?:believed|thought|assessed)\s+to\s+"
+    r"be\s+)?$", re.I)
+_PREDICATE_END_RE = re.compile(r"\s*(?:[.,;:!?\"”)]|and\b|or\b|$)")
 #: A country's name that begins a longer proper name ("data from Qatar National Bank",
 #: "hackers from Ukraine International Airlines"): the organization's, not an origin.
 _NAME_GOES_ON_RE = re.compile(
