@@ -51,6 +51,11 @@ def _gap_re(gaps: str) -> re.Pattern[str]:
 
 #: Between two items of a list, wherever they stand in it.
 LIST_JOIN_RE = _gap_re(f"{_COMMA_GAP}|{_AND_GAP}")
+#: Two items of a list with a place the reference does not know between them ("China and
+#: South Asia and even the U.K.").
+_LIST_THROUGH_PLACE_RE = re.compile(
+    r"^\s*(?:,|and|or)\s+(?:[A-Z][\w.-]*\s+){1,3}?(?:,\s*)?(?:and|or)\s+(?:even\s+|also\s+)?"
+    r"(?:the\s+)?$")
 _BY_EVENT_RE = compile_ci(
     r"\b(?:carried out|conducted|perpetrated|orchestrated|launched|committed|staged|mounted|"
     r"(?:cyber[- ]?)?attack\w*|hack\w*|aggression|operation|intrusion|breach|campaign|"
@@ -855,14 +860,15 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
                 out.append(i)
         elif out and LIST_JOIN_RE.match(text[sent.mentions[out[-1]].end - sent.start : s]):
             out.append(i)
-    # "Ukraine, Latvia, and Lithuania": once one is a target, the list goes with it
+    # "Ukraine, Latvia, and Lithuania": once one is a target, the list goes with it, through
+    # a region it names on the way ("China and South Asia and even the U.K. and Israel")
     for i, m in enumerate(sent.mentions):
         if i in out or i in exclude or m.state is None or not out:
             continue
         prev = sent.mentions[i - 1] if i else None
-        if prev is not None and (i - 1) in out and LIST_JOIN_RE.match(
-            text[prev.end - sent.start : m.start - sent.start]
-        ):
+        gap = text[prev.end - sent.start : m.start - sent.start] if prev is not None else ""
+        if prev is not None and (i - 1) in out and (
+                LIST_JOIN_RE.match(gap) or _LIST_THROUGH_PLACE_RE.match(gap)):
             out.append(i)
     # "Japanese and Taiwanese entities": a state joined to a target before it is one too
     for i in range(len(sent.mentions) - 2, -1, -1):
