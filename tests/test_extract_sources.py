@@ -734,3 +734,9 @@ def test_the_operators_nationality_as_a_predicate_is_an_attribution(sentence: st
                                                                      state: str) -> None:
     assert state in {c.attributed_state for c in _claims(LEDE + sentence)}
 
+
+
+def test_the_user_of_a_hacked_system_is_no_operator() -> None:
+    doc = _doc("Russia hacks email system used by US aid agency")
+    assert [i.targets for i in doc._.ct_incidents] == [["US"]]
+    assert all(c.attributed_state != "US" for c in doc._.ct_claims)

@@ -684,6 +684,10 @@ def _sponsor_cue(before: str) -> bool:
             return False
         if word == "by" and prev and prev[0].lower() in _FINDING_VERBS:
             return False  # "the hacking was uncovered by U.S. intelligence": who found it
+        owned = before[: cue.start()].split()[-2:]
+        if word == "by" and len(owned) == 2 and owned[1].lower() in _USED_VERBS and \
+                owned[0].lower().rstrip(",") in _THINGS_USED:
+            return False  # "an email system used by a US aid agency": its user, the victim
         return bool(_BY_EVENT_RE.search(near))
     if word.startswith("at the "):
         # "hackers infected ... at the request of X", not "Canada arrested a man at the
@@ -699,6 +703,12 @@ def _sponsor_cue(before: str) -> bool:
 
 
 #: Nouns naming victims (people, systems): "X from/associated with" them is where they are.
+#: "a system used by X", "servers operated by X": X is who uses the thing, not an operator.
+_USED_VERBS = frozenset(("used", "owned", "operated", "run", "managed", "hosted", "maintained"))
+_THINGS_USED = frozenset(("system", "systems", "network", "networks", "platform", "platforms",
+                          "software", "server", "servers", "service", "services", "account",
+                          "accounts", "computers", "devices", "phones", "app", "apps",
+                          "website", "websites", "database", "databases"))
 _PEOPLE_AND_SYSTEMS = frozenset((
     "officials", "journalists", "dissidents", "activists", "diplomats", "networks", "computers",
     "systems", "websites", "servers", "accounts", "citizens", "users", "employees", "staff",
