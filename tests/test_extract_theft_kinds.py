@@ -1,7 +1,7 @@
 """A theft of data is espionage where a state is its author and a data theft where the text
 shows a non-state one (issue 13: trackers of state operations code a state's theft as
-espionage; news and analysts call a gang's breach a data theft). Sentences are written for
-these tests."""
+espionage; news and analysts call a gang's breach a data theft); leaks are doxing and account
+takeovers hijacking. Sentences are written for these tests."""
 
 from __future__ import annotations
 
