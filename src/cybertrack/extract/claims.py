@@ -129,8 +129,7 @@ def sentence_claims(
         if who is None and _GOVERNMENT_ANAPHOR_RE.search(text[: denial.start()]):
             # "The government rejected the accusation": the government accused before
             accused = _accused_state(prior, incident, None)
-            who = Claimant("government", accused, accused, f"country:{accused}") \
-                if accused else None
+            who = _state_claimant(accused) if accused else None
         if who is not None and _DENIAL_FORMULA_RE.match(denial.group(0)) and \
                 who.country not in {s for c in prior for s in (c.attributed_state,
                                                                c.attributed_sponsor) if s}:
@@ -687,8 +686,7 @@ def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: i
         # made; "two Italians were arrested", spying on Italy: their own state's
         state = (where.state or where.country or target) if where is not None else target
         return [ClaimDraft(kind="response", sentence=sent.index, incident=incident,
-                           claimant=Claimant("government", state, state, f"country:{state}",
-                                             "unknown"),
+                           claimant=_state_claimant(state),
                            action=action, actor_state=state, target_state=target,
                            cue=text[m.start():m.end()])]
     if actor_m is None:
@@ -704,7 +702,7 @@ def _passive_response(sent: Sentence, m: re.Match[str], action: str, incident: i
             (v for v in sorted(victims) if v != target), None)
         if actor is None:
             return []
-        who = Claimant("government", actor, actor, f"country:{actor}", "unknown")
+        who = _state_claimant(actor)
     aux = _PASSIVE_BEFORE_RE.search(text[max(0, m.start() - 30) : m.start()])
     cue = text[m.start() - len(aux.group(0)) if aux else m.start() : m.end()]
     return [ClaimDraft(kind="response", sentence=sent.index, incident=incident, claimant=who,
@@ -875,6 +873,11 @@ _EVENT_DATE_BEFORE_RE = compile_ci(
     r"was launched|were launched)\s+)?(?:on|in|of)\s+(?:the\s+)?$")
 
 
+def _state_claimant(code: str) -> Claimant:
+    """A state's government as a claimant the text names by no body of its own."""
+    return Claimant("government", code, code, f"country:{code}")
+
+
 def _denier(who: Claimant | None, prior: Sequence[ClaimDraft], incident: int | None,
             victims: AbstractSet[str]) -> Claimant | None:
     """Who denies: a state that accused or that was hit denies no involvement ("'these
@@ -890,7 +893,7 @@ def _denier(who: Claimant | None, prior: Sequence[ClaimDraft], incident: int | N
     if who.country in accused or (who.country not in accusers and who.country not in victims):
         return who
     other = _accused_state(prior, incident, who.country)
-    return Claimant("government", other, other, f"country:{other}", "unknown") if other else None
+    return _state_claimant(other) if other else None
 
 
 def _accused_state(prior: Sequence[ClaimDraft], incident: int | None,
@@ -1094,7 +1097,7 @@ _ANAPHOR_RE = compile_ci(
 #: hackers said they", "he claims to have").
 _SELF_CLAIM_ANAPHOR_RE = compile_ci(
     r"^\W*(?:(?:the|this)\s+(?:group|gang|collective|hackers?|actor|crew|attackers?)|he|they)\s+"
-    r"(?:\w+\s+){0,2}?(?:claim|said|says|boast|took|take|tak)")
+    r"(?:\w+\s+){0,2}?(?:claim|said|says|boast|took|tak)")
 
 
 def _actor_claim(sent: Sentence, incident: int, actor: EntityMention) -> ClaimDraft:

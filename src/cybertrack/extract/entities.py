@@ -11,6 +11,7 @@ Security Council Spokesperson").
 from __future__ import annotations
 
 import bisect
+import calendar
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -954,10 +955,8 @@ def _place(text: str, s: int, e: int, name: str, places: Places,
                          f"place:{cc.lower()}:{_slug(name)}", name, country=cc)
 
 
-_CALENDAR_WORDS = frozenset((
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday", "Christmas", "Easter"))
+_CALENDAR_WORDS = frozenset((*calendar.month_name[1:], *calendar.day_name, "Christmas",
+                             "Easter"))
 
 
 def _stated_country(text: str, s: int, e: int,

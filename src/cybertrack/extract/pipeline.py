@@ -330,7 +330,8 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None, role_mo
 
 @Language.factory("ct_claims")
 def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
-    """Attribution claims, self-claims, denials and state responses."""
+    """Attribution claims, self-claims, denials and state responses; then the kinds of
+    thefts whose author the claims name (``kinds.theft_by_whom``), which only they can tell."""
     _register_extensions()
 
     def ct_claims(doc: Doc) -> Doc:

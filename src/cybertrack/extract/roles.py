@@ -759,15 +759,15 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     place = th.get("add_place_victim", th["add_victim"])
     out |= {i for i, p in probs.items() if i not in exclude and p[1] >= (
         th["add_victim"] if sent.mentions[i].state is not None else place)
-        and not never_victim(sent, i) and _personal_target(
-            sent.mentions[i], sent.text[sent.mentions[i].end - sent.start:][:60])}
+        and not never_victim(sent, i) and _personal_target(sent, sent.mentions[i])}
     return sorted(out)
 
 
-def _personal_target(m: EntityMention, after: str) -> bool:
+def _personal_target(sent: Sentence, m: EntityMention) -> bool:
     """A leader stands for a victim state only through what is theirs ("Macron's campaign",
     "Merkel's email account"), never by name alone ("groups critical of President Putin")."""
-    return m.kind != "person" or bool(_PERSONAL_TARGET_AFTER_RE.match(after))
+    return m.kind != "person" or bool(
+        _PERSONAL_TARGET_AFTER_RE.match(sent.text, m.end - sent.start, m.end - sent.start + 60))
 
 
 _PERSONAL_TARGET_AFTER_RE = re.compile(
@@ -785,8 +785,7 @@ def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
                   if i not in exclude and p[1] > max(p[0], p[2])
                   and not answered(sent.text, sent.mentions[i].start - sent.start)
                   and not _speaks(sent, sent.mentions[i]) and not never_victim(sent, i)
-                  and _personal_target(sent.mentions[i],
-                                       sent.text[sent.mentions[i].end - sent.start:][:60]))
+                  and _personal_target(sent, sent.mentions[i]))
 
 
 def never_victim(sent: Sentence, i: int) -> bool:
@@ -845,7 +844,7 @@ def rule_targets(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
             continue
         s, e = m.start - sent.start, m.end - sent.start
         before, after = text[max(0, s - 40) : s], text[e : e + 60]
-        if not _personal_target(m, after):
+        if not _personal_target(sent, m):
             continue
         if accused(sent, i):
             continue  # "two Chinese nationals were charged": the accused, not the victim
