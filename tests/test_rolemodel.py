@@ -1,5 +1,7 @@
-"""The learned role model: shipped weights load offline, training is deterministic, and the
-combination with the rules keeps the attacker's nationality out of the targets."""
+"""The learned role model: shipped weights load offline, training is deterministic, the
+combination with the rules keeps the attacker's nationality out of the targets, reports and
+brief records have thresholds of their own, and the model adds no speaker or accused state
+as a victim."""
 
 from __future__ import annotations
 
@@ -9,9 +11,17 @@ from pathlib import Path
 import pytest
 
 from cybertrack.errors import ExtractionError
-from cybertrack.extract import extract_documents
-from cybertrack.extract.pipeline import build_pipeline
-from cybertrack.extract.rolemodel import LABELS, WEIGHTS, RoleModel, load_model
+from cybertrack.extract import extract_documents, roles
+from cybertrack.extract.pipeline import build_pipeline, make_doc
+from cybertrack.extract.rolemodel import (
+    BRIEF_WORDS,
+    LABELS,
+    WEIGHTS,
+    RoleModel,
+    genre_of,
+    load_model,
+    set_role_mode,
+)
 from cybertrack.model import Document
 from cybertrack.models import splits
 from cybertrack.models.data import CFR_GOLD
@@ -92,3 +102,68 @@ def test_split_is_fixed_and_disjoint() -> None:
     assert not set(train) & set(dev)
     assert not set(trainable) & splits.evaluation_only()
     assert dev == [i for n, i in enumerate(sorted(trainable)) if n % 5 == 4]
+
+
+#: Sentences that make a text of over ``BRIEF_WORDS`` words (a report), naming no state.
+_REPORT_PADDING = " ".join(["The newsletter was sent to subscribers and posted online."] * 14)
+
+
+def _always_victim_model(tmp_path: Path) -> Path:
+    """Weights that make every candidate a likely victim (p 0.73), with the thresholds of
+    brief records too high for that and those of reports low enough."""
+    brief = {"veto_victim": 1.01, "add_victim": 0.9, "add_place_victim": 0.9,
+             "veto_attacker": 1.01, "add_attacker": 1.01}
+    path = tmp_path / "roles.json"
+    path.write_text(json.dumps({
+        "labels": list(LABELS), "thresholds": brief,
+        "report_thresholds": {**brief, "add_victim": 0.5, "add_place_victim": 0.5},
+        "weights": {"bias": [0.0, 1.0, -5.0]}}), encoding="utf-8")
+    return path
+
+
+def _targets(text: str, model: Path) -> set[str]:
+    nlp = build_pipeline(role_model=str(model))
+    (ex,) = extract_documents([Document.from_text(text, "test")], nlp)
+    return {t for inc in ex.incidents for t in inc.targets}
+
+
+def test_genre_is_told_by_length() -> None:
+    assert genre_of("word " * (BRIEF_WORDS - 1)) == "brief"
+    assert genre_of("word " * BRIEF_WORDS) == "report"
+    assert genre_of(_REPORT_PADDING) == "report"
+
+
+def test_reports_use_their_own_thresholds(tmp_path: Path) -> None:
+    model = _always_victim_model(tmp_path)
+    text = ("Hackers stole the personal records of millions of voters in the Philippines, "
+            "a researcher from Canada found.")
+    assert _targets(text, model) == {"PH"}  # brief: p 0.73 is under 0.9
+    assert _targets(text + "\n\n" + _REPORT_PADDING, model) == {"PH", "CA"}
+
+
+def test_shipped_model_has_thresholds_for_reports() -> None:
+    model = load_model()
+    assert set(model.report_thresholds) == set(model.thresholds)
+    assert model.thresholds_for("report") is model.report_thresholds
+    assert model.thresholds_for("brief") is model.thresholds
+
+
+def test_model_adds_no_speaker_accused_or_source_as_victim(tmp_path: Path) -> None:
+    """Whatever the model says, the rules' reading of speech and accusation stands: accusing
+    states (one listed subject), the accused and a cited source are never added as victims."""
+    model = _always_victim_model(tmp_path)
+    nlp = build_pipeline(role_model=str(model))
+    for text, victims in (
+            ("The United States and Britain accuse Russia of a cyberattack on Georgia.",
+             {"GE"}),
+            ("US intelligence officials also think a cyberattack hit Chile.", {"CL"}),
+            ("A cyberattack hit Chile, according to Japan's police.", {"CL"})):
+        doc = nlp(make_doc(nlp, text + "\n\n" + _REPORT_PADDING, None))
+        sent = doc._.ct_sentences[0]
+        try:
+            set_role_mode("both", model, "report")  # as the pipeline left it for this doc
+            found = {sent.mentions[i].state or sent.mentions[i].country
+                     for i in roles.target_mentions(sent, roles.attacker_mentions(sent))}
+        finally:
+            set_role_mode("both")
+        assert found == victims, text

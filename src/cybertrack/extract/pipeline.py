@@ -40,7 +40,7 @@ from cybertrack.extract.entities import (
 from cybertrack.extract.incidents import DatedSpan, detect_incidents
 from cybertrack.extract.kinds import theft_by_whom
 from cybertrack.extract.prefilter import reset_memos
-from cybertrack.extract.rolemodel import set_role_mode
+from cybertrack.extract.rolemodel import genre_of, set_role_mode
 from cybertrack.extract.speakers import response_cues, speech_starts
 from cybertrack.extract.tokenizer import TOKENIZER
 from cybertrack.extract.types import EntityMention, Sentence
@@ -313,7 +313,7 @@ def make_incidents(nlp: Language, name: str, reference_path: str | None, role_mo
     }
 
     def ct_incidents(doc: Doc) -> Doc:
-        set_role_mode(role_mode, weights)
+        set_role_mode(role_mode, weights, genre_of(doc.text))
         sentences = _sentences(doc)
         by_sentence = _dates_by_sentence(doc, sentences)
         cues = _CuesBySentence(sentences, by_sentence)

@@ -14,6 +14,7 @@ dictionary look-ups.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -30,8 +31,14 @@ WEIGHTS = Path(__file__).with_name("data") / "roles.json"
 LABELS = ("none", "victim", "attacker")
 #: How the role decisions are made: the rules alone, the model alone, or both (the default).
 MODES = ("rules", "model", "both")
-_MODE: ContextVar[tuple[str, Path]] = ContextVar("cybertrack_role_mode",
-                                                 default=("both", WEIGHTS))
+#: Kinds of text the combination has thresholds for: a tracker's record or a one-paragraph
+#: note ("brief", what the rules were written against) and a news article or a report.
+GENRES = ("brief", "report")
+#: A document of fewer words is "brief": CFR's descriptions have a median of 35 words and 99%
+#: have fewer than 165; 99% of CASIE's news articles have 119 or more.
+BRIEF_WORDS = 120
+_MODE: ContextVar[tuple[str, Path, str]] = ContextVar("cybertrack_role_mode",
+                                                      default=("both", WEIGHTS, "brief"))
 
 #: Mention kinds that can stand for a state in an operation (with a country).
 _CANDIDATE_KINDS = frozenset(("country", "organization", "location"))
@@ -70,13 +77,28 @@ def current_model() -> RoleModel:
     return load_model(_MODE.get()[1])
 
 
-def set_role_mode(mode: str, model: Path | None = None) -> None:
-    """Set the mode (and the weights file) for the documents processed next in this thread;
-    the pipeline does this from its ``role_mode`` and ``role_model`` settings before each
-    document."""
+def current_thresholds() -> dict[str, float]:
+    """The combination's thresholds for this document's genre."""
+    return current_model().thresholds_for(_MODE.get()[2])
+
+
+def set_role_mode(mode: str, model: Path | None = None, genre: str = "brief") -> None:
+    """Set the mode (and the weights file, and the genre of the text) for the documents
+    processed next in this thread; the pipeline does this from its ``role_mode`` and
+    ``role_model`` settings and the document's length before each document."""
     if mode not in MODES:
         raise ExtractionError(f"unknown role mode {mode!r}: use one of {', '.join(MODES)}")
-    _MODE.set((mode, model or WEIGHTS))
+    if genre not in GENRES:
+        raise ExtractionError(f"unknown genre {genre!r}: use one of {', '.join(GENRES)}")
+    _MODE.set((mode, model or WEIGHTS, genre))
+
+
+def genre_of(text: str) -> str:
+    """"brief" for a record of a few sentences, "report" for an article. The rules were
+    written against trackers' records and the model learned from news articles, so each
+    genre has the thresholds cross-validation chose on its own kind of text."""
+    words = itertools.islice(re.finditer(r"\S+", text), BRIEF_WORDS)
+    return "report" if sum(1 for _ in words) >= BRIEF_WORDS else "brief"
 
 
 def is_candidate(m: EntityMention) -> bool:
@@ -141,12 +163,18 @@ def _bucket(distance: int) -> str:
 
 class RoleModel:
     """Weights of the shipped model: feature -> one weight per label, and the decision
-    thresholds the training script chose (on the training part, by cross-validation)."""
+    thresholds the training script chose (on the training part, by cross-validation): the
+    ones of brief records, and, where the file has them, the ones of reports."""
 
-    def __init__(self, weights: dict[str, list[float]], thresholds: dict[str, float]) -> None:
+    def __init__(self, weights: dict[str, list[float]], thresholds: dict[str, float],
+                 report_thresholds: dict[str, float] | None = None) -> None:
         self.weights = weights
         self.thresholds = thresholds
-        self._zero = (0.0,) * len(LABELS)
+        self.report_thresholds = report_thresholds if report_thresholds is not None \
+            else thresholds
+
+    def thresholds_for(self, genre: str) -> dict[str, float]:
+        return self.report_thresholds if genre == "report" else self.thresholds
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> RoleModel:
@@ -159,8 +187,11 @@ class RoleModel:
         if not isinstance(weights, dict) or not isinstance(thresholds, dict):
             raise ExtractionError("role model file lacks weights or thresholds: rebuild it "
                                   "with `make model`")
+        report = data.get("report_thresholds")
         return cls({str(k): [float(x) for x in v] for k, v in weights.items()},
-                   {str(k): float(v) for k, v in thresholds.items()})
+                   {str(k): float(v) for k, v in thresholds.items()},
+                   {str(k): float(v) for k, v in report.items()}
+                   if isinstance(report, dict) else None)
 
     def probabilities(self, feats: Sequence[str]) -> tuple[float, ...]:
         """P(none), P(victim), P(attacker) for one candidate's features."""

@@ -10,13 +10,20 @@ into the sentence text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from cybertrack.extract import lexicon as lx
 from cybertrack.extract.casefold import compile_ci
 from cybertrack.extract.prefilter import Gate, gate, per_document
-from cybertrack.extract.rolemodel import Candidate, current_model, is_candidate, role_mode
+from cybertrack.extract.rolemodel import (
+    Candidate,
+    current_model,
+    current_thresholds,
+    is_candidate,
+    role_mode,
+)
 from cybertrack.extract.speakers import answered, claimant_of
 from cybertrack.extract.types import EntityMention, Sentence
 
@@ -79,7 +86,7 @@ def attacker_mentions(sent: Sentence) -> frozenset[int]:
     if mode == "model":
         return frozenset({i for i in rules if i not in probs} |
                          {i for i, p in probs.items() if p[2] > max(p[0], p[1])})
-    th = current_model().thresholds
+    th = current_thresholds()
     # a state the rules make the operator stays one unless the model is sure it is the victim
     out = {i for i in rules if i not in probs or probs[i][1] < th["veto_attacker"]}
     out |= {i for i, p in probs.items() if p[2] >= th["add_attacker"]}
@@ -351,7 +358,7 @@ _HELD_RESPONSIBLE_AFTER_RE = compile_ci(
     r"(?:behind|responsible for|accused of|suspected of|blamed for|believed to (?:be|have))|"
     r"(?:is|was|were|are) (?:\w+ly\s+)?(?:likely|probably|possibly)?\s*behind)\b")
 #: Before a state, with "of" after it: "accused the NSA of hacking".
-_ACCUSED_BEFORE_RE = compile_ci(r"\baccus(?:ed|es|ing)\s+(?:the\s+)?$")
+_ACCUSED_BEFORE_RE = compile_ci(r"\baccus(?:e|ed|es|ing)\s+(?:the\s+)?$")
 #: Between a named malware or group and a state: "is linked to", "was tied to the".
 _NAMED_LINKED_RE = compile_ci(
     r"\s+(?:(?:is|was|are|were|has\s+been|have\s+been|being|likely|probably|also|"
@@ -751,16 +758,34 @@ def target_mentions(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     if mode == "model":
         return sorted(i for i, p in probs.items()
                       if i not in exclude and p[1] > max(p[0], p[2]))
-    th = current_model().thresholds
+    th = current_thresholds()
     # the attacker's nationality is no target: "Iranian hackers deface Saudi site"
     out = {i for i in rules if i not in probs or probs[i][2] < th["veto_victim"]}
     # a victim named by an organization or a place has a threshold of its own (the rules
     # never make one a target, so the model alone decides)
     place = th.get("add_place_victim", th["add_victim"])
-    out |= {i for i, p in probs.items() if i not in exclude and p[1] >= (
+    out |= {i for i, p in probs.items() if p[1] >= (
         th["add_victim"] if sent.mentions[i].state is not None else place)
-        and not never_victim(sent, i) and _personal_target(sent, sent.mentions[i])}
+        and _model_may_add(sent, i, p, exclude)}
     return sorted(out)
+
+
+def _model_may_add(sent: Sentence, i: int, p: Sequence[float], exclude: AbstractSet[int]
+                   ) -> bool:
+    """Whether the model may make mention ``i`` a victim the rules did not: victim is its
+    most likely role, and the rules cast it in no other part (an operator, the state a
+    response answers, a speaker, the accused, a source cited). The model learned roles from
+    crime news with few accusers in it, so what the rules know of speech and accusation
+    stands."""
+    if i in exclude or p[1] <= max(p[0], p[2]):
+        return False
+    m = sent.mentions[i]
+    s = m.start - sent.start
+    if m.form == "demonym" and not sent.text[m.end - sent.start :].strip(" \t\n.,;"):
+        return False  # a demonym modifying nothing (a sentence cut short)
+    return not answered(sent.text, s) and not _speaks(sent, m) and not never_victim(sent, i) \
+        and _personal_target(sent, m) and not _ACCUSED_BEFORE_RE.search(sent.text, 0, s) \
+        and lx.ACCORDING_TO_RE.search(sent.text, max(0, s - 20), s) is None
 
 
 def _personal_target(sent: Sentence, m: EntityMention) -> bool:
@@ -781,11 +806,7 @@ def model_victims(sent: Sentence, exclude: AbstractSet[int]) -> list[int]:
     state a response answers ("expelled Iranian diplomats") nor a speaker."""
     if role_mode() == "rules":
         return []
-    return sorted(i for i, p in model_roles(sent).items()
-                  if i not in exclude and p[1] > max(p[0], p[2])
-                  and not answered(sent.text, sent.mentions[i].start - sent.start)
-                  and not _speaks(sent, sent.mentions[i]) and not never_victim(sent, i)
-                  and _personal_target(sent, sent.mentions[i]))
+    return sorted(i for i, p in model_roles(sent).items() if _model_may_add(sent, i, p, exclude))
 
 
 def never_victim(sent: Sentence, i: int) -> bool:
@@ -822,11 +843,29 @@ def accused(sent: Sentence, i: int) -> bool:
 
 
 def _speaks(sent: Sentence, m: EntityMention) -> bool:
-    """A mention right before a speech verb ("The UK Government judges that ..."): a speaker,
-    never the victim the model may guess it to be."""
+    """A mention right before a speech verb ("The UK Government judges that ..."), or listed
+    with the one that is ("the US and Britain accuse"): a speaker, never the victim the model
+    may guess it to be."""
     e = m.end - sent.start
-    return lx.SPEECH_RE.match(sent.text, e + 1, e + 40) is not None or \
-        _SPEECH_AFTER_RE.match(sent.text[e : e + 40]) is not None
+    if lx.SPEECH_RE.match(sent.text, e + 1, e + 40) is not None or \
+            _SPEECH_AFTER_RE.match(sent.text[e : e + 40]) is not None:
+        return True
+    # the head of the noun phrase it modifies speaks: "U.S. intelligence officials also think"
+    pos = e
+    for _ in range(3):
+        word = _WORD_AFTER_RE.match(sent.text, pos)
+        if word is None:
+            break
+        pos = word.end()
+        if lx.SPEECH_RE.match(sent.text, pos + 1, pos + 40) is not None:
+            return True
+    after = [x for x in sent.mentions if x.start >= m.end]
+    return bool(after) and _LIST_GAP_RE.fullmatch(sent.text, e, after[0].start - sent.start) \
+        is not None and _speaks(sent, after[0])
+
+
+_WORD_AFTER_RE = re.compile(r"[ \t]+[^\W\d_]+")
+_LIST_GAP_RE = re.compile(r"\s*,?\s*(?:and\s+|or\s+)?(?:the\s+)?")
 
 
 _SPEECH_AFTER_RE = compile_ci(

@@ -20,7 +20,7 @@ from typing import Any
 from cybertrack.extract import headline_text, record_document
 from cybertrack.extract.assemble import to_extraction
 from cybertrack.extract.pipeline import build_pipeline, make_doc
-from cybertrack.extract.rolemodel import features
+from cybertrack.extract.rolemodel import features, genre_of
 from cybertrack.extract.roles import rule_candidates
 from cybertrack.model import Document, Extraction, PartialDate
 from cybertrack.models.splits import CASIE, SHARED
@@ -43,6 +43,7 @@ class Example:
     rule: str  # what the rules alone say: none | victim | attacker
     country: str
     state: bool = True  # the mention stands for a state (else an organization or a place)
+    genre: str = "brief"  # of its document (``rolemodel.genre_of``): which thresholds apply
 
 
 @dataclass
@@ -119,6 +120,7 @@ def articles(ids: Sequence[str], casie: Path = CASIE, mode: str = "rules",
     for doc_id in ids:
         document, ann = casie_document(doc_id, casie)
         art = Article(doc_id)
+        genre = genre_of(document.text)
         where = align(document.text, str(ann.get("content", "")))
         doc = nlp(make_doc(nlp, document.text, document.published.end
                            if document.published else None))
@@ -143,7 +145,7 @@ def articles(ids: Sequence[str], casie: Path = CASIE, mode: str = "rules",
                 rule = "attacker" if cand.rule_attacker else \
                     "victim" if cand.rule_victim else "none"
                 art.examples.append(Example(doc_id, features(sent, cand), label, rule, country,
-                                            m.state is not None))
+                                            m.state is not None, genre))
         yield art
 
 
@@ -166,6 +168,7 @@ def cfr_articles(records: Sequence[dict[str, Any]], base_dir: Path = CFR_GOLD.pa
         document = record_document(rec, base_dir)
         art = Article(str(rec.get("id")))
         art.victims, art.attackers = coded_states(rec)
+        genre = genre_of(document.text)
         doc = nlp(make_doc(nlp, document.text, document.published.end
                            if document.published else None))
         if keep is not None:
@@ -181,7 +184,7 @@ def cfr_articles(records: Sequence[dict[str, Any]], base_dir: Path = CFR_GOLD.pa
                 rule = "attacker" if cand.rule_attacker else \
                     "victim" if cand.rule_victim else "none"
                 art.examples.append(Example(art.doc_id, features(sent, cand), label, rule,
-                                            country, m.state is not None))
+                                            country, m.state is not None, genre))
         yield art
 
 

@@ -24,8 +24,9 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
-from cybertrack.extract.rolemodel import LABELS, WEIGHTS, RoleModel, load_model
+from cybertrack.extract.rolemodel import GENRES, LABELS, WEIGHTS, RoleModel, load_model
 from cybertrack.model import Extraction
 from cybertrack.models import logreg, splits
 from cybertrack.models.data import Article, Example, articles, cfr_articles, cfr_records
@@ -36,11 +37,10 @@ SETTINGS: dict[str, object] = {"steps": 300, "rate": 0.05, "class_weight": (1.0,
 #: Regularization strengths tried; the one with the best cross-validated F1 (both roles,
 #: rules and model combined) is kept.
 _L2 = (1.0, 3.0, 10.0)
-#: Thresholds tried: the model overrides the rules only when confident. Lower thresholds
-#: score better on CASIE's crime news but drop correct state targets on CFR (docs/extraction.md
-#: "Learned roles"), so the grid starts at 0.9 (1.01: never).
+#: Thresholds tried (1.01: never). Each genre gets the best on its own examples; the CFR guard
+#: then raises any that costs CFR (low ones drop correct state targets there).
 _VETO = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
-_ADD = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+_ADD = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 
 
 def fit(examples: Sequence[Example], l2: float) -> dict[str, list[float]]:
@@ -68,6 +68,20 @@ def combine(rule: str, p: Sequence[float], th: dict[str, float], mode: str,
     return "victim" if victim else "none"
 
 
+class Thresholds(NamedTuple):
+    """The combination's thresholds for brief records and for reports (``rolemodel.GENRES``)."""
+
+    brief: dict[str, float]
+    report: dict[str, float]
+
+
+def _genre(examples: Sequence[Example], probs: Sequence[Sequence[float]], genre: str
+           ) -> tuple[list[Example], list[Sequence[float]]]:
+    """The examples (and their probabilities) of documents of one genre."""
+    pairs = [(e, p) for e, p in zip(examples, probs, strict=True) if e.genre == genre]
+    return [e for e, _p in pairs], [p for _e, p in pairs]
+
+
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -76,12 +90,15 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def mention_scores(examples: Sequence[Example], probs: Sequence[Sequence[float]],
-                   th: dict[str, float], mode: str) -> dict[str, dict[str, float]]:
+                   th: dict[str, float], mode: str, report: dict[str, float] | None = None
+                   ) -> dict[str, dict[str, float]]:
+    """P/R/F1 per role; ``th`` applies to brief records, ``report`` (when given) to reports."""
     out = {}
     for role in ("victim", "attacker"):
         tp = fp = fn = 0
         for e, p in zip(examples, probs, strict=True):
-            got = combine(e.rule, p, th, mode, e.state)
+            t = report if report is not None and e.genre == "report" else th
+            got = combine(e.rule, p, t, mode, e.state)
             tp += got == role and e.label == role
             fp += got == role and e.label != role
             fn += got != role and e.label == role
@@ -151,12 +168,12 @@ def build(ids: Sequence[str], out: Path, log: bool = True, cfr: int | None = Non
             counts = {lab: sum(e.label == lab for e in ex) for lab in LABELS}
             print(f"{name}: {len(part)} training articles, {len(ex)} candidates {counts}",
                   file=sys.stderr)
-    best: tuple[float, float, dict[str, float], list[Example], list[list[float]]] | None = None
+    best: tuple[float, float, Thresholds, list[Example], list[list[float]]] | None = None
     folds = int(SETTINGS["folds"])  # type: ignore[call-overload]
     for l2 in _L2:
         oof_ex, oof_p = out_of_fold(arts, folds, l2)
-        th = choose_thresholds(oof_ex, oof_p)
-        cv = mention_scores(oof_ex, oof_p, th, "both")
+        th = Thresholds(*(choose_thresholds(*_genre(oof_ex, oof_p, g)) for g in GENRES))
+        cv = mention_scores(oof_ex, oof_p, th.brief, "both", th.report)
         score = cv["victim"]["F1"] + cv["attacker"]["F1"]
         if log:
             print(f"l2={l2}: cross-validated F1 victim {cv['victim']['F1']}, attacker "
@@ -182,10 +199,14 @@ def build(ids: Sequence[str], out: Path, log: bool = True, cfr: int | None = Non
                         for k, v in SETTINGS.items()}, "l2": l2},
         "training": {"casie_articles": len(casie), "cfr_descriptions": len(coded),
                      "candidates": len(examples),
-                     "cv": {mode: mention_scores(oof_ex, oof_p, th, mode)
+                     "cv": {mode: mention_scores(oof_ex, oof_p, th.brief, mode, th.report)
                             for mode in ("rules", "model", "both")},
+                     "cv_by_genre": {g: {mode: mention_scores(
+                         *_genre(oof_ex, oof_p, g), getattr(th, g), mode)
+                         for mode in ("rules", "model", "both")} for g in GENRES},
                      "cfr_cv": cfr_scores},
-        "thresholds": th,
+        "thresholds": th.brief,
+        "report_thresholds": th.report,
         "weights": dict(sorted(weights.items())),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -214,7 +235,7 @@ class CfrCV:
         self._runs = 0
         self._baseline: dict[str, float] | None = None
 
-    def scores(self, th: dict[str, float], mode: str) -> dict[str, float]:
+    def scores(self, th: Thresholds, mode: str) -> dict[str, float]:
         """F1 per category of CFR under ``mode`` with thresholds ``th``."""
         from cybertrack.extract import to_gold
         from cybertrack.reference import load_reference
@@ -232,7 +253,8 @@ class CfrCV:
         for k, weights in enumerate(self.fold_weights):
             held = [r for n, r in enumerate(self.records) if n % folds == k]
             path = self.workdir / f"roles-{self._runs}-{k}.json"  # a new name: no stale cache
-            path.write_text(json.dumps({"labels": list(LABELS), "thresholds": th,
+            path.write_text(json.dumps({"labels": list(LABELS), "thresholds": th.brief,
+                                        "report_thresholds": th.report,
                                         "weights": weights}), encoding="utf-8")
             kept: list[Extraction] = []
             for _art in cfr_articles(held, mode=mode, model=str(path), keep=kept):
@@ -244,27 +266,32 @@ class CfrCV:
         return {k: round(float(v["f1"]), 3) for k, v in report["scores"].items()
                 if k in ("targets", "attributions", "incidents", "incident_kinds")}
 
-    def guard(self, th: dict[str, float], log: bool) -> dict[str, float]:
-        """Switch the model's overrides on one at a time (from none), each at its chosen
-        threshold raised along its grid until the combination with those already on lowers no
-        guarded CFR score below the rules alone: a setting chosen mostly on CASIE's crime news
-        must not cost the state operations CFR describes."""
+    def guard(self, th: Thresholds, log: bool) -> Thresholds:
+        """Switch the model's overrides on one at a time (from none; brief records' first,
+        then reports'), each at its chosen threshold raised along its grid until the
+        combination with those already on lowers no guarded CFR score below the rules alone:
+        a setting chosen mostly on CASIE's crime news must not cost the state operations CFR
+        describes (its few long descriptions are read as reports)."""
         if self._baseline is None:
             self._baseline = self.scores(th, "rules")
         base = self._baseline
-        out = {name: 1.01 for name in th}
-        for name in ("add_attacker", "veto_victim", "add_victim", "add_place_victim",
-                     "veto_attacker"):
+        out = Thresholds(*({name: 1.01 for name in getattr(th, g)} for g in GENRES))
+        for genre, name in itertools.product(GENRES, _GUARD_ORDER):
+            chosen = getattr(th, genre)[name]
             grid = _ADD if name.startswith("add") else _VETO
-            for value in [v for v in grid if v >= th[name]]:
-                trial = {**out, name: value}
+            for value in [v for v in grid if v >= chosen]:
+                trial = out._replace(**{genre: {**getattr(out, genre), name: value}})
                 got = self.scores(trial, "both") if value < 1.01 else base
                 if log:
-                    print(f"CFR guard {name}={value}: {got}", file=sys.stderr)
+                    print(f"CFR guard {genre} {name}={value}: {got}", file=sys.stderr)
                 if all(got[k] >= base[k] for k in _GUARDED):
                     out = trial
                     break
         return out
+
+
+_GUARD_ORDER = ("add_attacker", "veto_victim", "add_victim", "add_place_victim",
+                "veto_attacker")
 
 
 def document_scores(arts: Sequence[Article], extractions: Sequence[Extraction]
@@ -293,14 +320,14 @@ def evaluate(ids: Sequence[str], path: Path) -> dict[str, object]:
     from cybertrack.extract.rolemodel import load_model
 
     model = load_model(path)
-    th = model.thresholds
+    th, report = model.thresholds, model.report_thresholds
     result: dict[str, object] = {}
     for mode in ("rules", "model", "both"):
         kept: list[Extraction] = []
         arts = list(articles(ids, mode=mode, keep=kept, model=str(path)))
         examples = [e for a in arts for e in a.examples]
         probs = [model.probabilities(e.features) for e in examples]
-        result[mode] = {"mentions": mention_scores(examples, probs, th, mode),
+        result[mode] = {"mentions": mention_scores(examples, probs, th, mode, report),
                         "documents": document_scores(arts, kept)}
         if mode == "rules":
             result["counts"] = {"articles": len(arts), "candidates": len(examples),
