@@ -961,7 +961,24 @@ def extract_claims(
     drop_repeats(claims)
     if isinstance(incidents, list):
         _tie_to_incidents(claims, incidents, sentences)
-    return claims
+    return _consistent(claims)
+
+
+def _consistent(claims: list[ClaimDraft]) -> list[ClaimDraft]:
+    """A state that itself attributes an incident to another is its accuser, not the
+    accused: an attribution of the same incident to it is a misreading ("the US joined the
+    UK in attributing the attack to Russia" has the UK blame Russia, not the US). A state
+    named as the victim can be the culprit too (a government spying at home), so only this
+    contradiction is settled."""
+    blames = {(c.incident, c.claimant.country, c.attributed_state) for c in claims
+              if c.kind == "attribution" and c.claimant is not None and c.claimant.country
+              and c.attributed_state and c.attributed_state != c.claimant.country}
+    # two states each read as blaming the other are more often two accused listed together
+    # ("according to the US, Russia and Iran were behind it") than a quarrel: neither counts
+    accusers = {(i, who) for i, who, whom in blames if (i, whom, who) not in blames}
+    return [c for c in claims if not (
+        c.kind == "attribution" and c.attributed_state and not c.attributed_actor
+        and (c.incident, c.attributed_state) in accusers)]
 
 
 _ATTRIBUTING = ("attribution", "self-claim", "denial")

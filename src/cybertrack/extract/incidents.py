@@ -33,6 +33,7 @@ from cybertrack.extract.roles import (
     attacker_mentions,
     model_victims,
     rule_targets,
+    speaks,
     target_mentions,
 )
 from cybertrack.extract.speakers import answered, claimant_of, response_cues, subject_state
@@ -421,11 +422,11 @@ def _document_incident(sentences: Sequence[Sentence], sector_res: Mapping[str, P
                 inc.targets.append(state)
         for i, m in enumerate(sent.mentions):
             if i not in exclude and m.state and m.state not in named and \
-                    m.kind != "person" and \
+                    m.kind != "person" and not speaks(sent, m) and \
                     not answered(sent.text, m.start - sent.start) and not accused(sent, i):
                 named.append(m.state)  # a leader named is no victim ("critical of Putin")
         if _COMPLAINT_RE.search(sent.text):
-            complaining.extend(s for s in _complainant(sent, attackers, claimant_idx)
+            complaining.extend(s for s in _complainant(sent, attackers)
                                if s not in complaining)
     if not inc.targets and short:
         # no state stands in a target position: the state that cuts ties or sanctions "over a
@@ -528,7 +529,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         # "Albania cut ties with Iran, blaming Tehran for the cyberattack that crippled
         # government services in July": the first event named, with a date or a kind, is an
         # incident; its victim, unnamed, is the state that complains of it
-        targets = _complainant(sent, attackers, claimant_idx)
+        targets = _complainant(sent, attackers)
         inferred = bool(targets)
 
     ref = anchor.reference
@@ -773,16 +774,11 @@ def _new(incidents: list[IncidentDraft], sent: Sentence, anchor: Anchor, generic
     return inc.index
 
 
-def _complainant(sent: Sentence, attackers: frozenset[int], claimant_idx: int | None
-                 ) -> list[str]:
-    """The state that reports, blames or answers an event it names without a victim: the
-    sentence's source if a state speaks, else the subject of a response ("Albania cut ties")."""
-    if claimant_idx is not None and claimant_idx not in attackers and \
-            not accused(sent, claimant_idx):
-        m = sent.mentions[claimant_idx]
-        state = m.state or (m.country if m.kind == "person" else None)
-        if state:
-            return [state]
+def _complainant(sent: Sentence, attackers: frozenset[int]) -> list[str]:
+    """The state that answers an event it names without a victim: the subject of a response
+    ("Albania cut ties with Iran over the cyberattack", "the White House blamed Russia for the
+    hack"). A state that only says who did it is no victim by that: accusers are as often its
+    allies ("Britain attributed the cyberattack to Russia")."""
     for _action, cue in response_cues(sent.text):
         subj = subject_state(sent, cue.start())
         if subj is not None and subj[1] not in attackers and not accused(sent, subj[1]):

@@ -177,9 +177,12 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
             # GRU) used ...")
             out.add(i)
         elif g.match(_HELD_RESPONSIBLE_AFTER_RE, after) or (
-                g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)) or \
+                g.search(_ACCUSED_BEFORE_RE, before) and _OF_AFTER_RE.match(after)) or (
+                g.search(_BLAMED_BEFORE_RE, before) and _FOR_AFTER_RE.match(after)) or (
+                sent.index == 0 and _HEADLINE_BEHIND_RE.match(after)) or \
                 g.search(_FINGER_BEFORE_RE, before) or g.search(_ATTRIBUTED_TO_BEFORE_RE, before):
-            # "China is behind the hack", "Iran was accused of ...", "accused the NSA of ..."
+            # "China is behind the hack", "Iran was accused of ...", "accused the NSA of ...",
+            # "blame Russia for the attack", a headline's "North Korea behind Sony hack"
             out.add(i)
         elif g.search(_ALLEGED_APPOSITION_RE, before):
             # "the threat actor, allegedly the Indonesian government, used ..."
@@ -359,6 +362,8 @@ _HELD_RESPONSIBLE_AFTER_RE = compile_ci(
     r"(?:is|was|were|are) (?:\w+ly\s+)?(?:likely|probably|possibly)?\s*behind)\b")
 #: Before a state, with "of" after it: "accused the NSA of hacking".
 _ACCUSED_BEFORE_RE = compile_ci(r"\baccus(?:e|ed|es|ing)\s+(?:the\s+)?$")
+#: Before a state, with "for" after it: "blamed Russia for the attack".
+_BLAMED_BEFORE_RE = compile_ci(r"\bblam(?:e|ed|es|ing)\s+(?:the\s+)?$")
 #: Between a named malware or group and a state: "is linked to", "was tied to the".
 _NAMED_LINKED_RE = compile_ci(
     r"\s+(?:(?:is|was|are|were|has\s+been|have\s+been|being|likely|probably|also|"
@@ -367,8 +372,9 @@ _NAMED_LINKED_RE = compile_ci(
 #: "the White House publicly attributed to the Chinese Ministry of State Security the
 #: exploitation": the attribution verb right before the state, its object after it.
 _ATTRIBUTED_TO_BEFORE_RE = compile_ci(
-    r"\b(?:attribut(?:ed|es|ing)|blam(?:ed|es|ing)|pinn(?:ed|ing)|pins)\s+"
-    r"(?:[\w.'’-]+\s+){0,6}?(?:to|on)\s+(?:the\s+)?$")
+    r"(?:\battribut(?:ed|es|ing)\s+(?:[\w.'’-]+\s+){0,6}?to|"
+    r"\b(?:blam(?:ed|es|ing)|pinn(?:ed|ing)|pins)\s+(?:(?!for\s)[\w.'’-]+\s+){0,6}?on)"
+    r"\s+(?:the\s+)?$")
 #: "security firms pointed the finger at North Korea": the state accused.
 _FINGER_BEFORE_RE = compile_ci(r"\bpoint(?:s|ed|ing)?\s+(?:(?:the|a|an)\s+)?(?:accusing\s+)?"
                                r"fingers?\s+at\s+(?:the\s+)?$")
@@ -451,6 +457,9 @@ def tool_maker(sent: Sentence, m: EntityMention) -> bool:
 
 #: Patterns compiled once here rather than looked up in ``re``'s cache on every call.
 _OF_AFTER_RE = re.compile(r"^[^.;]{0,60}?\bof\b")
+_FOR_AFTER_RE = re.compile(r"^[^.;]{0,40}?\bfor\b")
+#: A headline drops the copula: "North Korea behind Sony hack".
+_HEADLINE_BEHIND_RE = re.compile(r"^\s+(?:likely\s+|probably\s+)?behind\b", re.I)
 _POSSESSIVE_SPACE_RE = re.compile(r"(?:['’]s?|\?\?)\s+")
 
 
@@ -783,7 +792,7 @@ def _model_may_add(sent: Sentence, i: int, p: Sequence[float], exclude: Abstract
     s = m.start - sent.start
     if m.form == "demonym" and not sent.text[m.end - sent.start :].strip(" \t\n.,;"):
         return False  # a demonym modifying nothing (a sentence cut short)
-    return not answered(sent.text, s) and not _speaks(sent, m) and not never_victim(sent, i) \
+    return not answered(sent.text, s) and not speaks(sent, m) and not never_victim(sent, i) \
         and _personal_target(sent, m) and not _ACCUSED_BEFORE_RE.search(sent.text, 0, s) \
         and lx.ACCORDING_TO_RE.search(sent.text, max(0, s - 20), s) is None
 
@@ -842,7 +851,7 @@ def accused(sent: Sentence, i: int) -> bool:
         and _LEGAL_ACTION_RE.search(sent.text) is not None
 
 
-def _speaks(sent: Sentence, m: EntityMention) -> bool:
+def speaks(sent: Sentence, m: EntityMention) -> bool:
     """A mention right before a speech verb ("The UK Government judges that ..."), or listed
     with the one that is ("the US and Britain accuse"): a speaker, never the victim the model
     may guess it to be."""
@@ -861,7 +870,7 @@ def _speaks(sent: Sentence, m: EntityMention) -> bool:
             return True
     after = [x for x in sent.mentions if x.start >= m.end]
     return bool(after) and _LIST_GAP_RE.fullmatch(sent.text, e, after[0].start - sent.start) \
-        is not None and _speaks(sent, after[0])
+        is not None and speaks(sent, after[0])
 
 
 _WORD_AFTER_RE = re.compile(r"[ \t]+[^\W\d_]+")
