@@ -62,3 +62,11 @@ def test_two_states_read_as_blaming_each_other_are_no_accusers() -> None:
     claims = [_attribution("US", "RU"), _attribution("US", "IR"), _attribution("RU", "IR"),
               _attribution("IR", "RU")]
     assert _consistent(claims) == claims
+
+
+def test_unnamed_firms_of_a_country_speak_as_firms() -> None:
+    (ex,) = extract_documents([Document.from_text(
+        "Two U.S. cybersecurity companies say Russian hackers were responsible for the hack "
+        "of the party's computers.", "test")], get_pipeline())
+    assert [(c.claimant.kind if c.claimant else None, c.attributed_state)
+            for c in ex.claims if c.kind == "attribution"] == [("organization", "RU")]

@@ -989,7 +989,9 @@ def _slug(name: str) -> str:
 
 #: "a major US cybersecurity company", "an Israeli security firm": an organization the text
 #: leaves unnamed, placed by the country before its head.
-_DETERMINER_BEFORE_RE = compile_ci(r"\b(?:an?|the|one|another)\s+(?:[\w-]+\s+){0,2}$")
+_DETERMINER_BEFORE_RE = compile_ci(
+    r"\b(?:an?|the|one|another|two|three|four|five|several|some|many|both|other)\s+"
+    r"(?:[\w-]+\s+){0,2}$")
 _SECURITY_HEAD_RE = compile_ci(
     r"\s+(?:cyber[- ]?security|cyber|security|threat[- ]intelligence|IT[- ]security|"
     r"anti-?virus|internet[- ]security|incident[- ]response|information[- ]security)\s+"
@@ -1038,10 +1040,11 @@ def cued_organizations(text: str, mentions: Sequence[EntityMention]) -> list[Ent
     states = [m for m in mentions if m.kind == "country" and m.country]
     for m in states:
         head = _SECURITY_HEAD_RE.match(text, m.end)
-        if head is None or not _DETERMINER_BEFORE_RE.search(text, max(0, m.start - 40),
-                                                           m.start):
+        if head is None:
             continue
         det = _DETERMINER_BEFORE_RE.search(text, max(0, m.start - 40), m.start)
+        if det is None and not head.group().endswith("s"):
+            continue  # a singular head needs its article; "US security firms say" none
         start = det.start() if det else m.start
         if not (_SOURCE_BEFORE_RE.search(text, max(0, start - 30), start)
                 or lx.SPEECH_RE.search(text, head.end(), head.end() + 60)):
