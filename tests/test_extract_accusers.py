@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from cybertrack.extract import extract_documents
 from cybertrack.extract.claims import _consistent
-from cybertrack.extract.pipeline import get_pipeline
+from cybertrack.extract.pipeline import get_pipeline, make_doc
+from cybertrack.extract.roles import rule_attackers
 from cybertrack.extract.types import Claimant, ClaimDraft
 from cybertrack.model import Document
 
@@ -70,3 +71,17 @@ def test_unnamed_firms_of_a_country_speak_as_firms() -> None:
         "of the party's computers.", "test")], get_pipeline())
     assert [(c.claimant.kind if c.claimant else None, c.attributed_state)
             for c in ex.claims if c.kind == "attribution"] == [("organization", "RU")]
+
+
+def test_a_people_named_as_subject_acts() -> None:
+    """"the Russians also targeted ...": the people acting, an operator (else the role model
+    may take it for a victim, which also turns an expulsion answering it into a misreading);
+    "targeted Russians living abroad": victims."""
+    nlp = get_pipeline()
+    for text, operators in (
+            ("Britain's ambassador said that the Russians also targeted the UK Foreign "
+             "Office.", ["Russians"]),
+            ("Iranians hacked the ministry's website.", ["Iranians"]),
+            ("Hackers targeted Russians living abroad.", [])):
+        sent = nlp(make_doc(nlp, text, None))._.ct_sentences[0]
+        assert [sent.mentions[i].text for i in sorted(rule_attackers(sent))] == operators

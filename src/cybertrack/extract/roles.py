@@ -187,6 +187,10 @@ def rule_attackers(sent: Sentence) -> frozenset[int]:
         elif g.search(_ALLEGED_APPOSITION_RE, before):
             # "the threat actor, allegedly the Indonesian government, used ..."
             out.add(i)
+        elif m.form == "demonym" and _PEOPLE_DEMONYM_RE.fullmatch(m.text) and \
+                g.match(_SUBJECT_OF_EVENT_RE, _past_aside(after)) and \
+                not g.search(lx.TARGET_CUE_RE, before[-30:]):
+            out.add(i)  # "the Russians also targeted the Foreign Office": a people acting
         elif m.kind == "country" and m.form in ("name", "alias", "acronym", "capital") and (
                 g.match(_SUBJECT_OF_EVENT_RE, _past_aside(after))
                 or (g.match(_NATION_ATTACKER_RE, after)
