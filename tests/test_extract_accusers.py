@@ -85,13 +85,3 @@ def test_a_people_named_as_subject_acts() -> None:
             ("Hackers targeted Russians living abroad.", [])):
         sent = nlp(make_doc(nlp, text, None))._.ct_sentences[0]
         assert [sent.mentions[i].text for i in sorted(rule_attackers(sent))] == operators
-
-
-def test_a_government_telling_the_press_who_did_it_accuses() -> None:
-    """A government's attribution told to reporters is a public accusation (a response
-    ``accuse``), with or without a word of formality."""
-    (ex,) = extract_documents([Document.from_text(
-        "US officials said North Korea was behind the cyberattack on the bank in Bangladesh.",
-        "test")], get_pipeline())
-    assert [(c.action, c.actor_state, c.target_state) for c in ex.claims
-            if c.kind == "response"] == [("accuse", "US", "KP")]

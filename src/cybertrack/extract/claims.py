@@ -949,7 +949,7 @@ def extract_claims(
     if sentences and incidents:
         _headline_actor(sentences[0], incidents, claims)
     implied_attributions(claims, incidents)
-    public_accusations(claims, incidents)
+    public_accusations(claims, sentences)
     for i, c in enumerate(claims):
         if c.kind == "attribution" and c.claimant is not None and \
                 c.claimant.kind in ("government", "person") and c.claimant.country and \

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cybertrack.extract import lexicon as lx
-from cybertrack.extract.types import ClaimDraft, IncidentDraft
+from cybertrack.extract.casefold import compile_ci
+from cybertrack.extract.types import ClaimDraft, IncidentDraft, Sentence
 from cybertrack.model import Claimant
 
 #: Responses by which a state holds another responsible for an incident.
@@ -50,14 +51,21 @@ def implied_attributions(claims: list[ClaimDraft],
     claims[:] = out
 
 
-def public_accusations(claims: list[ClaimDraft], incidents: Sequence[IncidentDraft]) -> None:
+#: What makes a government's attribution an official act: a formal statement, a report, an
+#: announcement ("formally blamed", "a government investigation says", "press releases
+#: officially attributing").
+_OFFICIAL_ACT_RE = compile_ci(
+    r"\b(?:formally|officially|publicly|statements?|press releases?|announc\w+|declared|"
+    r"joint|investigation|inquiry|report|assessment|indictment|charges)\b")
+
+
+def public_accusations(claims: list[ClaimDraft], sentences: Sequence[Sentence]) -> None:
     """A government that holds another state responsible in public ("South Korea's
     unification ministry said North Korean hackers were responsible", "the White House
     attributed the activity to China's Ministry of State Security") makes an official
     accusation: a response ``accuse`` beside its attribution, unless the document already
-    tells a response of that state to that one (its answer is that response). What a
-    government tells the press is public, so no word of formality is asked for. Never from an
-    inferred source, nor from a victim's government that says nothing in the text."""
+    tells a response of that state to that one (its answer is that response). Never from an
+    inferred source."""
     verbal = {(c.actor_state, c.target_state) for c in claims if c.kind == "response"}
     out: list[ClaimDraft] = []
     for c in claims:
@@ -65,11 +73,8 @@ def public_accusations(claims: list[ClaimDraft], incidents: Sequence[IncidentDra
         who = c.claimant
         if c.kind != "attribution" or c.polarity != "asserted" or who is None or \
                 who.kind != "government" or not who.country or not c.attributed_state or \
-                who.country == c.attributed_state or "inferred" in (c.hedge or "") or (
-                    not c.cue and c.incident is not None and c.incident < len(incidents)
-                    and who.country in incidents[c.incident].targets):
-            # the victim's government given an attribution the text puts in no one's mouth
-            # ("Iranian hackers attacked Albania") made no accusation
+                who.country == c.attributed_state or "inferred" in (c.hedge or "") or \
+                not _OFFICIAL_ACT_RE.search(sentences[c.sentence].text):
             continue
         key = (who.country, c.attributed_state)
         if key in verbal:
