@@ -18,7 +18,13 @@ reading, extraction or storing, is what a run measures.
 The CPU seconds each process spent in the timed part are printed too (this process, and each
 worker's): on a machine other programs share, the wall-clock ratio of 2 workers to 1 says how
 the cores were shared, while CPU time per document and CPU seconds per wall second (the
-parallelism a run got) say whether the work itself divides between workers.
+parallelism a run got) say whether the work itself divides between workers. So are, for each
+run, the CPU seconds of the PostgreSQL server's processes when it runs on this machine (read
+from ``/proc``; its share of the cores is not ours to give to the workers), how busy the whole
+machine was per wall second (``/proc/stat``: every program, ours and others'; 2.0 on 2 cores
+is all of it), and the share of the wall time each worker was running a task (Dask's task
+stream): a worker near 1.0 never waited for work from the client, so a run whose machine was
+busy throughout was bound by the cores, not by anything serial in the client.
 
 Cluster start-up and the building of each worker's pipeline are outside the timed part;
 reading, extraction, storing and linking are inside. The ratio can only approach 2 when two
@@ -100,25 +106,96 @@ def cpu_seconds() -> float:
     return times.user + times.system
 
 
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def postgres_cpu() -> float | None:
+    """CPU seconds used so far by the processes of a PostgreSQL server on this machine (those
+    alive now), or None when none can be seen (no ``/proc``, or the server is elsewhere)."""
+    if not os.path.isdir("/proc"):
+        return None
+    total, seen = 0, False
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+                line = stat.read()
+        except OSError:
+            continue
+        if not line[line.index("(") + 1:line.rindex(")")].startswith("postgres"):
+            continue
+        fields = line[line.rindex(")") + 2:].split()
+        total, seen = total + int(fields[11]) + int(fields[12]), True
+    return total / TICK if seen else None
+
+
+def machine_busy() -> tuple[float, float] | None:
+    """(busy, all) CPU seconds of the whole machine so far, every core (``/proc/stat``: busy
+    is all but idle, I/O wait and time stolen by the hypervisor), or None without it."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(x) for x in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4] + ticks[7]
+    return (sum(ticks) - idle) / TICK, sum(ticks) / TICK
+
+
+class Machine:
+    """What the whole machine did between ``start`` and ``stop``: PostgreSQL's CPU seconds
+    and all programs' busy CPU seconds (None where they cannot be read)."""
+
+    def start(self) -> None:
+        self.pg, self.busy = postgres_cpu(), machine_busy()
+
+    def stop(self) -> dict[str, float]:
+        pg, busy = postgres_cpu(), machine_busy()
+        out = {}
+        if pg is not None and self.pg is not None:
+            out["postgres"] = pg - self.pg
+        if busy is not None and self.busy is not None:
+            out["machine busy"] = busy[0] - self.busy[0]
+        return out
+
+
+def task_busy(stream: list[dict[str, Any]], took: float) -> dict[str, float]:
+    """Share of ``took`` seconds each worker spent running tasks (``get_task_stream``)."""
+    busy: dict[str, float] = {}
+    for task in stream:
+        for part in task.get("startstops", ()):
+            if part.get("action") == "compute":
+                busy[task["worker"]] = busy.get(task["worker"], 0.0) + part["stop"] - part["start"]
+    return {w: busy[w] / took for w in sorted(busy)}
+
+
 #: CPU seconds of the timed part of each run: "client" (this process) and each worker.
 CPU: dict[str, dict[str, float]] = {}
+#: The rest of what each run's timed part did: PostgreSQL's and the machine's CPU seconds.
+OTHER: dict[str, dict[str, float]] = {}
+#: Share of each run's wall time each worker was running a task.
+BUSY: dict[str, dict[str, float]] = {}
 
 
 def run_serial(url: str, paths: list[str], link: bool = True) -> tuple[float, Any]:
     with Store.open(url) as store:
         ingest_paths(store, paths[:2])  # warm-up: the pipeline and the reference data
+        machine = Machine()
+        machine.start()
         start, cpu = time.perf_counter(), cpu_seconds()
         summary = ingest_paths(store, paths)
         if link:
             link_pending(store)
         took = time.perf_counter() - start
         CPU["one process"] = {"client": cpu_seconds() - cpu}
+        OTHER["one process"] = machine.stop()
+        report("one process", took, len(paths))
         return took, (summary, fingerprint(store))
 
 
 def run_cluster(url: str, paths: list[str], workers: int, args: argparse.Namespace
                 ) -> tuple[float, Any, dict[str, int]]:
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, get_task_stream
 
     from cybertrack.distributed import WarmPipeline, ingest_distributed, worker_peaks
 
@@ -130,22 +207,49 @@ def run_cluster(url: str, paths: list[str], workers: int, args: argparse.Namespa
         with Store.open(url) as store:
             ingest_paths(store, paths[:2])  # the client's own warm-up (linking, store)
             before = client.run(cpu_seconds)
+            machine = Machine()
+            machine.start()
             start, cpu = time.perf_counter(), cpu_seconds()
-            summary = ingest_distributed(store, paths, client, db=url, warm=False,
-                                         batch_documents=args.batch,
-                                         partition_inputs=args.partition,
-                                         link=not args.no_link)
+            with get_task_stream(client) as stream:
+                summary = ingest_distributed(store, paths, client, db=url, warm=False,
+                                             batch_documents=args.batch,
+                                             partition_inputs=args.partition,
+                                             link=not args.no_link)
             took = time.perf_counter() - start
             client_cpu = cpu_seconds() - cpu
+            other = machine.stop()
             after = client.run(cpu_seconds)
             label = f"{workers} worker{'s' if workers > 1 else ''}"
             CPU[label] = {"client": client_cpu, **{
                 f"worker {n + 1}": after[w] - before[w] for n, w in enumerate(sorted(after))}}
+            OTHER[label] = other
+            BUSY[label] = task_busy(stream.data, took)
+            report(label, took, len(paths))
             peaks = worker_peaks(client)
             return took, (summary, fingerprint(store)), peaks
     finally:
         client.close()
         cluster.close()
+
+
+def report(label: str, took: float, n: int) -> None:
+    """One run's figures, printed as soon as it ends (a long bench shows them as it goes)."""
+    cpu, other = CPU.get(label, {}), OTHER.get(label, {})
+    total = sum(cpu.values())
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
+    line = (f"{label:<14}{took:.1f} s, {n / took:.1f} docs/s; CPU s: {parts}; "
+            f"{1000 * total / n:.1f} ms/doc; ours per wall s {total / took:.2f}")
+    if "postgres" in other:
+        pg = other["postgres"]
+        line += (f"; postgres {pg:.1f} CPU s ({1000 * pg / n:.1f} ms/doc, {pg / took:.2f} per "
+                 f"wall s)")
+    if "machine busy" in other:
+        line += f"; machine busy {other['machine busy'] / took:.2f} per wall s (all programs)"
+    if label in BUSY:
+        line += "; workers running a task " + ", ".join(
+            f"{v:.0%}" for v in BUSY[label].values()) + " of the time"
+    load = os.getloadavg()
+    print(f"{line}; load {load[0]:.1f}", flush=True)
 
 
 def main() -> None:
@@ -177,15 +281,12 @@ def main() -> None:
                 s = Schema(args.pg, "serial")
                 schemas.append(s)
                 results["one process"] = run_serial(s.url, paths, link=not args.no_link)
-                print(f"one process: {args.n / results['one process'][0]:.1f} docs/s",
-                      flush=True)
             for k in counts:
                 s = Schema(args.pg, f"w{k}")
                 schemas.append(s)
                 took, got, peak = run_cluster(s.url, paths, k, args)
                 results[f"{k} worker{'s' if k > 1 else ''}"] = (took, got)
                 peaks[k] = peak
-                print(f"{k} worker(s): {args.n / took:.1f} docs/s", flush=True)
         finally:
             for s in schemas:
                 s.drop()
@@ -198,14 +299,10 @@ def main() -> None:
         print(f"{label:<14}{took:>9.1f}{args.n / took:>9.1f}{summary.new:>8}  {fp[0]} "
               f"{fp[1]} ({same})")
     print()
-    print("CPU seconds in the timed part (cpu ms a document, all processes; parallelism = CPU "
-          "seconds per wall second)")
+    print("CPU seconds in the timed part (ms/doc: ours, all processes; per wall s: CPU seconds "
+          "per wall second), PostgreSQL's and the whole machine's (every program's)")
     for label, (took, _got) in results.items():
-        cpu = CPU.get(label, {})
-        total = sum(cpu.values())
-        parts = ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
-        print(f"{label:<14}{parts}; {1000 * total / args.n:.1f} ms/doc; parallelism "
-              f"{total / took:.2f}")
+        report(label, took, args.n)
     for k, peak in peaks.items():
         mb = ", ".join(f"{v / 2**20:.0f} MB" for v in peak.values())
         print(f"peak resident memory, {k} worker(s): {mb}")

@@ -26,6 +26,7 @@ from cybertrack.ingest import ReadOptions, ReadResult, iter_input, iter_inputs
 from cybertrack.ingest.stix import is_stix_file, read_stix_files
 from cybertrack.model import Document, Extraction, PartialDate, document_id
 from cybertrack.store import Store
+from cybertrack.store.rows import ExtractionRows
 from cybertrack.store.store import BatchItem
 
 #: Bumped when extraction changes enough that stored results should be redone.
@@ -356,8 +357,12 @@ class BatchWriter:
         else:
             summary.new += 1
         summary.new_documents.append(ex.document.id)
-        summary.incidents += len(ex.incidents)
-        summary.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
+        if isinstance(ex, ExtractionRows):  # made on a Dask worker (cybertrack.distributed)
+            summary.incidents += len(ex.incident_ids)
+            summary.claims += ex.claims_counted
+        else:
+            summary.incidents += len(ex.incidents)
+            summary.claims += sum(1 for c in ex.claims if c.kind != "incident-report")
         self.emit("reextracted" if redo else "new", p.source, ex.document.id)
         if p.truncated_from is not None:
             detail = (f"only the first {self.max_chars:,} of {p.truncated_from:,} characters "

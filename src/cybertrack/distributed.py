@@ -3,20 +3,25 @@
 ``cybertrack ingest --workers N`` starts a local cluster (N worker processes, one thread each);
 ``--scheduler tcp://HOST:8786`` uses a running one. Division of labour:
 
-- **Workers** get *partitions* (a few dozen inputs each) and return, per document, its
-  extraction (or why it failed). A worker builds the extraction pipeline once, when it starts
-  (``WarmPipeline``, a worker plugin; ``get_pipeline`` is cached per process), never per task.
-  Before extracting, a worker asks the knowledge base which of its documents are stored
-  already (a read; skipped when the knowledge base is a SQLite file the worker cannot see), so
-  a re-ingest costs reading, not extraction.
-- **The client** is the only writer (SQLite keeps one). It stores finished documents in
-  batches exactly as a one-process ingest stores them (``batch.BatchWriter.flush``: one
-  ``Store.add_batch`` transaction of multi-row statements, or ``COPY`` on PostgreSQL, new and
-  re-extracted documents alike, each with its ``pending_links`` row; a batch that fails is
-  redone one document per transaction, so one bad record fails alone), then links that
-  batch's new documents to the knowledge base (``resolve.link_new``: incremental, never a
-  pass over the whole base), or, with ``link_at_end``, leaves them pending for one
-  ``link_pending`` pass after the last batch.
+- **Workers** get *partitions* (a few dozen inputs each) and return, per document, the rows
+  the store will write for its extraction (``store.rows.extraction_rows``: plain tuples, so
+  the client neither unpickles some 25 dataclasses a document nor builds their rows; that
+  was most of its CPU, on the cores the workers need), or why it failed. A worker builds the
+  extraction pipeline once, when it starts (``WarmPipeline``, a worker plugin;
+  ``get_pipeline`` is cached per process), never per task. Before extracting, a worker asks
+  the knowledge base which of its documents are stored already (a read; skipped when the
+  knowledge base is a SQLite file the worker cannot see), so a re-ingest costs reading, not
+  extraction.
+- **The client** is the only writer (SQLite keeps one). A feeder thread keeps a few
+  partitions per worker in flight and gathers their results as they finish, in any order,
+  while the main thread stores, so the cluster does not wait for a batch to commit. The main
+  thread stores finished documents in batches exactly as a one-process ingest stores them
+  (``batch.BatchWriter.flush``: one ``Store.add_batch`` transaction of multi-row statements,
+  or ``COPY`` on PostgreSQL, new and re-extracted documents alike, each with its
+  ``pending_links`` row; a batch that fails is redone one document per transaction, so one
+  bad record fails alone), then links that batch's new documents to the knowledge base
+  (``resolve.link_new``: incremental, never a pass over the whole base), or, with
+  ``link_at_end``, leaves them pending for one ``link_pending`` pass after the last batch.
 
 The guarantees of ``batch.ingest_paths`` hold: a document is stored whole or not at all (its
 rows commit in its batch's transaction); re-ingesting changes nothing (documents are keyed by
@@ -36,8 +41,10 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import resource
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,6 +58,7 @@ from cybertrack.model import Document, Extraction, PartialDate
 if TYPE_CHECKING:
     from cybertrack.batch import IngestSummary
     from cybertrack.store import Store
+    from cybertrack.store.rows import ExtractionRows
 
 #: Inputs per partition (one task): small enough to spread a few hundred inputs over the
 #: workers and lose little to a dead worker, large enough that scheduling costs nothing.
@@ -61,7 +69,8 @@ BATCH_DOCUMENTS = 200
 WARM_TEXT = ("Albania cut diplomatic ties with Iran on 7 September 2022 after a cyberattack "
              "in July that Microsoft attributed with high confidence to Iranian hackers. "
              "Iran denied any involvement.")
-#: Partitions in flight per worker: the client holds at most this many results per worker.
+#: Partitions in flight per worker; as many finished ones may wait for the writer (memory:
+#: the client holds at most twice this many partitions' results per worker, plus one).
 IN_FLIGHT_PER_WORKER = 3
 
 Event = Callable[[str, str, str], None]
@@ -92,7 +101,8 @@ class Item:
     document_id: str | None = None
     #: new | reextract | unchanged | failed
     status: str = "new"
-    extraction: Extraction | None = None
+    #: The rows to store (``store.rows``: built on the worker, so the client only writes).
+    extraction: ExtractionRows | None = None
     version: str = ""
     truncated: bool = False
     length: int = 0
@@ -177,6 +187,7 @@ def process_partition(inputs: list[str], settings: WorkSettings) -> PartitionRes
     from cybertrack.batch import EXTRACTOR_VERSION, needs_extraction, prepare
     from cybertrack.extract import extract_document
     from cybertrack.ingest import ReadOptions, iter_input
+    from cybertrack.store.rows import extraction_rows
 
     options = ReadOptions(published=settings.published,
                           allow_private_urls=settings.allow_private_urls)
@@ -223,7 +234,12 @@ def process_partition(inputs: list[str], settings: WorkSettings) -> PartitionRes
                 f"extraction failed ({_what(exc)}); the document was not stored, the batch "
                 "went on (please report this input)")))
             continue
-        out.items.append(Item(source, doc.id, "reextract" if redo else "new", ex, version,
+        try:  # the rows the client will write: its CPU is the cluster's one serial part
+            rows = extraction_rows(ex)
+        except CybertrackError as exc:  # a record of another document: as the store says
+            out.items.append(Item(source, doc.id, "failed", reason=str(exc)))
+            continue
+        out.items.append(Item(source, doc.id, "reextract" if redo else "new", rows, version,
                               truncated, len(doc.text)))
     return out
 
@@ -360,37 +376,101 @@ def ingest_distributed(
 
 def _run_partitions(client: Any, parts: list[list[str]],
                     settings: WorkSettings) -> Iterator[PartitionResult]:
-    """Results of every partition as they finish, with a bounded number in flight (so the
-    client never holds more than a few partitions' extractions per worker)."""
-    from distributed import as_completed
-
+    """Results of every partition as they finish. A feeder thread keeps a bounded number of
+    partitions in flight and gathers their results while the caller (the client's main
+    thread) stores: the cluster is never left without work while a batch is written, and the
+    client holds at most ``2 x in flight + 1`` partitions' results."""
     if not parts:
         return
     n_workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
-    limit = max(2, n_workers * IN_FLIGHT_PER_WORKER)
-    queue = deque(parts)
-    by_key: dict[str, list[str]] = {}
+    feeder = _Feeder(client, parts, settings, max(2, n_workers * IN_FLIGHT_PER_WORKER))
+    feeder.start()
+    try:
+        while (got := feeder.done.get()) is not None:
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        feeder.stop()
 
-    def submit() -> Any:
-        part = queue.popleft()
-        future = client.submit(process_partition, part, settings, pure=False)
-        by_key[future.key] = part
+
+class _Stopped(Exception):
+    """The writer stopped the run: submit nothing more."""
+
+
+class _Feeder(threading.Thread):
+    """Submits partitions, ``limit`` in flight, and puts each result on ``done`` as it
+    finishes (in completion order; None after the last, or the exception that ended it). It
+    submits the next partition before handing a result on, and blocks when ``limit`` results
+    wait unstored, so a slow writer holds the cluster back instead of filling memory."""
+
+    def __init__(self, client: Any, parts: list[list[str]], settings: WorkSettings,
+                 limit: int) -> None:
+        super().__init__(name="cybertrack-feeder", daemon=True)
+        self.client, self.settings, self.limit = client, settings, limit
+        self.parts = deque(parts)
+        self.done: queue.Queue[PartitionResult | BaseException | None] = queue.Queue(limit)
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.in_flight: dict[str, tuple[Any, list[str]]] = {}
+
+    def submit(self) -> Any:
+        if self.stopping.is_set():
+            raise _Stopped
+        part = self.parts.popleft()
+        future = self.client.submit(process_partition, part, self.settings, pure=False)
+        with self.lock:
+            self.in_flight[future.key] = (future, part)
         return future
 
-    running = as_completed([submit() for _ in range(min(limit, len(queue)))])
-    for future in running:
-        part = by_key.pop(future.key)
+    def put(self, item: PartitionResult | BaseException | None) -> bool:
+        """Hand ``item`` to the writer; False if the run stopped meanwhile."""
+        while not self.stopping.is_set():
+            try:
+                self.done.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(self) -> None:
+        from distributed import as_completed
+
         try:
-            result = future.result()
-        except Exception as exc:  # the task killed its workers, or failed outright
-            reason = (f"its partition failed on the cluster ({_what(exc)}); run again, or "
-                      "ingest this input alone to find the cause")
-            result = PartitionResult(part, failed_inputs=[(s, reason) for s in part])
-        finally:
-            future.release()
-        if queue:
-            running.add(submit())
-        yield result
+            first = [self.submit() for _ in range(min(self.limit, len(self.parts)))]
+            running = as_completed(first, loop=self.client.loop, with_results=True,
+                                   raise_errors=False)
+            for future, value in running:
+                with self.lock:
+                    _, part = self.in_flight.pop(future.key)
+                if self.stopping.is_set():
+                    return
+                if future.status == "finished":
+                    result = value
+                else:  # the task killed its workers, failed outright, or was cancelled
+                    exc = value[1] if isinstance(value, tuple) else value
+                    reason = (f"its partition failed on the cluster ({_what(exc)}); run "
+                              "again, or ingest this input alone to find the cause")
+                    result = PartitionResult(part, failed_inputs=[(s, reason) for s in part])
+                future.release()
+                if self.parts:
+                    running.add(self.submit())
+                if not self.put(result):
+                    return
+            self.put(None)
+        except _Stopped:
+            return
+        except BaseException as exc:  # the client lost its scheduler, ...: the writer says it
+            self.put(exc)
+
+    def stop(self) -> None:
+        """End the feeder (the run finished or the writer failed): cancel what is in flight."""
+        self.stopping.set()
+        with self.lock:
+            futures = [future for future, _ in self.in_flight.values()]
+        if futures:
+            self.client.cancel(futures)
+        self.join(timeout=30)
 
 
 class _Writer:

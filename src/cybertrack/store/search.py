@@ -2,7 +2,7 @@
 (with the actor they name), document titles.
 
 ``search_text`` holds one row per such record (migration 0011), written in the transaction
-that stores the document (``index_extractions``). Each database indexes it natively: SQLite
+that stores the document (``index_rows``). Each database indexes it natively: SQLite
 with FTS5 (``search_fts``, an external-content table over ``search_text``'s rowid, kept in
 step here), PostgreSQL with a GIN index on the stored ``body_tsv`` (``to_tsvector('english',
 body)``, migration 0017, so ranking does not parse the text again). Both stem English
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -82,18 +82,31 @@ def search_rows(ex: Extraction) -> list[dict[str, Any]]:
     return rows
 
 
-def index_extractions(conn: Connection, exs: Sequence[Extraction]) -> None:
-    """Write the search rows of newly stored extractions (and, on SQLite, their FTS5 index
-    entries) in the caller's transaction; rows a document had before (it is being extracted
-    again) are replaced."""
-    rows = [r for ex in exs for r in search_rows(ex)]
-    forget_documents(conn, [ex.document.id for ex in exs])
-    if not rows:
+#: Inserts (columns, value tuples) into a table (``store.store._insert_rows``: ``COPY`` on
+#: PostgreSQL).
+RowInsert = Callable[[Connection, Any, Sequence[str], Sequence[Sequence[Any]]], None]
+
+
+def _insert(conn: Connection, table: Any, columns: Sequence[str],
+            values: Sequence[Sequence[Any]]) -> None:
+    conn.execute(table.insert(), [dict(zip(columns, v, strict=True)) for v in values])
+
+
+def index_rows(conn: Connection, document_ids: Sequence[str],
+               rows: Sequence[tuple[Sequence[str], Sequence[Sequence[Any]]]], *,
+               insert: RowInsert = _insert) -> None:
+    """Write the search rows of newly stored documents (``search_rows`` of their extractions,
+    as (columns, value tuples): ``store.rows``), and on SQLite their FTS5 index entries, in
+    the caller's transaction; rows the documents had before (they are being extracted again)
+    are replaced. ``insert`` writes the rows (the store's, by ``COPY`` on PostgreSQL)."""
+    forget_documents(conn, document_ids)
+    if not any(values for _, values in rows):
         return
     sqlite = conn.dialect.name == "sqlite"
     before = conn.execute(text("SELECT COALESCE(MAX(rowid), 0) FROM search_text")
                           ).scalar_one() if sqlite else 0
-    conn.execute(t.search_text.insert(), rows)
+    for columns, values in rows:
+        insert(conn, t.search_text, columns, values)
     if sqlite:
         conn.execute(text("INSERT INTO search_fts (rowid, body) SELECT rowid, body "
                           "FROM search_text WHERE rowid > :n"), {"n": before})

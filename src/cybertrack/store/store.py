@@ -29,7 +29,8 @@ from cybertrack.store.analytics import AnalyticsQueries
 from cybertrack.store.engine import create_store_engine, resolve_url, write_connection
 from cybertrack.store.migrations import current_version, migrate
 from cybertrack.store.rework import drop_records, linking_lock
-from cybertrack.store.search import against_and_during, index_extractions
+from cybertrack.store.rows import ROW_TABLES, ExtractionRows, Rows, extraction_rows
+from cybertrack.store.search import against_and_during, index_rows
 from cybertrack.store.summary import add_response_dates, mark_timeline_stale, refresh_facts
 from cybertrack.vocab import CLAIM_KINDS, ENTITY_KINDS
 
@@ -45,10 +46,11 @@ IN_CHUNK = 5000
 
 
 class BatchItem(NamedTuple):
-    """One document of ``Store.add_batch``: its extraction, the ``extractor_version`` and
-    ``extracted_chars`` to record, and whether it re-extracts a stored document."""
+    """One document of ``Store.add_batch``: its extraction (or the rows of one, built where it
+    was extracted: ``store.rows``), the ``extractor_version`` and ``extracted_chars`` to
+    record, and whether it re-extracts a stored document."""
 
-    extraction: Extraction
+    extraction: Extraction | ExtractionRows
     extractor_version: str = ""
     extracted_chars: int | None = None
     redo: bool = False
@@ -161,7 +163,7 @@ class Store(AnalyticsQueries):
     def add_document(self, doc: Document, *, extractor_version: str = "") -> bool:
         return self.add_extraction(Extraction(doc), extractor_version=extractor_version)
 
-    def add_extraction(self, ex: Extraction, *, extractor_version: str = "",
+    def add_extraction(self, ex: Extraction | ExtractionRows, *, extractor_version: str = "",
                        extracted_chars: int | None = None,
                        before_commit: Callable[[], None] | None = None) -> bool:
         """Store a document and everything extracted from it in one transaction. Returns False,
@@ -171,9 +173,10 @@ class Store(AnalyticsQueries):
         marked as waiting for linking (``pending_link_documents``) in the same transaction, one
         without as waiting for placement (``store.placements.pending_placement_documents``).
         ``extracted_chars`` records where extraction stopped on a text longer than its cap;
-        ``before_commit`` runs inside the transaction after the writes (tests kill there)."""
+        ``before_commit`` runs inside the transaction after the writes (tests kill there).
+        ``ex`` may be the rows of an extraction (``store.rows.extraction_rows``)."""
         doc_id = ex.document.id
-        _validate(ex)
+        ex = extraction_rows(ex)  # checks that every record is the document's
         try:
             with self._write(f"cannot add document {doc_id}", raw_integrity=True) as conn:
                 if _existing_ids(conn, [doc_id]):
@@ -199,9 +202,8 @@ class Store(AnalyticsQueries):
         already stored (or repeated in the input) are skipped. Returns how many were new. A bad
         record fails its whole chunk; use ``add_extraction`` to isolate documents."""
         added = 0
-        for chunk in _chunks(extractions, chunk_size):
-            for ex in chunk:
-                _validate(ex)
+        for exs in _chunks(extractions, chunk_size):
+            chunk = [extraction_rows(ex) for ex in exs]  # checks each record's document
             try:
                 with self._write("cannot bulk-add documents", raw_integrity=True) as conn:
                     seen = _existing_ids(conn, [ex.document.id for ex in chunk])
@@ -237,9 +239,8 @@ class Store(AnalyticsQueries):
         will return (tests kill there)."""
         if not items:
             return []
-        for item in items:
-            _validate(item.extraction)
-        ids = [item.extraction.document.id for item in items]
+        rows = [extraction_rows(item.extraction) for item in items]  # checks every record
+        ids = [r.document.id for r in rows]
         try:
             with self._write(f"cannot add {len(items)} documents starting with {ids[0]}",
                              raw_integrity=True) as conn:
@@ -251,11 +252,11 @@ class Store(AnalyticsQueries):
                         q = q.with_for_update()
                     stored.update((r[0], str(r[1] or "")) for r in conn.execute(q))
                 written: list[bool] = []
-                fresh: list[Extraction] = []
-                redo: list[Extraction] = []
+                fresh: list[ExtractionRows] = []
+                redo: list[ExtractionRows] = []
                 seen: set[str] = set()
-                for item in items:
-                    doc_id = item.extraction.document.id
+                for item, row in zip(items, rows, strict=True):
+                    doc_id = row.document.id
                     version = stored.get(doc_id)
                     ok = doc_id not in seen and (
                         version is None if not item.redo
@@ -263,7 +264,7 @@ class Store(AnalyticsQueries):
                     seen.add(doc_id)
                     written.append(ok)
                     if ok:
-                        (redo if item.redo else fresh).append(item.extraction)
+                        (redo if item.redo else fresh).append(row)
                 for ex in sorted(redo, key=lambda ex: ex.document.id):
                     drop_records(conn, ex.document.id)
                 for item, ok in zip(items, written, strict=True):
@@ -286,14 +287,14 @@ class Store(AnalyticsQueries):
         return written
 
     def _insert_extractions(
-        self, conn: Connection, exs: Sequence[Extraction],
+        self, conn: Connection, exs: Sequence[Extraction | ExtractionRows],
         extractor_version: str | Mapping[str, str],
         extracted_chars: Mapping[str, int | None] | None = None, *,
         existing: Collection[str] = (),
     ) -> None:
-        """Insert the records of ``exs``, and their document rows except for the ids in
-        ``existing`` (stored documents being re-extracted); ``extractor_version`` is one for
-        all or one per document id."""
+        """Insert the records of ``exs`` (extractions, or their rows: ``store.rows``), and their
+        document rows except for the ids in ``existing`` (stored documents being
+        re-extracted); ``extractor_version`` is one for all or one per document id."""
         if not exs:
             return
         chars = extracted_chars or {}
@@ -304,41 +305,41 @@ class Store(AnalyticsQueries):
             return extractor_version[doc_id]
         # Rows that concurrent writers may share (entities, documents, links) go in sorted by
         # id, so two writers always lock them in the same order and cannot deadlock.
-        exs = sorted(exs, key=lambda ex: ex.document.id)
+        rows = sorted((extraction_rows(ex) for ex in exs), key=lambda r: r.document.id)
         now = codec.utc_now()
-        ents = {e.id: codec.entity_row(e) for ex in exs for e in ex.entities}
+        ents: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            columns, values = r.entities
+            for value in values:
+                entity = dict(zip(columns, value, strict=True))
+                ents[entity["id"]] = entity
         if ents:
             conn.execute(self._insert(t.entities).on_conflict_do_nothing(),
                          [ents[k] for k in sorted(ents)])
-        rows: list[tuple[Any, list[dict[str, Any]]]] = [
-            (t.documents, [codec.document_row(ex.document,
-                                              extractor_version=version(ex.document.id),
-                                              ingested_at=now,
-                                              extracted_chars=chars.get(ex.document.id))
-                           for ex in exs if ex.document.id not in existing]),
-            (t.mentions, [codec.mention_row(m) for ex in exs for m in ex.mentions]),
-            (t.incidents, [codec.incident_row(i) for ex in exs for i in ex.incidents]),
-            (t.incident_targets, [r for ex in exs for i in ex.incidents
-                                  for r in codec.incident_target_rows(i)]),
-            (t.claims, [codec.claim_row(c) for ex in exs for c in ex.claims]),
-        ]
-        for table, values in rows:
-            if values:
-                _insert_rows(conn, table, values)
-        self._insert_links(conn, [link for ex in exs for link in ex.links])
-        pending = [{"document_id": ex.document.id} for ex in exs if ex.incidents]
+        documents = [codec.document_row(r.document, extractor_version=version(r.document.id),
+                                        ingested_at=now, extracted_chars=chars.get(r.document.id))
+                     for r in rows if r.document.id not in existing]
+        if documents:
+            _insert_rows(conn, t.documents, *_tuples(documents))
+        for name in ROW_TABLES:
+            for columns, values in _merged(r.tables[name] for r in rows):
+                _insert_rows(conn, t.metadata.tables[name], columns, values)
+        self._insert_links(conn, [link for r in rows for link in r.links])
+        pending = [{"document_id": r.document.id} for r in rows if r.has_incidents]
         if pending:
             conn.execute(self._insert(t.pending_links).on_conflict_do_nothing(), pending)
-        bare = [{"document_id": ex.document.id} for ex in exs if not ex.incidents]
+        bare = [{"document_id": r.document.id} for r in rows if not r.has_incidents]
         if bare:  # to be placed beside the event it reports (resolve.placement)
             conn.execute(self._insert(t.pending_placements).on_conflict_do_nothing(), bare)
         # Derived summaries, in this transaction: the new responses' dates, and the facts of
         # already grouped incidents that these documents' claims speak about (their own new
         # incidents get facts when they are grouped).
-        add_response_dates(conn, [ex.document.id for ex in exs])
-        index_extractions(conn, exs)  # the text `cybertrack search` reads (store/search.py)
-        own = {i.id for ex in exs for i in ex.incidents}
-        others = {c.incident_id for ex in exs for c in ex.claims if c.incident_id} - own
+        add_response_dates(conn, [r.document.id for r in rows])
+        # The text `cybertrack search` reads (store/search.py).
+        index_rows(conn, [r.document.id for r in rows], _merged(r.search for r in rows),
+                   insert=_insert_rows)
+        own = {i for r in rows for i in r.incident_ids}
+        others = {i for r in rows for i in r.claim_incident_ids} - own
         if others:
             refresh_facts(conn, others)
             mark_timeline_stale(conn, incident_ids=others)
@@ -350,7 +351,7 @@ class Store(AnalyticsQueries):
             row = conn.execute(_VERSION, {"id": doc_id}).first()
         return None if row is None else str(row[0] or "")
 
-    def replace_extraction(self, ex: Extraction, *, extractor_version: str,
+    def replace_extraction(self, ex: Extraction | ExtractionRows, *, extractor_version: str,
                            replaceable: Callable[[str], bool],
                            extracted_chars: int | None = None,
                            before_commit: Callable[[], None] | None = None) -> bool:
@@ -360,7 +361,7 @@ class Store(AnalyticsQueries):
         replaceable (another writer got there first). See ``store/rework.py`` for what is
         dropped and what is kept (links a person reviewed)."""
         doc_id = ex.document.id
-        _validate(ex)
+        ex = extraction_rows(ex)
         with self._write(f"cannot re-extract document {doc_id}") as conn:
             d = t.documents.c
             q = select(d.extractor_version).where(d.id == doc_id)
@@ -638,16 +639,19 @@ def _existing_ids(conn: Connection, doc_ids: Sequence[str]) -> set[str]:
 COPY_ROWS = 50
 
 
-def _insert_rows(conn: Connection, table: Any, values: Sequence[Mapping[str, Any]]) -> None:
-    """Insert new rows (no conflict expected: a conflict fails the transaction either way).
-    On PostgreSQL many rows go by ``COPY ... FROM STDIN`` in the transaction's own connection:
-    a batch of documents is tens of thousands of rows, and an INSERT per row cost the writer
-    more CPU than the rest of storing (issue 17). Values are the same Python values an INSERT
-    would bind (text, numbers, dates, NULL), so the rows stored are the same."""
-    if conn.dialect.name != "postgresql" or len(values) < COPY_ROWS:
-        conn.execute(table.insert(), values)
+def _insert_rows(conn: Connection, table: Any, columns: Sequence[str],
+                 values: Sequence[Sequence[Any]]) -> None:
+    """Insert new rows, each a sequence of values of ``columns`` (no conflict expected: a
+    conflict fails the transaction either way). On PostgreSQL many rows go by
+    ``COPY ... FROM STDIN`` in the transaction's own connection: a batch of documents is tens
+    of thousands of rows, and an INSERT per row cost the writer more CPU than the rest of
+    storing (issue 17). Values are the same Python values an INSERT would bind (text,
+    numbers, dates, NULL), so the rows stored are the same."""
+    if not values:
         return
-    columns = [c.name for c in table.c if c.name in values[0]]
+    if conn.dialect.name != "postgresql" or len(values) < COPY_ROWS:
+        conn.execute(table.insert(), [dict(zip(columns, v, strict=True)) for v in values])
+        return
     quoted = ", ".join(f'"{c}"' for c in columns)
     statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
     raw = conn.connection.driver_connection
@@ -656,23 +660,26 @@ def _insert_rows(conn: Connection, table: Any, values: Sequence[Mapping[str, Any
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in values:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row(row)
     except dbapi.Error as exc:  # as SQLAlchemy would raise it: IntegrityError and the rest
         raise DBAPIError.instance(statement, None, exc, dbapi.Error,
                                   dialect=conn.dialect) from exc
 
 
-def _validate(ex: Extraction) -> None:
-    """Every record must belong to the extraction's document, or it would be filed under a
-    document that does not vouch for it."""
-    doc_id = ex.document.id
-    records: list[Mention | Incident | Claim] = [*ex.mentions, *ex.incidents, *ex.claims]
-    for rec in records:
-        if rec.document_id != doc_id:
-            raise StoreError(
-                f"{type(rec).__name__.lower()} {rec.id} names document {rec.document_id} but "
-                f"is in the extraction of document {doc_id}; fix the extractor"
-            )
+def _tuples(rows: Sequence[Mapping[str, Any]]) -> Rows:
+    """Dict rows with the same keys as (columns, value tuples)."""
+    columns = tuple(rows[0])
+    return columns, tuple(tuple(row[c] for c in columns) for row in rows)
+
+
+def _merged(parts: Iterable[Rows]) -> list[Rows]:
+    """Several documents' rows of one table as one list per set of columns (one: the rows of
+    a table come from one codec function), in order."""
+    out: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for columns, values in parts:
+        if values:
+            out.setdefault(columns, []).extend(values)
+    return [(columns, tuple(values)) for columns, values in out.items()]
 
 
 def _reason(exc: SQLAlchemyError) -> str:
