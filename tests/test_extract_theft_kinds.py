@@ -1,7 +1,8 @@
 """A theft of data is espionage where a state is its author and a data theft where the text
 shows a non-state one (issue 13: trackers of state operations code a state's theft as
-espionage; news and analysts call a gang's breach a data theft); leaks are doxing and account
-takeovers hijacking. Sentences are written for these tests."""
+espionage; news and analysts call a gang's breach a data theft); in a news report, a data
+theft whoever the author; leaks are doxing and account takeovers hijacking. Sentences are
+written for these tests."""
 
 from __future__ import annotations
 
@@ -49,3 +50,13 @@ def test_a_theft_by_a_state_or_an_unknown_author_stays_espionage(text: str) -> N
 def test_leaks_and_account_takeovers_name_their_kind(text: str, kind: str) -> None:
     kinds = _kinds(text)
     assert kinds and kind in kinds[0]
+
+
+def test_a_report_tells_a_states_theft_as_a_data_theft() -> None:
+    """A tracker's record codes a state's theft as espionage; a news report (120 words or
+    more) tells what happened: the data was stolen."""
+    record = ("Hackers working for China stole the personnel records of four million federal "
+              "employees from a US government agency in June.")
+    padding = " ".join(["The newsletter was sent to subscribers and posted online."] * 14)
+    assert _kinds(record) == [["espionage"]]
+    assert _kinds(record + "\n\n" + padding) == [["data-theft"]]

@@ -114,16 +114,21 @@ def _sector_gate(prefilter: Prefilter, text: str) -> Gate:
 
 
 def theft_by_whom(incidents: Sequence[IncidentDraft], claims: Sequence[ClaimDraft],
-                  sentences: Sequence[Sentence]) -> None:
+                  sentences: Sequence[Sentence], genre: str = "brief") -> None:
     """A theft of data read as espionage (``settle_kinds``) is a data theft where the text
     shows a non-state author and ties no state to it: a group claiming the act for itself,
     a named group with no sponsor, or criminals ("a gang", "cybercriminals", "sold on the
     dark web"). A bank breached by a gang is no espionage; a state's theft of the same
-    records is, as trackers of state operations code it, and a theft whose author is
-    unknown keeps that reading."""
+    records is, as trackers of state operations code their records (``genre`` "brief"), and
+    a theft whose author is unknown keeps that reading there. A news report
+    (``rolemodel.genre_of``) is read for what it tells happened: data stolen is a data theft
+    whoever took it, espionage only where the text says spying."""
     for inc in incidents:
         if not inc.theft_as_espionage or inc.operator is not None or \
                 "espionage" not in inc.kinds:
+            continue
+        if genre == "report":
+            inc.kinds[inc.kinds.index("espionage")] = "data-theft"
             continue
         own = [c for c in claims if c.incident == inc.index and c.polarity == "asserted"
                and c.kind in ("attribution", "self-claim")]

@@ -340,7 +340,7 @@ def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         by_sentence = _dates_by_sentence(doc, sentences)
         ext.ct_claims = extract_claims(sentences, ext.ct_incidents, ext.ct_named, ext.ct_focus,
                                        by_sentence)
-        theft_by_whom(ext.ct_incidents, ext.ct_claims, sentences)
+        theft_by_whom(ext.ct_incidents, ext.ct_claims, sentences, genre_of(doc.text))
         return doc
 
     return ct_claims
