@@ -70,7 +70,7 @@ WARM_TEXT = ("Albania cut diplomatic ties with Iran on 7 September 2022 after a 
              "in July that Microsoft attributed with high confidence to Iranian hackers. "
              "Iran denied any involvement.")
 #: Partitions in flight per worker; as many finished ones may wait for the writer (memory:
-#: the client holds at most twice this many partitions' results per worker, plus one).
+#: the client holds at most twice this many partitions' results per worker, plus two).
 IN_FLIGHT_PER_WORKER = 3
 
 Event = Callable[[str, str, str], None]
@@ -379,7 +379,8 @@ def _run_partitions(client: Any, parts: list[list[str]],
     """Results of every partition as they finish. A feeder thread keeps a bounded number of
     partitions in flight and gathers their results while the caller (the client's main
     thread) stores: the cluster is never left without work while a batch is written, and the
-    client holds at most ``2 x in flight + 1`` partitions' results."""
+    client holds at most ``2 x in flight + 2`` partitions' results (finished ones in flight,
+    those waiting on ``done``, the one the feeder is handing on and the one being stored)."""
     if not parts:
         return
     n_workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
