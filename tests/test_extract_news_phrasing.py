@@ -242,21 +242,3 @@ def test_a_leader_is_a_victim_only_through_what_is_theirs() -> None:
     campaign = nlp(make_doc(nlp, "Hackers broke into the email accounts of Macron's campaign "
                             "staff in May.", dt.date(2017, 6, 1)))
     assert [i.targets for i in campaign._.ct_incidents] == [["FR"]]
-
-
-def test_a_weekday_alone_dates_an_operation_to_its_month() -> None:
-    """"on Friday", resolved against the publication date, most often dates the statement
-    or the discovery a report is about: an operation dated by it alone keeps its month; a
-    date the text writes out keeps its day."""
-    nlp = get_pipeline()
-    published = dt.date(2023, 5, 2)  # a Tuesday
-    doc = nlp(make_doc(nlp, "A cyberattack hit Estonian government websites on Friday.",
-                       published))
-    (inc,) = doc._.ct_incidents
-    assert inc.time is not None and (inc.time.precision, str(inc.time.start)) == (
-        "month", "2023-04-01")
-    doc = nlp(make_doc(nlp, "A cyberattack hit Estonian government websites on Friday, "
-                            "28 April.", published))
-    (inc,) = doc._.ct_incidents
-    assert inc.time is not None and (inc.time.precision, str(inc.time.start)) == (
-        "day", "2023-04-28")

@@ -516,8 +516,7 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
         # names the other event, not this one
         dates = [d for d in dates if not any(
             s - 2 <= d.end - sent.start and d.start - sent.start <= e for s, e in rivals)]
-    when = _operation_date(nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent,
-                                        own))
+    when = nearest_date(anchor.start, [*cues, *anchor_positions], dates, sent, own)
     irrealis = _Irrealis(sent.text, anchor)
     generic = all(a.generic for a in anchors if a.reference != "verb") and any(
         a.reference != "verb" for a in anchors)
@@ -612,19 +611,6 @@ def _resolve(sent: Sentence, anchors: Sequence[Anchor], incidents: list[Incident
     if when is not None:
         inc.time = _refine(inc.time, when)
     return target_inc
-
-
-def _operation_date(when: PartialDate | None) -> PartialDate | None:
-    """A weekday alone ("on Friday", resolved against the publication date) mostly dates
-    what the report is about that day, a statement or a discovery, more than the operation
-    itself: as an operation's date it is kept to its month."""
-    if when is not None and when.precision == "day" and _WEEKDAY_RE.search(when.text) and \
-            not any(c.isdigit() for c in when.text):
-        return PartialDate.month(when.start.year, when.start.month, when.text)
-    return when
-
-
-_WEEKDAY_RE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 
 
 def _trailing_speaker(sent: Sentence, m: EntityMention) -> bool:
