@@ -92,3 +92,38 @@ def test_a_worker_reports_such_a_document_failed_and_returns_the_rest_as_rows(
     assert "names document doc--elsewhere" in failed[0].reason
     assert all(isinstance(i.extraction, ExtractionRows) for i in result.items
                if i.status == "new") and len(result.items) == 4
+
+
+def test_a_batch_of_new_documents_reads_nothing_by_document_after_writing(db_url: str) -> None:
+    """Without planner statistics (autovacuum off, or not yet run after a bulk load)
+    PostgreSQL read all of ``search_text`` for a DELETE by the batch's document ids and every
+    response claim for the response dates by document: per batch, so a 100,000-document load
+    grew with the square of the base (docs/scale.md). New documents have no search rows to
+    drop, and response dates are selected by claim id; a re-extracted document's rows are
+    still replaced."""
+    from sql_capture import statements
+
+    exs = [make_extraction(n=n) for n in range(3)]
+    with Store.open(db_url) as kb:
+        with statements(kb._engine) as seen:
+            assert kb.add_batch([BatchItem(ex, "1") for ex in exs]) == [True] * 3
+        sql = [" ".join(s.split()).lower() for s, _ in seen]
+        assert not [s for s in sql if s.startswith("delete from search_text")]
+        dating = [s for s in sql if s.startswith("insert into response_dates")]
+        assert dating and all("claims.id in" in s or "claims.id = any" in s for s in dating)
+        dated = kb.counts()
+        with statements(kb._engine) as seen:
+            assert kb.add_batch([BatchItem(exs[0], "2", redo=True)],
+                                replaceable=lambda version: version == "1") == [True]
+        assert [s for s, _ in seen if " ".join(s.split()).lower().startswith(
+            "delete from search_text")]
+        assert kb.counts() == dated
+        with kb._engine.connect() as conn:
+            rows = conn.execute(select(t.search_text.c.document_id)).scalars().all()
+            dates = conn.execute(select(t.response_dates.c.claim_id)).scalars().all()
+        assert sorted(rows) == sorted(r[3] for ex in exs for r in _search(ex))
+        assert dates and len(dates) == len(set(dates))
+
+
+def _search(ex: Extraction) -> list[tuple[object, ...]]:
+    return list(extraction_rows(ex).search[1])

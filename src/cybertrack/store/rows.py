@@ -45,6 +45,8 @@ class ExtractionRows:
     claim_incident_ids: tuple[str, ...]
     #: Claims other than incident reports (what an ingest summary counts).
     claims_counted: int
+    #: Ids of its response claims (``summary.add_response_dates`` dates them).
+    response_claim_ids: tuple[str, ...] = ()
 
     @property
     def has_incidents(self) -> bool:
@@ -98,4 +100,5 @@ def extraction_rows(ex: Extraction | ExtractionRows) -> ExtractionRows:
         incident_ids=tuple(i.id for i in ex.incidents),
         claim_incident_ids=tuple(c.incident_id for c in ex.claims if c.incident_id),
         claims_counted=sum(1 for c in ex.claims if c.kind != "incident-report"),
+        response_claim_ids=tuple(c.id for c in ex.claims if c.kind == "response"),
     )

@@ -334,10 +334,11 @@ class Store(AnalyticsQueries):
         # Derived summaries, in this transaction: the new responses' dates, and the facts of
         # already grouped incidents that these documents' claims speak about (their own new
         # incidents get facts when they are grouped).
-        add_response_dates(conn, [r.document.id for r in rows])
-        # The text `cybertrack search` reads (store/search.py).
-        index_rows(conn, [r.document.id for r in rows], _merged(r.search for r in rows),
-                   insert=_insert_rows)
+        add_response_dates(conn, [i for r in rows for i in r.response_claim_ids])
+        # The text `cybertrack search` reads (store/search.py); only documents stored before
+        # (re-extracted) can have rows to replace.
+        index_rows(conn, [r.document.id for r in rows if r.document.id in existing],
+                   _merged(r.search for r in rows), insert=_insert_rows)
         own = {i for r in rows for i in r.incident_ids}
         others = {i for r in rows for i in r.claim_incident_ids} - own
         if others:
