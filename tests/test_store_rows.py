@@ -121,7 +121,7 @@ def test_a_batch_of_new_documents_reads_nothing_by_document_after_writing(db_url
         with kb._engine.connect() as conn:
             rows = conn.execute(select(t.search_text.c.document_id)).scalars().all()
             dates = conn.execute(select(t.response_dates.c.claim_id)).scalars().all()
-        assert sorted(rows) == sorted(r[3] for ex in exs for r in _search(ex))
+        assert sorted(rows) == sorted(str(r[3]) for ex in exs for r in _search(ex))
         assert dates and len(dates) == len(set(dates))
 
 
