@@ -9,7 +9,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 import cybertrack.store.store as store_module
 from conftest import make_extraction
@@ -127,3 +127,29 @@ def test_a_batch_of_new_documents_reads_nothing_by_document_after_writing(db_url
 
 def _search(ex: Extraction) -> list[tuple[object, ...]]:
     return list(extraction_rows(ex).search[1])
+
+
+def test_the_writer_keeps_planner_statistics_of_the_tables_it_grows(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: tables changed by more than half their rows since they were last analyzed
+    are analyzed after a batch (autovacuum is off on the test server); SQLite: never."""
+    import time
+
+    monkeypatch.setattr(store_module, "ANALYZE_ROWS", 1)
+    with Store.open(db_url) as kb:
+        assert kb.add_batch([BatchItem(make_extraction(n=n), "2") for n in range(4)])
+        if not db_url.startswith("postgresql"):
+            assert kb.keep_statistics() == []
+            return
+        analyzed = set()
+        for _ in range(50):  # the server's activity counters reach its views within a second
+            with kb._engine.connect() as conn:
+                analyzed = set(conn.execute(text(
+                    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = "
+                    "current_schema() AND analyze_count > 0")).scalars())
+            if {"claims", "documents", "search_text"} <= analyzed:
+                break
+            kb.keep_statistics()
+            time.sleep(0.1)
+        assert {"claims", "documents", "search_text"} <= analyzed
+        assert kb.keep_statistics() == []  # nothing changed since

@@ -17,7 +17,7 @@ from itertools import islice
 from types import TracebackType
 from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import Connection, Engine, Select, bindparam, func, or_, select
+from sqlalchemy import Connection, Engine, Select, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
@@ -284,7 +284,40 @@ class Store(AnalyticsQueries):
         except IntegrityError as exc:
             raise StoreError(f"cannot add {len(items)} documents starting with {ids[0]} to "
                              f"{self.url}: {_reason(exc)}; nothing was written") from exc
+        if any(written):
+            self.keep_statistics()
         return written
+
+    def keep_statistics(self) -> list[str]:
+        """On PostgreSQL, gather planner statistics (``ANALYZE``) for the tables ingest fills
+        that have changed by more than half their rows since they were last analyzed (so about
+        each time one doubles, and once it has 1,000 rows); returns their names.
+
+        Autovacuum does this on a server that runs it; where it is off (this project's test
+        server) or has not caught up with a bulk load, the planner has no statistics and reads
+        a batch's few rows by scanning whole tables: a load then grows with the square of the
+        base, in the one backend that writes (docs/scale.md). Run after a transaction, never
+        inside one; a failure is ignored, and a table the user may not analyze is skipped
+        (PostgreSQL only warns).
+        SQLite: nothing (cybertrack never runs ANALYZE there, ``store/indexed.py``)."""
+        if self._engine.dialect.name != "postgresql":
+            return []
+        s = text("SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                 "AND relname IN :names AND n_mod_since_analyze >= :least "
+                 "AND 2 * n_mod_since_analyze > n_live_tup ORDER BY relname"
+                 ).bindparams(bindparam("names", expanding=True))
+        done = []
+        try:  # an optimization: never the reason a write fails
+            with self._read() as conn:
+                stale = [str(r[0]) for r in conn.execute(
+                    s, {"names": list(_GROWING), "least": ANALYZE_ROWS})]
+            for name in stale:
+                with self._write(f"cannot gather statistics of {name}") as conn:
+                    conn.execute(text(f'ANALYZE "{name}"'))
+                done.append(name)
+        except StoreError:
+            pass
+        return done
 
     def _insert_extractions(
         self, conn: Connection, exs: Sequence[Extraction | ExtractionRows],
@@ -635,6 +668,13 @@ def _existing_ids(conn: Connection, doc_ids: Sequence[str]) -> set[str]:
         found.update(conn.execute(_EXISTING, {"ids": chunk}).scalars())
     return found
 
+
+#: Fewest rows changed since a table was last analyzed for ``Store.keep_statistics`` to
+#: analyze it (and more than half its rows).
+ANALYZE_ROWS = 1000
+#: The tables a batch of documents grows, whose statistics ``Store.keep_statistics`` keeps.
+_GROWING = ("documents", "mentions", "incidents", "incident_targets", "claims", "search_text",
+            "response_dates", "pending_links", "pending_placements")
 
 #: Fewest rows for which PostgreSQL gets them by ``COPY`` rather than by an INSERT per row.
 COPY_ROWS = 50
